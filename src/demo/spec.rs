@@ -3,8 +3,52 @@
 //! This is the contract between lesson authors and the engine. The lesson loader deserializes each
 //! `[[demo]]` table into a [`DemoSpec`] on its own (so one broken demo does not hide another) and then
 //! asks [`DemoSpec::problems`] for the checks serde cannot express.
+//!
+//! ```toml
+//! [[demo]]
+//! name = "sequential_vs_gather"
+//! title = "Three calls, one after another and together"
+//! about = "The same three 300 ms calls, awaited in turn and then gathered."
+//! strategies = ["sequential", "gather", { kind = "bounded", limit = 2 }]
+//!
+//! [[demo.task]]
+//! name = "fetch"
+//! op = "sleep"
+//! ms = 300
+//! count = 3
+//!
+//! [[demo.expect]]
+//! claim = "gather is at least 2.5x faster than sequential"
+//! kind = "faster"
+//! strategy = "gather"
+//! than = "sequential"
+//! factor = 2.5
+//! ```
+//!
+//! Every struct denies unknown fields and every closed set is an enum, so a typo is a serde error
+//! with a line and column (`unknown variant `slep`, expected one of ...`). Everything else
+//! (which parameters an op needs, references between tables, absurd sizes) is checked by
+//! [`DemoSpec::problems`], which never panics on any input.
 
-use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{self, IntoDeserializer, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+pub use crate::demo::report::Outcome;
+
+/// Longest single duration a lesson may ask for (one op, one deadline, one delay).
+pub const MAX_MS: u64 = 60_000;
+/// Most task instances one demo may run (the sum of every task's `count`).
+pub const MAX_TASKS: u64 = 100_000;
+/// Most items one `pages` task may yield.
+pub const MAX_ITEMS: u32 = 10_000;
+/// Most worker threads of a multi-thread runtime.
+pub const MAX_WORKERS: u32 = 64;
+/// Longest a single strategy may be expected to take (its ideal time), so a typo such as
+/// `count = 100000` on a sequential demo is caught before anyone waits three hours.
+pub const MAX_STRATEGY_MS: f64 = 300_000.0;
 
 /// One `[[demo]]` table.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -16,19 +60,969 @@ pub struct DemoSpec {
     pub title: String,
     /// One paragraph: what the demo shows.
     pub about: String,
+    /// The runtime the demo runs on. Default `current_thread`: one thread, like asyncio's loop.
+    #[serde(default)]
+    pub runtime: RuntimeFlavor,
+    /// Worker threads of a `multi_thread` runtime (default: the number of cores).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers: Option<u32>,
+    /// The strategies to compare, in order. Each is run on a fresh runtime.
+    #[serde(default = "default_strategies")]
+    pub strategies: Vec<StrategySpec>,
+    /// `[[demo.task]]` tables: what runs.
+    #[serde(default, rename = "task")]
+    pub tasks: Vec<TaskSpec>,
+    /// `[[demo.expect]]` tables: the claims the demo makes, checked after the run.
+    #[serde(default, rename = "expect")]
+    pub expectations: Vec<ExpectSpec>,
+}
+
+fn default_strategies() -> Vec<StrategySpec> {
+    vec![
+        StrategySpec::new(StrategyKind::Sequential),
+        StrategySpec::new(StrategyKind::Gather),
+    ]
+}
+
+/// Which tokio runtime runs the demo.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuntimeFlavor {
+    /// One thread drives every task: asyncio's single event loop.
+    #[default]
+    CurrentThread,
+    /// A work-stealing pool of `workers` threads: tasks may run in parallel.
+    MultiThread,
+}
+
+impl RuntimeFlavor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuntimeFlavor::CurrentThread => "current_thread",
+            RuntimeFlavor::MultiThread => "multi_thread",
+        }
+    }
+}
+
+/// One `[[demo.task]]` table. `count` replicates it: `fetch` with `count = 3` runs `fetch#1`,
+/// `fetch#2`, `fetch#3`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskSpec {
+    /// Unique within the demo: `[A-Za-z0-9_-]+`.
+    pub name: String,
+    /// What the task does.
+    pub op: OpKind,
+    /// Duration in milliseconds: how long the op takes (`pages`: the delay before each item;
+    /// `resource`: the body between setup and teardown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ms: Option<u64>,
+    /// How many copies of this task run (default 1, at most 100,000).
+    #[serde(default = "one")]
+    pub count: u32,
+    /// `resource` only: setup time (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_ms: Option<u64>,
+    /// `resource` only: teardown time (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teardown_ms: Option<u64>,
+    /// `pages` only: how many items the stream yields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<u32>,
+    /// `resource` only: the body fails (after `ms`) instead of succeeding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fails: Option<bool>,
+    /// `fail` and failing `resource`: the error message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// The closed set of ops. Real HTTP and SQLite ops will join this list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpKind {
+    /// Await a timer: the stand-in for non-blocking I/O.
+    Sleep,
+    /// `std::thread::sleep` on the runtime thread: the classic pitfall.
+    Block,
+    /// Busy computation for about `ms`.
+    Cpu,
+    /// Fail after `ms`.
+    Fail,
+    /// Setup, body, teardown; teardown runs on success, error and cancellation.
+    Resource,
+    /// An async stream of `items` items, one every `ms`.
+    Pages,
+}
+
+impl OpKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpKind::Sleep => "sleep",
+            OpKind::Block => "block",
+            OpKind::Cpu => "cpu",
+            OpKind::Fail => "fail",
+            OpKind::Resource => "resource",
+            OpKind::Pages => "pages",
+        }
+    }
+}
+
+/// How tasks are combined. Each is a small module in `src/demo/strategy/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StrategyKind {
+    /// Await one after another.
+    Sequential,
+    /// All run; every outcome kept (`gather(return_exceptions=True)`).
+    Gather,
+    /// All run; the first error drops the rest (`gather()` that propagates).
+    TryGather,
+    /// `JoinSet`; the first failure aborts the siblings (`asyncio.TaskGroup`).
+    Taskgroup,
+    /// `tokio::spawn` each task, await the handles later (`asyncio.create_task`).
+    Spawn,
+    /// At most `limit` at once (`asyncio.Semaphore`).
+    Bounded,
+    /// First to finish wins, the rest are cancelled (`asyncio.wait(FIRST_COMPLETED)` + cancel).
+    Race,
+    /// A deadline over the group or per task (`asyncio.timeout`, `wait_for`).
+    Timeout,
+    /// Blocking and cpu ops moved to `spawn_blocking` (`asyncio.to_thread`).
+    Offload,
+    /// Consume results as they arrive; `limit` = `buffer_unordered(limit)` (`async for`).
+    Stream,
+}
+
+impl StrategyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StrategyKind::Sequential => "sequential",
+            StrategyKind::Gather => "gather",
+            StrategyKind::TryGather => "try_gather",
+            StrategyKind::Taskgroup => "taskgroup",
+            StrategyKind::Spawn => "spawn",
+            StrategyKind::Bounded => "bounded",
+            StrategyKind::Race => "race",
+            StrategyKind::Timeout => "timeout",
+            StrategyKind::Offload => "offload",
+            StrategyKind::Stream => "stream",
+        }
+    }
+}
+
+/// Whether a `timeout` deadline covers the whole group or each task on its own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeoutScope {
+    #[default]
+    Group,
+    Task,
+}
+
+/// One entry of `strategies`: either a bare name (`"gather"`) or an inline table
+/// (`{ kind = "bounded", limit = 3 }`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StrategySpec {
+    pub kind: StrategyKind,
+    /// Name shown in output and used by expectations; default: the kind. Needed when the same
+    /// kind appears twice (`{ kind = "bounded", limit = 2, label = "bounded_2" }`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// `bounded`: permits (required). `stream`: `buffer_unordered(limit)` (default: one at a time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// `timeout`: the deadline in milliseconds (required).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ms: Option<u64>,
+    /// `timeout`: `group` (default) or `task`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<TimeoutScope>,
+    /// `sequential`, `gather`, `spawn`: the caller does `delay_ms` of other (awaiting) work after
+    /// creating the tasks and before awaiting them. Shows that a future does nothing until awaited
+    /// while a spawned task starts at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
+}
+
+impl StrategySpec {
+    pub fn new(kind: StrategyKind) -> Self {
+        StrategySpec {
+            kind,
+            label: None,
+            limit: None,
+            ms: None,
+            scope: None,
+            delay_ms: None,
+        }
+    }
+
+    /// The name output and expectations use.
+    pub fn name(&self) -> &str {
+        self.label.as_deref().unwrap_or(self.kind.as_str())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StrategyTable {
+    kind: StrategyKind,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    limit: Option<u32>,
+    #[serde(default)]
+    ms: Option<u64>,
+    #[serde(default)]
+    scope: Option<TimeoutScope>,
+    #[serde(default)]
+    delay_ms: Option<u64>,
+}
+
+impl<'de> Deserialize<'de> for StrategySpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StrategyVisitor;
+        impl<'de> Visitor<'de> for StrategyVisitor {
+            type Value = StrategySpec;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a strategy name such as \"gather\" or a table such as { kind = \"bounded\", limit = 3 }",
+                )
+            }
+
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<StrategySpec, E> {
+                let kind = StrategyKind::deserialize(s.into_deserializer())?;
+                Ok(StrategySpec::new(kind))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<StrategySpec, A::Error> {
+                let t = StrategyTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(StrategySpec {
+                    kind: t.kind,
+                    label: t.label,
+                    limit: t.limit,
+                    ms: t.ms,
+                    scope: t.scope,
+                    delay_ms: t.delay_ms,
+                })
+            }
+        }
+        deserializer.deserialize_any(StrategyVisitor)
+    }
+}
+
+/// One `[[demo.expect]]` table: a claim the demo makes, checked against the measurement.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectSpec {
+    /// The sentence shown to the learner, e.g. "gather is at least 2.5x faster than sequential".
+    pub claim: String,
+    pub kind: ExpectKind,
+    /// The strategy (its name or label) the claim is about.
+    pub strategy: String,
+    /// `faster`: the strategy it is compared with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub than: Option<String>,
+    /// `faster`: `than`'s wall time / `strategy`'s wall time must be at least this (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<f64>,
+    /// `outcome`, `teardown`, `started`: a task name (every copy) or one copy (`fetch#2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+    /// `outcome`: what the task ended as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// `error`: text the surfaced error must contain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contains: Option<String>,
+    /// `concurrency`: the peak number of tasks running at once is at most this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_most: Option<u32>,
+    /// `concurrency`: the peak is at least this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<u32>,
+    /// `started`: the task started no earlier than this many ms after the strategy began.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_ms: Option<u64>,
+    /// `started`: the task started no later than this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_ms: Option<u64>,
+    /// `wall`: the wall time is at least this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least_ms: Option<u64>,
+    /// `wall`: the wall time is at most this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_most_ms: Option<u64>,
+}
+
+/// What an expectation checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpectKind {
+    /// `strategy` is at least `factor` times faster than `than`.
+    Faster,
+    /// Every copy of `task` ended as `outcome` under `strategy`.
+    Outcome,
+    /// Every copy of `task` that ran its setup also finished its teardown.
+    Teardown,
+    /// `strategy` surfaced an error to its caller (optionally containing `contains`).
+    Error,
+    /// `strategy` returned without an error (failures, if any, were kept as values).
+    NoError,
+    /// Peak concurrency under `strategy` within `at_least` ..= `at_most`.
+    Concurrency,
+    /// `task` started within `after_ms` ..= `before_ms` of the strategy's start.
+    Started,
+    /// The wall time within `at_least_ms` ..= `at_most_ms`.
+    Wall,
+}
+
+impl ExpectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExpectKind::Faster => "faster",
+            ExpectKind::Outcome => "outcome",
+            ExpectKind::Teardown => "teardown",
+            ExpectKind::Error => "error",
+            ExpectKind::NoError => "no_error",
+            ExpectKind::Concurrency => "concurrency",
+            ExpectKind::Started => "started",
+            ExpectKind::Wall => "wall",
+        }
+    }
 }
 
 /// A problem serde cannot detect, e.g. a reference to a task that does not exist.
-/// `key` names the offending key inside the demo table, so the loader can point at its line.
+/// `key` names the offending key inside the demo table as a path: `strategies`, `task[1].ms`,
+/// `expect[0].strategy` (indexes count from 0 within that array of tables), so the loader can
+/// point at its line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecProblem {
     pub key: Option<String>,
     pub message: String,
 }
 
+impl SpecProblem {
+    fn at(key: impl Into<String>, message: impl Into<String>) -> Self {
+        SpecProblem {
+            key: Some(key.into()),
+            message: message.into(),
+        }
+    }
+}
+
+fn valid_ident(s: &str, allow_upper: bool) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars().all(|c| {
+            c.is_ascii_lowercase()
+                || c.is_ascii_digit()
+                || c == '_'
+                || c == '-'
+                || (allow_upper && c.is_ascii_uppercase())
+        })
+}
+
+impl TaskSpec {
+    /// The op's parameters this op does not use, as (key, reason) pairs.
+    fn stray_params(&self) -> Vec<&'static str> {
+        let mut stray = Vec::new();
+        let (setup, teardown, items, fails, message) = match self.op {
+            OpKind::Sleep | OpKind::Block | OpKind::Cpu => (false, false, false, false, false),
+            OpKind::Fail => (false, false, false, false, true),
+            OpKind::Resource => (true, true, false, true, true),
+            OpKind::Pages => (false, false, true, false, false),
+        };
+        if self.setup_ms.is_some() && !setup {
+            stray.push("setup_ms");
+        }
+        if self.teardown_ms.is_some() && !teardown {
+            stray.push("teardown_ms");
+        }
+        if self.items.is_some() && !items {
+            stray.push("items");
+        }
+        if self.fails.is_some() && !fails {
+            stray.push("fails");
+        }
+        if self.message.is_some() && !message {
+            stray.push("message");
+        }
+        stray
+    }
+
+    fn problems(&self, at: &str, out: &mut Vec<SpecProblem>) {
+        if !valid_ident(&self.name, true) {
+            out.push(SpecProblem::at(
+                format!("{at}.name"),
+                format!(
+                    "task name `{}` must be 1 to 64 letters, digits, `_` or `-`",
+                    self.name
+                ),
+            ));
+        }
+        if self.count == 0 || u64::from(self.count) > MAX_TASKS {
+            out.push(SpecProblem::at(
+                format!("{at}.count"),
+                format!(
+                    "count must be between 1 and {MAX_TASKS}, got {}",
+                    self.count
+                ),
+            ));
+        }
+        let op = self.op.as_str();
+        match self.ms {
+            None => out.push(SpecProblem::at(
+                format!("{at}.op"),
+                match self.op {
+                    OpKind::Pages => format!("op `{op}` needs `ms` (the delay before each item)"),
+                    OpKind::Resource => format!("op `{op}` needs `ms` (the body's duration)"),
+                    _ => format!("op `{op}` needs `ms` (its duration in milliseconds)"),
+                },
+            )),
+            Some(ms) if ms > MAX_MS => out.push(SpecProblem::at(
+                format!("{at}.ms"),
+                format!("ms = {ms} is over the {MAX_MS} ms (60 s) limit"),
+            )),
+            Some(_) => {}
+        }
+        for (key, v) in [
+            ("setup_ms", self.setup_ms),
+            ("teardown_ms", self.teardown_ms),
+        ] {
+            if let Some(v) = v
+                && v > MAX_MS
+            {
+                out.push(SpecProblem::at(
+                    format!("{at}.{key}"),
+                    format!("{key} = {v} is over the {MAX_MS} ms (60 s) limit"),
+                ));
+            }
+        }
+        if self.op == OpKind::Pages {
+            match self.items {
+                None => out.push(SpecProblem::at(
+                    format!("{at}.op"),
+                    "op `pages` needs `items` (how many items the stream yields)",
+                )),
+                Some(n) if n == 0 || n > MAX_ITEMS => out.push(SpecProblem::at(
+                    format!("{at}.items"),
+                    format!("items must be between 1 and {MAX_ITEMS}, got {n}"),
+                )),
+                Some(n) => {
+                    let total = u64::from(n).saturating_mul(self.ms.unwrap_or(0));
+                    if total > MAX_MS {
+                        out.push(SpecProblem::at(
+                            format!("{at}.items"),
+                            format!("items x ms = {total} ms is over the {MAX_MS} ms (60 s) limit"),
+                        ));
+                    }
+                }
+            }
+        }
+        if self.op == OpKind::Resource {
+            let total = self.setup_ms.unwrap_or(0)
+                + self.ms.unwrap_or(0).min(MAX_MS)
+                + self.teardown_ms.unwrap_or(0).min(MAX_MS);
+            if total > MAX_MS && self.setup_ms.unwrap_or(0) <= MAX_MS {
+                out.push(SpecProblem::at(
+                    format!("{at}.ms"),
+                    format!("setup + body + teardown = {total} ms is over the {MAX_MS} ms limit"),
+                ));
+            }
+        }
+        for key in self.stray_params() {
+            out.push(SpecProblem::at(
+                format!("{at}.{key}"),
+                format!("`{key}` does not apply to op `{op}`"),
+            ));
+        }
+        if let Some(m) = &self.message
+            && m.len() > 500
+        {
+            out.push(SpecProblem::at(
+                format!("{at}.message"),
+                "message is longer than 500 characters",
+            ));
+        }
+    }
+}
+
+impl StrategySpec {
+    fn problems(&self, at: &str, out: &mut Vec<SpecProblem>) {
+        use StrategyKind as K;
+        let kind = self.kind.as_str();
+        let stray = |key: &str, out: &mut Vec<SpecProblem>| {
+            out.push(SpecProblem::at(
+                at,
+                format!("`{key}` does not apply to strategy `{kind}`"),
+            ));
+        };
+        match (self.kind, self.limit) {
+            (K::Bounded, None) => out.push(SpecProblem::at(
+                at,
+                "strategy `bounded` needs `limit` (how many tasks may run at once)",
+            )),
+            (K::Bounded | K::Stream, Some(n)) if n == 0 || u64::from(n) > MAX_TASKS => {
+                out.push(SpecProblem::at(
+                    at,
+                    format!("limit must be between 1 and {MAX_TASKS}, got {n}"),
+                ))
+            }
+            (K::Bounded | K::Stream, _) | (_, None) => {}
+            (_, Some(_)) => stray("limit", out),
+        }
+        match (self.kind, self.ms) {
+            (K::Timeout, None) => out.push(SpecProblem::at(
+                at,
+                "strategy `timeout` needs `ms` (the deadline in milliseconds)",
+            )),
+            (K::Timeout, Some(ms)) if ms > MAX_MS => out.push(SpecProblem::at(
+                at,
+                format!("ms = {ms} is over the {MAX_MS} ms (60 s) limit"),
+            )),
+            (K::Timeout, _) | (_, None) => {}
+            (_, Some(_)) => stray("ms", out),
+        }
+        if self.scope.is_some() && self.kind != K::Timeout {
+            stray("scope", out);
+        }
+        match (self.kind, self.delay_ms) {
+            (_, None) => {}
+            (K::Sequential | K::Gather | K::Spawn, Some(ms)) if ms > MAX_MS => {
+                out.push(SpecProblem::at(
+                    at,
+                    format!("delay_ms = {ms} is over the {MAX_MS} ms (60 s) limit"),
+                ))
+            }
+            (K::Sequential | K::Gather | K::Spawn, Some(_)) => {}
+            (_, Some(_)) => stray("delay_ms", out),
+        }
+        if let Some(label) = &self.label
+            && !valid_ident(label, false)
+        {
+            out.push(SpecProblem::at(
+                at,
+                format!("label `{label}` must be 1 to 64 lowercase letters, digits, `_` or `-`"),
+            ));
+        }
+    }
+}
+
+impl ExpectSpec {
+    fn problems(
+        &self,
+        at: &str,
+        strategies: &HashSet<&str>,
+        tasks: &[TaskSpec],
+        out: &mut Vec<SpecProblem>,
+    ) {
+        use ExpectKind as K;
+        let kind = self.kind.as_str();
+        if self.claim.trim().is_empty() {
+            out.push(SpecProblem::at(
+                format!("{at}.claim"),
+                "the claim sentence is empty",
+            ));
+        }
+        let known = |name: &str| strategies.contains(name);
+        let list = {
+            let mut v: Vec<&str> = strategies.iter().copied().collect();
+            v.sort_unstable();
+            v.join(", ")
+        };
+        if !known(&self.strategy) {
+            out.push(SpecProblem::at(
+                format!("{at}.strategy"),
+                format!(
+                    "strategy `{}` is not one of this demo's strategies ({list})",
+                    self.strategy
+                ),
+            ));
+        }
+        let needs = |key: &str, present: bool, out: &mut Vec<SpecProblem>| {
+            if !present {
+                out.push(SpecProblem::at(
+                    format!("{at}.kind"),
+                    format!("expectation `{kind}` needs `{key}`"),
+                ));
+            }
+        };
+        let (than, factor, task, outcome, contains, conc, started, wall) = match self.kind {
+            K::Faster => (true, true, false, false, false, false, false, false),
+            K::Outcome => (false, false, true, true, false, false, false, false),
+            K::Teardown => (false, false, true, false, false, false, false, false),
+            K::Error => (false, false, false, false, true, false, false, false),
+            K::NoError => (false, false, false, false, false, false, false, false),
+            K::Concurrency => (false, false, false, false, false, true, false, false),
+            K::Started => (false, false, true, false, false, false, true, false),
+            K::Wall => (false, false, false, false, false, false, false, true),
+        };
+        if than {
+            needs("than", self.than.is_some(), out);
+        }
+        if task {
+            needs("task", self.task.is_some(), out);
+        }
+        if outcome {
+            needs("outcome", self.outcome.is_some(), out);
+        }
+        if conc {
+            needs(
+                "at_most` or `at_least",
+                self.at_most.is_some() || self.at_least.is_some(),
+                out,
+            );
+        }
+        if started {
+            needs(
+                "after_ms` or `before_ms",
+                self.after_ms.is_some() || self.before_ms.is_some(),
+                out,
+            );
+        }
+        if wall {
+            needs(
+                "at_least_ms` or `at_most_ms",
+                self.at_least_ms.is_some() || self.at_most_ms.is_some(),
+                out,
+            );
+        }
+        let stray: [(&str, bool, bool); 11] = [
+            ("than", self.than.is_some(), than),
+            ("factor", self.factor.is_some(), factor),
+            ("task", self.task.is_some(), task),
+            ("outcome", self.outcome.is_some(), outcome),
+            ("contains", self.contains.is_some(), contains),
+            ("at_most", self.at_most.is_some(), conc),
+            ("at_least", self.at_least.is_some(), conc),
+            ("after_ms", self.after_ms.is_some(), started),
+            ("before_ms", self.before_ms.is_some(), started),
+            ("at_least_ms", self.at_least_ms.is_some(), wall),
+            ("at_most_ms", self.at_most_ms.is_some(), wall),
+        ];
+        for (key, present, allowed) in stray {
+            if present && !allowed {
+                out.push(SpecProblem::at(
+                    format!("{at}.{key}"),
+                    format!("`{key}` does not apply to expectation `{kind}`"),
+                ));
+            }
+        }
+        if let Some(than) = &self.than {
+            if !known(than) {
+                out.push(SpecProblem::at(
+                    format!("{at}.than"),
+                    format!("strategy `{than}` is not one of this demo's strategies ({list})"),
+                ));
+            } else if *than == self.strategy {
+                out.push(SpecProblem::at(
+                    format!("{at}.than"),
+                    "a strategy cannot be compared with itself",
+                ));
+            }
+        }
+        if let Some(f) = self.factor
+            && !(f.is_finite() && f > 0.0 && f <= 1_000_000.0)
+        {
+            out.push(SpecProblem::at(
+                format!("{at}.factor"),
+                format!("factor must be a positive number, got {f}"),
+            ));
+        }
+        if let Some(task) = &self.task
+            && resolve_task(tasks, task).is_none()
+        {
+            let names: Vec<&str> = tasks.iter().map(|t| t.name.as_str()).collect();
+            out.push(SpecProblem::at(
+                format!("{at}.task"),
+                format!(
+                    "task `{task}` is not one of this demo's tasks ({}); a single copy is `name#N` with N from 1 to count",
+                    names.join(", ")
+                ),
+            ));
+        }
+        if self.kind == K::Teardown
+            && let Some(task) = &self.task
+            && let Some((i, _)) = resolve_task(tasks, task)
+            && tasks[i].op != OpKind::Resource
+        {
+            out.push(SpecProblem::at(
+                format!("{at}.task"),
+                format!("task `{task}` is not a `resource` task, so it has no teardown"),
+            ));
+        }
+        if let (Some(lo), Some(hi)) = (self.at_least, self.at_most)
+            && lo > hi
+        {
+            out.push(SpecProblem::at(
+                format!("{at}.at_least"),
+                "at_least is greater than at_most",
+            ));
+        }
+        if let (Some(lo), Some(hi)) = (self.after_ms, self.before_ms)
+            && lo > hi
+        {
+            out.push(SpecProblem::at(
+                format!("{at}.after_ms"),
+                "after_ms is greater than before_ms",
+            ));
+        }
+        if let (Some(lo), Some(hi)) = (self.at_least_ms, self.at_most_ms)
+            && lo > hi
+        {
+            out.push(SpecProblem::at(
+                format!("{at}.at_least_ms"),
+                "at_least_ms is greater than at_most_ms",
+            ));
+        }
+    }
+}
+
+/// Resolves `fetch` (every copy) or `fetch#2` (one copy, 1-based) to (task index, copy).
+pub fn resolve_task(tasks: &[TaskSpec], name: &str) -> Option<(usize, Option<u32>)> {
+    if let Some(i) = tasks.iter().position(|t| t.name == name) {
+        return Some((i, None));
+    }
+    let (base, n) = name.rsplit_once('#')?;
+    let n: u32 = n.parse().ok()?;
+    let i = tasks.iter().position(|t| t.name == base)?;
+    (n >= 1 && n <= tasks[i].count).then_some((i, Some(n)))
+}
+
 impl DemoSpec {
     /// Checks that need the whole demo table. Empty when the demo is sound.
     pub fn problems(&self) -> Vec<SpecProblem> {
-        Vec::new()
+        let mut out = Vec::new();
+        if !valid_ident(&self.name, false) {
+            out.push(SpecProblem::at(
+                "name",
+                format!(
+                    "demo name `{}` must be 1 to 64 lowercase letters, digits, `_` or `-`",
+                    self.name
+                ),
+            ));
+        }
+        if self.title.trim().is_empty() {
+            out.push(SpecProblem::at("title", "the title is empty"));
+        }
+        if self.about.trim().is_empty() {
+            out.push(SpecProblem::at(
+                "about",
+                "`about` is empty: say in one paragraph what the demo shows",
+            ));
+        }
+        match (self.runtime, self.workers) {
+            (RuntimeFlavor::CurrentThread, Some(_)) => out.push(SpecProblem::at(
+                "workers",
+                "`workers` applies only to runtime = \"multi_thread\"",
+            )),
+            (RuntimeFlavor::MultiThread, Some(w)) if w == 0 || w > MAX_WORKERS => {
+                out.push(SpecProblem::at(
+                    "workers",
+                    format!("workers must be between 1 and {MAX_WORKERS}, got {w}"),
+                ))
+            }
+            _ => {}
+        }
+        if self.tasks.is_empty() {
+            out.push(SpecProblem {
+                key: None,
+                message: "the demo has no tasks: add at least one [[demo.task]] table".into(),
+            });
+        }
+        let mut seen = HashSet::new();
+        let mut total: u64 = 0;
+        for (i, task) in self.tasks.iter().enumerate() {
+            let at = format!("task[{i}]");
+            task.problems(&at, &mut out);
+            if !seen.insert(task.name.as_str()) {
+                out.push(SpecProblem::at(
+                    format!("{at}.name"),
+                    format!("task name `{}` is used twice", task.name),
+                ));
+            }
+            total += u64::from(task.count);
+        }
+        if total > MAX_TASKS {
+            out.push(SpecProblem::at(
+                "task",
+                format!("the tasks add up to {total} copies; at most {MAX_TASKS} per demo"),
+            ));
+        }
+        if self.strategies.is_empty() {
+            out.push(SpecProblem::at("strategies", "list at least one strategy"));
+        }
+        let mut names = HashSet::new();
+        for (i, s) in self.strategies.iter().enumerate() {
+            s.problems("strategies", &mut out);
+            if !names.insert(s.name()) {
+                out.push(SpecProblem::at(
+                    "strategies",
+                    format!(
+                        "strategy `{}` appears twice (entry {}): give one a `label`",
+                        s.name(),
+                        i + 1
+                    ),
+                ));
+            }
+        }
+        for (i, e) in self.expectations.iter().enumerate() {
+            e.problems(&format!("expect[{i}]"), &names, &self.tasks, &mut out);
+        }
+        // Only estimate run time when the parts are sound (the estimate trusts them).
+        if out.is_empty() {
+            let plan = crate::demo::plan::Plan::new(self);
+            for s in &self.strategies {
+                let ms = crate::demo::ideal::ideal_ms(&plan, s, self.runtime, self.workers);
+                if ms > MAX_STRATEGY_MS {
+                    out.push(SpecProblem::at(
+                        "strategies",
+                        format!(
+                            "strategy `{}` would take about {:.0} s; keep each under {:.0} s",
+                            s.name(),
+                            ms / 1000.0,
+                            MAX_STRATEGY_MS / 1000.0
+                        ),
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> Result<DemoSpec, toml::de::Error> {
+        toml::from_str(src)
+    }
+
+    const GOOD: &str = r#"
+name = "seq_vs_gather"
+title = "t"
+about = "a"
+strategies = ["sequential", "gather", { kind = "bounded", limit = 2 }]
+[[task]]
+name = "fetch"
+op = "sleep"
+ms = 300
+count = 3
+[[expect]]
+claim = "gather is faster"
+kind = "faster"
+strategy = "gather"
+than = "sequential"
+factor = 2.5
+"#;
+
+    #[test]
+    fn good_demo_has_no_problems() {
+        let d = parse(GOOD).unwrap();
+        assert_eq!(d.strategies.len(), 3);
+        assert_eq!(d.strategies[2].limit, Some(2));
+        assert_eq!(d.problems(), vec![]);
+    }
+
+    #[test]
+    fn unknown_strategy_and_op_are_serde_errors() {
+        let e = parse(&GOOD.replace("\"gather\",", "\"gahter\",")).unwrap_err();
+        assert!(e.to_string().contains("unknown variant"), "{e}");
+        let e = parse(&GOOD.replace("op = \"sleep\"", "op = \"slep\"")).unwrap_err();
+        assert!(e.to_string().contains("expected one of"), "{e}");
+        let e = parse(&GOOD.replace("limit = 2", "limit = 2, lmit = 3")).unwrap_err();
+        assert!(e.to_string().contains("unknown field"), "{e}");
+        let e = parse(&GOOD.replace("count = 3", "count = 3\ncolor = 1")).unwrap_err();
+        assert!(e.to_string().contains("unknown field"), "{e}");
+        let e = parse(&GOOD.replace("count = 3", "count = -3")).unwrap_err();
+        assert!(e.to_string().contains("count"), "{e}");
+    }
+
+    #[test]
+    fn semantic_problems_name_their_key() {
+        let src = GOOD
+            .replace("count = 3", "count = 0\nitems = 4")
+            .replace("than = \"sequential\"", "than = \"sequentail\"")
+            .replace("limit = 2", "limit = 0");
+        let d = parse(&src).unwrap();
+        let p = d.problems();
+        let keys: Vec<_> = p.iter().filter_map(|p| p.key.clone()).collect();
+        assert!(keys.contains(&"task[0].count".to_string()), "{p:?}");
+        assert!(keys.contains(&"task[0].items".to_string()), "{p:?}");
+        assert!(keys.contains(&"expect[0].than".to_string()), "{p:?}");
+        assert!(keys.contains(&"strategies".to_string()), "{p:?}");
+    }
+
+    #[test]
+    fn absurd_values_are_problems_not_panics() {
+        for (from, to) in [
+            ("ms = 300", "ms = 18446744073709551615"),
+            ("count = 3", "count = 4294967295"),
+            ("ms = 300", "ms = 60001"),
+            ("factor = 2.5", "factor = -1.0"),
+            ("factor = 2.5", "factor = nan"),
+        ] {
+            let d = parse(&GOOD.replace(from, to)).unwrap();
+            assert!(!d.problems().is_empty(), "{to}");
+        }
+        // 100,000 sequential 300 ms sleeps would take hours.
+        let d = parse(&GOOD.replace("count = 3", "count = 100000")).unwrap();
+        assert!(
+            d.problems()
+                .iter()
+                .any(|p| p.message.contains("would take"))
+        );
+        // ... but 100,000 gathered ones are fine.
+        let d = parse(
+            &GOOD
+                .replace("count = 3", "count = 100000")
+                .replace("\"sequential\", ", "\"taskgroup\", ")
+                .replace("limit = 2", "limit = 50000")
+                .replace("than = \"sequential\"", "than = \"taskgroup\""),
+        )
+        .unwrap();
+        let p = d.problems();
+        assert!(p.iter().all(|p| !p.message.contains("would take")), "{p:?}");
+    }
+
+    #[test]
+    fn duplicate_names_and_missing_params() {
+        let src = r#"
+name = "d"
+title = "t"
+about = "a"
+strategies = ["gather", "gather", "timeout", "bounded"]
+[[task]]
+name = "x"
+op = "pages"
+ms = 10
+[[task]]
+name = "x"
+op = "resource"
+[[expect]]
+claim = "c"
+kind = "teardown"
+strategy = "gather"
+"#;
+        let d = parse(src).unwrap();
+        let msgs: Vec<_> = d.problems().into_iter().map(|p| p.message).collect();
+        let all = msgs.join("\n");
+        for needle in [
+            "appears twice",
+            "needs `ms`",
+            "needs `limit`",
+            "needs `items`",
+            "used twice",
+            "needs `task`",
+        ] {
+            assert!(all.contains(needle), "missing {needle:?} in\n{all}");
+        }
     }
 }

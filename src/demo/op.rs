@@ -1,0 +1,290 @@
+//! Ops: what one task does. One enum, one async function per op; the strategies never look inside.
+//!
+//! Adding an op (real HTTP, SQLite) means: a variant in [`crate::demo::spec::OpKind`], its
+//! parameters in [`Op`], a function here, and its nominal duration in [`Op::nominal_ms`].
+
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use futures::stream::{self, Stream};
+
+use crate::demo::spec::{MAX_ITEMS, MAX_MS, OpKind, TaskSpec};
+use crate::demo::strategy::offload;
+use crate::demo::work::Ctx;
+
+/// An op with its parameters, validated (durations in lesson milliseconds, before `--speed`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    /// Await a timer: the stand-in for non-blocking I/O (a socket read, a query).
+    Sleep { ms: u64 },
+    /// `std::thread::sleep`: blocks the whole runtime thread, like `time.sleep` in a coroutine.
+    Block { ms: u64 },
+    /// Busy computation for about `ms` of real time.
+    Cpu { ms: u64 },
+    /// Waits `ms`, then fails with `message`.
+    Fail { ms: u64, message: String },
+    /// Setup, body, teardown, like `async with`. `fails`: the body errors with this message.
+    Resource {
+        setup_ms: u64,
+        ms: u64,
+        teardown_ms: u64,
+        fails: Option<String>,
+    },
+    /// An async stream of `items` items, one every `ms` (an async generator over pages).
+    Pages { items: u32, ms: u64 },
+}
+
+impl Op {
+    /// Builds the op from its table. Never panics: missing values read as 0, sizes are clamped
+    /// (the spec's `problems()` reports them first).
+    pub fn from_spec(t: &TaskSpec) -> Op {
+        let ms = t.ms.unwrap_or(0).min(MAX_MS);
+        let message = || {
+            t.message
+                .clone()
+                .unwrap_or_else(|| format!("{} failed after {ms} ms", t.name))
+        };
+        match t.op {
+            OpKind::Sleep => Op::Sleep { ms },
+            OpKind::Block => Op::Block { ms },
+            OpKind::Cpu => Op::Cpu { ms },
+            OpKind::Fail => Op::Fail {
+                ms,
+                message: message(),
+            },
+            OpKind::Resource => Op::Resource {
+                setup_ms: t.setup_ms.unwrap_or(0).min(MAX_MS),
+                ms,
+                teardown_ms: t.teardown_ms.unwrap_or(0).min(MAX_MS),
+                fails: t.fails.unwrap_or(false).then(message),
+            },
+            OpKind::Pages => Op::Pages {
+                items: t.items.unwrap_or(0).min(MAX_ITEMS),
+                ms,
+            },
+        }
+    }
+
+    pub fn kind(&self) -> OpKind {
+        match self {
+            Op::Sleep { .. } => OpKind::Sleep,
+            Op::Block { .. } => OpKind::Block,
+            Op::Cpu { .. } => OpKind::Cpu,
+            Op::Fail { .. } => OpKind::Fail,
+            Op::Resource { .. } => OpKind::Resource,
+            Op::Pages { .. } => OpKind::Pages,
+        }
+    }
+
+    /// How long the op takes on its own, in lesson milliseconds.
+    pub fn nominal_ms(&self) -> u64 {
+        match self {
+            Op::Sleep { ms } | Op::Block { ms } | Op::Cpu { ms } | Op::Fail { ms, .. } => *ms,
+            Op::Resource {
+                setup_ms,
+                ms,
+                teardown_ms,
+                ..
+            } => setup_ms + ms + teardown_ms,
+            Op::Pages { items, ms } => u64::from(*items) * ms,
+        }
+    }
+
+    /// Holds its thread for its whole duration (cannot be interleaved on one thread).
+    pub fn is_blocking(&self) -> bool {
+        matches!(self, Op::Block { .. } | Op::Cpu { .. })
+    }
+
+    /// Ends in an error.
+    pub fn fails(&self) -> bool {
+        matches!(self, Op::Fail { .. } | Op::Resource { fails: Some(_), .. })
+    }
+}
+
+/// Runs `op` as task `id`. `Err` carries the error message.
+pub async fn run(op: &Op, cx: &Arc<Ctx>, id: u32) -> Result<(), String> {
+    match op {
+        Op::Sleep { ms } => sleep(cx.scaled(*ms)).await,
+        Op::Block { ms } => block(cx, id, cx.scaled(*ms)).await,
+        Op::Cpu { ms } => cpu(cx, id, cx.scaled(*ms)).await,
+        Op::Fail { ms, message } => fail(cx.scaled(*ms), message).await,
+        Op::Resource {
+            setup_ms,
+            ms,
+            teardown_ms,
+            fails,
+        } => {
+            resource(
+                cx,
+                id,
+                [*setup_ms, *ms, *teardown_ms].map(|m| cx.scaled(m)),
+                fails.as_deref(),
+            )
+            .await
+        }
+        Op::Pages { items, ms } => pages(cx, id, *items, cx.scaled(*ms)).await,
+    }
+}
+
+/// Non-blocking waiting: the task yields to the runtime until the timer fires, so other tasks
+/// run meanwhile. `asyncio.sleep`.
+async fn sleep(d: Duration) -> Result<(), String> {
+    tokio::time::sleep(d).await;
+    Ok(())
+}
+
+/// The pitfall: `std::thread::sleep` never yields, so on a current-thread runtime nothing else
+/// runs until it returns (`time.sleep` inside `async def`). Under the `offload` strategy it runs on
+/// tokio's blocking pool instead (`asyncio.to_thread`). Note: it does not advance tokio's paused
+/// clock, so the recorder also notes how long the thread was held.
+async fn block(cx: &Arc<Ctx>, id: u32, d: Duration) -> Result<(), String> {
+    let held = if cx.offload {
+        offload::blocking(move || hold(|| std::thread::sleep(d)))
+            .await
+            .map_err(|e| e.to_string())?
+    } else {
+        hold(|| std::thread::sleep(d))
+    };
+    cx.rec.blocked(id, held);
+    Ok(())
+}
+
+/// CPU-bound work: also never yields. Offloading it frees the runtime thread, but it still needs a
+/// core: on 2 cores, 4 offloaded 100 ms computations take 200 ms.
+async fn cpu(cx: &Arc<Ctx>, id: u32, d: Duration) -> Result<(), String> {
+    let held = if cx.offload {
+        offload::blocking(move || hold(|| spin(d)))
+            .await
+            .map_err(|e| e.to_string())?
+    } else {
+        hold(|| spin(d))
+    };
+    cx.rec.blocked(id, held);
+    Ok(())
+}
+
+fn hold(f: impl FnOnce()) -> Duration {
+    let t = std::time::Instant::now();
+    f();
+    t.elapsed()
+}
+
+/// Busy-loops for `d` of real time.
+fn spin(d: Duration) {
+    let end = std::time::Instant::now() + d;
+    let mut x: u64 = 1;
+    while std::time::Instant::now() < end {
+        for _ in 0..1000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        }
+        std::hint::black_box(x);
+    }
+}
+
+async fn fail(d: Duration, message: &str) -> Result<(), String> {
+    tokio::time::sleep(d).await;
+    Err(message.to_string())
+}
+
+/// `async with resource:` in Rust. Setup, then the body, then an explicit async `close()` on both
+/// success and error. Rust has no async `Drop`: if the task is cancelled (its future dropped)
+/// between setup and close, nothing can be awaited any more, so the guard's `Drop` *spawns* the
+/// async teardown as a new task. The runner waits for such cleanups before it reports.
+async fn resource(
+    cx: &Arc<Ctx>,
+    id: u32,
+    [setup, body, teardown]: [Duration; 3],
+    fails: Option<&str>,
+) -> Result<(), String> {
+    let phase = cx.rec.phase_begin(id, "setup");
+    tokio::time::sleep(setup).await;
+    cx.rec.phase_end(phase);
+    // Setup is done: from here on the resource must be torn down, whatever happens.
+    let guard = Teardown {
+        cx: cx.clone(),
+        id,
+        teardown,
+        started: None,
+        closed: false,
+    };
+
+    let phase = cx.rec.phase_begin(id, "body");
+    tokio::time::sleep(body).await;
+    cx.rec.phase_end(phase);
+    let result = match fails {
+        Some(message) => Err(message.to_string()),
+        None => Ok(()),
+    };
+    // Success or error: close explicitly (the `__aexit__` of the normal path).
+    guard.close().await;
+    result
+}
+
+/// The RAII guard of [`resource`]. `close()` is the normal, awaited teardown; `Drop` is the
+/// fallback for cancellation and can only start the teardown, not wait for it.
+struct Teardown {
+    cx: Arc<Ctx>,
+    id: u32,
+    teardown: Duration,
+    /// The teardown phase, once `close()` began it.
+    started: Option<usize>,
+    closed: bool,
+}
+
+impl Teardown {
+    async fn close(mut self) {
+        let phase = self.cx.rec.phase_begin(self.id, "teardown");
+        self.started = Some(phase);
+        tokio::time::sleep(self.teardown).await;
+        self.cx.rec.phase_end(phase);
+        self.closed = true;
+    }
+}
+
+impl Drop for Teardown {
+    fn drop(&mut self) {
+        if self.closed {
+            return;
+        }
+        // Cancelled: either before close() or in the middle of it. Record (or keep) the teardown
+        // phase and finish it on a fresh task. `tokio::spawn` needs a runtime; during runtime
+        // shutdown there is none to run it, and the phase stays unfinished in the report.
+        let rec = &self.cx.rec;
+        let phase = self
+            .started
+            .unwrap_or_else(|| rec.phase_begin(self.id, "teardown"));
+        if tokio::runtime::Handle::try_current().is_err() {
+            return;
+        }
+        let cx = self.cx.clone();
+        let teardown = self.teardown;
+        self.cx.rec.spawn_cleanup(async move {
+            tokio::time::sleep(teardown).await;
+            cx.rec.phase_end(phase);
+        });
+    }
+}
+
+/// An async generator of pages: `futures::stream::unfold` threads a state (the next page number)
+/// through an async closure. (`async-stream`'s `stream!` macro reads more like Python's `yield`.)
+fn page_stream(items: u32, delay: Duration) -> impl Stream<Item = u32> {
+    stream::unfold(0u32, move |page| async move {
+        if page == items {
+            return None;
+        }
+        tokio::time::sleep(delay).await; // fetch the next page
+        Some((page, page + 1))
+    })
+}
+
+/// Consumes the stream item by item, as the items arrive (`async for page in pages():`).
+async fn pages(cx: &Arc<Ctx>, id: u32, items: u32, delay: Duration) -> Result<(), String> {
+    // The stream holds an `async` block, which is `!Unpin`: `pin!` it before calling `next()`.
+    let mut stream = pin!(page_stream(items, delay));
+    while let Some(_page) = stream.next().await {
+        cx.rec.item(id);
+    }
+    Ok(())
+}

@@ -1,0 +1,338 @@
+//! Spans per task: start, end, outcome, phases. Cheap at 100,000 tasks: one slot of three atomics
+//! per task, no allocation on the hot path; rare data (errors, phases, items) goes to a side table.
+//!
+//! Times come from `tokio::time::Instant`, so on a paused clock they are virtual time.
+//! The recorder never prints: a live view may subscribe to [`Event`]s.
+
+use std::future::Future;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU8, AtomicU32, AtomicU64, Ordering::Relaxed};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use crate::demo::plan::Plan;
+use crate::demo::report::{Outcome, PhaseReport, TaskReport};
+
+/// What a live view hears while a strategy runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A strategy begins with `tasks` task copies.
+    Begin {
+        strategy: String,
+        tasks: usize,
+    },
+    Started {
+        id: u32,
+    },
+    Finished {
+        id: u32,
+        outcome: Outcome,
+        ms: f64,
+    },
+    /// The strategy returned (cleanup may still be running).
+    End {
+        wall_ms: f64,
+    },
+}
+
+#[derive(Default)]
+struct Slot {
+    /// Nanoseconds since the base + 1; 0: not yet.
+    start: AtomicU64,
+    end: AtomicU64,
+    outcome: AtomicU8,
+    items: AtomicU32,
+}
+
+const NONE: u8 = 0;
+
+fn encode(o: Outcome) -> u8 {
+    match o {
+        Outcome::Ok => 1,
+        Outcome::Failed => 2,
+        Outcome::Cancelled => 3,
+        Outcome::TimedOut => 4,
+    }
+}
+
+fn decode(v: u8) -> Option<Outcome> {
+    Some(match v {
+        1 => Outcome::Ok,
+        2 => Outcome::Failed,
+        3 => Outcome::Cancelled,
+        4 => Outcome::TimedOut,
+        _ => return None,
+    })
+}
+
+struct Phase {
+    id: u32,
+    name: &'static str,
+    start: u64,
+    end: u64,
+}
+
+#[derive(Default)]
+struct Extras {
+    errors: Vec<(u32, String)>,
+    phases: Vec<Phase>,
+    items: Vec<(u32, u64)>,
+    blocked: Vec<(u32, Duration)>,
+}
+
+pub struct Recorder {
+    base: Instant,
+    slots: Box<[Slot]>,
+    extras: Mutex<Extras>,
+    running: AtomicU32,
+    peak: AtomicU32,
+    cleanup: Mutex<Vec<JoinHandle<()>>>,
+    events: Option<Sender<Event>>,
+    /// Keep every item's arrival time (small demos only).
+    keep_items: bool,
+}
+
+impl Recorder {
+    /// A recorder for `len` tasks; time 0 is now.
+    pub fn new(len: usize, events: Option<Sender<Event>>) -> Recorder {
+        let slots = (0..len).map(|_| Slot::default()).collect();
+        Recorder {
+            base: Instant::now(),
+            slots,
+            extras: Mutex::default(),
+            running: AtomicU32::new(0),
+            peak: AtomicU32::new(0),
+            cleanup: Mutex::default(),
+            events,
+            keep_items: len <= 100,
+        }
+    }
+
+    fn now(&self) -> u64 {
+        Instant::now()
+            .saturating_duration_since(self.base)
+            .as_nanos() as u64
+            + 1
+    }
+
+    fn extras(&self) -> std::sync::MutexGuard<'_, Extras> {
+        // A panic while holding the lock cannot leave Extras inconsistent: keep going.
+        self.extras.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn elapsed_ms(&self) -> f64 {
+        ns_to_ms(self.now())
+    }
+
+    fn send(&self, e: Event) {
+        if let Some(tx) = &self.events {
+            let _ = tx.send(e);
+        }
+    }
+
+    pub fn emit(&self, e: Event) {
+        self.send(e);
+    }
+
+    /// Task `id` starts; the returned guard records its end. Dropping the guard without
+    /// [`Span::finish`] (the task's future was dropped) records `cancelled`.
+    pub fn begin(&self, id: u32) -> Span<'_> {
+        let slot = &self.slots[id as usize];
+        slot.start.store(self.now(), Relaxed);
+        let running = self.running.fetch_add(1, Relaxed) + 1;
+        self.peak.fetch_max(running, Relaxed);
+        self.send(Event::Started { id });
+        Span {
+            rec: self,
+            id,
+            done: false,
+        }
+    }
+
+    fn end(&self, id: u32, outcome: Outcome) {
+        let slot = &self.slots[id as usize];
+        let now = self.now();
+        slot.end.store(now, Relaxed);
+        slot.outcome.store(encode(outcome), Relaxed);
+        self.running.fetch_sub(1, Relaxed);
+        if self.events.is_some() {
+            let start = slot.start.load(Relaxed);
+            self.send(Event::Finished {
+                id,
+                outcome,
+                ms: ns_to_ms(now) - ns_to_ms(start),
+            });
+        }
+    }
+
+    /// A cancelled task was cancelled by a deadline: relabel it `timed_out`. Tasks that never
+    /// started are relabelled too.
+    pub fn mark_timed_out(&self, id: u32) {
+        let o = &self.slots[id as usize].outcome;
+        let _ = o.compare_exchange(
+            encode(Outcome::Cancelled),
+            encode(Outcome::TimedOut),
+            Relaxed,
+            Relaxed,
+        );
+        let _ = o.compare_exchange(NONE, encode(Outcome::TimedOut), Relaxed, Relaxed);
+    }
+
+    /// [`Recorder::mark_timed_out`] for every task that did not finish.
+    pub fn mark_all_timed_out(&self) {
+        for id in 0..self.slots.len() {
+            self.mark_timed_out(id as u32);
+        }
+    }
+
+    pub fn phase_begin(&self, id: u32, name: &'static str) -> usize {
+        let start = self.now();
+        let mut x = self.extras();
+        x.phases.push(Phase {
+            id,
+            name,
+            start,
+            end: 0,
+        });
+        x.phases.len() - 1
+    }
+
+    pub fn phase_end(&self, phase: usize) {
+        let end = self.now();
+        if let Some(p) = self.extras().phases.get_mut(phase) {
+            p.end = end;
+        }
+    }
+
+    pub fn item(&self, id: u32) {
+        self.slots[id as usize].items.fetch_add(1, Relaxed);
+        if self.keep_items {
+            let t = self.now();
+            self.extras().items.push((id, t));
+        }
+    }
+
+    pub fn blocked(&self, id: u32, held: Duration) {
+        self.extras().blocked.push((id, held));
+    }
+
+    fn error(&self, id: u32, message: &str) {
+        self.extras().errors.push((id, message.to_string()));
+    }
+
+    /// Runs cleanup (e.g. an async teardown started from a `Drop`) on its own task; the runner
+    /// waits for it with [`Recorder::wait_cleanup`].
+    pub fn spawn_cleanup(&self, f: impl Future<Output = ()> + Send + 'static) {
+        let handle = tokio::spawn(f);
+        self.cleanup
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(handle);
+    }
+
+    /// Waits for spawned cleanup (at most `limit`); returns when the last one finished.
+    pub async fn wait_cleanup(&self, limit: Duration) -> Option<f64> {
+        let mut last = None;
+        let deadline = Instant::now() + limit;
+        loop {
+            let handles: Vec<_> =
+                std::mem::take(&mut *self.cleanup.lock().unwrap_or_else(|e| e.into_inner()));
+            if handles.is_empty() {
+                return last;
+            }
+            for h in handles {
+                if tokio::time::timeout_at(deadline, h).await.is_err() {
+                    return last;
+                }
+            }
+            last = Some(self.elapsed_ms());
+        }
+    }
+
+    pub fn peak(&self) -> u32 {
+        self.peak.load(Relaxed)
+    }
+
+    /// The spans as report rows. Tasks that never finished are `cancelled`.
+    pub fn tasks(&self, plan: &Plan, speed: f64) -> Vec<TaskReport> {
+        let x = self.extras();
+        let mut rows: Vec<TaskReport> = self
+            .slots
+            .iter()
+            .enumerate()
+            .map(|(id, s)| {
+                let id = id as u32;
+                let op = plan.op(id);
+                let start = s.start.load(Relaxed);
+                let end = s.end.load(Relaxed);
+                TaskReport {
+                    name: plan.name(id),
+                    task: plan.task_name(id).to_string(),
+                    op: op.kind().as_str().to_string(),
+                    start_ms: (start != 0).then(|| ns_to_ms(start)),
+                    end_ms: (end != 0).then(|| ns_to_ms(end)),
+                    outcome: decode(s.outcome.load(Relaxed)).unwrap_or(Outcome::Cancelled),
+                    error: None,
+                    phases: Vec::new(),
+                    items: matches!(op, crate::demo::op::Op::Pages { .. })
+                        .then(|| s.items.load(Relaxed)),
+                    item_ms: Vec::new(),
+                    blocked_ms: None,
+                    nominal_ms: op.nominal_ms() as f64 * speed,
+                }
+            })
+            .collect();
+        for (id, msg) in &x.errors {
+            rows[*id as usize].error = Some(msg.clone());
+        }
+        for p in &x.phases {
+            rows[p.id as usize].phases.push(PhaseReport {
+                name: p.name.to_string(),
+                start_ms: ns_to_ms(p.start),
+                end_ms: (p.end != 0).then(|| ns_to_ms(p.end)),
+            });
+        }
+        for (id, t) in &x.items {
+            rows[*id as usize].item_ms.push(ns_to_ms(*t));
+        }
+        for (id, held) in &x.blocked {
+            rows[*id as usize].blocked_ms = Some(held.as_secs_f64() * 1000.0);
+        }
+        rows
+    }
+}
+
+fn ns_to_ms(ns: u64) -> f64 {
+    ns.saturating_sub(1) as f64 / 1e6
+}
+
+/// The open span of one task. See [`Recorder::begin`].
+pub struct Span<'a> {
+    rec: &'a Recorder,
+    id: u32,
+    done: bool,
+}
+
+impl Span<'_> {
+    pub fn finish(mut self, result: &Result<(), String>) {
+        self.done = true;
+        match result {
+            Ok(()) => self.rec.end(self.id, Outcome::Ok),
+            Err(message) => {
+                self.rec.error(self.id, message);
+                self.rec.end(self.id, Outcome::Failed);
+            }
+        }
+    }
+}
+
+impl Drop for Span<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.rec.end(self.id, Outcome::Cancelled);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! What a run measured: pure data, serializable, no behaviour. Renderers read only this.
+//!
+//! Times are milliseconds since the strategy started, measured with `tokio::time::Instant`, so a
+//! run on tokio's paused clock reports virtual time (a 1 s sleep reads 1000 ms, in microseconds of
+//! real time). A blocking op does not advance the paused clock: its `blocked_ms` says how long it
+//! held the thread.
+
+use serde::{Deserialize, Serialize};
+
+/// How a task ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    Failed,
+    /// Dropped (or aborted) before it finished; in Rust that is what cancellation is.
+    Cancelled,
+    /// Dropped because a deadline passed.
+    TimedOut,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Failed => "failed",
+            Outcome::Cancelled => "cancelled",
+            Outcome::TimedOut => "timed_out",
+        }
+    }
+}
+
+/// One part of a task's span: `setup`, `body`, `teardown`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseReport {
+    pub name: String,
+    pub start_ms: f64,
+    /// `None`: the phase never finished (e.g. a teardown cut off when the runtime shut down).
+    pub end_ms: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskReport {
+    /// `fetch`, or `fetch#2` for one copy of a task with `count` > 1.
+    pub name: String,
+    /// The `[[demo.task]]` it is a copy of.
+    pub task: String,
+    pub op: String,
+    /// `None`: the task never started (cancelled while waiting for its turn).
+    pub start_ms: Option<f64>,
+    pub end_ms: Option<f64>,
+    pub outcome: Outcome,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<PhaseReport>,
+    /// `pages`: items received.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<u32>,
+    /// `pages`: when each item arrived (kept for small demos only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_ms: Vec<f64>,
+    /// `block` / `cpu`: how long the op held its thread (real time, even on a paused clock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_ms: Option<f64>,
+    /// The duration the lesson asked for (already scaled by `--speed`).
+    pub nominal_ms: f64,
+}
+
+impl TaskReport {
+    /// Time from start to end, when both are known.
+    pub fn duration_ms(&self) -> Option<f64> {
+        Some(self.end_ms? - self.start_ms?)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StrategyReport {
+    /// The strategy's name or label.
+    pub name: String,
+    /// The strategy kind (`gather`, `bounded`, ...).
+    pub kind: String,
+    /// One line on what the strategy does, with its parameters (`at most 3 at once`).
+    pub detail: String,
+    /// From the strategy's start until it returned to its caller.
+    pub wall_ms: f64,
+    /// What a perfect runtime would take: the sum of durations one after another, the critical
+    /// path when concurrent.
+    pub ideal_ms: f64,
+    /// `wall_ms - ideal_ms`.
+    pub overhead_ms: f64,
+    /// Sequential wall time / this wall time, when the demo ran `sequential`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speedup: Option<f64>,
+    /// Most tasks running at the same moment.
+    pub peak_concurrency: u32,
+    /// The error the strategy returned to its caller, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// When cleanup spawned by cancelled tasks (async teardown) finished, if later than `wall_ms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cleanup_ms: Option<f64>,
+    /// Ctrl-C stopped the run: the results are partial.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
+    pub tasks: Vec<TaskReport>,
+}
+
+impl StrategyReport {
+    pub fn count(&self, outcome: Outcome) -> usize {
+        self.tasks.iter().filter(|t| t.outcome == outcome).count()
+    }
+
+    /// Names of the tasks that ended as `outcome`.
+    pub fn names(&self, outcome: Outcome) -> Vec<&str> {
+        self.tasks
+            .iter()
+            .filter(|t| t.outcome == outcome)
+            .map(|t| t.name.as_str())
+            .collect()
+    }
+}
+
+/// The verdict on one `[[demo.expect]]` claim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpectationResult {
+    pub claim: String,
+    pub kind: String,
+    pub strategy: String,
+    pub shown: bool,
+    /// What was measured; when not shown, why not.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemoReport {
+    pub name: String,
+    pub title: String,
+    pub runtime: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers: Option<u32>,
+    /// Every duration was multiplied by this.
+    pub speed: f64,
+    pub strategies: Vec<StrategyReport>,
+    pub expectations: Vec<ExpectationResult>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
+}
+
+impl DemoReport {
+    pub fn all_shown(&self) -> bool {
+        self.expectations.iter().all(|e| e.shown)
+    }
+}
+
+/// The `--json` document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LessonReport {
+    pub lesson: String,
+    pub demos: Vec<DemoReport>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
+}

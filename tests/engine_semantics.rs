@@ -1,0 +1,432 @@
+//! Semantics of every strategy, on tokio's paused clock: virtual time makes them deterministic
+//! (a 300 ms sleep reads exactly 300 ms) and instant. No test asserts real-time speed.
+
+use asyncwork::demo::report::{DemoReport, Outcome, StrategyReport};
+use asyncwork::demo::runner::Demo;
+use asyncwork::demo::spec::DemoSpec;
+
+fn demo(strategies: &str, tasks: &str) -> Demo {
+    demo_with(strategies, tasks, "")
+}
+
+fn demo_with(strategies: &str, tasks: &str, expect: &str) -> Demo {
+    let src = format!(
+        "name = \"t\"\ntitle = \"t\"\nabout = \"a\"\nstrategies = {strategies}\n{tasks}\n{expect}"
+    );
+    let spec: DemoSpec = toml::from_str(&src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+    Demo::new(spec).unwrap_or_else(|p| panic!("{p:?}"))
+}
+
+fn task(name: &str, op: &str, ms: u64, extra: &str) -> String {
+    format!("[[task]]\nname = \"{name}\"\nop = \"{op}\"\nms = {ms}\n{extra}\n")
+}
+
+fn strategy<'a>(r: &'a DemoReport, name: &str) -> &'a StrategyReport {
+    r.strategies.iter().find(|s| s.name == name).unwrap()
+}
+
+fn row<'a>(s: &'a StrategyReport, name: &str) -> &'a asyncwork::demo::report::TaskReport {
+    s.tasks
+        .iter()
+        .find(|t| t.name == name)
+        .unwrap_or_else(|| panic!("no {name}"))
+}
+
+/// Virtual milliseconds, rounded (the paused clock advances exactly to each timer).
+fn r(ms: f64) -> i64 {
+    ms.round() as i64
+}
+
+#[tokio::test(start_paused = true)]
+async fn sequential_sums_gather_overlaps() {
+    let d = demo(
+        r#"["sequential", "gather", "spawn", "taskgroup", "try_gather", "offload"]"#,
+        &task("fetch", "sleep", 300, "count = 3"),
+    );
+    let rep = d.run_async(1.0).await;
+    let seq = strategy(&rep, "sequential");
+    assert_eq!(r(seq.wall_ms), 900);
+    assert_eq!(r(seq.ideal_ms), 900);
+    let starts: Vec<i64> = seq.tasks.iter().map(|t| r(t.start_ms.unwrap())).collect();
+    assert_eq!(starts, [0, 300, 600]);
+    assert_eq!(seq.peak_concurrency, 1);
+    for name in ["gather", "spawn", "taskgroup", "try_gather", "offload"] {
+        let s = strategy(&rep, name);
+        assert_eq!(r(s.wall_ms), 300, "{name}");
+        assert_eq!(r(s.ideal_ms), 300, "{name}");
+        assert_eq!(s.peak_concurrency, 3, "{name}");
+        assert_eq!(s.count(Outcome::Ok), 3, "{name}");
+        assert_eq!(s.speedup.map(|x| (x * 10.0).round()), Some(30.0), "{name}");
+        assert!(s.error.is_none());
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn futures_are_lazy_spawned_tasks_are_not() {
+    let d = demo(
+        r#"[{ kind = "sequential", delay_ms = 200 }, { kind = "gather", delay_ms = 200 }, { kind = "spawn", delay_ms = 200 }]"#,
+        &task("fetch", "sleep", 300, ""),
+    );
+    let rep = d.run_async(1.0).await;
+    // Created, then the caller worked 200 ms: the future had not started.
+    assert_eq!(
+        r(row(strategy(&rep, "sequential"), "fetch").start_ms.unwrap()),
+        200
+    );
+    assert_eq!(r(strategy(&rep, "sequential").wall_ms), 500);
+    assert_eq!(
+        r(row(strategy(&rep, "gather"), "fetch").start_ms.unwrap()),
+        200
+    );
+    // Spawned: it started at once and ran during the caller's work.
+    assert_eq!(
+        r(row(strategy(&rep, "spawn"), "fetch").start_ms.unwrap()),
+        0
+    );
+    assert_eq!(r(strategy(&rep, "spawn").wall_ms), 300);
+}
+
+fn failing_tasks() -> String {
+    task("slow", "sleep", 300, "count = 2")
+        + &task("boom", "fail", 100, "message = \"connection refused\"")
+}
+
+#[tokio::test(start_paused = true)]
+async fn gather_keeps_every_outcome() {
+    let rep = demo(r#"["gather", "sequential", "spawn"]"#, &failing_tasks())
+        .run_async(1.0)
+        .await;
+    let g = strategy(&rep, "gather");
+    assert_eq!(g.error, None);
+    assert_eq!(row(g, "boom").outcome, Outcome::Failed);
+    assert_eq!(row(g, "boom").error.as_deref(), Some("connection refused"));
+    assert_eq!(g.names(Outcome::Ok), ["slow#1", "slow#2"]);
+    assert_eq!(r(g.wall_ms), 300);
+    let s = strategy(&rep, "sequential");
+    assert_eq!(s.count(Outcome::Ok), 2);
+    assert_eq!(r(s.wall_ms), 700);
+    // spawn awaits every handle and reports the first error.
+    let sp = strategy(&rep, "spawn");
+    assert_eq!(sp.error.as_deref(), Some("boom: connection refused"));
+    assert_eq!(sp.count(Outcome::Ok), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn try_gather_and_taskgroup_cancel_the_rest() {
+    let rep = demo(r#"["try_gather", "taskgroup"]"#, &failing_tasks())
+        .run_async(1.0)
+        .await;
+    for name in ["try_gather", "taskgroup"] {
+        let s = strategy(&rep, name);
+        assert_eq!(
+            s.error.as_deref(),
+            Some("boom: connection refused"),
+            "{name}"
+        );
+        assert_eq!(s.names(Outcome::Cancelled), ["slow#1", "slow#2"], "{name}");
+        assert_eq!(row(s, "slow#1").end_ms.map(r), Some(100), "{name}");
+        assert_eq!(r(s.wall_ms), 100, "{name}");
+        assert_eq!(r(s.ideal_ms), 100, "{name}");
+    }
+}
+
+fn resource(name: &str, ms: u64, extra: &str) -> String {
+    task(
+        name,
+        "resource",
+        ms,
+        &format!("setup_ms = 50\nteardown_ms = 40\n{extra}"),
+    )
+}
+
+fn phase(t: &asyncwork::demo::report::TaskReport, name: &str) -> (i64, Option<i64>) {
+    let p = t
+        .phases
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no {name} in {t:?}"));
+    (r(p.start_ms), p.end_ms.map(r))
+}
+
+#[tokio::test(start_paused = true)]
+async fn teardown_runs_on_success_error_and_cancel() {
+    let tasks =
+        resource("db", 500, "") + &resource("bad", 100, "fails = true\nmessage = \"bad query\"");
+    let rep = demo(r#"["gather", "try_gather"]"#, &tasks)
+        .run_async(1.0)
+        .await;
+
+    let g = strategy(&rep, "gather");
+    let db = row(g, "db");
+    assert_eq!(db.outcome, Outcome::Ok);
+    assert_eq!(phase(db, "setup"), (0, Some(50)));
+    assert_eq!(phase(db, "body"), (50, Some(550)));
+    assert_eq!(phase(db, "teardown"), (550, Some(590)));
+    let bad = row(g, "bad");
+    assert_eq!(bad.outcome, Outcome::Failed);
+    assert_eq!(
+        phase(bad, "teardown"),
+        (150, Some(190)),
+        "teardown on error"
+    );
+
+    // try_gather: `bad` fails at 190 ms (after its own teardown) and `db` is dropped mid-body:
+    // its guard spawns the teardown, which the runner waits for.
+    let t = strategy(&rep, "try_gather");
+    assert_eq!(r(t.wall_ms), 190);
+    let db = row(t, "db");
+    assert_eq!(db.outcome, Outcome::Cancelled);
+    assert_eq!(phase(db, "body"), (50, None));
+    assert_eq!(
+        phase(db, "teardown"),
+        (190, Some(230)),
+        "teardown on cancel"
+    );
+    assert_eq!(t.cleanup_ms.map(r), Some(230));
+}
+
+#[tokio::test(start_paused = true)]
+async fn cancelled_during_close_still_finishes_teardown() {
+    let tasks = resource("db", 100, "") + &task("boom", "fail", 170, "");
+    let rep = demo(r#"["try_gather"]"#, &tasks).run_async(1.0).await;
+    let db = row(strategy(&rep, "try_gather"), "db");
+    assert_eq!(db.outcome, Outcome::Cancelled);
+    // Teardown began at 150 and was interrupted at 170: restarted on a cleanup task.
+    let (start, end) = phase(db, "teardown");
+    assert_eq!(start, 150);
+    assert_eq!(end, Some(210));
+}
+
+#[tokio::test(start_paused = true)]
+async fn timeouts_over_group_and_per_task() {
+    let tasks = task("fast", "sleep", 100, "")
+        + &task("slow", "sleep", 500, "count = 2")
+        + &resource("db", 400, "");
+    let rep = demo(
+        r#"[{ kind = "timeout", ms = 200 }, { kind = "timeout", ms = 200, scope = "task", label = "per_task" }]"#,
+        &tasks,
+    )
+    .run_async(1.0)
+    .await;
+    let g = strategy(&rep, "timeout");
+    assert_eq!(r(g.wall_ms), 200);
+    assert_eq!(
+        g.error.as_deref(),
+        Some("timeout: deadline of 200 ms passed")
+    );
+    assert_eq!(row(g, "fast").outcome, Outcome::Ok);
+    assert_eq!(g.names(Outcome::TimedOut), ["slow#1", "slow#2", "db"]);
+    assert_eq!(phase(row(g, "db"), "teardown"), (200, Some(240)));
+    let p = strategy(&rep, "per_task");
+    assert_eq!(p.error, None);
+    assert_eq!(r(p.wall_ms), 200);
+    assert_eq!(p.names(Outcome::TimedOut), ["slow#1", "slow#2", "db"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn bounded_never_exceeds_its_limit() {
+    let rep = demo(
+        r#"[{ kind = "bounded", limit = 3 }, { kind = "stream", limit = 2, label = "buffered" }, "stream"]"#,
+        &task("job", "sleep", 100, "count = 10"),
+    )
+    .run_async(1.0)
+    .await;
+    let b = strategy(&rep, "bounded");
+    assert_eq!(b.peak_concurrency, 3);
+    assert_eq!(r(b.wall_ms), 400);
+    assert_eq!(r(b.ideal_ms), 400);
+    assert_eq!(b.count(Outcome::Ok), 10);
+    // Never more than 3 spans overlap at any instant.
+    for t in &b.tasks {
+        let at = t.start_ms.unwrap();
+        let overlapping = b
+            .tasks
+            .iter()
+            .filter(|o| o.start_ms.unwrap() <= at && o.end_ms.unwrap() > at)
+            .count();
+        assert!(overlapping <= 3);
+    }
+    let s = strategy(&rep, "buffered");
+    assert_eq!(s.peak_concurrency, 2);
+    assert_eq!(r(s.wall_ms), 500);
+    let one = strategy(&rep, "stream");
+    assert_eq!(one.peak_concurrency, 1);
+    assert_eq!(r(one.wall_ms), 1000);
+}
+
+#[tokio::test(start_paused = true)]
+async fn race_cancels_the_losers() {
+    let tasks =
+        task("a", "sleep", 300, "") + &task("b", "sleep", 100, "") + &resource("c", 500, "");
+    let rep = demo(r#"["race"]"#, &tasks).run_async(1.0).await;
+    let s = strategy(&rep, "race");
+    assert_eq!(r(s.wall_ms), 100);
+    assert_eq!(row(s, "b").outcome, Outcome::Ok);
+    assert_eq!(s.names(Outcome::Cancelled), ["a", "c"]);
+    assert_eq!(phase(row(s, "c"), "teardown"), (100, Some(140)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn pages_stream_items() {
+    let rep = demo(r#"["gather"]"#, &task("pages", "pages", 50, "items = 4"))
+        .run_async(1.0)
+        .await;
+    let t = row(strategy(&rep, "gather"), "pages");
+    assert_eq!(t.items, Some(4));
+    assert_eq!(
+        t.item_ms.iter().copied().map(r).collect::<Vec<_>>(),
+        [50, 100, 150, 200]
+    );
+    assert_eq!(t.end_ms.map(r), Some(200));
+}
+
+#[tokio::test(start_paused = true)]
+async fn speed_scales_every_duration() {
+    let rep = demo(
+        r#"["sequential", "gather"]"#,
+        &task("fetch", "sleep", 300, "count = 3"),
+    )
+    .run_async(0.1)
+    .await;
+    assert_eq!(r(strategy(&rep, "sequential").wall_ms), 90);
+    assert_eq!(r(strategy(&rep, "gather").wall_ms), 30);
+    assert_eq!(r(strategy(&rep, "gather").ideal_ms), 30);
+}
+
+#[tokio::test(start_paused = true)]
+async fn large_fan_out_completes() {
+    let rep = demo(
+        r#"["gather", "taskgroup", "try_gather", { kind = "bounded", limit = 1000 }]"#,
+        &task("t", "sleep", 100, "count = 20000"),
+    )
+    .run_async(1.0)
+    .await;
+    for s in &rep.strategies {
+        assert_eq!(s.count(Outcome::Ok), 20_000, "{}", s.name);
+        assert_eq!(s.tasks[19_999].name, "t#20000");
+    }
+    assert_eq!(r(strategy(&rep, "gather").wall_ms), 100);
+    assert_eq!(strategy(&rep, "bounded").peak_concurrency, 1000);
+}
+
+#[tokio::test(start_paused = true)]
+async fn interrupt_cancels_and_reports_partial_results() {
+    let d = demo(
+        r#"["sequential"]"#,
+        &(resource("db", 500, "") + &task("later", "sleep", 100, "")),
+    );
+    let s = &d.spec().strategies[0];
+    let rep = d
+        .run_strategy_async(
+            s,
+            1.0,
+            None,
+            tokio::time::sleep(std::time::Duration::from_millis(150)),
+        )
+        .await;
+    assert!(rep.interrupted);
+    assert_eq!(r(rep.wall_ms), 150);
+    assert_eq!(row(&rep, "db").outcome, Outcome::Cancelled);
+    assert_eq!(phase(row(&rep, "db"), "teardown"), (150, Some(190)));
+    let later = row(&rep, "later");
+    assert_eq!((later.outcome, later.start_ms), (Outcome::Cancelled, None));
+}
+
+#[tokio::test(start_paused = true)]
+async fn expectations_are_checked_with_reasons() {
+    let expect = r#"
+[[expect]]
+claim = "gather is at least 2x faster"
+kind = "faster"
+strategy = "gather"
+than = "sequential"
+factor = 2.0
+[[expect]]
+claim = "gather is 10x faster (false)"
+kind = "faster"
+strategy = "gather"
+than = "sequential"
+factor = 10.0
+[[expect]]
+claim = "try_gather cancels the slow calls"
+kind = "outcome"
+strategy = "try_gather"
+task = "slow"
+outcome = "cancelled"
+[[expect]]
+claim = "gather cancels the slow calls (false)"
+kind = "outcome"
+strategy = "gather"
+task = "slow"
+outcome = "cancelled"
+[[expect]]
+claim = "the error surfaced"
+kind = "error"
+strategy = "try_gather"
+contains = "refused"
+[[expect]]
+claim = "gather keeps errors as values"
+kind = "no_error"
+strategy = "gather"
+[[expect]]
+claim = "gather surfaces it (false)"
+kind = "error"
+strategy = "gather"
+[[expect]]
+claim = "one at a time"
+kind = "concurrency"
+strategy = "sequential"
+at_most = 1
+[[expect]]
+claim = "second slow call starts after 300"
+kind = "started"
+strategy = "sequential"
+task = "slow#2"
+after_ms = 300
+before_ms = 300
+[[expect]]
+claim = "gather takes about 300"
+kind = "wall"
+strategy = "gather"
+at_least_ms = 300
+at_most_ms = 310
+"#;
+    let d = demo_with(
+        r#"["sequential", "gather", "try_gather"]"#,
+        &failing_tasks(),
+        expect,
+    );
+    let rep = d.run_async(0.5).await;
+    let shown: Vec<bool> = rep.expectations.iter().map(|e| e.shown).collect();
+    assert_eq!(
+        shown,
+        [
+            true, false, true, false, true, true, false, true, true, true
+        ],
+        "{:#?}",
+        rep.expectations
+    );
+    assert!(rep.expectations[1].detail.contains("claimed at least 10x"));
+    assert!(
+        rep.expectations[3].detail.contains("slow#1 ended ok"),
+        "{}",
+        rep.expectations[3].detail
+    );
+    assert!(rep.expectations[6].detail.contains("kept as values"));
+}
+
+/// Blocking runs on real time: these tests assert only orderings and lower bounds.
+#[tokio::test]
+async fn blocking_stalls_the_loop_offload_does_not() {
+    let tasks = task("block", "block", 200, "") + &task("tick", "sleep", 10, "");
+    let rep = demo(r#"["gather", "offload"]"#, &tasks)
+        .run_async(1.0)
+        .await;
+    let g = strategy(&rep, "gather");
+    // On one thread, the timer could not be handled while the thread slept.
+    assert!(row(g, "tick").end_ms.unwrap() >= 200.0);
+    assert!(row(g, "block").blocked_ms.unwrap() >= 200.0);
+    let o = strategy(&rep, "offload");
+    assert!(row(o, "tick").end_ms.unwrap() < row(o, "block").end_ms.unwrap());
+    assert_eq!(o.count(Outcome::Ok), 2);
+}
