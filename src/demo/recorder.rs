@@ -137,19 +137,29 @@ impl Recorder {
         self.send(e);
     }
 
-    /// Task `id` starts; the returned guard records its end. Dropping the guard without
-    /// [`Span::finish`] (the task's future was dropped) records `cancelled`.
-    pub fn begin(&self, id: u32) -> Span<'_> {
+    /// Task `id` starts. See [`crate::demo::work::TaskSpan`] for the guard that ends it.
+    pub fn begin(&self, id: u32) {
         let slot = &self.slots[id as usize];
         slot.start.store(self.now(), Relaxed);
         let running = self.running.fetch_add(1, Relaxed) + 1;
         self.peak.fetch_max(running, Relaxed);
         self.send(Event::Started { id });
-        Span {
-            rec: self,
-            id,
-            done: false,
+    }
+
+    /// Task `id` ended with `result`.
+    pub fn finish(&self, id: u32, result: &Result<(), String>) {
+        match result {
+            Ok(()) => self.end(id, Outcome::Ok),
+            Err(message) => {
+                self.error(id, message);
+                self.end(id, Outcome::Failed);
+            }
         }
+    }
+
+    /// Task `id` was dropped before it finished.
+    pub fn cancelled(&self, id: u32) {
+        self.end(id, Outcome::Cancelled);
     }
 
     fn end(&self, id: u32, outcome: Outcome) {
@@ -307,32 +317,4 @@ impl Recorder {
 
 fn ns_to_ms(ns: u64) -> f64 {
     ns.saturating_sub(1) as f64 / 1e6
-}
-
-/// The open span of one task. See [`Recorder::begin`].
-pub struct Span<'a> {
-    rec: &'a Recorder,
-    id: u32,
-    done: bool,
-}
-
-impl Span<'_> {
-    pub fn finish(mut self, result: &Result<(), String>) {
-        self.done = true;
-        match result {
-            Ok(()) => self.rec.end(self.id, Outcome::Ok),
-            Err(message) => {
-                self.rec.error(self.id, message);
-                self.rec.end(self.id, Outcome::Failed);
-            }
-        }
-    }
-}
-
-impl Drop for Span<'_> {
-    fn drop(&mut self) {
-        if !self.done {
-            self.rec.end(self.id, Outcome::Cancelled);
-        }
-    }
 }

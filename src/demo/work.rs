@@ -70,13 +70,18 @@ impl Work {
     /// The future of task `id`. Like calling an `async fn`, this runs nothing: the span starts when
     /// the future is first polled. `Send + 'static`, so it can also be spawned.
     pub fn call(&self, id: u32) -> impl Future<Output = TaskResult> + Send + 'static + use<> {
-        let cx = self.cx.clone();
+        let mut span = TaskSpan {
+            cx: self.cx.clone(),
+            id,
+            started: false,
+            done: false,
+        };
         async move {
-            let span = cx.rec.begin(id);
-            let result = op::run(cx.plan.op(id), &cx, id).await;
+            span.start();
+            let result = op::run(&span.cx, id).await;
             span.finish(&result);
             result.map_err(|message| TaskError {
-                task: cx.plan.name(id),
+                task: span.cx.plan.name(id),
                 message,
             })
         }
@@ -104,5 +109,34 @@ impl Work {
     /// Every unfinished task was dropped because of a deadline.
     pub fn all_timed_out(&self) {
         self.cx.rec.mark_all_timed_out();
+    }
+}
+
+/// The recorded span of one task, as a guard: if the task's future is dropped after it started
+/// and before it finished (that is what cancellation is in Rust), `Drop` records `cancelled`.
+pub struct TaskSpan {
+    cx: Arc<Ctx>,
+    id: u32,
+    started: bool,
+    done: bool,
+}
+
+impl TaskSpan {
+    fn start(&mut self) {
+        self.started = true;
+        self.cx.rec.begin(self.id);
+    }
+
+    fn finish(&mut self, result: &Result<(), String>) {
+        self.done = true;
+        self.cx.rec.finish(self.id, result);
+    }
+}
+
+impl Drop for TaskSpan {
+    fn drop(&mut self) {
+        if self.started && !self.done {
+            self.cx.rec.cancelled(self.id);
+        }
     }
 }

@@ -1,0 +1,172 @@
+//! Engine overhead at scale: N sleep tasks of 100 ms under `gather` and `taskgroup`, with span
+//! recording on. Reports wall - ideal (overhead), overhead per task and peak RSS.
+//!
+//! Run: `cargo bench --bench engine`. Each case runs in a child process (this binary re-executed
+//! with `--case`), so peak RSS (VmHWM from /proc/self/status) is that case's alone.
+
+use std::process::Command;
+
+use asyncwork::demo::runner::{Demo, RunOptions};
+use asyncwork::demo::spec::DemoSpec;
+
+const SIZES: [u32; 4] = [3, 1_000, 10_000, 100_000];
+const STRATEGIES: [&str; 2] = ["gather", "taskgroup"];
+const RUNS: usize = 3;
+
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// CPU time (user + system) of this process so far, in ms.
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the `(comm)`; utime and stime are fields 14 and 15 (1-based).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    let ticks = 100.0; // USER_HZ
+    (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) * 1000.0 / ticks
+}
+
+/// Child, baseline: plain tokio with no engine (a `FuturesUnordered` of unconstrained sleeps, or
+/// a `JoinSet`), to separate the runtime's own cost from the engine's.
+fn raw(strategy: &str, n: u32) {
+    use futures::StreamExt;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    let cpu = cpu_ms();
+    let wall = rt.block_on(async {
+        let t = tokio::time::Instant::now();
+        let d = std::time::Duration::from_millis(100);
+        if strategy == "gather" {
+            let mut set: futures::stream::FuturesUnordered<_> = (0..n)
+                .map(|_| tokio::task::unconstrained(tokio::time::sleep(d)))
+                .collect();
+            while set.next().await.is_some() {}
+        } else {
+            let mut set = tokio::task::JoinSet::new();
+            for _ in 0..n {
+                set.spawn(tokio::time::sleep(d));
+            }
+            while set.join_next().await.is_some() {}
+        }
+        t.elapsed().as_secs_f64() * 1000.0
+    });
+    println!(
+        "{} 100 {} {}",
+        wall,
+        peak_rss_mb().unwrap_or(f64::NAN),
+        cpu_ms() - cpu
+    );
+}
+
+/// Child: run one case, print `wall ideal rss cpu`.
+fn case(strategy: &str, n: u32) {
+    let src = format!(
+        "name = \"bench\"\ntitle = \"bench\"\nabout = \"bench\"\nstrategies = [\"{strategy}\"]\n\
+         [[task]]\nname = \"t\"\nop = \"sleep\"\nms = 100\ncount = {n}\n"
+    );
+    let spec: DemoSpec = toml::from_str(&src).expect("bench spec");
+    let demo = Demo::new(spec).expect("sound spec");
+    let cpu = cpu_ms();
+    let report = demo
+        .run_strategy(0, &RunOptions::default(), None)
+        .expect("runtime");
+    let cpu = cpu_ms() - cpu;
+    assert_eq!(report.tasks.len(), n as usize);
+    if std::env::var_os("BENCH_DEBUG").is_some() {
+        let max = |f: &dyn Fn(&asyncwork::demo::report::TaskReport) -> f64| {
+            report.tasks.iter().map(f).fold(0.0, f64::max)
+        };
+        let min = |f: &dyn Fn(&asyncwork::demo::report::TaskReport) -> f64| {
+            report.tasks.iter().map(f).fold(f64::INFINITY, f64::min)
+        };
+        eprintln!(
+            "last start {:.1} first end {:.1} last end {:.1}",
+            max(&|t| t.start_ms.unwrap_or(0.0)),
+            min(&|t| t.end_ms.unwrap_or(0.0)),
+            max(&|t| t.end_ms.unwrap_or(0.0))
+        );
+    }
+    println!(
+        "{} {} {} {cpu}",
+        report.wall_ms,
+        report.ideal_ms,
+        peak_rss_mb().unwrap_or(f64::NAN)
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--case") {
+        case(&args[i + 1], args[i + 2].parse().expect("n"));
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--raw") {
+        raw(&args[i + 1], args[i + 2].parse().expect("n"));
+        return;
+    }
+    let exe = std::env::current_exe().expect("current exe");
+    println!(
+        "engine overhead: N sleeps of 100 ms, current-thread runtime, spans recorded; best of {RUNS}"
+    );
+    println!("(raw: the same fan-out in plain tokio without the engine, for comparison)");
+    println!(
+        "{:<14} {:>8} {:>10} {:>10} {:>12} {:>12} {:>10} {:>11}",
+        "strategy", "N", "wall ms", "ideal ms", "overhead ms", "per task us", "CPU ms", "peak RSS"
+    );
+    for strategy in STRATEGIES {
+        for (mode, n) in SIZES
+            .iter()
+            .map(|n| ("--case", *n))
+            .chain([("--raw", 100_000)])
+        {
+            let mut best: Option<(f64, f64, f64, f64)> = None;
+            for _ in 0..RUNS {
+                let out = Command::new(&exe)
+                    .args([mode, strategy, &n.to_string()])
+                    .output()
+                    .expect("run case");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let text = String::from_utf8_lossy(&out.stdout);
+                let v: Vec<f64> = text
+                    .split_whitespace()
+                    .map(|x| x.parse().unwrap_or(f64::NAN))
+                    .collect();
+                let (wall, ideal, rss, cpu) = (v[0], v[1], v[2], v[3]);
+                if best.is_none_or(|b| wall - ideal < b.0 - b.1) {
+                    best = Some((wall, ideal, rss, cpu));
+                }
+            }
+            let (wall, ideal, rss, cpu) = best.expect("runs");
+            let overhead = wall - ideal;
+            let label = if mode == "--raw" {
+                format!("{strategy} (raw)")
+            } else {
+                strategy.to_string()
+            };
+            println!(
+                "{:<14} {:>8} {:>10.1} {:>10.1} {:>12.1} {:>12.2} {:>10.0} {:>8.1} MB",
+                label,
+                n,
+                wall,
+                ideal,
+                overhead,
+                overhead * 1000.0 / f64::from(n),
+                cpu,
+                rss
+            );
+        }
+    }
+}
