@@ -4,3 +4,4 @@
 //! -> report -> renderers (`render`).
 
 pub mod demo;
+pub mod render;

@@ -1,0 +1,215 @@
+//! The live view: while a strategy runs, one line per task (a spinner while pending, then ok /
+//! failed / cancelled and its duration) and an elapsed clock; above [`MAX_LINES`] tasks one
+//! aggregate bar with counts. It runs on its own thread and listens to the engine's events, so it
+//! keeps drawing even when a blocking op stalls the runtime's only thread.
+//!
+//! Not a terminal: no spinners or cursor movement, plain lines with the same information.
+
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use console::Style;
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::fmt_ms;
+use super::timeline::outcome_style;
+use crate::demo::recorder::Event;
+use crate::demo::report::Outcome;
+
+/// More tasks than this get one aggregate bar.
+pub const MAX_LINES: usize = 20;
+
+pub struct Live {
+    tx: Sender<Event>,
+    thread: JoinHandle<()>,
+}
+
+impl Live {
+    /// Starts the view for a strategy whose tasks are `names` (in id order). `interactive`: draw
+    /// spinners on the terminal (stderr); otherwise print plain lines on stdout.
+    pub fn start(names: Vec<String>, interactive: bool) -> Live {
+        let (tx, rx) = channel();
+        let thread = std::thread::spawn(move || {
+            if interactive {
+                draw(rx, names);
+            } else {
+                plain(rx, names);
+            }
+        });
+        Live { tx, thread }
+    }
+
+    /// The sender to give the engine.
+    pub fn sender(&self) -> Sender<Event> {
+        self.tx.clone()
+    }
+
+    /// Waits until the view has drawn the end of the strategy (or the engine hung up).
+    pub fn finish(self) {
+        drop(self.tx);
+        let _ = self.thread.join();
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    done: u64,
+    by: [u64; 4],
+}
+
+impl Counts {
+    fn add(&mut self, o: Outcome) {
+        self.done += 1;
+        self.by[o as usize] += 1;
+    }
+
+    fn text(&self) -> String {
+        let mut parts = Vec::new();
+        for o in [
+            Outcome::Ok,
+            Outcome::Failed,
+            Outcome::Cancelled,
+            Outcome::TimedOut,
+        ] {
+            let n = self.by[o as usize];
+            if n > 0 {
+                parts.push(
+                    outcome_style(o)
+                        .apply_to(format!("{n} {}", o.as_str()))
+                        .to_string(),
+                );
+            }
+        }
+        parts.join(" · ")
+    }
+}
+
+fn done_text(outcome: Outcome, ms: f64) -> String {
+    let text = match outcome {
+        Outcome::Ok | Outcome::Failed => format!("{} {}", outcome.as_str(), fmt_ms(ms)),
+        Outcome::Cancelled => format!("cancelled after {}", fmt_ms(ms)),
+        Outcome::TimedOut => format!("timed out after {}", fmt_ms(ms)),
+    };
+    outcome_style(outcome).apply_to(text).to_string()
+}
+
+fn draw(rx: Receiver<Event>, names: Vec<String>) {
+    let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+    let clock = multi.add(ProgressBar::new_spinner());
+    clock.set_style(
+        ProgressStyle::with_template("  {spinner} {msg} {elapsed_precise}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    clock.enable_steady_tick(Duration::from_millis(80));
+    let width = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(4)
+        .min(24);
+    let task_style = ProgressStyle::with_template("    {spinner} {prefix} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let done_style = ProgressStyle::with_template("      {prefix} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let mut bars: Vec<ProgressBar> = Vec::new();
+    let mut total_bar: Option<ProgressBar> = None;
+    let mut counts = Counts::default();
+    for event in rx {
+        match event {
+            Event::Begin { strategy, tasks } => {
+                clock.set_message(format!(
+                    "{} running",
+                    Style::new().bold().apply_to(strategy)
+                ));
+                if tasks <= MAX_LINES && names.len() == tasks {
+                    for n in &names {
+                        let b = multi.add(ProgressBar::new_spinner());
+                        b.set_style(task_style.clone());
+                        b.set_prefix(super::fit(n, width));
+                        b.set_message(Style::new().dim().apply_to("pending").to_string());
+                        bars.push(b);
+                    }
+                } else {
+                    let b = multi.add(ProgressBar::new(tasks as u64));
+                    b.set_style(
+                        ProgressStyle::with_template(
+                            "    [{bar:40.green/dim}] {pos}/{len} done {msg}",
+                        )
+                        .unwrap_or_else(|_| ProgressStyle::default_bar())
+                        .progress_chars("█▌ "),
+                    );
+                    total_bar = Some(b);
+                }
+            }
+            Event::Started { id } => {
+                if let Some(b) = bars.get(id as usize) {
+                    b.set_message("running");
+                    b.enable_steady_tick(Duration::from_millis(80));
+                }
+            }
+            Event::Finished { id, outcome, ms } => {
+                counts.add(outcome);
+                if let Some(b) = bars.get(id as usize) {
+                    b.set_style(done_style.clone());
+                    b.finish_with_message(done_text(outcome, ms));
+                } else if let Some(b) = &total_bar {
+                    b.set_position(counts.done);
+                    b.set_message(counts.text());
+                }
+            }
+            Event::End { wall_ms } => {
+                for b in &bars {
+                    if !b.is_finished() {
+                        b.set_style(done_style.clone());
+                        b.finish_with_message(
+                            Style::new().dim().apply_to("never started").to_string(),
+                        );
+                    }
+                }
+                if let Some(b) = &total_bar {
+                    b.set_position(counts.done);
+                    b.finish_with_message(counts.text());
+                }
+                clock.finish_and_clear();
+                let _ = wall_ms;
+                break;
+            }
+        }
+    }
+    // Leave the finished lines on screen; the cursor is restored by indicatif.
+    for b in &bars {
+        if !b.is_finished() {
+            b.abandon();
+        }
+    }
+}
+
+fn plain(rx: Receiver<Event>, names: Vec<String>) {
+    let mut counts = Counts::default();
+    let mut per_task = false;
+    for event in rx {
+        match event {
+            Event::Begin { tasks, .. } => per_task = tasks <= MAX_LINES && names.len() == tasks,
+            Event::Started { .. } => {}
+            Event::Finished { id, outcome, ms } => {
+                counts.add(outcome);
+                if per_task {
+                    let name = names.get(id as usize).map_or("?", String::as_str);
+                    println!("    {name} {}", done_text(outcome, ms));
+                }
+            }
+            Event::End { wall_ms } => {
+                if !per_task {
+                    println!(
+                        "    {} tasks finished in {}: {}",
+                        counts.done,
+                        fmt_ms(wall_ms),
+                        counts.text()
+                    );
+                }
+                break;
+            }
+        }
+    }
+}

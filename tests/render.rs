@@ -1,0 +1,120 @@
+//! Renderers on reports from paused-clock runs: deterministic text.
+
+use asyncwork::demo::report::LessonReport;
+use asyncwork::demo::runner::Demo;
+use asyncwork::demo::spec::DemoSpec;
+use asyncwork::render::{json, summary, timeline, trace};
+
+async fn report(count: u32) -> LessonReport {
+    let src = format!(
+        r#"name = "d"
+title = "t"
+about = "a"
+strategies = ["sequential", "gather", "try_gather"]
+[[task]]
+name = "fetch"
+op = "sleep"
+ms = 300
+count = {count}
+[[task]]
+name = "db"
+op = "resource"
+setup_ms = 50
+ms = 200
+teardown_ms = 50
+[[task]]
+name = "boom"
+op = "fail"
+ms = 100
+[[task]]
+name = "pages"
+op = "pages"
+ms = 60
+items = 4
+[[expect]]
+claim = "gather is faster"
+kind = "faster"
+strategy = "gather"
+than = "sequential"
+[[expect]]
+claim = "gather is 100x faster"
+kind = "faster"
+strategy = "gather"
+than = "sequential"
+factor = 100.0
+"#
+    );
+    let spec: DemoSpec = toml::from_str(&src).unwrap();
+    let demo = Demo::new(spec).unwrap();
+    LessonReport {
+        lesson: "l".into(),
+        demos: vec![demo.run_async(1.0).await],
+        interrupted: false,
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn timeline_rows_glyphs_and_axis() {
+    console::set_colors_enabled(false);
+    let r = report(3).await;
+    let seq = timeline::timeline(&r.demos[0].strategies[0], 100);
+    println!("{seq}");
+    assert!(seq.contains("fetch#1"));
+    assert!(seq.contains("━"), "setup/teardown glyph");
+    assert!(seq.contains("┃"), "item glyph");
+    assert!(seq.contains("ok 300 ms"));
+    assert!(seq.contains("failed 100 ms"));
+    let tg = timeline::timeline(&r.demos[0].strategies[2], 100);
+    println!("{tg}");
+    assert!(tg.contains("░"), "cancelled glyph");
+    assert!(tg.contains("cancelled at 100 ms"));
+    assert!(tg.contains("error: boom"));
+    for line in tg.lines() {
+        assert!(line.chars().count() <= 100, "too wide: {line}");
+    }
+    let s = summary::summary(&r.demos[0]);
+    println!("{s}");
+    assert!(s.contains("✓ gather is faster"));
+    assert!(s.contains("✗ gather is 100x faster"));
+    assert!(s.contains("not shown"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn large_fan_outs_are_aggregated() {
+    console::set_colors_enabled(false);
+    let r = report(500).await;
+    let t = timeline::timeline(&r.demos[0].strategies[1], 90);
+    println!("{t}");
+    assert!(t.contains("500 tasks: 500 ok"));
+    assert!(t.contains("p99"));
+    assert!(t.lines().count() < 40);
+}
+
+#[tokio::test(start_paused = true)]
+async fn json_and_trace_documents() {
+    let r = report(3).await;
+    let v: serde_json::Value = serde_json::from_str(&json::to_json(&r)).unwrap();
+    assert_eq!(v["lesson"], "l");
+    let s = &v["demos"][0]["strategies"][1];
+    assert_eq!(s["name"], "gather");
+    assert!(s["wall_ms"].as_f64().unwrap() > 0.0);
+    assert_eq!(s["tasks"][0]["outcome"], "ok");
+    assert_eq!(v["demos"][0]["expectations"][0]["shown"], true);
+    let t = trace::chrome_trace(&r);
+    let events = t["traceEvents"].as_array().unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["ph"] == "X" && e["name"] == "fetch#2")
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["ph"] == "X" && e["name"] == "teardown")
+    );
+    assert!(
+        events
+            .iter()
+            .all(|e| e["pid"].is_u64() && e["ph"].is_string())
+    );
+}
