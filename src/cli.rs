@@ -1,0 +1,94 @@
+//! The command line, as clap derive definitions. Dispatch lives in `main.rs`, behaviour in
+//! `commands/`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "asyncwork",
+    version,
+    about = "A workbook that teaches async Rust: live, timed demos and graded exercises",
+    long_about = "asyncwork teaches async programming in Rust (tokio) to people who know Python's \
+                  asyncio. Lessons run live demos that time sequential and concurrent code side by \
+                  side; exercises are graded on correctness and on concurrency.",
+    after_help = "Examples:\n  asyncwork lesson list\n  asyncwork lesson show gather\n  \
+                  asyncwork lesson validate lessons/",
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    /// Read lessons from DIR (default: $ASYNCWORK_LESSONS, else ./lessons, else the built-in ones)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub lessons: Option<PathBuf>,
+
+    /// When to use colours (NO_COLOR in the environment also turns them off)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Browse, read and write lessons
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  asyncwork lesson list\n  asyncwork lesson show coroutines"
+    )]
+    Lesson(LessonCommand),
+
+    /// Print a shell completion script
+    #[command(
+        after_help = "Example:\n  asyncwork completions bash > ~/.local/share/bash-completion/completions/asyncwork"
+    )]
+    Completions {
+        /// The shell to write completions for
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LessonCommand {
+    /// List the lessons in course order
+    #[command(
+        after_help = "Examples:\n  asyncwork lesson list\n  asyncwork lesson list --json | jq '.[].id'"
+    )]
+    List {
+        /// Print a JSON array of lessons instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Show a lesson: prose, Python and Rust side by side, hints and what to run next
+    #[command(after_help = "Example:\n  asyncwork lesson show gather")]
+    Show {
+        /// The lesson id (see `asyncwork lesson list`)
+        id: String,
+    },
+
+    /// Check lesson files and report every problem with file, line and column
+    #[command(
+        after_help = "Examples:\n  asyncwork lesson validate\n  asyncwork lesson validate lessons/gather.toml\n  \
+                            asyncwork lesson validate my-course/"
+    )]
+    Validate {
+        /// Lesson files or directories (default: the lessons asyncwork would load)
+        paths: Vec<PathBuf>,
+    },
+
+    /// Write a new lesson skeleton that validates as written
+    #[command(after_help = "Example:\n  asyncwork lesson new select_loops")]
+    New {
+        /// The new lesson's id: a-z, 0-9, _ and -
+        id: String,
+    },
+}

@@ -1,0 +1,14 @@
+//! What each command does: load, call the library, hand the result to a renderer.
+//! Each function returns the process exit code: 0 success, 1 a problem the user should fix.
+
+pub mod lesson;
+
+use std::collections::BTreeSet;
+
+/// The exercise crates that exist, for checking lessons' `[[exercise]]` references.
+///
+/// The exercise workbook is not part of this build yet, so no exercise exists and lessons must
+/// mark theirs `planned = true`.
+pub fn known_exercises() -> BTreeSet<String> {
+    BTreeSet::new()
+}
