@@ -75,6 +75,36 @@ pub enum LessonCommand {
         id: String,
     },
 
+    /// Run a lesson's demos live: every strategy timed, drawn as a timeline, its claims checked
+    #[command(after_help = "Examples:\n  asyncwork lesson run gather\n  \
+                            asyncwork lesson run gather --demo sequential_vs_gather --speed 0.2\n  \
+                            asyncwork lesson run coroutines --json | jq '.demos[].expectations'\n  \
+                            asyncwork lesson run gather --trace gather.json   # open in ui.perfetto.dev\n\n\
+                            Exit codes: 0 done, 1 a claim was not shown (with --strict) or an error, \
+                            130 interrupted (Ctrl-C).")]
+    Run {
+        /// The lesson id (see `asyncwork lesson list`)
+        id: String,
+        /// Run only this demo (default: every demo of the lesson, in order)
+        #[arg(long, value_name = "NAME")]
+        demo: Option<String>,
+        /// Multiply every duration by F: 0.1 runs ten times faster (0.01 to 10)
+        #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = parse_speed)]
+        speed: f64,
+        /// Print one JSON document on stdout instead of the live view, timelines and tables
+        #[arg(long)]
+        json: bool,
+        /// Also write every task span as Chrome trace-event JSON to FILE (Perfetto opens it)
+        #[arg(long, value_name = "FILE")]
+        trace: Option<PathBuf>,
+        /// Do not draw the live view while strategies run
+        #[arg(long)]
+        no_live: bool,
+        /// Exit 1 when the run did not show one of the demos' claims
+        #[arg(long)]
+        strict: bool,
+    },
+
     /// Check lesson files and report every problem with file, line and column
     #[command(
         after_help = "Examples:\n  asyncwork lesson validate\n  asyncwork lesson validate lessons/gather.toml\n  \
@@ -91,4 +121,15 @@ pub enum LessonCommand {
         /// The new lesson's id: a-z, 0-9, _ and -
         id: String,
     },
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number (try 0.2 or 1)"))?;
+    if v.is_finite() && (0.01..=10.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("speed must be between 0.01 and 10, got {s}"))
+    }
 }

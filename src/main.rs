@@ -17,6 +17,26 @@ fn main() -> ExitCode {
         Command::Lesson(cmd) => match cmd {
             LessonCommand::List { json } => commands::lesson::list(lessons, *json),
             LessonCommand::Show { id } => commands::lesson::show(lessons, id),
+            LessonCommand::Run {
+                id,
+                demo,
+                speed,
+                json,
+                trace,
+                no_live,
+                strict,
+            } => commands::run::run(
+                lessons,
+                id,
+                &commands::run::RunArgs {
+                    demo: demo.clone(),
+                    speed: *speed,
+                    json: *json,
+                    trace: trace.clone(),
+                    live: !*no_live,
+                    strict: *strict,
+                },
+            ),
             LessonCommand::Validate { paths } => commands::lesson::validate(lessons, paths),
             LessonCommand::New { id } => commands::lesson::new(lessons, id),
         },

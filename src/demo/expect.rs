@@ -221,7 +221,7 @@ fn judge(
             if wrong.is_empty() {
                 let first = starts.iter().copied().fold(f64::INFINITY, f64::min);
                 let last = starts.iter().copied().fold(0.0, f64::max);
-                Ok(if rows.len() == 1 {
+                Ok(if rows.len() == 1 || last - first < 0.5 {
                     format!("started at {} (lesson time)", ms(first))
                 } else {
                     format!(

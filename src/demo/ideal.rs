@@ -110,6 +110,7 @@ pub fn ideal_ms(
     match strategy.kind {
         StrategyKind::Sequential => delay + s.durations.iter().sum::<f64>(),
         StrategyKind::Gather => delay + all,
+        StrategyKind::JoinAll => all,
         StrategyKind::Spawn => delay.max(all),
         StrategyKind::Offload => concurrent(&s, threads, true),
         StrategyKind::TryGather | StrategyKind::Taskgroup => all.min(first_failure),

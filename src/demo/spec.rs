@@ -180,6 +180,9 @@ pub enum StrategyKind {
     Sequential,
     /// All run; every outcome kept (`gather(return_exceptions=True)`).
     Gather,
+    /// `futures::future::join_all`: fine for a few futures, slow for a huge fan-out (shown on
+    /// purpose in the scale demos).
+    JoinAll,
     /// All run; the first error drops the rest (`gather()` that propagates).
     TryGather,
     /// `JoinSet`; the first failure aborts the siblings (`asyncio.TaskGroup`).
@@ -203,6 +206,7 @@ impl StrategyKind {
         match self {
             StrategyKind::Sequential => "sequential",
             StrategyKind::Gather => "gather",
+            StrategyKind::JoinAll => "join_all",
             StrategyKind::TryGather => "try_gather",
             StrategyKind::Taskgroup => "taskgroup",
             StrategyKind::Spawn => "spawn",
@@ -398,9 +402,9 @@ impl ExpectKind {
 }
 
 /// A problem serde cannot detect, e.g. a reference to a task that does not exist.
-/// `key` names the offending key inside the demo table as a path: `strategies`, `task[1].ms`,
-/// `expect[0].strategy` (indexes count from 0 within that array of tables), so the loader can
-/// point at its line.
+/// `key` names the offending key inside the demo table as a dotted path: `strategies.2`,
+/// `task.1.ms`, `expect.0.strategy` (array indexes count from 0), so the loader can point at its
+/// line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecProblem {
     pub key: Option<String>,
@@ -799,15 +803,7 @@ impl DemoSpec {
     /// Checks that need the whole demo table. Empty when the demo is sound.
     pub fn problems(&self) -> Vec<SpecProblem> {
         let mut out = Vec::new();
-        if !valid_ident(&self.name, false) {
-            out.push(SpecProblem::at(
-                "name",
-                format!(
-                    "demo name `{}` must be 1 to 64 lowercase letters, digits, `_` or `-`",
-                    self.name
-                ),
-            ));
-        }
+        // The demo `name` is checked by the lesson loader (valid, unique within the lesson).
         if self.title.trim().is_empty() {
             out.push(SpecProblem::at("title", "the title is empty"));
         }
@@ -839,7 +835,7 @@ impl DemoSpec {
         let mut seen = HashSet::new();
         let mut total: u64 = 0;
         for (i, task) in self.tasks.iter().enumerate() {
-            let at = format!("task[{i}]");
+            let at = format!("task.{i}");
             task.problems(&at, &mut out);
             if !seen.insert(task.name.as_str()) {
                 out.push(SpecProblem::at(
@@ -860,10 +856,10 @@ impl DemoSpec {
         }
         let mut names = HashSet::new();
         for (i, s) in self.strategies.iter().enumerate() {
-            s.problems("strategies", &mut out);
+            s.problems(&format!("strategies.{i}"), &mut out);
             if !names.insert(s.name()) {
                 out.push(SpecProblem::at(
-                    "strategies",
+                    format!("strategies.{i}"),
                     format!(
                         "strategy `{}` appears twice (entry {}): give one a `label`",
                         s.name(),
@@ -873,16 +869,16 @@ impl DemoSpec {
             }
         }
         for (i, e) in self.expectations.iter().enumerate() {
-            e.problems(&format!("expect[{i}]"), &names, &self.tasks, &mut out);
+            e.problems(&format!("expect.{i}"), &names, &self.tasks, &mut out);
         }
         // Only estimate run time when the parts are sound (the estimate trusts them).
         if out.is_empty() {
             let plan = crate::demo::plan::Plan::new(self);
-            for s in &self.strategies {
+            for (i, s) in self.strategies.iter().enumerate() {
                 let ms = crate::demo::ideal::ideal_ms(&plan, s, self.runtime, self.workers);
                 if ms > MAX_STRATEGY_MS {
                     out.push(SpecProblem::at(
-                        "strategies",
+                        format!("strategies.{i}"),
                         format!(
                             "strategy `{}` would take about {:.0} s; keep each under {:.0} s",
                             s.name(),
@@ -954,10 +950,10 @@ factor = 2.5
         let d = parse(&src).unwrap();
         let p = d.problems();
         let keys: Vec<_> = p.iter().filter_map(|p| p.key.clone()).collect();
-        assert!(keys.contains(&"task[0].count".to_string()), "{p:?}");
-        assert!(keys.contains(&"task[0].items".to_string()), "{p:?}");
-        assert!(keys.contains(&"expect[0].than".to_string()), "{p:?}");
-        assert!(keys.contains(&"strategies".to_string()), "{p:?}");
+        assert!(keys.contains(&"task.0.count".to_string()), "{p:?}");
+        assert!(keys.contains(&"task.0.items".to_string()), "{p:?}");
+        assert!(keys.contains(&"expect.0.than".to_string()), "{p:?}");
+        assert!(keys.contains(&"strategies.2".to_string()), "{p:?}");
     }
 
     #[test]

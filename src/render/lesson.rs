@@ -48,11 +48,18 @@ pub fn render(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
             out.push_str(&render_code(code, width));
         }
         if let Some(demo) = &section.demo {
+            let command = format!("asyncwork lesson run {} --demo {demo}", lesson.id);
+            // A command is never wrapped: when it does not fit beside the label, it gets its own line.
+            let sep = if "▶ See it live: ".chars().count() + command.chars().count() > width {
+                "\n  "
+            } else {
+                " "
+            };
             let _ = writeln!(
                 out,
-                "\n{} {}",
+                "\n{}{sep}{}",
                 style("▶ See it live:").green().bold(),
-                style(format!("asyncwork lesson run {} --demo {demo}", lesson.id)).bold()
+                style(command).bold()
             );
         }
     }

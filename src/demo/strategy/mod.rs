@@ -7,6 +7,7 @@
 
 pub mod bounded;
 pub mod gather;
+pub mod join_all;
 pub mod offload;
 pub mod race;
 pub mod sequential;
@@ -27,6 +28,7 @@ pub async fn run(strategy: &StrategySpec, work: Work) -> TaskResult {
     match strategy.kind {
         StrategyKind::Sequential => sequential::run(work, delay).await,
         StrategyKind::Gather => gather::run(work, delay).await,
+        StrategyKind::JoinAll => join_all::run(work).await,
         StrategyKind::TryGather => try_gather::run(work).await,
         StrategyKind::Taskgroup => taskgroup::run(work).await,
         StrategyKind::Spawn => spawn::run(work, delay).await,
@@ -55,6 +57,7 @@ pub fn describe(s: &StrategySpec) -> String {
     match s.kind {
         StrategyKind::Sequential => format!("await one after another{delay}"),
         StrategyKind::Gather => format!("all at once, every outcome kept{delay}"),
+        StrategyKind::JoinAll => "futures::future::join_all over every task".into(),
         StrategyKind::TryGather => "all at once, the first error drops the rest".into(),
         StrategyKind::Taskgroup => "JoinSet, the first failure aborts the siblings".into(),
         StrategyKind::Spawn => format!("tokio::spawn each, await the handles later{delay}"),
