@@ -158,26 +158,21 @@ fn draw(rx: Receiver<Event>, names: Vec<String>) {
                     b.set_message(counts.text());
                 }
             }
-            Event::End { wall_ms } => {
+            Event::End { .. } => {
+                // The timeline printed next shows the same outcomes: clear the live lines.
                 for b in &bars {
-                    if !b.is_finished() {
-                        b.set_style(done_style.clone());
-                        b.finish_with_message(
-                            Style::new().dim().apply_to("never started").to_string(),
-                        );
-                    }
+                    b.finish_and_clear();
                 }
                 if let Some(b) = &total_bar {
-                    b.set_position(counts.done);
-                    b.finish_with_message(counts.text());
+                    b.finish_and_clear();
                 }
                 clock.finish_and_clear();
-                let _ = wall_ms;
                 break;
             }
         }
     }
-    // Leave the finished lines on screen; the cursor is restored by indicatif.
+    // The engine hung up without an End (it failed): leave what was drawn; indicatif restores
+    // the cursor.
     for b in &bars {
         if !b.is_finished() {
             b.abandon();

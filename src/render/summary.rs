@@ -50,7 +50,11 @@ pub fn table(d: &DemoReport) -> String {
             fmt_ms(s.wall_ms),
             fmt_ms(s.ideal_ms),
             s.speedup.map_or("-".to_string(), |x| format!("{x:.2}x")),
-            fmt_ms(s.overhead_ms),
+            if s.interrupted {
+                "-".to_string()
+            } else {
+                fmt_ms(s.overhead_ms)
+            },
             s.peak_concurrency,
             outcomes.join(", ")
         );
