@@ -103,3 +103,25 @@ impl Drop for Connection {
         self.resources.record(Event::Released(self.name.clone()));
     }
 }
+
+/// Timings recorded by label: what a "timed operation" guard writes to.
+/// Cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct Metrics {
+    records: Arc<Mutex<Vec<(String, Duration)>>>,
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn record(&self, label: &str, elapsed: Duration) {
+        self.records.lock().unwrap().push((label.to_string(), elapsed));
+    }
+
+    /// Everything recorded, in order.
+    pub fn records(&self) -> Vec<(String, Duration)> {
+        self.records.lock().unwrap().clone()
+    }
+}
