@@ -28,7 +28,7 @@ async fn pitfall_2_pacing_does_not_block_the_runtime() {
     expect_not_blocked(stall, "wait with tokio::time::sleep(gap).await, not std::thread::sleep");
     let expected: Vec<_> = [1, 2, 3].iter().map(|&id| expected_user(id)).collect();
     assert!(run.output == expected, "wrong users: {:?}", run.output);
-    expect_simulated(run.simulated, 960, "three 300 ms calls with two 30 ms gaps on the tokio clock need");
+    expect_simulated(run.simulated, 960, "wait the gaps with tokio::time::sleep (3 x 300 ms calls + 2 x 30 ms gaps)");
 }
 
 #[tokio::test(start_paused = true)]
