@@ -19,8 +19,8 @@ fn rows(n: u32) -> Vec<Row> {
 async fn offloaded_lookup_finds_the_user_without_blocking() {
     let db = Db::with_rows([row(1, "Ada"), row(2, "Grace")]);
     let driver = db.sync_driver();
-    let (found, stall) = watch_blocking(get_user_offloaded(&driver, 2)).await;
-    expect_not_blocked(stall, "call the sync driver inside tokio::task::spawn_blocking");
+    let (found, blocking) = watch_blocking(get_user_offloaded(&driver, 2)).await;
+    expect_not_blocked(&blocking, "call the sync driver inside tokio::task::spawn_blocking");
     assert!(found == Some(row(2, "Grace")), "user 2 should be Grace, got {found:?}");
 }
 
