@@ -34,7 +34,9 @@ fn cpu_ms() -> f64 {
 }
 
 /// Child, baseline: plain tokio with no engine (a `FuturesUnordered` of unconstrained sleeps, or
-/// a `JoinSet`), to separate the runtime's own cost from the engine's.
+/// a `JoinSet`), to separate the runtime's own cost from the engine's. Each sleep starts when its
+/// future is first polled, as the engine's tasks do (`sleep(d)` created eagerly would start every
+/// timer during the spawn loop and hide the cost of the first polls).
 fn raw(strategy: &str, n: u32) {
     use futures::StreamExt;
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -53,7 +55,7 @@ fn raw(strategy: &str, n: u32) {
         } else {
             let mut set = tokio::task::JoinSet::new();
             for _ in 0..n {
-                set.spawn(tokio::time::sleep(d));
+                set.spawn(async move { tokio::time::sleep(d).await });
             }
             while set.join_next().await.is_some() {}
         }

@@ -430,3 +430,76 @@ async fn blocking_stalls_the_loop_offload_does_not() {
     assert!(row(o, "tick").end_ms.unwrap() < row(o, "block").end_ms.unwrap());
     assert_eq!(o.count(Outcome::Ok), 2);
 }
+
+/// The sync API builds its own runtime of the demo's flavour (real time: no speed asserted).
+#[test]
+fn multi_thread_runtime_and_cpu_ops() {
+    let src = r#"
+name = "mt"
+title = "t"
+about = "a"
+runtime = "multi_thread"
+workers = 2
+strategies = ["taskgroup", "offload", { kind = "bounded", limit = 2 }]
+[[task]]
+name = "crunch"
+op = "cpu"
+ms = 20
+count = 2
+[[task]]
+name = "wait"
+op = "sleep"
+ms = 10
+count = 3
+"#;
+    let spec: DemoSpec = toml::from_str(src).unwrap();
+    let demo = Demo::new(spec).unwrap();
+    let rep = demo
+        .run(&asyncwork::demo::runner::RunOptions::default())
+        .unwrap();
+    assert_eq!(rep.runtime, "multi_thread");
+    assert_eq!(rep.workers, Some(2));
+    for s in &rep.strategies {
+        assert_eq!(s.count(Outcome::Ok), 5, "{}", s.name);
+        for t in s.tasks.iter().filter(|t| t.task == "crunch") {
+            // A cpu op spins for its duration in real time.
+            assert!(t.blocked_ms.unwrap() >= 20.0, "{t:?}");
+        }
+    }
+    assert!(strategy(&rep, "bounded").peak_concurrency <= 2);
+}
+
+#[test]
+fn spec_rejects_unknown_keys_in_every_table() {
+    for (table, extra) in [
+        (
+            "strategies = [{ kind = \"bounded\", limit = 2, limt = 3 }]",
+            "",
+        ),
+        (
+            "",
+            "[[expect]]\nclaim = \"c\"\nkind = \"wall\"\nstrategy = \"gather\"\nat_most = 3\nextra = 1\n",
+        ),
+        ("runtime = \"multi\"", ""),
+        ("strategies = [3]", ""),
+    ] {
+        let src = format!(
+            "name = \"t\"\ntitle = \"t\"\nabout = \"a\"\n{table}\n[[task]]\nname = \"x\"\nop = \"sleep\"\nms = 1\n{extra}"
+        );
+        let err = toml::from_str::<DemoSpec>(&src).unwrap_err().to_string();
+        assert!(
+            err.contains("unknown field")
+                || err.contains("unknown variant")
+                || err.contains("expected"),
+            "{src}\n{err}"
+        );
+    }
+    // Semantic: zero workers, workers on current_thread, a stray expectation parameter.
+    let src = "name = \"t\"\ntitle = \"t\"\nabout = \"a\"\nruntime = \"multi_thread\"\nworkers = 0\n\
+               [[task]]\nname = \"x\"\nop = \"sleep\"\nms = 1\n\
+               [[expect]]\nclaim = \"c\"\nkind = \"no_error\"\nstrategy = \"gather\"\nfactor = 2.0\n";
+    let problems = toml::from_str::<DemoSpec>(src).unwrap().problems();
+    let keys: Vec<_> = problems.iter().filter_map(|p| p.key.as_deref()).collect();
+    assert!(keys.contains(&"workers"), "{problems:?}");
+    assert!(keys.contains(&"expect.0.factor"), "{problems:?}");
+}
