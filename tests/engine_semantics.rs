@@ -503,3 +503,47 @@ fn spec_rejects_unknown_keys_in_every_table() {
     assert!(keys.contains(&"workers"), "{problems:?}");
     assert!(keys.contains(&"expect.0.factor"), "{problems:?}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn teardown_and_timeout_expectations() {
+    let tasks = resource("db", 500, "") + &task("boom", "fail", 100, "");
+    let expect = r#"
+[[expect]]
+claim = "teardown runs although try_gather cancelled db"
+kind = "teardown"
+strategy = "try_gather"
+task = "db"
+[[expect]]
+claim = "db is cancelled"
+kind = "outcome"
+strategy = "try_gather"
+task = "db"
+outcome = "cancelled"
+[[expect]]
+claim = "the deadline cut db"
+kind = "outcome"
+strategy = "timeout"
+task = "db"
+outcome = "timed_out"
+[[expect]]
+claim = "the deadline surfaced"
+kind = "error"
+strategy = "timeout"
+contains = "deadline"
+"#;
+    let rep = demo_with(
+        r#"["try_gather", { kind = "timeout", ms = 300 }]"#,
+        &tasks,
+        expect,
+    )
+    .run_async(1.0)
+    .await;
+    for e in &rep.expectations {
+        assert!(e.shown, "{e:?}");
+    }
+    assert!(
+        rep.expectations[0].detail.contains("teardown ran"),
+        "{:?}",
+        rep.expectations[0]
+    );
+}

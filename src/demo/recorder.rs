@@ -50,6 +50,10 @@ struct Slot {
 
 const NONE: u8 = 0;
 
+/// `Started` events are sent only for demos with at most this many tasks: a live view draws
+/// per-task lines only for small demos, and a big fan-out should not pay for events nobody reads.
+pub const STARTS_MAX: usize = 64;
+
 fn encode(o: Outcome) -> u8 {
     match o {
         Outcome::Ok => 1,
@@ -152,7 +156,9 @@ impl Recorder {
         slot.start.store(self.now_us(), Relaxed);
         let running = self.running.fetch_add(1, Relaxed) + 1;
         self.peak.fetch_max(running, Relaxed);
-        self.send(Event::Started { id });
+        if self.slots.len() <= STARTS_MAX {
+            self.send(Event::Started { id });
+        }
     }
 
     /// Task `id` ended with `result`.

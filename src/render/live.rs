@@ -64,7 +64,7 @@ impl Counts {
         self.by[o as usize] += 1;
     }
 
-    fn text(&self) -> String {
+    fn text(&self, stderr: bool) -> String {
         let mut parts = Vec::new();
         for o in [
             Outcome::Ok,
@@ -74,24 +74,25 @@ impl Counts {
         ] {
             let n = self.by[o as usize];
             if n > 0 {
-                parts.push(
-                    outcome_style(o)
-                        .apply_to(format!("{n} {}", o.as_str()))
-                        .to_string(),
-                );
+                let style = outcome_style(o);
+                let style = if stderr { style.for_stderr() } else { style };
+                parts.push(style.apply_to(format!("{n} {}", o.as_str())).to_string());
             }
         }
         parts.join(" · ")
     }
 }
 
-fn done_text(outcome: Outcome, ms: f64) -> String {
+/// `stderr`: the text goes to stderr (the interactive view), whose colour setting may differ.
+fn done_text(outcome: Outcome, ms: f64, stderr: bool) -> String {
     let text = match outcome {
         Outcome::Ok | Outcome::Failed => format!("{} {}", outcome.as_str(), fmt_ms(ms)),
         Outcome::Cancelled => format!("cancelled after {}", fmt_ms(ms)),
         Outcome::TimedOut => format!("timed out after {}", fmt_ms(ms)),
     };
-    outcome_style(outcome).apply_to(text).to_string()
+    let style = outcome_style(outcome);
+    let style = if stderr { style.for_stderr() } else { style };
+    style.apply_to(text).to_string()
 }
 
 fn draw(rx: Receiver<Event>, names: Vec<String>) {
@@ -127,7 +128,13 @@ fn draw(rx: Receiver<Event>, names: Vec<String>) {
                         let b = multi.add(ProgressBar::new_spinner());
                         b.set_style(task_style.clone());
                         b.set_prefix(super::fit(n, width));
-                        b.set_message(Style::new().dim().apply_to("pending").to_string());
+                        b.set_message(
+                            Style::new()
+                                .for_stderr()
+                                .dim()
+                                .apply_to("pending")
+                                .to_string(),
+                        );
                         bars.push(b);
                     }
                 } else {
@@ -152,10 +159,14 @@ fn draw(rx: Receiver<Event>, names: Vec<String>) {
                 counts.add(outcome);
                 if let Some(b) = bars.get(id as usize) {
                     b.set_style(done_style.clone());
-                    b.finish_with_message(done_text(outcome, ms));
+                    b.finish_with_message(done_text(outcome, ms, true));
                 } else if let Some(b) = &total_bar {
                     b.set_position(counts.done);
-                    b.set_message(counts.text());
+                    // Formatting the counts for each of 100,000 events would compete with the
+                    // runtime for the CPU; indicatif redraws at most ~20 times a second anyway.
+                    if counts.done % 512 == 1 {
+                        b.set_message(counts.text(true));
+                    }
                 }
             }
             Event::End { .. } => {
@@ -191,7 +202,7 @@ fn plain(rx: Receiver<Event>, names: Vec<String>) {
                 counts.add(outcome);
                 if per_task {
                     let name = names.get(id as usize).map_or("?", String::as_str);
-                    println!("    {name} {}", done_text(outcome, ms));
+                    println!("    {name} {}", done_text(outcome, ms, false));
                 }
             }
             Event::End { wall_ms } => {
@@ -200,7 +211,7 @@ fn plain(rx: Receiver<Event>, names: Vec<String>) {
                         "    {} tasks finished in {}: {}",
                         counts.done,
                         fmt_ms(wall_ms),
-                        counts.text()
+                        counts.text(false)
                     );
                 }
                 break;
