@@ -202,17 +202,17 @@ fn plain(rx: Receiver<Event>, names: Vec<String>) {
                 counts.add(outcome);
                 if per_task {
                     let name = names.get(id as usize).map_or("?", String::as_str);
-                    println!("    {name} {}", done_text(outcome, ms, false));
+                    super::emit(&format!("    {name} {}\n", done_text(outcome, ms, false)));
                 }
             }
             Event::End { wall_ms } => {
                 if !per_task {
-                    println!(
-                        "    {} tasks finished in {}: {}",
+                    super::emit(&format!(
+                        "    {} tasks finished in {}: {}\n",
                         counts.done,
                         fmt_ms(wall_ms),
                         counts.text(false)
-                    );
+                    ));
                 }
                 break;
             }
