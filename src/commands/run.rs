@@ -186,8 +186,9 @@ fn demo_header(demo: &Demo, width: usize) -> String {
         style(format!("[{}]", spec.name)).dim(),
         textwrap::indent(&about, "  "),
         style(format!(
-            "  {} tasks · {runtime} · strategies: {}",
+            "  {} task{} · {runtime} · strategies: {}",
             demo.plan().len(),
+            if demo.plan().len() == 1 { "" } else { "s" },
             strategies.join(", ")
         ))
         .dim()

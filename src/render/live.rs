@@ -196,7 +196,13 @@ fn plain(rx: Receiver<Event>, names: Vec<String>) {
     let mut per_task = false;
     for event in rx {
         match event {
-            Event::Begin { tasks, .. } => per_task = tasks <= MAX_LINES && names.len() == tasks,
+            Event::Begin { strategy, tasks } => {
+                per_task = tasks <= MAX_LINES && names.len() == tasks;
+                super::emit(&format!(
+                    "\n  running {strategy}: {tasks} task{}\n",
+                    if tasks == 1 { "" } else { "s" }
+                ));
+            }
             Event::Started { .. } => {}
             Event::Finished { id, outcome, ms } => {
                 counts.add(outcome);
