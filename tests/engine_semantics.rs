@@ -547,3 +547,40 @@ contains = "deadline"
         rep.expectations[0]
     );
 }
+
+/// Whatever the numbers, `problems()` answers and never panics.
+#[test]
+fn extreme_values_never_panic() {
+    let max64 = u64::MAX.to_string();
+    let max32 = u32::MAX.to_string();
+    let fields: Vec<(&str, &str)> = vec![
+        ("ms", &max64),
+        ("setup_ms", &max64),
+        ("teardown_ms", &max64),
+        ("items", &max32),
+        ("count", &max32),
+        ("ms", "0"),
+        ("items", "0"),
+    ];
+    for op in ["sleep", "block", "cpu", "fail", "resource", "pages"] {
+        for (key, value) in &fields {
+            for strategies in [
+                format!(r#"[{{ kind = "bounded", limit = {max32} }}]"#),
+                format!(r#"[{{ kind = "timeout", ms = {max64} }}]"#),
+                format!(r#"[{{ kind = "sequential", delay_ms = {max64} }}]"#),
+                format!(r#"[{{ kind = "stream", limit = {max32} }}, "race", "spawn"]"#),
+            ] {
+                let src = format!(
+                    "name = \"t\"\ntitle = \"t\"\nabout = \"a\"\nruntime = \"multi_thread\"\nworkers = {max32}\n\
+                     strategies = {strategies}\n[[task]]\nname = \"x\"\nop = \"{op}\"\n{key} = {value}\n\
+                     [[expect]]\nclaim = \"c\"\nkind = \"concurrency\"\nstrategy = \"race\"\nat_most = {max32}\n"
+                );
+                let Ok(spec) = toml::from_str::<DemoSpec>(&src) else {
+                    continue; // a serde error is fine too
+                };
+                let _ = spec.problems();
+                let _ = asyncwork::demo::plan::Plan::new(&spec);
+            }
+        }
+    }
+}
