@@ -584,3 +584,19 @@ fn extreme_values_never_panic() {
         }
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn dropped_join_handles_detach() {
+    let rep = demo(
+        r#"[{ kind = "spawn", detach = true }]"#,
+        &task("fetch", "sleep", 300, "count = 2"),
+    )
+    .run_async(1.0)
+    .await;
+    let s = strategy(&rep, "spawn");
+    // The caller returned at once; the tasks ran on to the end.
+    assert_eq!(r(s.wall_ms), 0);
+    assert_eq!(r(s.ideal_ms), 0);
+    assert_eq!(s.count(Outcome::Ok), 2);
+    assert_eq!(row(s, "fetch#1").end_ms.map(r), Some(300));
+}

@@ -111,6 +111,7 @@ pub fn ideal_ms(
         StrategyKind::Sequential => delay + s.durations.iter().sum::<f64>(),
         StrategyKind::Gather => delay + all,
         StrategyKind::JoinAll => all,
+        StrategyKind::Spawn if strategy.detach == Some(true) => 0.0,
         StrategyKind::Spawn => delay.max(all),
         StrategyKind::Offload => concurrent(&s, threads, true),
         StrategyKind::TryGather | StrategyKind::Taskgroup => all.min(first_failure),

@@ -94,6 +94,8 @@ pub struct Recorder {
     extras: Mutex<Extras>,
     running: AtomicU32,
     peak: AtomicU32,
+    /// Task futures that exist (created and not yet dropped), started or not.
+    live: AtomicU32,
     cleanup: Mutex<Vec<JoinHandle<()>>>,
     events: Option<Sender<Event>>,
     /// Keep every item's arrival time (small demos only).
@@ -110,6 +112,7 @@ impl Recorder {
             extras: Mutex::default(),
             running: AtomicU32::new(0),
             peak: AtomicU32::new(0),
+            live: AtomicU32::new(0),
             cleanup: Mutex::default(),
             events,
             keep_items: len <= 100,
@@ -274,6 +277,24 @@ impl Recorder {
                 }
             }
             last = Some(self.elapsed_ms());
+        }
+    }
+
+    /// A task future was created ([`Recorder::dropped`] when it goes away).
+    pub fn created(&self) {
+        self.live.fetch_add(1, Relaxed);
+    }
+
+    pub fn dropped(&self) {
+        self.live.fetch_sub(1, Relaxed);
+    }
+
+    /// Waits (at most `limit`) until no task future is left, e.g. detached tasks that outlive
+    /// the strategy.
+    pub async fn wait_idle(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while self.live.load(Relaxed) > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(1)).await;
         }
     }
 

@@ -136,6 +136,8 @@ impl Demo {
         } else {
             CLEANUP_LIMIT
         };
+        // Detached tasks (spawned, handle dropped) outlive the strategy: let them finish.
+        cx.rec.wait_idle(limit).await;
         let cleanup_ms = cx.rec.wait_cleanup(limit).await.filter(|ms| *ms > wall_ms);
 
         let ideal_ms =
@@ -164,7 +166,8 @@ impl Demo {
             .map(|s| s.wall_ms);
         if let Some(seq) = sequential {
             for s in &mut strategies {
-                if s.wall_ms > 0.0 {
+                // Under a millisecond (a caller that did not wait) is too short to compare.
+                if s.wall_ms >= 1.0 {
                     s.speedup = Some(seq / s.wall_ms);
                 }
             }

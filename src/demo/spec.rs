@@ -251,6 +251,10 @@ pub struct StrategySpec {
     /// while a spawned task starts at once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<u64>,
+    /// `spawn`: drop the `JoinHandle`s instead of awaiting them. The caller returns at once and
+    /// the tasks keep running, detached (the runner waits for them before it reports).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detach: Option<bool>,
 }
 
 impl StrategySpec {
@@ -262,6 +266,7 @@ impl StrategySpec {
             ms: None,
             scope: None,
             delay_ms: None,
+            detach: None,
         }
     }
 
@@ -285,6 +290,8 @@ struct StrategyTable {
     scope: Option<TimeoutScope>,
     #[serde(default)]
     delay_ms: Option<u64>,
+    #[serde(default)]
+    detach: Option<bool>,
 }
 
 impl<'de> Deserialize<'de> for StrategySpec {
@@ -313,6 +320,7 @@ impl<'de> Deserialize<'de> for StrategySpec {
                     ms: t.ms,
                     scope: t.scope,
                     delay_ms: t.delay_ms,
+                    detach: t.detach,
                 })
             }
         }
@@ -610,6 +618,9 @@ impl StrategySpec {
             }
             (K::Sequential | K::Gather | K::Spawn, Some(_)) => {}
             (_, Some(_)) => stray("delay_ms", out),
+        }
+        if self.detach.is_some() && self.kind != K::Spawn {
+            stray("detach", out);
         }
         if let Some(label) = &self.label
             && !valid_ident(label, false)

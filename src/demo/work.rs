@@ -70,6 +70,7 @@ impl Work {
     /// The future of task `id`. Like calling an `async fn`, this runs nothing: the span starts when
     /// the future is first polled. `Send + 'static`, so it can also be spawned.
     pub fn call(&self, id: u32) -> impl Future<Output = TaskResult> + Send + 'static + use<> {
+        self.cx.rec.created();
         let mut span = TaskSpan {
             cx: self.cx.clone(),
             id,
@@ -138,5 +139,6 @@ impl Drop for TaskSpan {
         if self.started && !self.done {
             self.cx.rec.cancelled(self.id);
         }
+        self.cx.rec.dropped();
     }
 }

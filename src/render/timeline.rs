@@ -152,6 +152,13 @@ pub fn header(s: &StrategyReport) -> String {
             e
         ));
     }
+    let last_end = s.tasks.iter().filter_map(|t| t.end_ms).fold(0.0, f64::max);
+    if last_end > s.wall_ms + 1.0 {
+        line.push_str(&format!(
+            "\n  tasks ran on after the caller returned, until {}",
+            fmt_ms(last_end)
+        ));
+    }
     if let Some(c) = s.cleanup_ms {
         line.push_str(&format!(
             "\n  cleanup of cancelled tasks finished at {}",

@@ -31,6 +31,7 @@ pub async fn run(strategy: &StrategySpec, work: Work) -> TaskResult {
         StrategyKind::JoinAll => join_all::run(work).await,
         StrategyKind::TryGather => try_gather::run(work).await,
         StrategyKind::Taskgroup => taskgroup::run(work).await,
+        StrategyKind::Spawn if strategy.detach == Some(true) => spawn::detach(work).await,
         StrategyKind::Spawn => spawn::run(work, delay).await,
         StrategyKind::Bounded => {
             bounded::run(work, strategy.limit.unwrap_or(1).max(1) as usize).await
@@ -60,6 +61,9 @@ pub fn describe(s: &StrategySpec) -> String {
         StrategyKind::JoinAll => "futures::future::join_all over every task".into(),
         StrategyKind::TryGather => "all at once, the first error drops the rest".into(),
         StrategyKind::Taskgroup => "JoinSet, the first failure aborts the siblings".into(),
+        StrategyKind::Spawn if s.detach == Some(true) => {
+            "tokio::spawn each and drop the handles: the tasks run on, detached".into()
+        }
         StrategyKind::Spawn => format!("tokio::spawn each, await the handles later{delay}"),
         StrategyKind::Bounded => format!("at most {} at once (Semaphore)", s.limit.unwrap_or(1)),
         StrategyKind::Race => "first to finish wins, the rest are cancelled".into(),

@@ -41,3 +41,14 @@ pub async fn run(work: Work, delay: Duration) -> TaskResult {
     }
     first_error.map_or(Ok(()), Err)
 }
+
+/// Spawn every task and drop its handle: fire and forget. The caller returns at once; the tasks
+/// keep running, detached, and nothing will ever see their results or errors. (The runner waits
+/// for them before it reports, so the timeline shows them outliving the caller.)
+pub async fn detach(work: Work) -> TaskResult {
+    for call in work.calls() {
+        // Dropping a `JoinHandle` does not cancel its task. `handle.abort()` would.
+        drop(tokio::spawn(call));
+    }
+    Ok(())
+}
