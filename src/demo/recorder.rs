@@ -92,10 +92,10 @@ pub struct Recorder {
     base: Instant,
     slots: Box<[Slot]>,
     extras: Mutex<Extras>,
-    running: AtomicU32,
-    peak: AtomicU32,
-    /// Task futures that exist (created and not yet dropped), started or not.
+    /// Task futures that exist (created and not yet dropped), started or not; counted only
+    /// when `track_live` (strategies whose tasks may outlive them).
     live: AtomicU32,
+    track_live: bool,
     cleanup: Mutex<Vec<JoinHandle<()>>>,
     events: Option<Sender<Event>>,
     /// Keep every item's arrival time (small demos only).
@@ -110,9 +110,8 @@ impl Recorder {
             base: Instant::now(),
             slots,
             extras: Mutex::default(),
-            running: AtomicU32::new(0),
-            peak: AtomicU32::new(0),
             live: AtomicU32::new(0),
+            track_live: false,
             cleanup: Mutex::default(),
             events,
             keep_items: len <= 100,
@@ -157,8 +156,6 @@ impl Recorder {
     pub fn begin(&self, id: u32) {
         let slot = &self.slots[id as usize];
         slot.start.store(self.now_us(), Relaxed);
-        let running = self.running.fetch_add(1, Relaxed) + 1;
-        self.peak.fetch_max(running, Relaxed);
         if self.slots.len() <= STARTS_MAX {
             self.send(Event::Started { id });
         }
@@ -185,7 +182,6 @@ impl Recorder {
         let now = self.now_us();
         slot.end.store(now, Relaxed);
         slot.outcome.store(encode(outcome), Relaxed);
-        self.running.fetch_sub(1, Relaxed);
         if self.events.is_some() {
             let start = slot.start.load(Relaxed);
             self.send(Event::Finished {
@@ -280,13 +276,23 @@ impl Recorder {
         }
     }
 
+    /// Count live task futures, so [`Recorder::wait_idle`] can wait for detached tasks.
+    pub fn track_live(mut self) -> Self {
+        self.track_live = true;
+        self
+    }
+
     /// A task future was created ([`Recorder::dropped`] when it goes away).
     pub fn created(&self) {
-        self.live.fetch_add(1, Relaxed);
+        if self.track_live {
+            self.live.fetch_add(1, Relaxed);
+        }
     }
 
     pub fn dropped(&self) {
-        self.live.fetch_sub(1, Relaxed);
+        if self.track_live {
+            self.live.fetch_sub(1, Relaxed);
+        }
     }
 
     /// Waits (at most `limit`) until no task future is left, e.g. detached tasks that outlive
@@ -298,8 +304,32 @@ impl Recorder {
         }
     }
 
+    /// Most tasks running at the same moment, computed from the spans after the run (a sweep
+    /// over starts and ends) rather than with a shared counter on every task's hot path. A task
+    /// that ends at the instant another starts does not overlap it.
     pub fn peak(&self) -> u32 {
-        self.peak.load(Relaxed)
+        let now = self.now_us();
+        let mut edges: Vec<(u32, i32)> = Vec::with_capacity(self.slots.len() * 2);
+        for s in self.slots.iter() {
+            let start = s.start.load(Relaxed);
+            if start == 0 {
+                continue;
+            }
+            let end = match s.end.load(Relaxed) {
+                0 => now,
+                e => e,
+            };
+            edges.push((start, 1));
+            edges.push((end, -1));
+        }
+        // Ends (-1) sort before starts (+1) at the same instant.
+        edges.sort_unstable();
+        let (mut running, mut peak) = (0i32, 0i32);
+        for (_, d) in edges {
+            running += d;
+            peak = peak.max(running);
+        }
+        peak as u32
     }
 
     /// The spans as report rows. Tasks that never finished are `cancelled`.

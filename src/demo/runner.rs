@@ -112,7 +112,11 @@ impl Demo {
             1.0
         };
         let len = self.plan.len();
-        let rec = Recorder::new(len, events);
+        let mut rec = Recorder::new(len, events);
+        if strategy.kind == StrategyKind::Spawn {
+            // Spawned tasks may outlive the strategy (detached): count them to wait for them.
+            rec = rec.track_live();
+        }
         rec.emit(Event::Begin {
             strategy: strategy.name().to_string(),
             tasks: len,
