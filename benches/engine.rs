@@ -47,6 +47,11 @@ fn raw(strategy: &str, n: u32) {
         .expect("rt");
     let cpu = cpu_ms();
     let wall = rt.block_on(async {
+        // The same timer-driver priming the engine's runner does (see `runner::prime_timer_driver`).
+        let prime = tokio::time::sleep(std::time::Duration::from_millis(1));
+        tokio::pin!(prime);
+        let _ = futures::poll!(prime.as_mut());
+        tokio::task::yield_now().await;
         let t = tokio::time::Instant::now();
         let d = std::time::Duration::from_millis(100);
         if strategy == "gather" {

@@ -111,6 +111,7 @@ impl Demo {
         } else {
             1.0
         };
+        prime_timer_driver().await;
         let len = self.plan.len();
         let mut rec = Recorder::new(len, events);
         if strategy.kind == StrategyKind::Spawn {
@@ -216,4 +217,16 @@ impl Demo {
         }
         self.report(reports, speed)
     }
+}
+
+/// tokio's timer driver wakes itself up (an `eventfd` write: a system call) whenever a timer is
+/// registered earlier than the deadline it last parked with, and before it has ever parked there
+/// is no such deadline. A fan-out that registers 100,000 timers within one poll (`gather`) would
+/// make 100,000 system calls. Parking once with a 1 ms timer pending sets that deadline first.
+/// Measured with strace: 100,001 writes without, 2 with.
+async fn prime_timer_driver() {
+    let prime = tokio::time::sleep(Duration::from_millis(1));
+    tokio::pin!(prime);
+    let _ = futures::poll!(prime.as_mut());
+    tokio::task::yield_now().await;
 }
