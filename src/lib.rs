@@ -4,3 +4,5 @@
 //! -> report -> renderers (`render`).
 
 pub mod demo;
+pub mod progress;
+pub mod workbook;

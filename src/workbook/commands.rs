@@ -1,0 +1,1 @@
+//! Command implementations (filled in below).

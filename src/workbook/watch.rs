@@ -1,0 +1,1 @@
+//! `asyncwork watch` (filled in below).
