@@ -1,0 +1,70 @@
+//! Grading tests for 09_blocking.
+//!
+//! Blocking is invisible to the paused clock (virtual time does not move while
+//! the thread is stuck), so these tests watch the wall clock: see
+//! `support::grade::watch_blocking`. The blocking calls are short (30-40 ms)
+//! to keep the suite fast.
+
+use std::time::Duration;
+
+use ex09_blocking::{checksum, checksum_all, pause, total_cents};
+use support::grade::{expect_not_blocked, expect_simulated, measure, ms, watch_blocking};
+use support::legacy::expected_checksum;
+use support::world::Order;
+
+#[tokio::test(start_paused = true)]
+async fn pause_waits_on_the_tokio_clock_without_blocking() {
+    let (run, stall) = watch_blocking(measure(pause(Duration::from_millis(40)))).await;
+    expect_not_blocked(stall, "use tokio::time::sleep(d).await, not std::thread::sleep(d)");
+    expect_simulated(run.simulated, 40, "wait with tokio::time::sleep");
+}
+
+#[tokio::test(start_paused = true)]
+async fn pause_lets_other_tasks_run_meanwhile() {
+    // Two pauses on the same task via join!: if they overlap, 100 ms in total.
+    let run = measure(async {
+        tokio::join!(pause(Duration::from_millis(100)), pause(Duration::from_millis(100)))
+    })
+    .await;
+    expect_simulated(run.simulated, 100, "make `pause` yield to other tasks (tokio::time::sleep)");
+}
+
+#[tokio::test(start_paused = true)]
+async fn checksum_gives_the_library_result_without_blocking_the_runtime() {
+    let data = b"hello, tokio".to_vec();
+    let (sum, stall) = watch_blocking(checksum(data.clone())).await;
+    expect_not_blocked(stall, "run legacy_checksum inside tokio::task::spawn_blocking");
+    assert!(sum == expected_checksum(&data), "checksum returned {sum}, the library says {}", expected_checksum(&data));
+}
+
+#[tokio::test(start_paused = true)]
+async fn checksum_all_runs_the_calls_side_by_side_and_keeps_order() {
+    let items: Vec<Vec<u8>> = (0u8..4).map(|i| vec![i; 8 + i as usize]).collect();
+    let expected: Vec<u64> = items.iter().map(|i| expected_checksum(i)).collect();
+    let (run, stall) = watch_blocking(measure(checksum_all(items))).await;
+    expect_not_blocked(stall, "run each legacy_checksum inside tokio::task::spawn_blocking");
+    assert!(run.output == expected, "checksums out of order or wrong: got {:?}, expected {:?}", run.output, expected);
+    // 4 calls of 30 ms each: side by side ~30 ms, one after another 120 ms.
+    assert!(
+        run.wall < Duration::from_millis(90),
+        "took {} ms of real time for 4 blocking calls of 30 ms; spawn all of them before awaiting any, to finish in about 30 ms",
+        ms(run.wall)
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn checksum_all_of_nothing_is_empty() {
+    let out = checksum_all(Vec::new()).await;
+    assert!(out.is_empty(), "no items should give no checksums, got {out:?}");
+}
+
+#[test]
+fn total_cents_adds_the_orders() {
+    let orders = [
+        Order { id: 1, user_id: 1, total_cents: 250 },
+        Order { id: 2, user_id: 1, total_cents: 1_000 },
+    ];
+    let total = total_cents(&orders);
+    assert!(total == 1_250, "250 + 1000 cents should be 1250, got {total}");
+    assert!(total_cents(&[]) == 0, "no orders should total 0");
+}

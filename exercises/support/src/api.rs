@@ -1,0 +1,99 @@
+//! A rate-limited API: it answers each request after a latency, counts how
+//! many requests are in flight, remembers the peak, and rejects requests above
+//! its limit with [`ServiceError::TooManyRequests`] (HTTP 429).
+//!
+//! Sending 10,000 requests at once is a bug even when each one is cheap for
+//! you: the other side has limits (connections, rate limits, memory).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::sleep;
+
+use crate::ServiceError;
+
+pub const API_LATENCY: Duration = Duration::from_millis(100);
+
+#[derive(Debug)]
+struct Inner {
+    latency: Duration,
+    max_in_flight: usize,
+    in_flight: AtomicUsize,
+    peak: AtomicUsize,
+    calls: AtomicUsize,
+    rejected: AtomicUsize,
+}
+
+/// Cheap to clone; all clones share the counters.
+#[derive(Debug, Clone)]
+pub struct RateLimitedApi {
+    inner: Arc<Inner>,
+}
+
+/// Counts one request in flight for as long as it lives. Because it is
+/// released in `Drop`, the count stays right even when the request future is
+/// cancelled halfway. (This is the same RAII idea as a semaphore permit.)
+struct InFlight<'a>(&'a Inner);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl RateLimitedApi {
+    /// An API that accepts at most `max_in_flight` concurrent requests.
+    pub fn new(max_in_flight: usize) -> Self {
+        Self::with_latency(max_in_flight, API_LATENCY)
+    }
+
+    pub fn with_latency(max_in_flight: usize, latency: Duration) -> Self {
+        RateLimitedApi {
+            inner: Arc::new(Inner {
+                latency,
+                max_in_flight,
+                in_flight: AtomicUsize::new(0),
+                peak: AtomicUsize::new(0),
+                calls: AtomicUsize::new(0),
+                rejected: AtomicUsize::new(0),
+            }),
+        }
+    }
+
+    /// Fetch item `id`; answers `id * 2` after the latency.
+    pub async fn get(&self, id: u32) -> Result<u32, ServiceError> {
+        let inner = &*self.inner;
+        inner.calls.fetch_add(1, Ordering::SeqCst);
+        let now = inner.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        let _guard = InFlight(inner);
+        inner.peak.fetch_max(now, Ordering::SeqCst);
+        if now > inner.max_in_flight {
+            inner.rejected.fetch_add(1, Ordering::SeqCst);
+            return Err(ServiceError::TooManyRequests);
+        }
+        sleep(inner.latency).await;
+        Ok(id * 2)
+    }
+
+    pub fn latency(&self) -> Duration {
+        self.inner.latency
+    }
+    pub fn max_in_flight(&self) -> usize {
+        self.inner.max_in_flight
+    }
+    /// Requests in flight right now.
+    pub fn in_flight(&self) -> usize {
+        self.inner.in_flight.load(Ordering::SeqCst)
+    }
+    /// The most requests that were ever in flight at once.
+    pub fn peak_in_flight(&self) -> usize {
+        self.inner.peak.load(Ordering::SeqCst)
+    }
+    pub fn calls(&self) -> usize {
+        self.inner.calls.load(Ordering::SeqCst)
+    }
+    pub fn rejected(&self) -> usize {
+        self.inner.rejected.load(Ordering::SeqCst)
+    }
+}

@@ -1,0 +1,139 @@
+//! Helpers for the grading tests: two clocks, blocking detection, and
+//! messages that say what went wrong and what to do about it.
+//!
+//! ## Two clocks
+//!
+//! Tests run on tokio's *paused clock*. Virtual time ([`tokio::time::Instant`])
+//! only moves when every task is waiting on a timer; then tokio jumps straight
+//! to the next timer. So three sequential 300 ms calls read 900 ms of virtual
+//! time and three concurrent ones read 300 ms, while the wall clock
+//! ([`std::time::Instant`]) shows almost nothing for either.
+//!
+//! A blocking call such as `std::thread::sleep` is the opposite: the wall
+//! clock moves, virtual time does not, and no other task runs meanwhile. That
+//! is what [`watch_blocking`] looks for.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Any stall of the runtime longer than this counts as "blocked". Real
+/// scheduling noise on a busy 2-core machine stays well below it.
+pub const BLOCKED_THRESHOLD: Duration = Duration::from_millis(15);
+
+/// What a future returned and how long it took on both clocks.
+#[derive(Debug)]
+pub struct Measured<T> {
+    pub output: T,
+    /// Virtual time (the paused clock): what the simulated services "took".
+    pub simulated: Duration,
+    /// Real time on the wall clock.
+    pub wall: Duration,
+}
+
+/// Await `fut` and measure it on both clocks.
+pub async fn measure<F: Future>(fut: F) -> Measured<F::Output> {
+    let virtual_start = tokio::time::Instant::now();
+    let wall_start = std::time::Instant::now();
+    let output = fut.await;
+    Measured { output, simulated: virtual_start.elapsed(), wall: wall_start.elapsed() }
+}
+
+/// Whole milliseconds, for messages.
+pub fn ms(d: Duration) -> u128 {
+    d.as_millis()
+}
+
+fn close_to(actual: Duration, expected: Duration) -> bool {
+    // Timers have 1 ms resolution, so a few ms of slack per sleep; 5 % more
+    // for long chains.
+    let slack = Duration::from_millis(10) + expected / 20;
+    actual + slack >= expected && actual <= expected + slack
+}
+
+/// Panic unless `simulated` is about `expected_ms`. The message reads like
+/// "took 900 ms of simulated time; run the three calls concurrently to finish
+/// in about 300 ms".
+#[track_caller]
+pub fn expect_simulated(simulated: Duration, expected_ms: u64, advice: &str) {
+    let expected = Duration::from_millis(expected_ms);
+    assert!(
+        close_to(simulated, expected),
+        "took {} ms of simulated time; {advice} to finish in about {expected_ms} ms",
+        ms(simulated)
+    );
+}
+
+/// Panic if `simulated` is above `max_ms`.
+#[track_caller]
+pub fn expect_simulated_at_most(simulated: Duration, max_ms: u64, advice: &str) {
+    assert!(
+        simulated <= Duration::from_millis(max_ms) + Duration::from_millis(10),
+        "took {} ms of simulated time; {advice} to finish within {max_ms} ms",
+        ms(simulated)
+    );
+}
+
+/// Panic if the runtime stalled for longer than [`BLOCKED_THRESHOLD`].
+#[track_caller]
+pub fn expect_not_blocked(stall: Duration, advice: &str) {
+    assert!(
+        stall < BLOCKED_THRESHOLD,
+        "the runtime was blocked for ~{} ms: {advice}",
+        ms(stall)
+    );
+}
+
+/// Run `fut` while watching the runtime; return its output and the longest
+/// time (wall clock) the runtime could not run other tasks.
+///
+/// How: a plain OS thread sends the current wall-clock instant every 2 ms to a
+/// small tokio task, which notes how late each message arrived. If your code
+/// blocks the runtime's thread (`std::thread::sleep`, a sync driver, a heavy
+/// loop), the task cannot run and the messages arrive late by the length of the
+/// block. Use it on a current-thread runtime (the default of `#[tokio::test]`),
+/// where a single blocked thread means every task is stuck.
+///
+/// Why not a tokio interval as heartbeat? On the paused clock virtual time does
+/// not move while the thread is blocked, nor while a `spawn_blocking` job runs,
+/// so an interval could not tell the two apart. The wall clock can.
+pub async fn watch_blocking<F: Future>(fut: F) -> (F::Output, Duration) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<std::time::Instant>();
+    let worst = Arc::new(Mutex::new(Duration::ZERO));
+    let stop = Arc::new(AtomicBool::new(false));
+
+    let watcher = {
+        let worst = worst.clone();
+        tokio::spawn(async move {
+            while let Some(sent) = rx.recv().await {
+                let lag = sent.elapsed();
+                let mut worst = worst.lock().unwrap();
+                *worst = (*worst).max(lag);
+            }
+        })
+    };
+    let ticker = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                if tx.send(std::time::Instant::now()).is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        })
+    };
+    // Let the watcher start before the code under test does.
+    tokio::task::yield_now().await;
+
+    let output = fut.await;
+
+    // Let the watcher drain what is already queued, then stop both.
+    tokio::task::yield_now().await;
+    stop.store(true, Ordering::Relaxed);
+    watcher.abort();
+    let _ = ticker.join();
+    let worst = *worst.lock().unwrap();
+    (output, worst)
+}

@@ -1,0 +1,38 @@
+//! # support: the simulated world
+//!
+//! Every exercise talks to services defined here instead of a real database or
+//! network. Each service:
+//!
+//! * waits with [`tokio::time::sleep`], never [`std::thread::sleep`], so a test
+//!   that runs on the *paused clock* (`#[tokio::test(start_paused = true)]`)
+//!   gets its "300 ms" instantly and the same way every run;
+//! * records what your code did (how many calls started, finished, failed or
+//!   were cancelled, how many were in flight at once), so the tests grade
+//!   behaviour instead of text.
+//!
+//! You may read all of it (it is short) but you never need to change it.
+//!
+//! | module | what lives there | used by |
+//! |---|---|---|
+//! | [`world`] | users, orders, preferences, reports, tables, mirrors, an audit log | most exercises |
+//! | [`api`] | a rate-limited API that counts requests in flight and the peak | 05, 15 |
+//! | [`resource`] | connections that record open / close / release | 07 |
+//! | [`pages`] | a paginated API | 08 |
+//! | [`legacy`] | synchronous "library" functions that really block the thread | 09, 13 |
+//! | [`db`] | an in-memory database with a blocking driver and an async one | 10, 14 |
+//! | [`http`] | an HTTP-like service with latency, failures and timeouts | 11 |
+//! | [`server`] | a request channel to build a tiny server on | 12 |
+//! | [`grade`] | helpers the tests use: clocks, blocking detection, messages | tests |
+
+pub mod api;
+pub mod db;
+pub mod grade;
+pub mod http;
+pub mod legacy;
+pub mod pages;
+pub mod resource;
+pub mod server;
+pub mod world;
+
+mod calls;
+pub use calls::{CallStats, ServiceError};

@@ -1,0 +1,217 @@
+//! The main simulated backend: users, orders, preferences, reports, tables,
+//! mirrors and an audit log.
+//!
+//! A [`World`] is cheap to clone (an `Arc` inside), so you can move a clone
+//! into a `tokio::spawn`ed task, which needs `'static` data. Borrowing
+//! `&World` is enough for `join!`, which runs its branches on the current task.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::time::sleep;
+
+use crate::calls::{CallBook, CallStats};
+use crate::ServiceError;
+
+/// How long each call takes unless the world is configured otherwise.
+pub const DEFAULT_LATENCY: Duration = Duration::from_millis(300);
+/// Failures are quick: a service that is down answers "503" after this long.
+pub const FAIL_AFTER: Duration = Duration::from_millis(100);
+/// Writing one line to the audit log.
+pub const AUDIT_LATENCY: Duration = Duration::from_millis(50);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: u32,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    pub id: u32,
+    pub user_id: u32,
+    pub total_cents: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preferences {
+    pub user_id: u32,
+    pub theme: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub id: u32,
+    pub title: String,
+}
+
+const NAMES: [&str; 6] = ["Ada", "Grace", "Linus", "Barbara", "Ken", "Margaret"];
+
+/// The user a given id maps to (handy in tests to know the expected answer).
+pub fn expected_user(id: u32) -> User {
+    User { id, name: NAMES[id as usize % NAMES.len()].to_string() }
+}
+
+#[derive(Debug)]
+struct Inner {
+    latency: Duration,
+    mirror_latency: HashMap<String, Duration>,
+    failing: HashSet<String>,
+    calls: CallBook,
+    audit: Mutex<Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct World {
+    inner: Arc<Inner>,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl World {
+    /// A world where every call takes [`DEFAULT_LATENCY`] and nothing fails.
+    pub fn new() -> Self {
+        World {
+            inner: Arc::new(Inner {
+                latency: DEFAULT_LATENCY,
+                mirror_latency: HashMap::new(),
+                failing: HashSet::new(),
+                calls: CallBook::default(),
+                audit: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
+    // Builder methods: configure before you clone the world.
+    fn configure(&mut self) -> &mut Inner {
+        Arc::get_mut(&mut self.inner).expect("configure the World before cloning it")
+    }
+
+    /// Every call takes `latency` instead of 300 ms.
+    pub fn with_latency(mut self, latency: Duration) -> Self {
+        self.configure().latency = latency;
+        self
+    }
+
+    /// `fetch_report(id)` fails after [`FAIL_AFTER`].
+    pub fn with_failing_report(mut self, id: u32) -> Self {
+        self.configure().failing.insert(format!("report:{id}"));
+        self
+    }
+
+    /// `create_table(name)` fails after [`FAIL_AFTER`].
+    pub fn with_failing_table(mut self, name: &str) -> Self {
+        self.configure().failing.insert(format!("table:{name}"));
+        self
+    }
+
+    /// `fetch_user_from(mirror, ..)` takes `latency` on that mirror.
+    pub fn with_mirror(mut self, mirror: &str, latency: Duration) -> Self {
+        self.configure().mirror_latency.insert(mirror.to_string(), latency);
+        self
+    }
+
+    pub fn latency(&self) -> Duration {
+        self.inner.latency
+    }
+
+    // ----- the services -------------------------------------------------
+
+    pub async fn fetch_user(&self, id: u32) -> User {
+        let call = self.inner.calls.enter("fetch_user");
+        sleep(self.inner.latency).await;
+        call.succeed();
+        expected_user(id)
+    }
+
+    pub async fn fetch_orders(&self, user_id: u32) -> Vec<Order> {
+        let call = self.inner.calls.enter("fetch_orders");
+        sleep(self.inner.latency).await;
+        call.succeed();
+        (1..=3)
+            .map(|n| Order { id: user_id * 100 + n, user_id, total_cents: 1_000 * n as u64 })
+            .collect()
+    }
+
+    pub async fn fetch_preferences(&self, user_id: u32) -> Preferences {
+        let call = self.inner.calls.enter("fetch_preferences");
+        sleep(self.inner.latency).await;
+        call.succeed();
+        let theme = if user_id.is_multiple_of(2) { "dark" } else { "light" };
+        Preferences { user_id, theme: theme.to_string() }
+    }
+
+    /// Takes the world's latency, or fails after [`FAIL_AFTER`] for ids set
+    /// up with [`World::with_failing_report`].
+    pub async fn fetch_report(&self, id: u32) -> Result<Report, ServiceError> {
+        let call = self.inner.calls.enter("fetch_report");
+        if self.inner.failing.contains(&format!("report:{id}")) {
+            sleep(FAIL_AFTER).await;
+            call.fail();
+            return Err(ServiceError::Unavailable(format!("report {id}")));
+        }
+        sleep(self.inner.latency).await;
+        call.succeed();
+        Ok(Report { id, title: format!("Report #{id}") })
+    }
+
+    /// Like `CREATE TABLE`: takes the world's latency, or fails quickly for
+    /// names set up with [`World::with_failing_table`].
+    pub async fn create_table(&self, name: &str) -> Result<(), ServiceError> {
+        let call = self.inner.calls.enter("create_table");
+        if self.inner.failing.contains(&format!("table:{name}")) {
+            sleep(FAIL_AFTER).await;
+            call.fail();
+            return Err(ServiceError::Unavailable(format!("table {name}")));
+        }
+        sleep(self.inner.latency).await;
+        call.succeed();
+        Ok(())
+    }
+
+    /// The same user, served by a named mirror with its own latency
+    /// (see [`World::with_mirror`]); unknown mirrors use the world's latency.
+    pub async fn fetch_user_from(&self, mirror: &str, id: u32) -> User {
+        let call = self.inner.calls.enter("fetch_user_from");
+        let latency = self.inner.mirror_latency.get(mirror).copied().unwrap_or(self.inner.latency);
+        sleep(latency).await;
+        call.succeed();
+        expected_user(id)
+    }
+
+    /// Append a line to the audit log; takes [`AUDIT_LATENCY`]. The line is
+    /// written only when the call completes (like a network write).
+    pub async fn audit(&self, line: &str) {
+        let call = self.inner.calls.enter("audit");
+        sleep(AUDIT_LATENCY).await;
+        self.inner.audit.lock().unwrap().push(line.to_string());
+        call.succeed();
+    }
+
+    // ----- what happened ------------------------------------------------
+
+    /// Started / finished / failed / cancelled counts for one operation,
+    /// named like the method: `"fetch_user"`, `"create_table"`, ...
+    pub fn stats(&self, op: &str) -> CallStats {
+        self.inner.calls.stats(op)
+    }
+
+    /// Calls of any kind currently in flight.
+    pub fn in_flight(&self) -> usize {
+        self.inner.calls.in_flight()
+    }
+
+    /// The most calls (of any kind) that were ever in flight at once.
+    pub fn peak_in_flight(&self) -> usize {
+        self.inner.calls.peak_in_flight()
+    }
+
+    pub fn audit_log(&self) -> Vec<String> {
+        self.inner.audit.lock().unwrap().clone()
+    }
+}
