@@ -196,16 +196,13 @@ pub fn parse_messages(stdout: &str, root: &Path) -> BuildOutput {
 /// The cargo command that builds the integration tests of `packages` in `workspace`.
 pub fn build_tests_command(workspace: &Path, target_dir: &Path, packages: &[&str]) -> Command {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    cmd.arg("test")
+    // `cargo build --test '*'` builds exactly the integration tests, like `cargo test` would
+    // (same artifacts, shared with the learner's own runs); unlike `cargo test` it accepts
+    // `--keep-going`, so one exercise that does not compile does not hide the others.
+    cmd.arg("build")
         .arg("--manifest-path")
         .arg(workspace.join("Cargo.toml"))
-        .args([
-            "--no-run",
-            "--message-format=json",
-            "--keep-going",
-            "--test",
-            "*",
-        ])
+        .args(["--message-format=json", "--keep-going", "--test", "*"])
         .env("CARGO_TARGET_DIR", target_dir)
         .env("CARGO_TERM_COLOR", "never")
         .env("CARGO_TERM_PROGRESS_WHEN", "never")

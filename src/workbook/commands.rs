@@ -123,9 +123,11 @@ pub fn exercise_statuses(flag: Option<&Path>) -> Option<HashMap<String, Status>>
 
 pub fn init(args: &InitArgs) -> Result<i32> {
     let dir = init::init(&args.dir)?;
-    let n = Catalogue::embedded().exercises.len();
+    let cat = Catalogue::embedded();
+    let n = cat.exercises.len();
     println!(
-        "{} wrote a workbook with {n} exercises to {}",
+        "{} wrote a workbook with {n} exercise{} to {}",
+        if n == 1 { "" } else { "s" },
         style("✓").green().bold(),
         dir.display()
     );
@@ -135,7 +137,9 @@ pub fn init(args: &InitArgs) -> Result<i32> {
         "  asyncwork check      # grade the first exercise (the first build compiles tokio once)"
     );
     println!("  asyncwork watch      # re-check on every save");
-    println!("  asyncwork hint 01    # when stuck");
+    if let Some(first) = cat.exercises.first() {
+        println!("  asyncwork hint {}   # when stuck", first.name);
+    }
     Ok(0)
 }
 

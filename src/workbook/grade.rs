@@ -308,7 +308,10 @@ fn record(progress: Option<&Progress>, report: &ExerciseReport, from_record: boo
         failing_tests: report.failing_tests(),
         source_hash: report.source_hash.clone(),
         from_record,
-        report: (!from_record).then(|| serde_json::to_string(&stored).unwrap_or_default()),
+        // Kept to answer a re-check of the same sources; not when the failure was the
+        // toolchain's rather than the code's (cargo missing, a network error).
+        report: (!from_record && (report.outcome != Outcome::Error || !report.errors.is_empty()))
+            .then(|| serde_json::to_string(&stored).unwrap_or_default()),
     })?;
     Ok(())
 }

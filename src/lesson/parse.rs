@@ -1,0 +1,524 @@
+//! Parsing one lesson file into a [`Lesson`], reporting every problem it can find.
+//!
+//! Why not one `toml::from_str::<Lesson>`? serde stops at the first error, and an author fixing a
+//! file one error per run is miserable. Instead we parse the document once with toml's recovering
+//! parser (all syntax errors), then deserialize each top-level key and each `[[section]]`,
+//! `[[exercise]]` and `[[demo]]` table on its own, keeping toml's spans, so a wrong type in one
+//! section and an unknown key in a demo are both reported, each with its line and column.
+
+use std::collections::{BTreeSet, HashSet};
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+use super::diag::{Diagnostic, closest, suggestion_for};
+use super::model::{CodePair, ExerciseRef, FORMAT_VERSION, Lesson, Section, is_valid_id};
+use crate::demo::spec::DemoSpec;
+
+/// Lesson files are small prose documents; anything larger is a mistake (or not a lesson).
+pub const MAX_LESSON_BYTES: usize = 1 << 20;
+
+/// The top-level keys, what each must be, and whether it is required.
+const TOP_KEYS: &[(&str, &str, bool)] = &[
+    ("format_version", "an integer: 1", true),
+    (
+        "id",
+        "a string of a-z, 0-9, _ or -, equal to the file name",
+        true,
+    ),
+    ("title", "a string: the lesson's title", true),
+    (
+        "position",
+        "an integer from 1: the lesson's place in the course",
+        true,
+    ),
+    ("summary", "a string of one line", true),
+    ("section", "[[section]] tables with heading and body", true),
+    ("hints", "an array of strings", false),
+    (
+        "exercise",
+        "[[exercise]] tables with name (and planned = true if not written yet)",
+        false,
+    ),
+    ("demo", "[[demo]] tables", false),
+];
+
+/// A lesson that parsed and passed every single-file check, with what cross-file checks need.
+#[derive(Debug, Clone)]
+pub struct ParsedLesson {
+    pub file: String,
+    pub lesson: Lesson,
+    src: String,
+    id_span: Range<usize>,
+    position_span: Range<usize>,
+}
+
+impl ParsedLesson {
+    pub fn id_diagnostic(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::at(&self.file, &self.src, self.id_span.clone(), message)
+    }
+
+    pub fn position_diagnostic(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::at(&self.file, &self.src, self.position_span.clone(), message)
+    }
+}
+
+/// Parse and check one file's bytes. `file` is the name to show in messages; `stem` is the file
+/// name without `.toml` (the id must equal it); `exercises` are the exercise crates that exist.
+pub fn parse_lesson(
+    file: &str,
+    stem: &str,
+    bytes: &[u8],
+    exercises: &BTreeSet<String>,
+) -> Result<ParsedLesson, Vec<Diagnostic>> {
+    let src = as_text(file, bytes).map_err(|d| vec![d])?;
+    if src.trim().is_empty() {
+        let required: Vec<&str> = TOP_KEYS.iter().filter(|k| k.2).map(|k| k.0).collect();
+        return Err(vec![
+            Diagnostic::whole_file(file, "the file is empty").with_help(format!(
+                "a lesson needs at least: {}; `asyncwork lesson new ID` writes a skeleton",
+                required.join(", ")
+            )),
+        ]);
+    }
+    let mut cx = Cx {
+        file,
+        src,
+        problems: Vec::new(),
+    };
+    let (root, syntax_errors) = DeTable::parse_recoverable(src);
+    if !syntax_errors.is_empty() {
+        for e in syntax_errors {
+            cx.toml_error(&e, 0..0, None);
+        }
+        return Err(cx.finish());
+    }
+    let lesson = cx.assemble(root.get_ref(), stem, exercises);
+    match lesson {
+        Some(parsed) if cx.problems.is_empty() => Ok(parsed),
+        _ => Err(cx.finish()),
+    }
+}
+
+/// Bytes to text, or a diagnostic saying why these bytes are not a lesson file.
+fn as_text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
+    if bytes.len() > MAX_LESSON_BYTES {
+        return Err(too_large(file, bytes.len() as u64));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            let at = valid.len();
+            return Err(Diagnostic::at(
+                file,
+                valid,
+                at..at,
+                format!(
+                    "invalid UTF-8 (byte 0x{:02x}): this is not a text file",
+                    bytes[at]
+                ),
+            )
+            .with_help("lesson files are UTF-8 text; re-save the file as UTF-8"));
+        }
+    };
+    if let Some(at) = text.find('\0') {
+        return Err(
+            Diagnostic::at(file, text, at..at + 1, "binary data (a NUL byte)")
+                .with_help("lesson files are UTF-8 text"),
+        );
+    }
+    Ok(text)
+}
+
+/// The diagnostic for a file over [`MAX_LESSON_BYTES`].
+pub fn too_large(file: &str, size: u64) -> Diagnostic {
+    Diagnostic::whole_file(
+        file,
+        format!(
+            "the file is {:.1} MB; a lesson file may be at most {} KiB",
+            size as f64 / 1e6,
+            MAX_LESSON_BYTES / 1024
+        ),
+    )
+    .with_help("is this really a lesson? Split long lessons into several files")
+}
+
+/// Parsing context: the file and the problems found so far.
+struct Cx<'a> {
+    file: &'a str,
+    src: &'a str,
+    problems: Vec<Diagnostic>,
+}
+
+type Value<'i> = Spanned<DeValue<'i>>;
+
+impl<'a> Cx<'a> {
+    fn finish(mut self) -> Vec<Diagnostic> {
+        self.problems.sort_by_key(|d| (d.line, d.column));
+        self.problems.dedup();
+        self.problems
+    }
+
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
+        self.problems
+            .push(Diagnostic::at(self.file, self.src, span, message));
+        self.problems.last_mut().expect("just pushed")
+    }
+
+    /// A toml/serde error: use its span when it has one, else `fallback`.
+    fn toml_error(&mut self, e: &toml::de::Error, fallback: Range<usize>, expected: Option<&str>) {
+        let message = plain_words(e.message().trim());
+        let span = e.span().unwrap_or(fallback);
+        let help = misplaced_top_key(&message)
+            .or_else(|| suggestion_for(&message))
+            .or_else(|| expected.map(|x| format!("expected {x}")));
+        let d = self.error(span, message);
+        d.help = help;
+    }
+
+    /// Deserialize one value on its own, recording its error if any.
+    fn de<T: DeserializeOwned>(&mut self, v: &Value<'_>, expected: Option<&str>) -> Option<T> {
+        match T::deserialize(ValueDeserializer::from(v.clone())) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.toml_error(&e, v.span(), expected);
+                None
+            }
+        }
+    }
+
+    /// Deserialize an array of tables element by element, so each element's problems show.
+    fn de_each<'v, T: DeserializeOwned>(
+        &mut self,
+        key: &str,
+        v: &Value<'v>,
+    ) -> Vec<(T, Value<'v>)> {
+        let DeValue::Array(items) = v.get_ref() else {
+            self.error(v.span(), format!("`{key}` must be an array of tables"))
+                .help = Some(format!("write each one under a `[[{key}]]` header"));
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|item| self.de::<T>(item, None).map(|t| (t, item.clone())))
+            .collect()
+    }
+
+    fn assemble(
+        &mut self,
+        root: &DeTable<'_>,
+        stem: &str,
+        exercises: &BTreeSet<String>,
+    ) -> Option<ParsedLesson> {
+        let mut format_version = None;
+        let mut id: Option<(String, Range<usize>)> = None;
+        let mut title = None;
+        let mut position: Option<(u32, Range<usize>)> = None;
+        let mut summary = None;
+        let mut sections = Vec::new();
+        let mut hints = Vec::new();
+        let mut exercise_refs = Vec::new();
+        let mut demos = Vec::new();
+
+        for (key, value) in root.iter() {
+            let name: &str = key.get_ref();
+            let expected = TOP_KEYS.iter().find(|k| k.0 == name).map(|k| k.1);
+            match name {
+                "format_version" => {
+                    format_version = self.de::<u32>(value, expected).map(|v| (v, value.span()))
+                }
+                "id" => {
+                    id = self
+                        .de::<String>(value, expected)
+                        .map(|v| (v, value.span()))
+                }
+                "title" => {
+                    title = self
+                        .de::<String>(value, expected)
+                        .map(|v| (v, value.span()))
+                }
+                "position" => position = self.de::<u32>(value, expected).map(|v| (v, value.span())),
+                "summary" => {
+                    summary = self
+                        .de::<String>(value, expected)
+                        .map(|v| (v, value.span()))
+                }
+                "hints" => {
+                    hints = self
+                        .de::<Vec<String>>(value, expected)
+                        .map(|v| (v, value.span()))
+                        .into_iter()
+                        .collect()
+                }
+                "section" => {
+                    sections = self.de_each::<Section>(name, value);
+                    if matches!(value.get_ref(), DeValue::Array(a) if a.is_empty()) {
+                        self.error(value.span(), "a lesson needs at least one [[section]]");
+                    }
+                }
+                "exercise" => exercise_refs = self.de_each::<ExerciseRef>(name, value),
+                "demo" => demos = self.de_each::<DemoSpec>(name, value),
+                other => {
+                    let known = TOP_KEYS.iter().map(|k| k.0);
+                    let help = match closest(other, known) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => format!(
+                            "a lesson's top-level keys are: {}",
+                            TOP_KEYS.iter().map(|k| k.0).collect::<Vec<_>>().join(", ")
+                        ),
+                    };
+                    self.error(key.span(), format!("unknown key `{other}`"))
+                        .help = Some(help);
+                }
+            }
+        }
+
+        for (key, what, required) in TOP_KEYS {
+            if *required && !root.iter().any(|(k, _)| k.get_ref() == key) {
+                let d = Diagnostic::whole_file(self.file, format!("missing required key `{key}`"))
+                    .with_help(format!("add `{key}`: {what}"));
+                self.problems.push(d);
+            }
+        }
+
+        self.check_values(&format_version, &id, stem, &title, &position, &summary);
+        let demo_names = self.check_demos(&demos);
+        self.check_sections(&sections, &demo_names);
+        self.check_exercises(&exercise_refs, exercises);
+        if let Some((hints, span)) = hints.first() {
+            if hints.iter().any(|h| h.trim().is_empty()) {
+                self.error(span.clone(), "a hint is empty").help =
+                    Some("remove it or write the hint".into());
+            }
+        }
+
+        let (
+            (format_version, _),
+            (id, id_span),
+            (title, _),
+            (position, position_span),
+            (summary, _),
+        ) = (format_version?, id?, title?, position?, summary?);
+        Some(ParsedLesson {
+            file: self.file.to_string(),
+            src: self.src.to_string(),
+            id_span,
+            position_span,
+            lesson: Lesson {
+                format_version,
+                id,
+                title,
+                position,
+                summary,
+                sections: sections.into_iter().map(|(s, _)| s).collect(),
+                hints: hints.into_iter().flat_map(|(h, _)| h).collect(),
+                exercises: exercise_refs.into_iter().map(|(e, _)| e).collect(),
+                demos: demos.into_iter().map(|(d, _)| d).collect(),
+            },
+        })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn check_values(
+        &mut self,
+        format_version: &Option<(u32, Range<usize>)>,
+        id: &Option<(String, Range<usize>)>,
+        stem: &str,
+        title: &Option<(String, Range<usize>)>,
+        position: &Option<(u32, Range<usize>)>,
+        summary: &Option<(String, Range<usize>)>,
+    ) {
+        if let Some((v, span)) = format_version {
+            if *v != FORMAT_VERSION {
+                self.error(span.clone(), format!("unsupported format_version {v}"))
+                    .help = Some(format!(
+                    "this asyncwork reads format_version = {FORMAT_VERSION}"
+                ));
+            }
+        }
+        if let Some((id, span)) = id {
+            if !is_valid_id(id) {
+                self.error(span.clone(), format!("invalid id {id:?}")).help =
+                    Some("an id is 1 to 64 characters of a-z, 0-9, _ and -".into());
+            } else if id != stem {
+                self.error(
+                    span.clone(),
+                    format!("id `{id}` differs from the file name `{stem}.toml`"),
+                )
+                .help = Some(format!(
+                    "rename the file to `{id}.toml` or set id = \"{stem}\""
+                ));
+            }
+        }
+        if let Some((title, span)) = title {
+            if title.trim().is_empty() {
+                self.error(span.clone(), "the title is empty");
+            }
+        }
+        if let Some((0, span)) = position {
+            self.error(span.clone(), "position starts at 1");
+        }
+        if let Some((summary, span)) = summary {
+            if summary.trim().is_empty() || summary.contains('\n') || summary.chars().count() > 120
+            {
+                self.error(
+                    span.clone(),
+                    "the summary must be one non-empty line of at most 120 characters",
+                )
+                .help = Some("put longer text in a [[section]]".into());
+            }
+        }
+    }
+
+    fn check_sections(&mut self, sections: &[(Section, Value<'_>)], demos: &HashSet<String>) {
+        for (section, table) in sections {
+            if section.heading.trim().is_empty() {
+                self.error(key_span(table, "heading"), "the section heading is empty");
+            }
+            if section.body.trim().is_empty() {
+                self.error(key_span(table, "body"), "the section body is empty");
+            }
+            if let Some(CodePair {
+                python: None,
+                rust: None,
+                ..
+            }) = &section.code
+            {
+                self.error(key_span(table, "code"), "[section.code] shows no code")
+                    .help = Some("give `python`, `rust`, or both".into());
+            }
+            if let Some(demo) = &section.demo {
+                if !demos.contains(demo) {
+                    let help = match closest(demo, demos.iter().map(String::as_str)) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None if demos.is_empty() => "this lesson has no [[demo]] tables".into(),
+                        None => format!("demos in this lesson: {}", sorted(demos).join(", ")),
+                    };
+                    self.error(
+                        key_span(table, "demo"),
+                        format!("no demo named `{demo}` in this lesson"),
+                    )
+                    .help = Some(help);
+                }
+            }
+        }
+    }
+
+    /// Check demos; returns the set of demo names for section references.
+    fn check_demos(&mut self, demos: &[(DemoSpec, Value<'_>)]) -> HashSet<String> {
+        let mut names = HashSet::new();
+        for (demo, table) in demos {
+            if !is_valid_id(&demo.name) {
+                self.error(
+                    key_span(table, "name"),
+                    format!("invalid demo name {:?}", demo.name),
+                )
+                .help = Some("a demo name is 1 to 64 characters of a-z, 0-9, _ and -".into());
+            }
+            if !names.insert(demo.name.clone()) {
+                self.error(
+                    key_span(table, "name"),
+                    format!("two demos are named `{}`", demo.name),
+                );
+            }
+            for problem in demo.problems() {
+                let span = match &problem.key {
+                    Some(key) => key_path_span(table, key),
+                    None => table.span(),
+                };
+                self.error(span, problem.message);
+            }
+        }
+        names
+    }
+
+    fn check_exercises(&mut self, refs: &[(ExerciseRef, Value<'_>)], known: &BTreeSet<String>) {
+        let mut seen = HashSet::new();
+        for (exercise, table) in refs {
+            let span = key_span(table, "name");
+            if !seen.insert(exercise.name.clone()) {
+                self.error(
+                    span.clone(),
+                    format!("exercise `{}` is listed twice", exercise.name),
+                );
+            }
+            if !exercise.planned && !known.contains(&exercise.name) {
+                let help = match closest(&exercise.name, known.iter().map(String::as_str)) {
+                    Some(near) => format!(
+                        "did you mean `{near}`? If it is not written yet, add `planned = true`"
+                    ),
+                    None => {
+                        "if it is not written yet, add `planned = true` to this [[exercise]]".into()
+                    }
+                };
+                self.error(span, format!("there is no exercise `{}`", exercise.name))
+                    .help = Some(help);
+            }
+        }
+    }
+}
+
+/// serde names Rust types ("expected u32"); authors think in TOML values.
+fn plain_words(message: &str) -> String {
+    [
+        ("expected u32", "expected a whole number (0 or more)"),
+        ("expected u64", "expected a whole number (0 or more)"),
+        ("expected usize", "expected a whole number (0 or more)"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected an array"),
+    ]
+    .iter()
+    .fold(message.to_string(), |m, (from, to)| m.replace(from, to))
+}
+
+/// A top-level key written below a `[[section]]` header lands inside that section: TOML's most
+/// common surprise. Say so instead of just "unknown field".
+fn misplaced_top_key(message: &str) -> Option<String> {
+    let key = message.strip_prefix("unknown field `")?.split('`').next()?;
+    TOP_KEYS.iter().any(|k| k.0 == key).then(|| {
+        format!(
+            "`{key}` is a top-level key, but here it follows a [table] header and so belongs to \
+             that table: move it above the first header"
+        )
+    })
+}
+
+fn sorted(set: &HashSet<String>) -> Vec<&str> {
+    let mut v: Vec<&str> = set.iter().map(String::as_str).collect();
+    v.sort_unstable();
+    v
+}
+
+/// The span of `key`'s value inside a table value, or the table's span when absent.
+fn key_span(table: &Value<'_>, key: &str) -> Range<usize> {
+    match table.get_ref() {
+        DeValue::Table(t) => t
+            .iter()
+            .find(|(k, _)| k.get_ref() == key)
+            .map_or_else(|| table.span(), |(_, v)| v.span()),
+        _ => table.span(),
+    }
+}
+
+/// Like [`key_span`], for a dotted path into nested tables and arrays (`task.2.ms`).
+fn key_path_span(table: &Value<'_>, path: &str) -> Range<usize> {
+    let mut here = table.clone();
+    for part in path.split('.') {
+        let next = match here.get_ref() {
+            DeValue::Table(t) => t
+                .iter()
+                .find(|(k, _)| k.get_ref() == part)
+                .map(|(_, v)| v.clone()),
+            DeValue::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i).cloned()),
+            _ => None,
+        };
+        match next {
+            Some(v) => here = v,
+            None => break,
+        }
+    }
+    here.span()
+}

@@ -1,0 +1,173 @@
+//! Where lessons come from: `--lessons DIR`, else `$ASYNCWORK_LESSONS`, else `./lessons` when it
+//! exists, else the copies embedded in the binary at build time (so an installed binary works from
+//! any directory).
+
+use std::fmt;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use include_dir::{Dir, include_dir};
+
+use super::diag::Diagnostic;
+use super::parse::{MAX_LESSON_BYTES, too_large};
+
+/// The default curriculum, compiled into the binary.
+static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/lessons");
+
+/// The environment variable that names a lessons directory.
+pub const LESSONS_ENV: &str = "ASYNCWORK_LESSONS";
+
+/// How the lessons directory was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Flag,
+    Env,
+    CurrentDir,
+    Embedded,
+}
+
+/// A place lessons are read from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub origin: Origin,
+    /// `None` for the embedded lessons.
+    pub dir: Option<PathBuf>,
+}
+
+/// One lesson file's name and contents, or why it could not be read.
+#[derive(Debug)]
+pub struct LessonFile {
+    /// The name shown in messages.
+    pub label: String,
+    /// The file name without `.toml`: the id the lesson must have.
+    pub stem: String,
+    pub bytes: Result<Vec<u8>, Diagnostic>,
+}
+
+impl Source {
+    /// Pick the source: the flag, then the environment, then `./lessons`, then embedded.
+    pub fn discover(flag: Option<&Path>) -> anyhow::Result<Source> {
+        if let Some(dir) = flag {
+            return Source::dir(dir, Origin::Flag);
+        }
+        if let Some(dir) = std::env::var_os(LESSONS_ENV).filter(|v| !v.is_empty()) {
+            return Source::dir(Path::new(&dir), Origin::Env);
+        }
+        let here = Path::new("./lessons");
+        if here.is_dir() {
+            return Ok(Source {
+                origin: Origin::CurrentDir,
+                dir: Some(here.to_path_buf()),
+            });
+        }
+        Ok(Source {
+            origin: Origin::Embedded,
+            dir: None,
+        })
+    }
+
+    fn dir(dir: &Path, origin: Origin) -> anyhow::Result<Source> {
+        if !dir.is_dir() {
+            let named = match origin {
+                Origin::Env => format!(" (from ${LESSONS_ENV})"),
+                _ => String::new(),
+            };
+            bail!(
+                "lessons directory {}{named} does not exist or is not a directory",
+                dir.display()
+            );
+        }
+        Ok(Source {
+            origin,
+            dir: Some(dir.to_path_buf()),
+        })
+    }
+
+    /// Every `*.toml` file of the source, sorted by name.
+    pub fn files(&self) -> anyhow::Result<Vec<LessonFile>> {
+        match &self.dir {
+            Some(dir) => dir_files(dir),
+            None => Ok(embedded_files()),
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let dir = self
+            .dir
+            .as_deref()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
+        match self.origin {
+            Origin::Flag => write!(f, "lessons from {dir} (--lessons)"),
+            Origin::Env => write!(f, "lessons from {dir} (${LESSONS_ENV})"),
+            Origin::CurrentDir => write!(f, "lessons from {dir} (found in the current directory)"),
+            Origin::Embedded => write!(
+                f,
+                "lessons built into asyncwork {}",
+                env!("CARGO_PKG_VERSION")
+            ),
+        }
+    }
+}
+
+/// Every `*.toml` in `dir` (not recursive), sorted by name.
+pub fn dir_files(dir: &Path) -> anyhow::Result<Vec<LessonFile>> {
+    let mut paths = Vec::new();
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .path();
+        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    Ok(paths.iter().map(|p| read_file(p)).collect())
+}
+
+/// Read one file, never more than the size limit (a 50 MB file is refused, not loaded).
+pub fn read_file(path: &Path) -> LessonFile {
+    let label = path.display().to_string();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = (|| {
+        let file = std::fs::File::open(path)?;
+        let mut bytes = Vec::new();
+        file.take(MAX_LESSON_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)?;
+        Ok(bytes)
+    })()
+    .map_err(|e: std::io::Error| {
+        Diagnostic::whole_file(&label, format!("cannot read the file: {e}"))
+    });
+    let bytes = match (bytes, std::fs::metadata(path)) {
+        (Ok(b), Ok(meta)) if b.len() > MAX_LESSON_BYTES => Err(too_large(&label, meta.len())),
+        (b, _) => b,
+    };
+    LessonFile { label, stem, bytes }
+}
+
+fn embedded_files() -> Vec<LessonFile> {
+    let mut files: Vec<LessonFile> = EMBEDDED
+        .files()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+        .map(|f| LessonFile {
+            label: format!("<built-in>/{}", f.path().display()),
+            stem: f
+                .path()
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            bytes: Ok(f.contents().to_vec()),
+        })
+        .collect();
+    files.sort_by(|a, b| a.label.cmp(&b.label));
+    files
+}

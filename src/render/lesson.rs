@@ -1,0 +1,272 @@
+//! `asyncwork lesson show`: a lesson rendered for reading in a terminal.
+//!
+//! Prose is re-flowed to the width; code is never wrapped (a wrapped line of code is a different
+//! line of code). Python and Rust stand side by side when both fit, one after the other otherwise.
+
+use std::fmt::Write as _;
+
+use console::{Alignment, measure_text_width, pad_str, style};
+
+use crate::lesson::model::{CodePair, Lesson};
+
+/// Prose is hard to read past about 100 columns, however wide the terminal.
+const MAX_PROSE_WIDTH: usize = 100;
+
+/// What the reader can do after this lesson, worked out by the caller.
+#[derive(Debug, Default)]
+pub struct Context<'a> {
+    pub total_lessons: usize,
+    pub next_lesson: Option<&'a Lesson>,
+}
+
+pub fn render(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
+    let prose_width = width.clamp(20, MAX_PROSE_WIDTH);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        style(format!(
+            "Lesson {} · {} · {} lessons in this course",
+            lesson.position, lesson.id, cx.total_lessons
+        ))
+        .dim()
+    );
+    let _ = writeln!(out, "{}", style(&lesson.title).bold().underlined());
+    out.push_str(&wrap(&lesson.summary, prose_width, ""));
+    for section in &lesson.sections {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style(format!("## {}", section.heading)).cyan().bold()
+        );
+        for paragraph in paragraphs(&section.body) {
+            out.push('\n');
+            out.push_str(&wrap(&paragraph, prose_width, ""));
+        }
+        if let Some(code) = &section.code {
+            out.push('\n');
+            out.push_str(&render_code(code, width));
+        }
+        if let Some(demo) = &section.demo {
+            let _ = writeln!(
+                out,
+                "\n{} {}",
+                style("▶ See it live:").green().bold(),
+                style(format!("asyncwork lesson run {} --demo {demo}", lesson.id)).bold()
+            );
+        }
+    }
+    out.push('\n');
+    out.push_str(&footer(lesson, cx, width));
+    out
+}
+
+fn footer(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
+    let mut out = String::new();
+    let hints = match lesson.hints.len() {
+        0 => "none".to_string(),
+        n => plural(n, "hint"),
+    };
+    let _ = writeln!(out, "{} {hints}", style("Hints:").bold());
+    let _ = writeln!(out, "{}", style("Next:").bold());
+    let mut step = |command: String, why: String| {
+        let line = format!("  {command}    {}", style(why).dim());
+        let _ = writeln!(out, "{}", console::truncate_str(&line, width, "…"));
+    };
+    if !lesson.demos.is_empty() {
+        let demos = plural(lesson.demos.len(), "demo");
+        step(
+            format!("asyncwork lesson run {}", lesson.id),
+            format!("watch the {demos} live"),
+        );
+    }
+    for ex in &lesson.exercises {
+        if ex.planned {
+            step(
+                format!("exercise {}", ex.name),
+                "planned, not written yet".into(),
+            );
+        } else {
+            step(
+                format!("asyncwork check {}", ex.name),
+                "solve the exercise".into(),
+            );
+        }
+    }
+    if let Some(next) = cx.next_lesson {
+        step(
+            format!("asyncwork lesson show {}", next.id),
+            format!("next: {}", next.title),
+        );
+    }
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Paragraphs are separated by blank lines; inside one, line breaks are re-flowed.
+/// Lines starting with `- ` or `* ` stay separate, so authors can write lists.
+fn paragraphs(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for block in body.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        let mut current = String::new();
+        for line in block.lines().map(str::trim) {
+            let item = line.starts_with("- ") || line.starts_with("* ");
+            if item && !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(line);
+        }
+        out.push(current);
+    }
+    out
+}
+
+fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let hanging = if text.starts_with("- ") || text.starts_with("* ") {
+        "  "
+    } else {
+        ""
+    };
+    let subsequent = format!("{indent}{hanging}");
+    let options = textwrap::Options::new(width)
+        .initial_indent(indent)
+        .subsequent_indent(&subsequent);
+    let mut out = textwrap::fill(text, options);
+    out.push('\n');
+    out
+}
+
+/// Code lines, trimmed of the blank first/last lines TOML multi-line strings leave.
+fn code_lines(code: &str) -> Vec<String> {
+    code.trim_matches('\n')
+        .lines()
+        .map(|l| l.replace('\t', "    "))
+        .collect()
+}
+
+fn render_code(code: &CodePair, width: usize) -> String {
+    let mut out = String::new();
+    if let Some(caption) = &code.caption {
+        out.push_str(
+            &style(wrap(caption, width.min(MAX_PROSE_WIDTH), ""))
+                .italic()
+                .to_string(),
+        );
+    }
+    let blocks: Vec<(&str, Vec<String>)> = [("Python", &code.python), ("Rust", &code.rust)]
+        .into_iter()
+        .filter_map(|(label, text)| text.as_deref().map(|t| (label, code_lines(t))))
+        .collect();
+    let inner = |lines: &[String], label: &str| {
+        lines
+            .iter()
+            .map(|l| measure_text_width(l))
+            .max()
+            .unwrap_or(0)
+            .max(label.len() + 2)
+    };
+    let side_by_side = blocks.len() == 2 && {
+        let total: usize = blocks
+            .iter()
+            .map(|(label, lines)| inner(lines, label) + 4)
+            .sum();
+        total < width
+    };
+    if side_by_side {
+        let boxes: Vec<Vec<String>> = blocks
+            .iter()
+            .map(|(label, lines)| boxed(label, lines, inner(lines, label)))
+            .collect();
+        let rows = boxes.iter().map(Vec::len).max().unwrap_or(0);
+        for i in 0..rows {
+            let left = boxes[0]
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| " ".repeat(inner(&blocks[0].1, blocks[0].0) + 4));
+            let right = boxes[1].get(i).cloned().unwrap_or_default();
+            let _ = writeln!(out, "{left} {right}");
+        }
+    } else {
+        for (label, lines) in &blocks {
+            for line in boxed(
+                label,
+                lines,
+                inner(lines, label).min(width.saturating_sub(4).max(20)),
+            ) {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+    out
+}
+
+/// A box with the language name in its top border. Lines wider than `width` overflow the right
+/// border rather than being wrapped.
+fn boxed(label: &str, lines: &[String], width: usize) -> Vec<String> {
+    let color = |s: String| match label {
+        "Python" => style(s).yellow().to_string(),
+        _ => style(s).color256(208).to_string(),
+    };
+    let top = format!(
+        "┌─ {label} {}┐",
+        "─".repeat(width.saturating_sub(label.len() + 1))
+    );
+    let mut out = vec![color(top)];
+    for line in lines {
+        let padded = pad_str(line, width, Alignment::Left, None);
+        out.push(format!(
+            "{} {padded} {}",
+            color("│".into()),
+            color("│".into())
+        ));
+    }
+    out.push(color(format!("└{}┘", "─".repeat(width + 2))));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair() -> CodePair {
+        CodePair {
+            caption: None,
+            python: Some("await asyncio.sleep(1)\n".into()),
+            rust: Some("sleep(Duration::from_secs(1)).await;\n".into()),
+        }
+    }
+
+    #[test]
+    fn code_goes_side_by_side_when_wide() {
+        let text = console::strip_ansi_codes(&render_code(&pair(), 120)).into_owned();
+        let first = text.lines().next().unwrap();
+        assert!(first.contains("Python") && first.contains("Rust"), "{text}");
+    }
+
+    #[test]
+    fn code_stacks_when_narrow() {
+        let text = console::strip_ansi_codes(&render_code(&pair(), 50)).into_owned();
+        let python = text.lines().position(|l| l.contains("Python")).unwrap();
+        let rust = text.lines().position(|l| l.contains("Rust")).unwrap();
+        assert!(rust > python + 2, "{text}");
+        for line in text.lines() {
+            assert!(measure_text_width(line) <= 50, "too wide: {line}");
+        }
+    }
+
+    #[test]
+    fn paragraphs_reflow_and_keep_list_items() {
+        let body = "one\ntwo\n\n- a\n- b";
+        assert_eq!(paragraphs(body), vec!["one two", "- a", "- b"]);
+    }
+}

@@ -1,0 +1,462 @@
+//! The lesson commands end to end: listing from any directory, showing, validating the catalogue
+//! of bad lesson files, and `lesson new` round-tripping through `validate`.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn asyncwork() -> Command {
+    let mut cmd = Command::cargo_bin("asyncwork").unwrap();
+    cmd.env_remove("ASYNCWORK_LESSONS").env("NO_COLOR", "1");
+    cmd
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bad(name: &str) -> PathBuf {
+    repo().join("tests/bad_lessons").join(name)
+}
+
+/// Validate `paths`; assert exit 1, no panic, and that stderr names `file` at `line`.
+fn assert_rejected(paths: &[&Path], file: &str, line: usize) -> String {
+    let out = asyncwork()
+        .arg("lesson")
+        .arg("validate")
+        .args(paths)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected exit 1, stderr:\n{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "panic:\n{stderr}");
+    let located = format!("{file}:{line}:");
+    assert!(
+        stderr.contains(&located),
+        "expected `{located}` in:\n{stderr}"
+    );
+    stderr
+}
+
+#[test]
+fn list_from_repo_root_uses_the_lessons_directory() {
+    asyncwork()
+        .current_dir(repo())
+        .args(["lesson", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "./lessons (found in the current directory)",
+        ))
+        .stdout(predicate::str::contains("coroutines"))
+        .stdout(predicate::str::contains("gather"));
+}
+
+#[test]
+fn list_from_elsewhere_uses_the_embedded_lessons() {
+    let dir = tempfile::tempdir().unwrap();
+    asyncwork()
+        .current_dir(dir.path())
+        .args(["lesson", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("built into asyncwork"))
+        .stdout(predicate::str::contains("coroutines"))
+        .stdout(predicate::str::contains("gather"));
+}
+
+#[test]
+fn list_json_is_an_array_with_id_title_position() {
+    let out = asyncwork()
+        .current_dir(repo())
+        .args(["lesson", "list", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = v.as_array().expect("an array");
+    assert!(items.len() >= 2);
+    for item in items {
+        assert!(item["id"].is_string() && item["title"].is_string() && item["position"].is_u64());
+    }
+    let ids: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(&ids[..2], ["coroutines", "gather"], "course order");
+}
+
+#[test]
+fn env_var_chooses_the_lessons_directory_and_flag_beats_it() {
+    let dir = tempfile::tempdir().unwrap();
+    asyncwork()
+        .env("ASYNCWORK_LESSONS", dir.path())
+        .args(["lesson", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("$ASYNCWORK_LESSONS"))
+        .stdout(predicate::str::contains("no lessons found"));
+    asyncwork()
+        .env("ASYNCWORK_LESSONS", dir.path())
+        .arg("--lessons")
+        .arg(repo().join("lessons"))
+        .args(["lesson", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(--lessons)"))
+        .stdout(predicate::str::contains("gather"));
+}
+
+#[test]
+fn missing_lessons_directory_is_a_clear_error() {
+    asyncwork()
+        .args(["--lessons", "/nonexistent/lessons", "lesson", "list"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "/nonexistent/lessons does not exist",
+        ));
+}
+
+#[test]
+fn show_renders_headings_code_and_next_steps() {
+    asyncwork()
+        .current_dir(repo())
+        .env("COLUMNS", "120")
+        .args(["lesson", "show", "gather"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("## Waiting together"))
+        .stdout(predicate::str::contains("─ Python"))
+        .stdout(predicate::str::contains("─ Rust"))
+        .stdout(predicate::str::contains("Hints: 3 hints"))
+        .stdout(predicate::str::contains("Next:"));
+}
+
+#[test]
+fn show_fits_a_narrow_terminal_without_colour_codes() {
+    let out = asyncwork()
+        .current_dir(repo())
+        .env("COLUMNS", "60")
+        .args(["lesson", "show", "coroutines"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.contains('\x1b'),
+        "no escape codes when stdout is not a terminal"
+    );
+    let prose_too_wide = text
+        .lines()
+        .filter(|l| !l.contains('│') && !l.contains('─'))
+        .find(|l| l.chars().count() > 60);
+    assert_eq!(prose_too_wide, None);
+}
+
+#[test]
+fn show_unknown_id_suggests_the_closest() {
+    asyncwork()
+        .current_dir(repo())
+        .args(["lesson", "show", "gathr"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no lesson `gathr`"))
+        .stderr(predicate::str::contains("did you mean: gather"));
+}
+
+#[test]
+fn shipped_lessons_validate() {
+    asyncwork()
+        .current_dir(repo())
+        .args(["lesson", "validate"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 problems"));
+}
+
+// The catalogue of bad lesson files: each is rejected with exit 1, the file and the line.
+
+#[test]
+fn syntax_error() {
+    assert_rejected(&[&bad("syntax_error.toml")], "syntax_error.toml", 3);
+}
+
+#[test]
+fn wrong_type() {
+    let err = assert_rejected(&[&bad("wrong_type.toml")], "wrong_type.toml", 4);
+    assert!(err.contains("expected a whole number"), "{err}");
+}
+
+#[test]
+fn unknown_key_with_a_near_miss() {
+    let err = assert_rejected(&[&bad("unknown_key.toml")], "unknown_key.toml", 3);
+    assert!(err.contains("did you mean `title`?"), "{err}");
+}
+
+#[test]
+fn unknown_key_inside_a_demo() {
+    let err = assert_rejected(
+        &[&bad("unknown_demo_key.toml")],
+        "unknown_demo_key.toml",
+        15,
+    );
+    assert!(err.contains("did you mean `title`?"), "{err}");
+}
+
+#[test]
+fn top_level_key_after_a_table_header() {
+    let err = assert_rejected(
+        &[&bad("top_key_in_section.toml")],
+        "top_key_in_section.toml",
+        10,
+    );
+    assert!(err.contains("is a top-level key"), "{err}");
+}
+
+#[test]
+fn missing_field() {
+    let err = assert_rejected(&[&bad("missing_field.toml")], "missing_field.toml", 1);
+    assert!(err.contains("missing required key `summary`"), "{err}");
+}
+
+#[test]
+fn empty_file() {
+    let err = assert_rejected(&[&bad("empty.toml")], "empty.toml", 1);
+    assert!(err.contains("the file is empty"), "{err}");
+}
+
+#[test]
+fn binary_garbage() {
+    let err = assert_rejected(&[&bad("binary_garbage.toml")], "binary_garbage.toml", 1);
+    assert!(
+        err.contains("not a text file") || err.contains("binary data"),
+        "{err}"
+    );
+}
+
+#[test]
+fn invalid_utf8_names_the_line() {
+    assert_rejected(&[&bad("invalid_utf8.toml")], "invalid_utf8.toml", 9);
+}
+
+#[test]
+fn bad_id() {
+    assert_rejected(&[&bad("bad_id.toml")], "bad_id.toml", 2);
+}
+
+#[test]
+fn id_differs_from_file_name() {
+    let err = assert_rejected(&[&bad("id_mismatch.toml")], "id_mismatch.toml", 2);
+    assert!(err.contains("differs from the file name"), "{err}");
+}
+
+#[test]
+fn unsupported_format_version() {
+    assert_rejected(
+        &[&bad("bad_format_version.toml")],
+        "bad_format_version.toml",
+        1,
+    );
+}
+
+#[test]
+fn dangling_exercise_reference() {
+    let err = assert_rejected(
+        &[&bad("dangling_exercise.toml")],
+        "dangling_exercise.toml",
+        12,
+    );
+    assert!(err.contains("planned = true"), "{err}");
+}
+
+#[test]
+fn dangling_demo_reference() {
+    assert_rejected(&[&bad("dangling_demo.toml")], "dangling_demo.toml", 10);
+}
+
+#[test]
+fn summary_on_two_lines() {
+    assert_rejected(
+        &[&bad("summary_two_lines.toml")],
+        "summary_two_lines.toml",
+        5,
+    );
+}
+
+#[test]
+fn every_problem_in_a_file_is_reported() {
+    let err = assert_rejected(
+        &[&bad("several_problems.toml")],
+        "several_problems.toml",
+        13,
+    );
+    assert!(
+        err.contains("several_problems.toml:16:"),
+        "second problem missing:\n{err}"
+    );
+    assert!(err.contains("did you mean `body`?"), "{err}");
+}
+
+#[test]
+fn duplicate_id_across_files() {
+    let first = bad("duplicate_id/first/dup.toml");
+    let second = bad("duplicate_id/second/dup.toml");
+    let err = assert_rejected(&[&first, &second], "second/dup.toml", 2);
+    assert!(err.contains("duplicate id `dup`"), "{err}");
+}
+
+#[test]
+fn duplicate_position_across_files() {
+    let err = assert_rejected(&[&bad("duplicate_position")], "beta.toml", 4);
+    assert!(err.contains("duplicate position 5"), "{err}");
+}
+
+#[test]
+fn huge_file_is_refused_without_loading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.toml");
+    let line = format!("# {}\n", "x".repeat(1000));
+    std::fs::write(&path, line.repeat(50_000)).unwrap();
+    let err = assert_rejected(&[&path], "huge.toml", 1);
+    assert!(err.contains("MB; a lesson file may be at most"), "{err}");
+}
+
+#[test]
+fn a_40000_character_line_is_shown_as_a_short_excerpt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long_line.toml");
+    let text = format!(
+        "format_version = 1\nid = \"long_line\"\ntitle = [{}\n",
+        "1, ".repeat(13_000) + "\"x\""
+    );
+    std::fs::write(&path, text).unwrap();
+    let err = assert_rejected(&[&path], "long_line.toml", 3);
+    assert!(err.len() < 2_000, "message of {} bytes:\n{err}", err.len());
+}
+
+#[test]
+fn deeply_nested_tables_do_not_overflow_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deep.toml");
+    let text = format!("hints = {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    std::fs::write(&path, text).unwrap();
+    assert_rejected(&[&path], "deep.toml", 1);
+    let tables = (0..5000)
+        .map(|i| format!("t{i}"))
+        .collect::<Vec<_>>()
+        .join(".");
+    std::fs::write(&path, format!("[{tables}]\n")).unwrap();
+    assert_rejected(&[&path], "deep.toml", 1);
+}
+
+#[test]
+fn new_lesson_round_trips_through_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    let lessons = dir.path().join("lessons");
+    asyncwork()
+        .arg("--lessons")
+        .arg(dir.path())
+        .args(["lesson", "new", "select_loops"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("select_loops.toml"));
+    asyncwork()
+        .arg("--lessons")
+        .arg(dir.path())
+        .args(["lesson", "validate"])
+        .assert()
+        .success();
+    // It refuses to overwrite, and refuses bad ids.
+    asyncwork()
+        .arg("--lessons")
+        .arg(dir.path())
+        .args(["lesson", "new", "select_loops"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already exists"));
+    asyncwork()
+        .arg("--lessons")
+        .arg(dir.path())
+        .args(["lesson", "new", "Bad Id"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("invalid lesson id"));
+    assert!(!lessons.exists());
+}
+
+#[test]
+fn new_lesson_in_the_current_directory_takes_the_next_position() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("lessons")).unwrap();
+    for lesson in ["coroutines", "gather"] {
+        let name = format!("{lesson}.toml");
+        std::fs::copy(
+            repo().join("lessons").join(&name),
+            dir.path().join("lessons").join(&name),
+        )
+        .unwrap();
+    }
+    asyncwork()
+        .current_dir(dir.path())
+        .args(["lesson", "new", "extra"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.path().join("lessons/extra.toml")).unwrap();
+    assert!(text.contains("position = 4"), "{text}");
+    asyncwork()
+        .current_dir(dir.path())
+        .args(["lesson", "validate"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    for args in [
+        vec!["--help"],
+        vec!["lesson", "--help"],
+        vec!["lesson", "list", "--help"],
+        vec!["lesson", "show", "--help"],
+        vec!["lesson", "validate", "--help"],
+        vec!["lesson", "new", "--help"],
+        vec!["completions", "--help"],
+    ] {
+        asyncwork()
+            .args(&args)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Example"));
+    }
+    asyncwork()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("asyncwork"));
+}
+
+#[test]
+fn the_authoring_guide_example_validates() {
+    let guide = std::fs::read_to_string(repo().join("lessons/README.md")).unwrap();
+    let example = guide
+        .split("```toml\n")
+        .last()
+        .and_then(|rest| rest.split("```").next())
+        .expect("a toml example in lessons/README.md");
+    let dir = tempfile::tempdir().unwrap();
+    let id = example
+        .lines()
+        .find_map(|l| l.strip_prefix("id = \""))
+        .and_then(|rest| rest.split('"').next())
+        .expect("an id in the example");
+    let path = dir.path().join(format!("{id}.toml"));
+    std::fs::write(&path, example).unwrap();
+    asyncwork()
+        .arg("lesson")
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .success();
+}
