@@ -206,6 +206,7 @@ pub fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBuf> {
         .exercises
         .iter()
         .map(|e| e.name.as_str())
+        .chain(graded.iter().map(|(name, _)| name.as_str()))
         .collect();
     for (rel, contents) in embed::files(embed::exercises()) {
         let dest = root.join(rel);

@@ -1,0 +1,392 @@
+//! The grader on crafted learner attempts, against a temporary copy of the workbook.
+//!
+//! All tests share ONE workbook (behind a lock) and ONE target dir (`target/grader-tests`), so
+//! tokio and the exercise crates compile once; each test writes its attempt, grades, asserts.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
+
+use asyncwork::progress::Progress;
+use asyncwork::workbook::grade::{self, FailureKind, GradeOptions, Outcome, Quiet, TestStatus};
+use asyncwork::workbook::{Catalogue, ExerciseInfo, Workbook, embed, reset};
+
+const GATHER: &str = "03_gather";
+
+struct Shared {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+}
+
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/grader-tests")
+}
+
+/// The shared workbook, locked for the duration of one test.
+fn workbook() -> (MutexGuard<'static, Shared>, Workbook) {
+    static SHARED: OnceLock<Mutex<Shared>> = OnceLock::new();
+    let shared = SHARED.get_or_init(|| {
+        let dir = tempfile::Builder::new()
+            .prefix("asyncwork-grader-")
+            .tempdir()
+            .unwrap();
+        let root = dir.path().join("workbook");
+        asyncwork::workbook::init::init(&root).unwrap();
+        Mutex::new(Shared { _dir: dir, root })
+    });
+    let guard = shared.lock().unwrap_or_else(|p| p.into_inner());
+    let mut wb = Workbook::new(&guard.root);
+    wb.target_override = Some(target_dir());
+    (guard, wb)
+}
+
+fn info(name: &str) -> ExerciseInfo {
+    // An exercise may be on disk before it is listed in info.toml.
+    Catalogue::embedded()
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| ExerciseInfo {
+            name: name.into(),
+            package: format!("ex{name}"),
+            lesson: name
+                .split_once('_')
+                .map(|(_, l)| l.to_string())
+                .unwrap_or_default(),
+            title: name.into(),
+            hints: vec![],
+        })
+}
+
+fn shipped(name: &str) -> String {
+    let rel = Path::new(name).join("src/lib.rs");
+    String::from_utf8(embed::pristine(&rel).unwrap().to_vec()).unwrap()
+}
+
+fn solution(name: &str) -> String {
+    let files = embed::solution_files(name);
+    let (_, contents) = files
+        .iter()
+        .find(|(p, _)| p == Path::new("src/lib.rs"))
+        .unwrap();
+    String::from_utf8(contents.to_vec()).unwrap()
+}
+
+/// Write `lib_rs` as the learner's `src/lib.rs` (everything else pristine) and grade it.
+fn attempt(wb: &Workbook, name: &str, lib_rs: &str, timeout: Duration) -> grade::ExerciseReport {
+    reset::reset_exercise(wb, name).unwrap();
+    std::fs::write(wb.exercise_dir(name).join("src/lib.rs"), lib_rs).unwrap();
+    let opts = GradeOptions {
+        timeout,
+        use_record: false,
+        ..Default::default()
+    };
+    let ex = info(name);
+    let mut reports = grade::grade(wb, &[&ex], &opts, None, &Quiet).unwrap();
+    reports.remove(0)
+}
+
+fn failing(r: &grade::ExerciseReport) -> Vec<&grade::TestReport> {
+    r.tests
+        .iter()
+        .filter(|t| t.status != TestStatus::Pass)
+        .collect()
+}
+
+#[test]
+fn correct_solution_passes() {
+    let (_g, wb) = workbook();
+    let r = attempt(&wb, GATHER, &solution(GATHER), Duration::from_secs(60));
+    assert_eq!(r.outcome, Outcome::Pass, "{r:#?}");
+    assert!(r.tests.len() >= 3);
+    assert!(r.tests.iter().all(|t| t.status == TestStatus::Pass));
+    assert!(r.tampered.is_empty());
+}
+
+#[test]
+fn correct_but_sequential_fails_with_the_timing_message() {
+    let (_g, wb) = workbook();
+    let r = attempt(&wb, GATHER, &shipped(GATHER), Duration::from_secs(60));
+    assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+    let t = r
+        .tests
+        .iter()
+        .find(|t| t.name == "dashboard_runs_the_three_calls_concurrently")
+        .expect("the concurrency test");
+    assert_eq!(t.status, TestStatus::Fail);
+    assert_eq!(t.kind, Some(FailureKind::Timing));
+    let msg = t.message.as_deref().unwrap();
+    assert!(msg.contains("took 900 ms of simulated time"), "{msg}");
+    assert!(msg.contains("about 300 ms"), "{msg}");
+    assert!(
+        t.location
+            .as_deref()
+            .unwrap()
+            .starts_with("03_gather/tests/grade.rs:")
+    );
+    // Correct answers still pass: the failure is about time, not results.
+    let right = r
+        .tests
+        .iter()
+        .find(|t| t.name == "dashboard_has_the_right_user_orders_and_preferences")
+        .unwrap();
+    assert_eq!(right.status, TestStatus::Pass);
+}
+
+#[test]
+fn blocking_the_runtime_is_reported_as_blocking() {
+    let (_g, wb) = workbook();
+    // 09_blocking as shipped: `std::thread::sleep` inside async code. Graded the same way
+    // whether or not info.toml lists it yet.
+    let r = attempt(
+        &wb,
+        "09_blocking",
+        &shipped("09_blocking"),
+        Duration::from_secs(60),
+    );
+    assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+    let blocking: Vec<_> = failing(&r)
+        .into_iter()
+        .filter(|t| t.kind == Some(FailureKind::Blocking))
+        .collect();
+    assert!(!blocking.is_empty(), "{r:#?}");
+    assert!(
+        blocking[0]
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("the runtime was blocked")
+    );
+    let human = asyncwork::workbook::report::human(&r);
+    assert!(human.contains("blocks the runtime"), "{human}");
+}
+
+#[test]
+fn code_that_does_not_compile_is_an_error_with_file_and_line() {
+    let (_g, wb) = workbook();
+    let broken = shipped(GATHER).replacen(
+        "let user = world.fetch_user(user_id).await;",
+        "let user: u32 = world.fetch_user(user_id).await;",
+        1,
+    );
+    let line = broken
+        .lines()
+        .position(|l| l.contains("let user: u32"))
+        .unwrap() as u64
+        + 1;
+    let r = attempt(&wb, GATHER, &broken, Duration::from_secs(60));
+    assert_eq!(r.outcome, Outcome::Error, "{r:#?}");
+    assert!(r.tests.is_empty());
+    let e = &r.errors[0];
+    assert_eq!(e.file.as_deref(), Some("03_gather/src/lib.rs"));
+    assert_eq!(e.line, Some(line));
+    assert_eq!(e.code.as_deref(), Some("E0308"));
+    assert!(
+        r.message.contains(&format!("03_gather/src/lib.rs:{line}:")),
+        "{}",
+        r.message
+    );
+    assert!(e.rendered.contains("mismatched types"));
+    assert!(
+        !e.rendered.contains(".asyncwork/grade"),
+        "paths are the learner's: {}",
+        e.rendered
+    );
+}
+
+#[test]
+fn a_panic_in_learner_code_is_reported_as_a_panic() {
+    let (_g, wb) = workbook();
+    let panicking = shipped(GATHER).replacen(
+        "let user = world.fetch_user(user_id).await;",
+        "let user = world.fetch_user(user_id).await;\n    let ids: Vec<u32> = Vec::new();\n    let _first = ids[0];",
+        1,
+    );
+    let r = attempt(&wb, GATHER, &panicking, Duration::from_secs(60));
+    assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+    let t = r
+        .tests
+        .iter()
+        .find(|t| t.name == "dashboard_calls_each_service_once")
+        .unwrap();
+    assert_eq!(t.kind, Some(FailureKind::Panic), "{t:#?}");
+    assert!(
+        t.message
+            .as_deref()
+            .unwrap()
+            .contains("index out of bounds"),
+        "{t:#?}"
+    );
+    assert!(
+        t.location
+            .as_deref()
+            .unwrap()
+            .starts_with("03_gather/src/lib.rs:"),
+        "{t:#?}"
+    );
+}
+
+fn leftover_processes(root: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(cwd) = std::fs::read_link(entry.path().join("cwd")) else {
+            continue;
+        };
+        if cwd.starts_with(root) {
+            let cmd = std::fs::read_to_string(entry.path().join("cmdline")).unwrap_or_default();
+            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            if !stat.contains(") Z ") {
+                found.push(cmd.replace('\0', " "));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn an_endless_loop_is_killed_by_the_timeout_and_reported_as_stuck() {
+    let (_g, wb) = workbook();
+    let endless = shipped(GATHER).replacen(
+        "let user = world.fetch_user(user_id).await;",
+        "let user = world.fetch_user(user_id).await;\n    let mut n: u64 = 0;\n    loop {\n        n = std::hint::black_box(n.wrapping_add(1));\n    }",
+        1,
+    );
+    let started = Instant::now();
+    let r = attempt(&wb, GATHER, &endless, Duration::from_secs(2));
+    assert_eq!(r.outcome, Outcome::Stuck, "{r:#?}");
+    assert!(r.message.contains("stuck"), "{}", r.message);
+    assert!(r.message.contains("endless loop"), "{}", r.message);
+    let stuck: Vec<_> = r
+        .tests
+        .iter()
+        .filter(|t| t.status == TestStatus::Stuck)
+        .collect();
+    assert!(
+        stuck.iter().any(|t| t.name.starts_with("dashboard_")),
+        "{r:#?}"
+    );
+    assert!(stuck.iter().all(|t| t.kind == Some(FailureKind::Stuck)));
+    // Tests that do not call the looping function still finished and passed.
+    assert!(
+        r.tests
+            .iter()
+            .any(|t| t.name == "all_reports_of_no_ids_is_empty" && t.status == TestStatus::Pass)
+    );
+    assert!(
+        r.tests_ms.unwrap() < 6_000,
+        "killed near the 2 s limit: {:?}",
+        r.tests_ms
+    );
+    assert!(started.elapsed() < Duration::from_secs(60));
+    std::thread::sleep(Duration::from_millis(200));
+    let left = leftover_processes(&wb.root);
+    assert!(left.is_empty(), "processes left behind: {left:?}");
+    let human = asyncwork::workbook::report::human(&r);
+    assert!(human.contains("--timeout"), "{human}");
+}
+
+#[test]
+fn an_edited_test_file_is_reported_and_the_original_is_used() {
+    let (_g, wb) = workbook();
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    let tests = wb.exercise_dir(GATHER).join("tests/grade.rs");
+    // The learner "fixes" the tests instead of the code.
+    std::fs::write(&tests, "#[test]\nfn always_passes() {}\n").unwrap();
+    std::fs::write(
+        wb.exercise_dir(GATHER).join("tests/mine.rs"),
+        "#[test]\nfn mine() {}\n",
+    )
+    .unwrap();
+    let opts = GradeOptions {
+        use_record: false,
+        ..Default::default()
+    };
+    let ex = info(GATHER);
+    let r = grade::grade(&wb, &[&ex], &opts, None, &Quiet)
+        .unwrap()
+        .remove(0);
+    assert_eq!(
+        r.outcome,
+        Outcome::Fail,
+        "graded with the original tests: {r:#?}"
+    );
+    assert!(
+        r.tests
+            .iter()
+            .all(|t| t.name != "always_passes" && t.name != "mine")
+    );
+    let changed: Vec<(&str, &str)> = r
+        .tampered
+        .iter()
+        .map(|t| (t.path.as_str(), t.change.as_str()))
+        .collect();
+    assert!(
+        changed.contains(&("03_gather/tests/grade.rs", "modified")),
+        "{changed:?}"
+    );
+    assert!(
+        changed.contains(&("03_gather/tests/mine.rs", "added")),
+        "{changed:?}"
+    );
+    let human = asyncwork::workbook::report::human(&r);
+    assert!(
+        human.contains("you changed 03_gather/tests/grade.rs"),
+        "{human}"
+    );
+    assert!(human.contains("grading used the original"), "{human}");
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    assert!(!wb.exercise_dir(GATHER).join("tests/mine.rs").exists());
+}
+
+#[test]
+fn unchanged_sources_are_answered_from_the_record() {
+    let (_g, wb) = workbook();
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    let progress = Progress::open(&wb.progress_path()).unwrap();
+    let opts = GradeOptions {
+        use_record: true,
+        ..Default::default()
+    };
+    let ex = info(GATHER);
+    let first = grade::grade(&wb, &[&ex], &opts, Some(&progress), &Quiet)
+        .unwrap()
+        .remove(0);
+    let started = Instant::now();
+    let again = grade::grade(&wb, &[&ex], &opts, Some(&progress), &Quiet)
+        .unwrap()
+        .remove(0);
+    let took = started.elapsed();
+    assert!(again.from_record.is_some(), "{again:#?}");
+    assert_eq!(again.outcome, first.outcome);
+    assert_eq!(again.tests, first.tests);
+    assert!(
+        took < Duration::from_millis(500),
+        "answered from the record in {took:?}"
+    );
+    let human = asyncwork::workbook::report::human(&again);
+    assert!(human.contains("answered from the record"), "{human}");
+    let attempts = progress.attempts(GATHER).unwrap();
+    assert!(attempts.len() >= 2);
+    let last = attempts.last().unwrap();
+    assert!(last.from_record);
+    assert_eq!(last.source_hash, first.source_hash);
+    assert!(!last.failing_tests.is_empty());
+}
+
+#[test]
+fn check_all_grades_every_catalogued_exercise() {
+    let (_g, wb) = workbook();
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    let cat = Catalogue::embedded();
+    let all: Vec<&ExerciseInfo> = cat.exercises.iter().collect();
+    let opts = GradeOptions {
+        use_record: false,
+        jobs: 2,
+        ..Default::default()
+    };
+    let reports = grade::grade(&wb, &all, &opts, None, &Quiet).unwrap();
+    assert_eq!(reports.len(), all.len());
+    for (r, ex) in reports.iter().zip(&all) {
+        assert_eq!(r.exercise, ex.name);
+        assert!(!r.passed(), "{} should fail as shipped", r.exercise);
+    }
+}
