@@ -390,3 +390,218 @@ fn check_all_grades_every_catalogued_exercise() {
         assert!(!r.passed(), "{} should fail as shipped", r.exercise);
     }
 }
+
+// ---- the CLI, on the same workbook ----
+
+fn cli(wb: &Workbook) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("asyncwork").unwrap();
+    cmd.arg("--color")
+        .arg("never")
+        .arg("--workbook")
+        .arg(&wb.root)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env_remove("ASYNCWORK_WORKBOOK")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+#[test]
+fn cli_check_json_is_results_json_v2_and_exit_code_says_fail() {
+    let (_g, wb) = workbook();
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    let out = cli(&wb)
+        .args(["check", GATHER, "--format", "json", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], 2);
+    assert_eq!(v["status"], "fail");
+    let tests = v["tests"].as_array().unwrap();
+    assert!(!tests.is_empty());
+    for t in tests {
+        assert!(
+            t["name"].is_string() && t["status"].is_string() && t["test_code"].is_string(),
+            "{t}"
+        );
+    }
+    let seq = tests
+        .iter()
+        .find(|t| t["name"] == "dashboard_runs_the_three_calls_concurrently")
+        .unwrap();
+    assert_eq!(seq["status"], "fail");
+    assert!(
+        seq["message"]
+            .as_str()
+            .unwrap()
+            .contains("took 900 ms of simulated time")
+    );
+    assert!(
+        seq["test_code"]
+            .as_str()
+            .unwrap()
+            .contains("load_dashboard"),
+        "{seq}"
+    );
+
+    std::fs::write(wb.exercise_dir(GATHER).join("src/lib.rs"), solution(GATHER)).unwrap();
+    let out = cli(&wb)
+        .args(["check", GATHER, "--format", "junit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        xml.contains("<testsuite name=\"03_gather\"") && !xml.contains("<failure"),
+        "{xml}"
+    );
+
+    let out = cli(&wb).args(["check", GATHER]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("answered from the record"),
+        "unchanged since the junit run: {text}"
+    );
+    reset::reset_exercise(&wb, GATHER).unwrap();
+}
+
+#[test]
+fn cli_human_check_shows_failure_hint_and_stuck() {
+    let (_g, wb) = workbook();
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    let out = cli(&wb)
+        .args(["check", GATHER, "--force"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text.contains("took 900 ms of simulated time"), "{text}");
+    assert!(text.contains("Hint 1 of"), "the next hint is shown: {text}");
+
+    let endless = shipped(GATHER).replacen(
+        "let user = world.fetch_user(user_id).await;",
+        "let user = world.fetch_user(user_id).await;\n    loop { std::hint::spin_loop(); }",
+        1,
+    );
+    std::fs::write(wb.exercise_dir(GATHER).join("src/lib.rs"), endless).unwrap();
+    let out = cli(&wb)
+        .args(["check", GATHER, "--timeout", "1"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("may be stuck"), "{text}");
+    assert!(text.contains("deadlock"), "{text}");
+    reset::reset_exercise(&wb, GATHER).unwrap();
+}
+
+#[test]
+fn cli_reset_needs_confirmation_or_yes() {
+    let (_g, wb) = workbook();
+    let lib = wb.exercise_dir(GATHER).join("src/lib.rs");
+    std::fs::write(&lib, "// my attempt").unwrap();
+    // No terminal (assert_cmd gives no tty) and no --yes: refuse, change nothing.
+    let out = cli(&wb).args(["reset", GATHER]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("--yes"), "{err}");
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), "// my attempt");
+    let out = cli(&wb).args(["reset", GATHER, "--yes"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), shipped(GATHER));
+    let out = cli(&wb).args(["reset", "--all", "--yes"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("nothing to restore")
+    );
+}
+
+#[test]
+fn cli_hints_then_progress_and_a_corrupt_record() {
+    // A fresh workbook: nothing here needs a build.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("wb");
+    asyncwork::workbook::init::init(&root).unwrap();
+    let wb = Workbook::new(&root);
+    let ex = info(GATHER);
+    for (i, hint) in ex.hints.iter().enumerate() {
+        let out = cli(&wb).args(["hint", GATHER]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains(&format!("Hint {} of {}", i + 1, ex.hints.len())),
+            "{text}"
+        );
+        assert!(text.contains(hint.as_str()), "{text}");
+    }
+    let out = cli(&wb).args(["hint", "gather"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&format!("All {} hints", ex.hints.len())),
+        "{text}"
+    );
+
+    let out = cli(&wb).arg("progress").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success());
+    assert!(
+        text.contains("03_gather") && text.contains("not started"),
+        "{text}"
+    );
+
+    // Discovery by walking up from inside the workbook, no flag.
+    let out = assert_cmd::Command::cargo_bin("asyncwork")
+        .unwrap()
+        .args(["progress"])
+        .current_dir(root.join(GATHER).join("src"))
+        .env_remove("ASYNCWORK_WORKBOOK")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    std::fs::write(wb.progress_path(), b"garbage, not sqlite ".repeat(300)).unwrap();
+    let out = cli(&wb).arg("progress").output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("cannot read your progress database"), "{err}");
+    assert!(
+        err.contains("Move it aside") && err.contains(".broken"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn cli_check_solutions_proves_fail_then_pass() {
+    let (_g, wb) = workbook();
+    let out = cli(&wb)
+        .args(["check", "--solutions", GATHER])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("03_gather") && text.contains("passes"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 of 1 exercises fail as shipped and pass when solved"),
+        "{text}"
+    );
+}

@@ -51,7 +51,8 @@ pub fn reset_all(wb: &Workbook) -> Result<Vec<String>> {
             .components()
             .next()
             .map(|c| c.as_os_str().to_string_lossy().into_owned());
-        if first.is_some_and(|f| names.contains(&f)) {
+        // `.gitignore` is the learner's (init adds `.asyncwork/` to it), not curriculum.
+        if first.is_some_and(|f| names.contains(&f)) || rel == std::path::Path::new(".gitignore") {
             continue;
         }
         let dest = wb.root.join(rel);
