@@ -556,6 +556,28 @@ fn cli_hints_then_progress_and_a_corrupt_record() {
         "{text}"
     );
 
+    // Lessons show the exercise's status from the record.
+    let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    let out = cli(&wb)
+        .arg("--lessons")
+        .arg(&lessons)
+        .args(["lesson", "list"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("03_gather (not started)"), "{text}");
+    let out = cli(&wb)
+        .arg("--lessons")
+        .arg(&lessons)
+        .args(["lesson", "show", "gather"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Your progress") && text.contains("03_gather (not started)"),
+        "{text}"
+    );
+
     // Discovery by walking up from inside the workbook, no flag.
     let out = assert_cmd::Command::cargo_bin("asyncwork")
         .unwrap()
@@ -604,4 +626,77 @@ fn cli_check_solutions_proves_fail_then_pass() {
         text.contains("1 of 1 exercises fail as shipped and pass when solved"),
         "{text}"
     );
+}
+
+/// Run `asyncwork watch` on the shared workbook, wait for the first (failing) check, save the
+/// solution, and expect watch to notice, pass, and finish (the catalogue's last exercise).
+fn watch_until_done(wb: &Workbook, extra: &[&str]) -> String {
+    use std::io::Read;
+    use std::process::Stdio;
+    let _ = std::fs::remove_file(wb.progress_path());
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", wb.progress_path().display()));
+    }
+    for ex in &Catalogue::embedded().exercises {
+        reset::reset_exercise(wb, &ex.name).unwrap();
+    }
+    let bin = assert_cmd::cargo::cargo_bin("asyncwork");
+    let mut child = std::process::Command::new(bin)
+        .args(["--color", "never", "--workbook"])
+        .arg(&wb.root)
+        .arg("watch")
+        .args(extra)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let _ = tx.send(String::from_utf8_lossy(&buf[..n]).into_owned());
+        }
+    });
+    let mut seen = String::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut saved = false;
+    loop {
+        if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(100)) {
+            seen.push_str(&chunk);
+        }
+        if !saved && seen.contains("and save: it is checked again") {
+            std::thread::sleep(Duration::from_millis(300));
+            std::fs::write(wb.exercise_dir(GATHER).join("src/lib.rs"), solution(GATHER)).unwrap();
+            saved = true;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            while let Ok(chunk) = rx.recv_timeout(Duration::from_millis(200)) {
+                seen.push_str(&chunk);
+            }
+            assert!(status.success(), "{seen}");
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("watch did not finish:\n{seen}");
+        }
+    }
+    reset::reset_exercise(wb, GATHER).unwrap();
+    seen
+}
+
+#[test]
+fn watch_rechecks_on_save_and_moves_on() {
+    let (_g, wb) = workbook();
+    let out = watch_until_done(&wb, &[]);
+    assert!(out.contains("took 900 ms of simulated time"), "{out}");
+    assert!(out.contains("Every exercise is done"), "{out}");
+    let out = watch_until_done(&wb, &["--poll"]);
+    assert!(out.contains("Every exercise is done"), "{out}");
 }

@@ -95,13 +95,13 @@ pub fn list(
     let mut out = format!("{}\n\n", style(source.to_string()).dim());
     let mut table = Table::new(&[">#", "id", "title", ">demos", "exercise"]);
     for e in &entries {
-        let exercise = match (e.exercise, e.exercise_planned) {
-            (Some(name), false) => match e.exercise_status {
-                Some(status) => format!("{name} {}", status_mark(status)),
-                None => name.to_string(),
-            },
-            (Some(name), true) => format!("{name} {}", style("(planned)").dim()),
-            (None, _) => style("-").dim().to_string(),
+        // A status exists only for exercises in the workbook's catalogue, so an exercise a
+        // lesson still calls planned shows its status as soon as it ships.
+        let exercise = match (e.exercise, e.exercise_planned, e.exercise_status) {
+            (Some(name), _, Some(status)) => format!("{name} {}", status_mark(status)),
+            (Some(name), false, None) => name.to_string(),
+            (Some(name), true, None) => format!("{name} {}", style("(planned)").dim()),
+            (None, _, _) => style("-").dim().to_string(),
         };
         table.row(vec![
             e.position.to_string(),
@@ -161,7 +161,7 @@ pub fn show(
     let mut text = render::lesson::render(lesson, &cx, render::width());
     if let Some(statuses) = crate::workbook::commands::exercise_statuses(workbook) {
         let mut lines = String::new();
-        for e in lesson.exercises.iter().filter(|e| !e.planned) {
+        for e in &lesson.exercises {
             if let Some(status) = statuses.get(&e.name) {
                 lines.push_str(&format!(
                     "  {} {}   asyncwork check {}\n",

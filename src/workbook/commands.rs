@@ -261,7 +261,7 @@ pub fn check(workbook_flag: Option<&Path>, args: &CheckArgs) -> Result<i32> {
         match current_exercise(catalogue, progress.as_ref())? {
             Some(ex) => vec![ex],
             None => {
-                println!(
+                eprintln!(
                     "{} Every exercise is done. `asyncwork check --all` grades them all again; `asyncwork progress` shows your record.",
                     style("✓").green().bold()
                 );
