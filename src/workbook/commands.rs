@@ -43,7 +43,7 @@ pub struct CheckArgs {
     /// Re-run even when the sources are unchanged since the last check.
     #[arg(long)]
     pub force: bool,
-    /// Test programs to run at once (default: number of CPUs).
+    /// Test programs to run at once (default: half the CPUs).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
 }
