@@ -18,8 +18,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Any stall of the runtime longer than this counts as "blocked". Real
-/// scheduling noise on a busy 2-core machine stays well below it.
+/// A wall-clock stall longer than this is reported as "blocked" in messages.
+/// It only explains failures: on an overloaded machine the OS alone can pause
+/// a thread for this long, so no test fails on a stall by itself.
 pub const BLOCKED_THRESHOLD: Duration = Duration::from_millis(15);
 
 /// What a future returned and how long it took on both clocks.
@@ -75,30 +76,86 @@ pub fn expect_simulated_at_most(simulated: Duration, max_ms: u64, advice: &str) 
     );
 }
 
-/// Panic if the runtime stalled for longer than [`BLOCKED_THRESHOLD`].
+/// What [`watch_blocking`] saw.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Blocking {
+    /// Time the support crate's synchronous functions ([`crate::legacy`],
+    /// [`crate::db::SyncDriver`]) spent blocking the runtime's own thread.
+    /// Exact: they check which thread they run on. Zero when they ran on
+    /// `spawn_blocking`'s pool.
+    pub in_sync_calls: Duration,
+    /// The longest time the runtime could not run other tasks, measured on
+    /// the wall clock. Catches any blocking (`std::thread::sleep`, a long
+    /// loop), but is approximate: on a heavily loaded machine the OS may
+    /// pause the thread for a few ms too. Use it to explain a failure, not
+    /// alone to decide one.
+    pub longest_stall: Duration,
+}
+
+/// Panic if a synchronous support function ran on the runtime's thread.
 #[track_caller]
-pub fn expect_not_blocked(stall: Duration, advice: &str) {
+pub fn expect_not_blocked(blocking: &Blocking, advice: &str) {
     assert!(
-        stall < BLOCKED_THRESHOLD,
+        blocking.in_sync_calls.is_zero(),
         "the runtime was blocked for ~{} ms: {advice}",
-        ms(stall)
+        ms(blocking.in_sync_calls.max(blocking.longest_stall))
     );
 }
 
-/// Run `fut` while watching the runtime; return its output and the longest
-/// time (wall clock) the runtime could not run other tasks.
+/// Like [`expect_simulated`], for code that must wait on tokio's clock: a
+/// blocking wait (`std::thread::sleep`) leaves virtual time behind, and if the
+/// runtime also stalled, the message says so.
+#[track_caller]
+pub fn expect_simulated_without_blocking(simulated: Duration, blocking: &Blocking, expected_ms: u64, advice: &str) {
+    let expected = Duration::from_millis(expected_ms);
+    if close_to(simulated, expected) {
+        return;
+    }
+    if blocking.longest_stall >= BLOCKED_THRESHOLD {
+        panic!(
+            "the runtime was blocked for ~{} ms and only {} ms of simulated time passed (expected about {expected_ms} ms): {advice}",
+            ms(blocking.longest_stall),
+            ms(simulated)
+        );
+    }
+    expect_simulated(simulated, expected_ms, advice);
+}
+
+thread_local! {
+    // `Some(total)` while `watch_blocking` watches this thread, the runtime's
+    // thread of a current-thread runtime. Blocking-pool threads never set it.
+    static WATCHED: std::cell::Cell<Option<Duration>> = const { std::cell::Cell::new(None) };
+}
+
+/// Block the calling thread for `d`, like any synchronous library would, and
+/// note it if the calling thread is a watched runtime thread.
+pub(crate) fn block_thread(d: Duration) {
+    WATCHED.with(|w| {
+        if let Some(total) = w.get() {
+            w.set(Some(total + d));
+        }
+    });
+    std::thread::sleep(d);
+}
+
+/// Run `fut` while watching the runtime; return its output and what blocked.
 ///
-/// How: a plain OS thread sends the current wall-clock instant every 2 ms to a
-/// small tokio task, which notes how late each message arrived. If your code
-/// blocks the runtime's thread (`std::thread::sleep`, a sync driver, a heavy
-/// loop), the task cannot run and the messages arrive late by the length of the
-/// block. Use it on a current-thread runtime (the default of `#[tokio::test]`),
-/// where a single blocked thread means every task is stuck.
+/// Two detectors (see [`Blocking`]):
 ///
-/// Why not a tokio interval as heartbeat? On the paused clock virtual time does
-/// not move while the thread is blocked, nor while a `spawn_blocking` job runs,
-/// so an interval could not tell the two apart. The wall clock can.
-pub async fn watch_blocking<F: Future>(fut: F) -> (F::Output, Duration) {
+/// * exact: the support crate's sync functions check whether they run on this
+///   thread, the runtime's thread, rather than on `spawn_blocking`'s pool;
+/// * approximate: a plain OS thread sends the wall-clock time every 2 ms to a
+///   small tokio task, which notes how late each message arrived. While your
+///   code blocks the runtime thread the task cannot run, so messages arrive
+///   late by the length of the block.
+///
+/// Use it on a current-thread runtime (the default of `#[tokio::test]`), where
+/// one blocked thread means every task is stuck.
+///
+/// Why not a tokio interval as heartbeat? On the paused clock, virtual time
+/// does not move while the thread is blocked, nor while a `spawn_blocking`
+/// job runs, so an interval could not tell the two apart. The wall clock can.
+pub async fn watch_blocking<F: Future>(fut: F) -> (F::Output, Blocking) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<std::time::Instant>();
     let worst = Arc::new(Mutex::new(Duration::ZERO));
     let stop = Arc::new(AtomicBool::new(false));
@@ -127,13 +184,15 @@ pub async fn watch_blocking<F: Future>(fut: F) -> (F::Output, Duration) {
     // Let the watcher start before the code under test does.
     tokio::task::yield_now().await;
 
+    WATCHED.with(|w| w.set(Some(Duration::ZERO)));
     let output = fut.await;
+    let in_sync_calls = WATCHED.with(|w| w.take()).unwrap_or_default();
 
     // Let the watcher drain what is already queued, then stop both.
     tokio::task::yield_now().await;
     stop.store(true, Ordering::Relaxed);
     watcher.abort();
     let _ = ticker.join();
-    let worst = *worst.lock().unwrap();
-    (output, worst)
+    let longest_stall = *worst.lock().unwrap();
+    (output, Blocking { in_sync_calls, longest_stall })
 }
