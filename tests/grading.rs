@@ -574,7 +574,7 @@ fn cli_hints_then_progress_and_a_corrupt_record() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("Your progress") && text.contains("03_gather (not started)"),
+        text.contains("Your progress") && text.contains("03_gather: (not started)"),
         "{text}"
     );
 
@@ -628,18 +628,19 @@ fn cli_check_solutions_proves_fail_then_pass() {
     );
 }
 
-/// Run `asyncwork watch` on the shared workbook, wait for the first (failing) check, save the
-/// solution, and expect watch to notice, pass, and finish (the catalogue's last exercise).
-fn watch_until_done(wb: &Workbook, extra: &[&str]) -> String {
+/// Run `asyncwork watch` on the shared workbook with no progress: it checks the first
+/// exercise (which fails as shipped). Save its solution and expect watch to notice, pass it and
+/// move on to the next one. Returns what watch printed.
+fn watch_moves_on(wb: &Workbook, extra: &[&str]) -> String {
     use std::io::Read;
     use std::process::Stdio;
     let _ = std::fs::remove_file(wb.progress_path());
     for ext in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{ext}", wb.progress_path().display()));
     }
-    for ex in &Catalogue::embedded().exercises {
-        reset::reset_exercise(wb, &ex.name).unwrap();
-    }
+    let cat = Catalogue::embedded();
+    let first = &cat.exercises[0].name;
+    reset::reset_exercise(wb, first).unwrap();
     let bin = assert_cmd::cargo::cargo_bin("asyncwork");
     let mut child = std::process::Command::new(bin)
         .args(["--color", "never", "--workbook"])
@@ -666,37 +667,52 @@ fn watch_until_done(wb: &Workbook, extra: &[&str]) -> String {
     let mut seen = String::new();
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut saved = false;
+    let moved_on = format!("{first} passes. Next:");
     loop {
         if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(100)) {
             seen.push_str(&chunk);
         }
         if !saved && seen.contains("and save: it is checked again") {
             std::thread::sleep(Duration::from_millis(300));
-            std::fs::write(wb.exercise_dir(GATHER).join("src/lib.rs"), solution(GATHER)).unwrap();
+            for (rel, contents) in embed::solution_files(first) {
+                std::fs::write(wb.exercise_dir(first).join(rel), contents).unwrap();
+            }
             saved = true;
         }
-        if let Some(status) = child.try_wait().unwrap() {
-            while let Ok(chunk) = rx.recv_timeout(Duration::from_millis(200)) {
+        if seen.contains(&moved_on) {
+            // Let it print the next exercise's check, then stop it.
+            std::thread::sleep(Duration::from_millis(500));
+            while let Ok(chunk) = rx.recv_timeout(Duration::from_millis(100)) {
                 seen.push_str(&chunk);
             }
-            assert!(status.success(), "{seen}");
+            let _ = child.kill();
+            let _ = child.wait();
             break;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("watch exited ({status}) before moving on:\n{seen}");
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("watch did not finish:\n{seen}");
+            panic!("watch did not move on:\n{seen}");
         }
     }
-    reset::reset_exercise(wb, GATHER).unwrap();
+    reset::reset_exercise(wb, first).unwrap();
     seen
 }
 
 #[test]
 fn watch_rechecks_on_save_and_moves_on() {
     let (_g, wb) = workbook();
-    let out = watch_until_done(&wb, &[]);
-    assert!(out.contains("took 900 ms of simulated time"), "{out}");
-    assert!(out.contains("Every exercise is done"), "{out}");
-    let out = watch_until_done(&wb, &["--poll"]);
-    assert!(out.contains("Every exercise is done"), "{out}");
+    let cat = Catalogue::embedded();
+    let out = watch_moves_on(&wb, &[]);
+    assert!(
+        out.contains(&format!("checking {}", cat.exercises[0].name)),
+        "{out}"
+    );
+    if let Some(second) = cat.exercises.get(1) {
+        assert!(out.contains(&format!("Next: {}", second.name)), "{out}");
+    }
+    let out = watch_moves_on(&wb, &["--poll"]);
+    assert!(out.contains("passes. Next:"), "{out}");
 }

@@ -164,7 +164,7 @@ pub fn show(
         for e in &lesson.exercises {
             if let Some(status) = statuses.get(&e.name) {
                 lines.push_str(&format!(
-                    "  {} {}   asyncwork check {}\n",
+                    "  {}: {}\n    asyncwork check {}\n",
                     e.name,
                     status_mark(*status),
                     e.name

@@ -103,8 +103,12 @@ pub fn find_workbook(flag: Option<&Path>) -> Result<Workbook> {
 /// readable record (listings still work without one).
 pub fn exercise_statuses(flag: Option<&Path>) -> Option<HashMap<String, Status>> {
     let wb = find_workbook(flag).ok()?;
-    let progress = Progress::open(&wb.progress_path()).ok()?;
-    let summaries = progress.summaries().ok()?;
+    // Listing lessons must not create a record: no database yet means nothing started.
+    let summaries = if wb.progress_path().exists() {
+        Progress::open(&wb.progress_path()).ok()?.summaries().ok()?
+    } else {
+        HashMap::new()
+    };
     Some(
         wb.catalogue()
             .exercises

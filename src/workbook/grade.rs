@@ -79,7 +79,7 @@ pub enum FailureKind {
 impl FailureKind {
     pub fn label(self) -> &'static str {
         match self {
-            FailureKind::Timing => "too slow: the waits did not overlap",
+            FailureKind::Timing => "timing is off: check what waits together",
             FailureKind::Blocking => "blocks the runtime",
             FailureKind::Todo => "not written yet",
             FailureKind::Panic => "your code panicked",

@@ -632,7 +632,7 @@ fn other() {}
         let text = human(&report(Outcome::Fail));
         assert!(text.contains("✗ 03_gather"), "{text}");
         assert!(
-            text.contains("runs_concurrently  (too slow: the waits did not overlap)"),
+            text.contains("runs_concurrently  (timing is off: check what waits together)"),
             "{text}"
         );
         assert!(text.contains("took 900 ms of simulated time"), "{text}");
