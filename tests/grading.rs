@@ -716,3 +716,39 @@ fn watch_rechecks_on_save_and_moves_on() {
     let out = watch_moves_on(&wb, &["--poll"]);
     assert!(out.contains("passes. Next:"), "{out}");
 }
+
+#[test]
+fn two_checks_at_once_lose_nothing() {
+    let (_g, wb) = workbook();
+    let cat = Catalogue::embedded();
+    let names: Vec<String> = cat
+        .exercises
+        .iter()
+        .take(2)
+        .map(|e| e.name.clone())
+        .collect();
+    let before: usize = {
+        let p = Progress::open(&wb.progress_path()).unwrap();
+        names.iter().map(|n| p.attempts(n).unwrap().len()).sum()
+    };
+    let children: Vec<_> = names
+        .iter()
+        .map(|n| {
+            let mut cmd = cli(&wb);
+            cmd.args(["check", n, "--force"]);
+            std::thread::spawn(move || cmd.output().unwrap())
+        })
+        .collect();
+    for c in children {
+        let out = c.join().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let p = Progress::open(&wb.progress_path()).unwrap();
+    let after: usize = names.iter().map(|n| p.attempts(n).unwrap().len()).sum();
+    assert_eq!(after, before + 2);
+}

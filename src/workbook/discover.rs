@@ -42,6 +42,10 @@ pub fn discover(flag: Option<&Path>, env: Option<&Path>, cwd: &Path) -> Result<(
         return explicit(dir, ENV_VAR).map(|p| (p, Source::Env));
     }
     for dir in cwd.ancestors() {
+        // The grading copy inside `.asyncwork/` looks like a workbook but is not the learner's.
+        if dir.components().any(|c| c.as_os_str() == ".asyncwork") {
+            continue;
+        }
         if is_workbook(dir) {
             return Ok((dir.to_path_buf(), Source::Ancestor));
         }
