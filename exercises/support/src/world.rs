@@ -142,7 +142,7 @@ impl World {
         let call = self.inner.calls.enter("fetch_preferences");
         sleep(self.inner.latency).await;
         call.succeed();
-        let theme = if user_id.is_multiple_of(2) { "dark" } else { "light" };
+        let theme = if user_id & 1 == 0 { "dark" } else { "light" };
         Preferences { user_id, theme: theme.to_string() }
     }
 
