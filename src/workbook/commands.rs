@@ -1,6 +1,16 @@
 //! The workbook commands, callable from `main` with their clap arguments:
 //! `init`, `check`, `hint`, `reset`, `watch`, `progress`. Each returns the process exit code.
 
+/// `print!` that ends quietly on a closed pipe (`asyncwork check | head`) instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => { crate::render::emit(&format!($($arg)*)) };
+}
+/// `println!`, the same way.
+macro_rules! outln {
+    () => { crate::render::emit("\n") };
+    ($($arg:tt)*) => { crate::render::emit(&format!("{}\n", format!($($arg)*))) };
+}
+
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -129,20 +139,20 @@ pub fn init(args: &InitArgs) -> Result<i32> {
     let dir = init::init(&args.dir)?;
     let cat = Catalogue::embedded();
     let n = cat.exercises.len();
-    println!(
+    outln!(
         "{} wrote a workbook with {n} exercise{} to {}",
         if n == 1 { "" } else { "s" },
         style("✓").green().bold(),
         dir.display()
     );
-    println!("\nNext:");
-    println!("  cd {}", args.dir.display());
-    println!(
+    outln!("\nNext:");
+    outln!("  cd {}", args.dir.display());
+    outln!(
         "  asyncwork check      # grade the first exercise (the first build compiles tokio once)"
     );
-    println!("  asyncwork watch      # re-check on every save");
+    outln!("  asyncwork watch      # re-check on every save");
     if let Some(first) = cat.exercises.first() {
-        println!("  asyncwork hint {}   # when stuck", first.name);
+        outln!("  asyncwork hint {}   # when stuck", first.name);
     }
     Ok(0)
 }
@@ -280,20 +290,20 @@ pub fn check(workbook_flag: Option<&Path>, args: &CheckArgs) -> Result<i32> {
     let reports = result?;
     let all_passed = reports.iter().all(|r| r.passed());
     match args.format {
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&report::results_json_all(&reports))?
         ),
-        Format::Junit => println!("{}", report::junit(&reports)),
+        Format::Junit => outln!("{}", report::junit(&reports)),
         Format::Human if reports.len() == 1 => {
             let r = &reports[0];
-            print!("{}", report::human(r));
+            out!("{}", report::human(r));
             print_next_step(&wb, r, progress.as_ref())?;
         }
         Format::Human => {
-            print!("{}", report::summary_table(&reports));
+            out!("{}", report::summary_table(&reports));
             if !all_passed {
-                println!(
+                outln!(
                     "{}",
                     style("`asyncwork check EXERCISE` shows why one is not passing.").dim()
                 );
@@ -312,12 +322,12 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
     if r.passed() {
         let next = current_exercise(catalogue, progress)?;
         match next {
-            Some(n) => println!(
+            Some(n) => outln!(
                 "\nNext: {} ({}): `asyncwork check` grades it.",
                 style(&n.name).bold(),
                 n.title
             ),
-            None => println!(
+            None => outln!(
                 "\n{} That was the last one: every exercise is done.",
                 style("✓").green().bold()
             ),
@@ -326,12 +336,12 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
     }
     if let Some(p) = progress {
         if let Some((n, total, text)) = hints::hint_after_failure(p, ex)? {
-            println!(
+            outln!(
                 "\n{} {text}",
                 style(format!("Hint {n} of {total}:")).cyan().bold()
             );
             if n < total {
-                println!(
+                outln!(
                     "{}",
                     style(format!("More help: asyncwork hint {}", ex.name)).dim()
                 );
@@ -371,11 +381,11 @@ fn check_solutions(
     let rows = result?;
     let ok = rows.iter().all(|r| r.ok());
     match args.format {
-        Format::Human => print!("{}", solutions::table(&rows)),
+        Format::Human => out!("{}", solutions::table(&rows)),
         Format::Json => {
             let solved: Vec<ExerciseReport> =
                 rows.iter().filter_map(|r| r.solved.clone()).collect();
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&report::results_json_all(&solved))?
             )
@@ -383,7 +393,7 @@ fn check_solutions(
         Format::Junit => {
             let solved: Vec<ExerciseReport> =
                 rows.iter().filter_map(|r| r.solved.clone()).collect();
-            println!("{}", report::junit(&solved))
+            outln!("{}", report::junit(&solved))
         }
     }
     Ok(if ok { 0 } else { 1 })
@@ -394,7 +404,7 @@ pub fn hint(workbook_flag: Option<&Path>, args: &HintArgs) -> Result<i32> {
     let ex = wb.catalogue().find(&args.exercise)?;
     let progress = open_progress(&wb)?;
     let view = hints::next_hint(&progress, ex)?;
-    print!("{}", hints::render(&view, &ex.name));
+    out!("{}", hints::render(&view, &ex.name));
     Ok(0)
 }
 
@@ -421,7 +431,7 @@ pub fn reset(workbook_flag: Option<&Path>, args: &ResetArgs) -> Result<i32> {
         )
     };
     if !reset::confirm(&question, args.yes)? {
-        println!("Nothing changed.");
+        outln!("Nothing changed.");
         return Ok(1);
     }
     let changed = match &name {
@@ -429,16 +439,16 @@ pub fn reset(workbook_flag: Option<&Path>, args: &ResetArgs) -> Result<i32> {
         None => reset::reset_all(&wb)?,
     };
     if changed.is_empty() {
-        println!("Already as shipped: nothing to restore.");
+        outln!("Already as shipped: nothing to restore.");
     } else {
-        println!(
+        outln!(
             "{} restored {} file{}:",
             style("✓").green().bold(),
             changed.len(),
             if changed.len() == 1 { "" } else { "s" }
         );
         for c in &changed {
-            println!("  {c}");
+            outln!("  {c}");
         }
     }
     Ok(0)
@@ -447,7 +457,7 @@ pub fn reset(workbook_flag: Option<&Path>, args: &ResetArgs) -> Result<i32> {
 pub fn progress(workbook_flag: Option<&Path>, _args: &ProgressArgs) -> Result<i32> {
     let wb = find_workbook(workbook_flag)?;
     let progress = open_progress(&wb)?;
-    print!("{}", progress_table(wb.catalogue(), &progress)?);
+    out!("{}", progress_table(wb.catalogue(), &progress)?);
     Ok(0)
 }
 

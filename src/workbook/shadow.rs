@@ -191,6 +191,48 @@ pub fn lock(wb: &Workbook) -> Result<GradeLock> {
     Ok(GradeLock { _file: file })
 }
 
+/// Give the grading copy's crates a version of their own, `0.1.0+g<hash of its location>`.
+///
+/// Why: cargo names the artifacts of path crates from their path *relative to the workspace
+/// root*, so the same exercise built from two copies (the learner's workspace and the grading
+/// copy, or two workbooks sharing `CARGO_TARGET_DIR`) lands in the same files, and cargo's mtime
+/// check can then take one copy's build for the other's: a learner's edited tests, or another
+/// workbook's solution. The version is part of the package id, so a distinct version keeps the
+/// grading copy's artifacts apart, while registry crates (tokio) are still shared.
+fn tag_workspace_version(manifest: &[u8], root: &Path) -> Result<String> {
+    let text = std::str::from_utf8(manifest).context("the workspace Cargo.toml is not UTF-8")?;
+    let mut doc: toml::Table =
+        toml::from_str(text).context("the workspace Cargo.toml does not parse")?;
+    let tag = {
+        let mut h = Sha256::new();
+        h.update(root.to_string_lossy().as_bytes());
+        hex(&h.finalize())[..12].to_string()
+    };
+    let package = doc
+        .get_mut("workspace")
+        .and_then(|w| w.as_table_mut())
+        .map(|w| {
+            w.entry("package")
+                .or_insert_with(|| toml::Value::Table(Default::default()))
+        })
+        .and_then(|p| p.as_table_mut());
+    if let Some(package) = package {
+        let base = package
+            .get("version")
+            .and_then(|v| v.as_str())
+            .map(|v| v.split('+').next().unwrap_or(v).to_string())
+            .unwrap_or_else(|| "0.1.0".into());
+        package.insert(
+            "version".into(),
+            toml::Value::String(format!("{base}+g{tag}")),
+        );
+    }
+    Ok(format!(
+        "# The grading copy written by asyncwork: do not edit.\n{}",
+        toml::to_string(&doc)?
+    ))
+}
+
 /// The grading copy's root.
 pub fn root(wb: &Workbook) -> PathBuf {
     wb.data_dir().join("grade")
@@ -210,7 +252,11 @@ pub fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBuf> {
         .collect();
     for (rel, contents) in embed::files(embed::exercises()) {
         let dest = root.join(rel);
-        if is_learner_src(rel, &names) {
+        if rel == Path::new("Cargo.toml") {
+            let manifest = tag_workspace_version(contents, &root)?;
+            embed::write_if_different(&dest, manifest.as_bytes())?;
+        } else if is_learner_src(rel, &names) || rel == Path::new("Cargo.lock") {
+            // Cargo.lock: cargo adjusts it to the tagged versions; leave its copy alone.
             if !dest.exists() {
                 embed::write_if_different(&dest, contents)?;
             }

@@ -5,6 +5,16 @@
 //! hashed every second, and when a change shows up that no event announced, watch says so and
 //! keeps going by polling. `--poll` polls from the start.
 
+/// `print!` that ends quietly on a closed pipe (`asyncwork check | head`) instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => { crate::render::emit(&format!($($arg)*)) };
+}
+/// `println!`, the same way.
+macro_rules! outln {
+    () => { crate::render::emit("\n") };
+    ($($arg:tt)*) => { crate::render::emit(&format!("{}\n", format!($($arg)*))) };
+}
+
 use std::io::{BufRead, IsTerminal};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -62,7 +72,7 @@ pub fn run(wb: &Workbook, opts: &GradeOptions, force_poll: bool) -> Result<i32> 
             Err(_) => polling = true,
         }
         if polling {
-            println!(
+            outln!(
                 "{}",
                 style(
                     "File events are not available here; checking for changes every second instead."
@@ -87,7 +97,7 @@ pub fn run(wb: &Workbook, opts: &GradeOptions, force_poll: bool) -> Result<i32> 
     drop(tx);
 
     let Some(mut current) = current_exercise(catalogue, Some(&progress))? else {
-        println!("{} Every exercise is done.", style("✓").green().bold());
+        outln!("{} Every exercise is done.", style("✓").green().bold());
         return Ok(0);
     };
     let mut last_hash = hash_of(wb, current);
@@ -123,7 +133,7 @@ pub fn run(wb: &Workbook, opts: &GradeOptions, force_poll: bool) -> Result<i32> 
                 "q" | "quit" | "exit" => return Ok(1),
                 "h" | "hint" => {
                     let view = hints::next_hint(&progress, current)?;
-                    print!("\n{}", hints::render(&view, &current.name));
+                    out!("\n{}", hints::render(&view, &current.name));
                     print_keys();
                 }
                 "" | "c" | "check" => {
@@ -162,7 +172,7 @@ pub fn run(wb: &Workbook, opts: &GradeOptions, force_poll: bool) -> Result<i32> 
                     if since.elapsed() >= EVENT_GRACE {
                         polling = true;
                         suspect = None;
-                        println!(
+                        outln!(
                             "\n{}",
                             style("File change events are not arriving (a network drive, a container or WSL path?); checking for changes every second instead.").yellow()
                         );
@@ -184,7 +194,7 @@ pub fn run(wb: &Workbook, opts: &GradeOptions, force_poll: bool) -> Result<i32> 
 }
 
 fn print_keys() {
-    println!(
+    outln!(
         "{}",
         style("Watching for saves. Keys (then Enter): h hint · c check now · q quit").dim()
     );
@@ -210,18 +220,18 @@ fn show(
     if clear && std::io::stdout().is_terminal() {
         let _ = console::Term::stdout().clear_screen();
     }
-    println!("{}", style(format!("checking {}…", ex.name)).dim());
+    outln!("{}", style(format!("checking {}…", ex.name)).dim());
     let reports = grade::grade(wb, &[ex], opts, Some(progress), &Quiet)?;
     let r = &reports[0];
-    print!("{}", report::human(r));
+    out!("{}", report::human(r));
     if !r.passed() {
         if let Some((n, total, text)) = hints::hint_after_failure(progress, ex)? {
-            println!(
+            outln!(
                 "\n{} {text}",
                 style(format!("Hint {n} of {total}:")).cyan().bold()
             );
         }
-        println!(
+        outln!(
             "\nEdit {} and save: it is checked again.",
             wb.display_rel(&wb.exercise_dir(&ex.name).join("src/lib.rs"))
         );
@@ -240,14 +250,14 @@ fn advance<'a>(
     loop {
         match current_exercise(wb.catalogue(), Some(progress))? {
             None => {
-                println!(
+                outln!(
                     "\n{} Every exercise is done. Well played.",
                     style("✓").green().bold()
                 );
                 return Ok(true);
             }
             Some(next) => {
-                println!(
+                outln!(
                     "\n{} {} passes. Next: {} ({})\n",
                     style("✓").green().bold(),
                     current.name,
