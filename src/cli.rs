@@ -26,6 +26,11 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
+    /// Use the exercise workbook in DIR (default: $ASYNCWORK_WORKBOOK, else the nearest one at or
+    /// above the current directory, else ./exercises)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workbook: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -45,6 +50,38 @@ pub enum Command {
         after_help = "Examples:\n  asyncwork lesson list\n  asyncwork lesson show coroutines"
     )]
     Lesson(LessonCommand),
+
+    /// Write the exercise workbook (a Cargo workspace of exercise crates) into DIR
+    #[command(after_help = "Examples:\n  asyncwork init\n  asyncwork init ~/async-exercises")]
+    Init(crate::workbook::commands::InitArgs),
+
+    /// Grade an exercise: build it, run its tests with a time limit, explain what failed
+    #[command(
+        after_help = "Examples:\n  asyncwork check                 # the first exercise not done yet\n  \
+                      asyncwork check 03_gather\n  asyncwork check --all --format junit > report.xml\n  \
+                      asyncwork check 03_gather --format json   # Exercism results.json v2\n  \
+                      asyncwork check --solutions     # instructors: shipped fails, solution passes\n\n\
+                      Exit code: 0 when everything graded passed, 1 otherwise."
+    )]
+    Check(crate::workbook::commands::CheckArgs),
+
+    /// Show the next hint for an exercise (all of them once each has been seen)
+    #[command(after_help = "Example:\n  asyncwork hint 03_gather")]
+    Hint(crate::workbook::commands::HintArgs),
+
+    /// Restore an exercise (or all of them) to its original files
+    #[command(after_help = "Examples:\n  asyncwork reset 03_gather\n  asyncwork reset --all --yes")]
+    Reset(crate::workbook::commands::ResetArgs),
+
+    /// Re-check the current exercise on every save; move on when it passes
+    #[command(
+        after_help = "Example:\n  asyncwork watch\n  asyncwork watch --poll   # when file events do not arrive"
+    )]
+    Watch(crate::workbook::commands::WatchArgs),
+
+    /// Show done / attempted / not started for every exercise
+    #[command(after_help = "Example:\n  asyncwork progress")]
+    Progress(crate::workbook::commands::ProgressArgs),
 
     /// Print a shell completion script
     #[command(

@@ -7,4 +7,6 @@ pub mod cli;
 pub mod commands;
 pub mod demo;
 pub mod lesson;
+pub mod progress;
 pub mod render;
+pub mod workbook;

@@ -8,15 +8,18 @@ use console::style;
 use asyncwork::cli::{Cli, Command, LessonCommand};
 use asyncwork::commands;
 use asyncwork::render;
+use asyncwork::workbook::commands as workbook;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     render::init_color(cli.color);
     let lessons = cli.lessons.as_deref();
+    let wb = cli.workbook.as_deref();
+    let code = |r: anyhow::Result<i32>| r.map(|c| ExitCode::from(c.clamp(0, 255) as u8));
     let result = match &cli.command {
         Command::Lesson(cmd) => match cmd {
-            LessonCommand::List { json } => commands::lesson::list(lessons, *json),
-            LessonCommand::Show { id } => commands::lesson::show(lessons, id),
+            LessonCommand::List { json } => commands::lesson::list(lessons, wb, *json),
+            LessonCommand::Show { id } => commands::lesson::show(lessons, wb, id),
             LessonCommand::Run {
                 id,
                 demo,
@@ -40,6 +43,12 @@ fn main() -> ExitCode {
             LessonCommand::Validate { paths } => commands::lesson::validate(lessons, paths),
             LessonCommand::New { id } => commands::lesson::new(lessons, id),
         },
+        Command::Init(args) => code(workbook::init(args)),
+        Command::Check(args) => code(workbook::check(wb, args)),
+        Command::Hint(args) => code(workbook::hint(wb, args)),
+        Command::Reset(args) => code(workbook::reset(wb, args)),
+        Command::Watch(args) => code(workbook::watch(wb, args)),
+        Command::Progress(args) => code(workbook::progress(wb, args)),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "asyncwork", &mut out);

@@ -57,11 +57,19 @@ struct ListEntry<'a> {
     demos: usize,
     exercise: Option<&'a str>,
     exercise_planned: bool,
+    /// `done`, `attempted` or `not_started` when a workbook with progress was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exercise_status: Option<crate::progress::Status>,
     file: &'a str,
 }
 
-pub fn list(lessons_dir: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> {
+pub fn list(
+    lessons_dir: Option<&Path>,
+    workbook: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let (source, catalogue) = load(lessons_dir)?;
+    let statuses = crate::workbook::commands::exercise_statuses(workbook);
     let entries: Vec<ListEntry> = catalogue
         .lessons
         .iter()
@@ -73,6 +81,10 @@ pub fn list(lessons_dir: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> 
             demos: p.lesson.demos.len(),
             exercise: p.lesson.main_exercise().map(|e| e.name.as_str()),
             exercise_planned: p.lesson.main_exercise().is_some_and(|e| e.planned),
+            exercise_status: p
+                .lesson
+                .main_exercise()
+                .and_then(|e| statuses.as_ref()?.get(&e.name).copied()),
             file: &p.file,
         })
         .collect();
@@ -83,10 +95,13 @@ pub fn list(lessons_dir: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> 
     let mut out = format!("{}\n\n", style(source.to_string()).dim());
     let mut table = Table::new(&[">#", "id", "title", ">demos", "exercise"]);
     for e in &entries {
-        let exercise = match (e.exercise, e.exercise_planned) {
-            (Some(name), false) => name.to_string(),
-            (Some(name), true) => format!("{name} {}", style("(planned)").dim()),
-            (None, _) => style("-").dim().to_string(),
+        // A status exists only for exercises in the workbook's catalogue, so an exercise a
+        // lesson still calls planned shows its status as soon as it ships.
+        let exercise = match (e.exercise, e.exercise_planned, e.exercise_status) {
+            (Some(name), _, Some(status)) => format!("{name} {}", status_mark(status)),
+            (Some(name), false, None) => name.to_string(),
+            (Some(name), true, None) => format!("{name} {}", style("(planned)").dim()),
+            (None, _, _) => style("-").dim().to_string(),
         };
         table.row(vec![
             e.position.to_string(),
@@ -109,7 +124,21 @@ pub fn list(lessons_dir: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> 
     Ok(exit_code(&catalogue.problems))
 }
 
-pub fn show(lessons_dir: Option<&Path>, id: &str) -> anyhow::Result<ExitCode> {
+/// How far the learner is with an exercise, for listings.
+fn status_mark(status: crate::progress::Status) -> String {
+    use crate::progress::Status;
+    match status {
+        Status::Done => style("(done)").green().to_string(),
+        Status::Attempted => style("(attempted)").yellow().to_string(),
+        Status::NotStarted => style("(not started)").dim().to_string(),
+    }
+}
+
+pub fn show(
+    lessons_dir: Option<&Path>,
+    workbook: Option<&Path>,
+    id: &str,
+) -> anyhow::Result<ExitCode> {
     let (_, catalogue) = load(lessons_dir)?;
     let Some(lesson) = catalogue.get(id) else {
         let near = catalogue.closest_ids(id);
@@ -129,7 +158,24 @@ pub fn show(lessons_dir: Option<&Path>, id: &str) -> anyhow::Result<ExitCode> {
         total_lessons: catalogue.lessons.len(),
         next_lesson: catalogue.next_after(lesson),
     };
-    emit(&render::lesson::render(lesson, &cx, render::width()));
+    let mut text = render::lesson::render(lesson, &cx, render::width());
+    if let Some(statuses) = crate::workbook::commands::exercise_statuses(workbook) {
+        let mut lines = String::new();
+        for e in &lesson.exercises {
+            if let Some(status) = statuses.get(&e.name) {
+                lines.push_str(&format!(
+                    "  {}: {}\n    asyncwork check {}\n",
+                    e.name,
+                    status_mark(*status),
+                    e.name
+                ));
+            }
+        }
+        if !lines.is_empty() {
+            text.push_str(&format!("\n{}\n{lines}", style("Your progress").bold()));
+        }
+    }
+    emit(&text);
     Ok(ExitCode::SUCCESS)
 }
 

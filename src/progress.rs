@@ -1,0 +1,480 @@
+//! The learner's record, in SQLite (`<workbook>/.asyncwork/progress.db`).
+//!
+//! Every `check` is an attempt: when, how long, the outcome, the failing tests, a hash of the
+//! learner's sources and the full report (so a re-check of unchanged sources can be answered
+//! from the record). Hints seen are counted per exercise.
+//!
+//! WAL mode and a busy timeout let two `asyncwork check`s write at once without losing either.
+//! A database that cannot be read is reported with the way out (move it aside), never a panic.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// How long a writer waits for another one before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS attempts (
+    id            INTEGER PRIMARY KEY,
+    exercise      TEXT NOT NULL,
+    started_at_ms INTEGER NOT NULL,
+    duration_ms   INTEGER NOT NULL,
+    outcome       TEXT NOT NULL,
+    failing_tests TEXT NOT NULL DEFAULT '[]',
+    source_hash   TEXT NOT NULL,
+    from_record   INTEGER NOT NULL DEFAULT 0,
+    report        TEXT
+);
+CREATE INDEX IF NOT EXISTS attempts_by_exercise ON attempts(exercise, id);
+CREATE TABLE IF NOT EXISTS hints (
+    exercise TEXT PRIMARY KEY,
+    shown    INTEGER NOT NULL
+);
+";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProgressError {
+    #[error(
+        "cannot read your progress database {path}: {detail}\n\
+         It may be damaged. Move it aside to start a fresh record (your exercises are not touched):\n    \
+         mv '{path}' '{path}.broken'"
+    )]
+    Unreadable { path: PathBuf, detail: String },
+    #[error("cannot create the progress database at {path}: {detail}")]
+    Create { path: PathBuf, detail: String },
+    #[error(
+        "the progress database {path} was written by a newer asyncwork (schema {found}, this one knows {SCHEMA_VERSION}); \
+         update asyncwork, or move the file aside"
+    )]
+    TooNew { path: PathBuf, found: i64 },
+}
+
+pub type Result<T> = std::result::Result<T, ProgressError>;
+
+/// One grading attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempt {
+    pub exercise: String,
+    pub started_at_ms: i64,
+    pub duration_ms: i64,
+    /// `pass`, `fail`, `error` or `stuck`.
+    pub outcome: String,
+    pub failing_tests: Vec<String>,
+    pub source_hash: String,
+    /// Answered from the record instead of running cargo.
+    pub from_record: bool,
+    /// The full report as JSON, to answer a re-check of the same sources.
+    pub report: Option<String>,
+}
+
+/// Where a learner stands on one exercise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Done,
+    Attempted,
+    NotStarted,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Done => "done",
+            Status::Attempted => "attempted",
+            Status::NotStarted => "not started",
+        }
+    }
+}
+
+/// Summary of one exercise's attempts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExerciseSummary {
+    pub attempts: u32,
+    pub passed: bool,
+    pub last_outcome: String,
+    /// UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub last_at: String,
+    pub last_failing: Vec<String>,
+}
+
+impl ExerciseSummary {
+    pub fn status(&self) -> Status {
+        if self.passed {
+            Status::Done
+        } else {
+            Status::Attempted
+        }
+    }
+}
+
+pub struct Progress {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Progress")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl Progress {
+    /// Open (creating if needed) the database at `path`.
+    pub fn open(path: &Path) -> Result<Progress> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| ProgressError::Create {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            })?;
+        }
+        let unreadable = |e: rusqlite::Error| ProgressError::Unreadable {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        };
+        let conn = Connection::open(path).map_err(unreadable)?;
+        Self::setup(conn, path.to_path_buf())
+    }
+
+    /// A throwaway database (tests, `check --solutions`).
+    pub fn open_in_memory() -> Result<Progress> {
+        let conn = Connection::open_in_memory().map_err(|e| ProgressError::Create {
+            path: PathBuf::from(":memory:"),
+            detail: e.to_string(),
+        })?;
+        Self::setup(conn, PathBuf::from(":memory:"))
+    }
+
+    fn setup(conn: Connection, path: PathBuf) -> Result<Progress> {
+        let unreadable = |e: rusqlite::Error| ProgressError::Unreadable {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(unreadable)?;
+        // Reading the journal mode is the first real read: a file that is not a database
+        // fails here ("file is not a database").
+        let _mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(unreadable)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(unreadable)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(unreadable)?;
+        if version > SCHEMA_VERSION {
+            return Err(ProgressError::TooNew {
+                path,
+                found: version,
+            });
+        }
+        if version < SCHEMA_VERSION {
+            // IMMEDIATE: two first runs at once must not both migrate half-way.
+            conn.execute_batch(&format!(
+                "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            ))
+            .map_err(unreadable)?;
+        }
+        Ok(Progress { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, e: rusqlite::Error) -> ProgressError {
+        ProgressError::Unreadable {
+            path: self.path.clone(),
+            detail: e.to_string(),
+        }
+    }
+
+    /// Record one attempt; returns its id.
+    pub fn record_attempt(&self, a: &Attempt) -> Result<i64> {
+        let failing = serde_json::to_string(&a.failing_tests).unwrap_or_else(|_| "[]".into());
+        self.conn
+            .execute(
+                "INSERT INTO attempts (exercise, started_at_ms, duration_ms, outcome, failing_tests,
+                                       source_hash, from_record, report)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    a.exercise,
+                    a.started_at_ms,
+                    a.duration_ms,
+                    a.outcome,
+                    failing,
+                    a.source_hash,
+                    a.from_record,
+                    a.report
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The stored report of the latest graded attempt at these exact sources, with its time.
+    /// Only results that do not depend on the time limit (pass, fail, error) are reused.
+    pub fn recorded_report(
+        &self,
+        exercise: &str,
+        source_hash: &str,
+    ) -> Result<Option<(String, String)>> {
+        self.conn
+            .query_row(
+                "SELECT report, datetime(started_at_ms / 1000, 'unixepoch') FROM attempts
+                 WHERE exercise = ?1 AND source_hash = ?2 AND report IS NOT NULL
+                   AND outcome IN ('pass', 'fail', 'error')
+                 ORDER BY id DESC LIMIT 1",
+                params![exercise, source_hash],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// All attempts at one exercise, oldest first.
+    pub fn attempts(&self, exercise: &str) -> Result<Vec<Attempt>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT exercise, started_at_ms, duration_ms, outcome, failing_tests, source_hash,
+                        from_record, report
+                 FROM attempts WHERE exercise = ?1 ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![exercise], |r| {
+                let failing: String = r.get(4)?;
+                Ok(Attempt {
+                    exercise: r.get(0)?,
+                    started_at_ms: r.get(1)?,
+                    duration_ms: r.get(2)?,
+                    outcome: r.get(3)?,
+                    failing_tests: serde_json::from_str(&failing).unwrap_or_default(),
+                    source_hash: r.get(5)?,
+                    from_record: r.get(6)?,
+                    report: r.get(7)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Per exercise: attempt count, whether it ever passed, the last result.
+    pub fn summaries(&self) -> Result<HashMap<String, ExerciseSummary>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT a.exercise, agg.n, agg.passed, a.outcome,
+                        datetime(a.started_at_ms / 1000, 'unixepoch'), a.failing_tests
+                 FROM attempts a
+                 JOIN (SELECT exercise, COUNT(*) AS n, MAX(outcome = 'pass') AS passed, MAX(id) AS last
+                       FROM attempts GROUP BY exercise) agg ON a.id = agg.last",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let failing: String = r.get(5)?;
+                Ok((
+                    r.get::<_, String>(0)?,
+                    ExerciseSummary {
+                        attempts: r.get(1)?,
+                        passed: r.get::<_, i64>(2)? != 0,
+                        last_outcome: r.get(3)?,
+                        last_at: r.get(4)?,
+                        last_failing: serde_json::from_str(&failing).unwrap_or_default(),
+                    },
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<std::result::Result<HashMap<_, _>, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Done / attempted / not started for one exercise.
+    pub fn status(&self, exercise: &str) -> Result<Status> {
+        let row: Option<(i64, i64)> = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*), COALESCE(MAX(outcome = 'pass'), 0) FROM attempts WHERE exercise = ?1",
+                params![exercise],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(match row {
+            Some((_, passed)) if passed != 0 => Status::Done,
+            Some((n, _)) if n > 0 => Status::Attempted,
+            _ => Status::NotStarted,
+        })
+    }
+
+    /// How many hints of `exercise` the learner has seen.
+    pub fn hints_shown(&self, exercise: &str) -> Result<usize> {
+        let n: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT shown FROM hints WHERE exercise = ?1",
+                params![exercise],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(n.unwrap_or(0).max(0) as usize)
+    }
+
+    pub fn set_hints_shown(&self, exercise: &str, shown: usize) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO hints (exercise, shown) VALUES (?1, ?2)
+                 ON CONFLICT(exercise) DO UPDATE SET shown = excluded.shown",
+                params![exercise, shown as i64],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attempt(ex: &str, outcome: &str, hash: &str) -> Attempt {
+        Attempt {
+            exercise: ex.into(),
+            started_at_ms: now_ms(),
+            duration_ms: 12,
+            outcome: outcome.into(),
+            failing_tests: if outcome == "pass" {
+                vec![]
+            } else {
+                vec!["t1".into()]
+            },
+            source_hash: hash.into(),
+            from_record: false,
+            report: Some(format!("{{\"o\":\"{outcome}\"}}")),
+        }
+    }
+
+    #[test]
+    fn records_and_summarises() {
+        let p = Progress::open_in_memory().unwrap();
+        assert_eq!(p.status("03_gather").unwrap(), Status::NotStarted);
+        p.record_attempt(&attempt("03_gather", "fail", "h1"))
+            .unwrap();
+        assert_eq!(p.status("03_gather").unwrap(), Status::Attempted);
+        p.record_attempt(&attempt("03_gather", "pass", "h2"))
+            .unwrap();
+        p.record_attempt(&attempt("03_gather", "fail", "h3"))
+            .unwrap();
+        // Once passed, done (like rustlings), even if a later attempt broke it.
+        assert_eq!(p.status("03_gather").unwrap(), Status::Done);
+        let s = p.summaries().unwrap();
+        let g = &s["03_gather"];
+        assert_eq!(g.attempts, 3);
+        assert!(g.passed);
+        assert_eq!(g.last_outcome, "fail");
+        assert_eq!(g.last_failing, vec!["t1".to_string()]);
+        assert_eq!(g.last_at.len(), 19, "{}", g.last_at);
+        assert_eq!(p.attempts("03_gather").unwrap().len(), 3);
+    }
+
+    #[test]
+    fn recorded_report_only_for_same_sources_and_stable_outcomes() {
+        let p = Progress::open_in_memory().unwrap();
+        p.record_attempt(&attempt("03_gather", "fail", "h1"))
+            .unwrap();
+        p.record_attempt(&attempt("03_gather", "stuck", "h2"))
+            .unwrap();
+        assert!(
+            p.recorded_report("03_gather", "h1")
+                .unwrap()
+                .unwrap()
+                .0
+                .contains("fail")
+        );
+        assert!(
+            p.recorded_report("03_gather", "h2").unwrap().is_none(),
+            "stuck depends on --timeout"
+        );
+        assert!(p.recorded_report("04_taskgroup", "h1").unwrap().is_none());
+    }
+
+    #[test]
+    fn hints_are_remembered() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".asyncwork/progress.db");
+        {
+            let p = Progress::open(&path).unwrap();
+            assert_eq!(p.hints_shown("03_gather").unwrap(), 0);
+            p.set_hints_shown("03_gather", 2).unwrap();
+        }
+        let p = Progress::open(&path).unwrap();
+        assert_eq!(p.hints_shown("03_gather").unwrap(), 2);
+    }
+
+    #[test]
+    fn concurrent_writers_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.db");
+        let threads: Vec<_> = (0..6)
+            .map(|t| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    // Each thread is its own connection, like two `asyncwork check` processes.
+                    let p = Progress::open(&path).unwrap();
+                    for i in 0..40 {
+                        p.record_attempt(&attempt(&format!("ex{t}"), "fail", &format!("h{i}")))
+                            .unwrap();
+                        if i % 10 == 0 {
+                            p.set_hints_shown(&format!("ex{t}"), i).unwrap();
+                        }
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let p = Progress::open(&path).unwrap();
+        let s = p.summaries().unwrap();
+        assert_eq!(s.len(), 6);
+        assert!(s.values().all(|s| s.attempts == 40));
+    }
+
+    #[test]
+    fn corrupt_file_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.db");
+        std::fs::write(&path, b"this is not a database, just text that happens to be long enough to fill a header page ".repeat(50)).unwrap();
+        let err = Progress::open(&path).unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, ProgressError::Unreadable { .. }));
+        assert!(msg.contains("cannot read your progress database"), "{msg}");
+        assert!(msg.contains("mv '"), "the way out is named: {msg}");
+        assert!(msg.contains(".broken"), "{msg}");
+    }
+
+    #[test]
+    fn unreadable_location_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        // A directory where the file should be.
+        let path = dir.path().join("progress.db");
+        std::fs::create_dir_all(&path).unwrap();
+        let msg = Progress::open(&path).unwrap_err().to_string();
+        assert!(msg.contains("progress database"), "{msg}");
+    }
+}

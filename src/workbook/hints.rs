@@ -1,0 +1,141 @@
+//! Hints: one more each time the learner asks, remembered in the progress record; once all
+//! have been seen, all of them.
+
+use super::ExerciseInfo;
+use crate::progress::{self, Progress};
+
+/// What to show for a hint request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HintView {
+    /// (number from 1, text) of each hint to show.
+    pub hints: Vec<(usize, String)>,
+    pub total: usize,
+    /// True when this request revealed a hint not seen before.
+    pub new: bool,
+}
+
+/// `asyncwork hint EX`: reveal the next hint (or show all when all have been seen).
+pub fn next_hint(progress: &Progress, ex: &ExerciseInfo) -> progress::Result<HintView> {
+    let total = ex.hints.len();
+    let shown = progress.hints_shown(&ex.name)?.min(total);
+    if shown < total {
+        progress.set_hints_shown(&ex.name, shown + 1)?;
+        Ok(HintView {
+            hints: vec![(shown + 1, ex.hints[shown].clone())],
+            total,
+            new: true,
+        })
+    } else {
+        Ok(HintView {
+            hints: ex
+                .hints
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, h)| (i + 1, h))
+                .collect(),
+            total,
+            new: false,
+        })
+    }
+}
+
+/// After a failed check: the latest hint the learner has reached (at least the first, which
+/// this marks as seen).
+pub fn hint_after_failure(
+    progress: &Progress,
+    ex: &ExerciseInfo,
+) -> progress::Result<Option<(usize, usize, String)>> {
+    let total = ex.hints.len();
+    if total == 0 {
+        return Ok(None);
+    }
+    let mut shown = progress.hints_shown(&ex.name)?.min(total);
+    if shown == 0 {
+        progress.set_hints_shown(&ex.name, 1)?;
+        shown = 1;
+    }
+    Ok(Some((shown, total, ex.hints[shown - 1].clone())))
+}
+
+pub fn render(view: &HintView, exercise: &str) -> String {
+    use console::style;
+    let mut out = String::new();
+    if view.total == 0 {
+        return format!("{exercise} has no hints. Its README.md explains the task.\n");
+    }
+    if !view.new {
+        out.push_str(&format!(
+            "{}\n\n",
+            style(format!("All {} hints for {exercise}:", view.total)).bold()
+        ));
+    }
+    for (n, text) in &view.hints {
+        out.push_str(&format!(
+            "{} {}\n",
+            style(format!("Hint {n} of {}:", view.total)).cyan().bold(),
+            text
+        ));
+    }
+    if view.new && view.hints.last().is_some_and(|(n, _)| *n < view.total) {
+        out.push_str(&format!(
+            "\n{}\n",
+            style(format!(
+                "Ask again for the next one: asyncwork hint {exercise}"
+            ))
+            .dim()
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ex() -> ExerciseInfo {
+        ExerciseInfo {
+            name: "03_gather".into(),
+            package: "ex03_gather".into(),
+            lesson: "gather".into(),
+            title: "t".into(),
+            hints: vec!["one".into(), "two".into(), "three".into()],
+        }
+    }
+
+    #[test]
+    fn next_then_all() {
+        let p = Progress::open_in_memory().unwrap();
+        let ex = ex();
+        assert_eq!(
+            next_hint(&p, &ex).unwrap().hints,
+            vec![(1, "one".to_string())]
+        );
+        assert_eq!(
+            next_hint(&p, &ex).unwrap().hints,
+            vec![(2, "two".to_string())]
+        );
+        assert_eq!(
+            hint_after_failure(&p, &ex).unwrap(),
+            Some((2, 3, "two".to_string()))
+        );
+        assert_eq!(
+            next_hint(&p, &ex).unwrap().hints,
+            vec![(3, "three".to_string())]
+        );
+        let all = next_hint(&p, &ex).unwrap();
+        assert!(!all.new);
+        assert_eq!(all.hints.len(), 3);
+        assert!(render(&all, "03_gather").contains("All 3 hints"));
+    }
+
+    #[test]
+    fn failure_shows_first_hint() {
+        let p = Progress::open_in_memory().unwrap();
+        assert_eq!(
+            hint_after_failure(&p, &ex()).unwrap(),
+            Some((1, 3, "one".to_string()))
+        );
+        assert_eq!(p.hints_shown("03_gather").unwrap(), 1);
+    }
+}

@@ -1,0 +1,254 @@
+//! Reading the output of the Rust test harness (libtest, human format: the JSON format is
+//! unstable). What we need: each test's result, and for failures the panic message and location
+//! and whatever the test printed.
+
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineResult {
+    Ok,
+    Failed,
+    Ignored,
+}
+
+/// One failing test's captured block (`---- name stdout ----`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Failure {
+    /// The panic message(s), without the "thread ... panicked at" line and the backtrace note.
+    pub message: String,
+    /// `file:line:col` of the first panic.
+    pub location: Option<String>,
+    /// What the test printed before panicking.
+    pub output: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parsed {
+    /// Tests that finished, in the order they finished.
+    pub results: Vec<(String, LineResult)>,
+    pub failures: BTreeMap<String, Failure>,
+    /// The `test result:` line was seen (the harness finished normally).
+    pub completed: bool,
+}
+
+impl Parsed {
+    pub fn result_of(&self, name: &str) -> Option<LineResult> {
+        self.results
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, r)| *r)
+    }
+}
+
+/// Parse `--list --format terse` output: one `name: test` per test.
+pub fn parse_list(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Parse a test binary's stdout.
+pub fn parse(stdout: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let mut lines = stdout.lines().peekable();
+    while let Some(line) = lines.next() {
+        if let Some(rest) = line.strip_prefix("test ") {
+            if let Some((name, result)) = rest.rsplit_once(" ... ") {
+                let r = match result.trim() {
+                    "ok" => Some(LineResult::Ok),
+                    "FAILED" => Some(LineResult::Failed),
+                    r if r.starts_with("ignored") => Some(LineResult::Ignored),
+                    _ => None,
+                };
+                if let Some(r) = r {
+                    parsed.results.push((name.to_string(), r));
+                }
+                continue;
+            }
+            if rest.starts_with("result: ") {
+                parsed.completed = true;
+            }
+            continue;
+        }
+        if let Some(name) = line
+            .strip_prefix("---- ")
+            .and_then(|l| l.strip_suffix(" stdout ----"))
+        {
+            let mut block = Vec::new();
+            while let Some(next) = lines.peek() {
+                if next.starts_with("---- ") && next.ends_with(" stdout ----") {
+                    break;
+                }
+                // The summary list after the blocks.
+                if *next == "failures:" || next.starts_with("test result: ") {
+                    break;
+                }
+                block.push(lines.next().unwrap_or_default());
+            }
+            parsed
+                .failures
+                .insert(name.to_string(), parse_block(&block));
+        }
+    }
+    parsed
+}
+
+/// Split a failure block into printed output and panic message(s).
+fn parse_block(block: &[&str]) -> Failure {
+    let mut failure = Failure::default();
+    let mut output = Vec::new();
+    let mut messages: Vec<String> = Vec::new();
+    let mut current: Option<Vec<&str>> = None;
+    for line in block {
+        // "thread 'name' panicked at ...", since Rust 1.92 "thread 'name' (1234) panicked at ...".
+        if line.starts_with("thread '") && line.contains(" panicked at ") {
+            if let Some(msg) = current.take() {
+                messages.push(msg.join("\n"));
+            }
+            // Since Rust 1.73: "thread 'x' panicked at file:line:col:" and the message below.
+            let after = line
+                .split_once(" panicked at ")
+                .map(|(_, a)| a)
+                .unwrap_or_default();
+            let (loc, inline_msg) = match after.strip_suffix(':') {
+                Some(loc) => (loc.to_string(), None),
+                // Older form: "panicked at 'msg', file:line:col".
+                None => match after.rsplit_once("', ") {
+                    Some((m, loc)) => (
+                        loc.to_string(),
+                        Some(m.trim_start_matches('\'').to_string()),
+                    ),
+                    None => (after.to_string(), None),
+                },
+            };
+            if failure.location.is_none() {
+                failure.location = Some(loc);
+            }
+            current = Some(Vec::new());
+            if let Some(m) = inline_msg {
+                messages.push(m);
+                current = None;
+            }
+            continue;
+        }
+        if line.starts_with("note: run with `RUST_BACKTRACE=")
+            || line.starts_with("stack backtrace:")
+        {
+            if let Some(msg) = current.take() {
+                messages.push(msg.join("\n"));
+            }
+            continue;
+        }
+        match current.as_mut() {
+            Some(msg) => msg.push(line),
+            None => output.push(*line),
+        }
+    }
+    if let Some(msg) = current.take() {
+        messages.push(msg.join("\n"));
+    }
+    failure.message = messages
+        .iter()
+        .map(|m| m.trim_end().to_string())
+        .filter(|m| !m.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    failure.output = output.join("\n").trim().to_string();
+    failure
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FAILING: &str = "
+running 3 tests
+test returns_every_part ... ok
+test slow_one ... ignored, takes long
+test runs_the_calls_concurrently ... FAILED
+
+failures:
+
+---- runs_the_calls_concurrently stdout ----
+fetching user
+fetching orders
+
+thread 'runs_the_calls_concurrently' panicked at 03_gather/tests/grade.rs:31:5:
+took 900 ms of simulated time; run the three calls concurrently to finish in about 300 ms
+note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
+
+
+failures:
+    runs_the_calls_concurrently
+
+test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s
+
+";
+
+    #[test]
+    fn parses_results_and_failures() {
+        let p = parse(FAILING);
+        assert!(p.completed);
+        assert_eq!(p.result_of("returns_every_part"), Some(LineResult::Ok));
+        assert_eq!(p.result_of("slow_one"), Some(LineResult::Ignored));
+        assert_eq!(
+            p.result_of("runs_the_calls_concurrently"),
+            Some(LineResult::Failed)
+        );
+        let f = &p.failures["runs_the_calls_concurrently"];
+        assert_eq!(f.location.as_deref(), Some("03_gather/tests/grade.rs:31:5"));
+        assert_eq!(
+            f.message,
+            "took 900 ms of simulated time; run the three calls concurrently to finish in about 300 ms"
+        );
+        assert_eq!(f.output, "fetching user\nfetching orders");
+    }
+
+    #[test]
+    fn multi_line_and_nested_panics() {
+        let out = "running 1 test
+test t ... FAILED
+
+failures:
+
+---- t stdout ----
+
+thread 'tokio-runtime-worker' panicked at 03_gather/src/lib.rs:9:5:
+not yet implemented: load the dashboard
+note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
+
+thread 't' (4242) panicked at 03_gather/tests/grade.rs:12:10:
+assertion `left == right` failed
+  left: 1
+ right: 2
+
+failures:
+    t
+
+test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
+";
+        let p = parse(out);
+        let f = &p.failures["t"];
+        assert_eq!(f.location.as_deref(), Some("03_gather/src/lib.rs:9:5"));
+        assert_eq!(
+            f.message,
+            "not yet implemented: load the dashboard\nassertion `left == right` failed\n  left: 1\n right: 2"
+        );
+    }
+
+    #[test]
+    fn killed_mid_run_is_incomplete() {
+        let out = "running 2 tests\ntest fast ... ok\ntest endless has been running for over 60 seconds\n";
+        let p = parse(out);
+        assert!(!p.completed);
+        assert_eq!(p.results, vec![("fast".to_string(), LineResult::Ok)]);
+    }
+
+    #[test]
+    fn parses_list() {
+        let out = "a_test: test\nmod_x::b: test\nsome_bench: bench\n";
+        assert_eq!(parse_list(out), vec!["a_test", "mod_x::b"]);
+    }
+}

@@ -1,0 +1,153 @@
+//! Running a program with a time limit, and killing its whole process tree when it runs over.
+//!
+//! The child is started in a process group of its own (`process_group(0)`), so on timeout one
+//! `kill(-pgid, SIGKILL)` stops it and everything it started (a test that spawned a helper, a
+//! runtime's threads). On Linux the child also gets `PR_SET_PDEATHSIG`, so a Ctrl-C that kills
+//! asyncwork does not leave a learner's endless loop spinning in the background.
+
+use std::io::Read;
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct Finished {
+    pub status: Option<ExitStatus>,
+    pub stdout: String,
+    pub stderr: String,
+    /// The time limit ran out and the process group was killed.
+    pub timed_out: bool,
+    pub elapsed: Duration,
+}
+
+impl Finished {
+    pub fn success(&self) -> bool {
+        !self.timed_out && self.status.is_some_and(|s| s.success())
+    }
+
+    /// The signal that ended the process, if one did.
+    pub fn signal(&self) -> Option<i32> {
+        use std::os::unix::process::ExitStatusExt;
+        self.status.and_then(|s| s.signal())
+    }
+}
+
+/// Run `cmd` to completion or until `timeout`, capturing stdout and stderr.
+pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::Result<Finished> {
+    use std::os::unix::process::CommandExt;
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.process_group(0);
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec here.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    let start = Instant::now();
+    let mut child = cmd.spawn()?;
+    let pgid = child.id() as i32;
+    let mut out_pipe = child.stdout.take().expect("piped");
+    let mut err_pipe = child.stderr.take().expect("piped");
+    // Read both pipes on threads: a child that fills one pipe while we wait would block forever.
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = out_pipe.read_to_end(&mut buf);
+        buf
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = err_pipe.read_to_end(&mut buf);
+        buf
+    });
+
+    let mut timed_out = false;
+    let mut poll = Duration::from_millis(1);
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break Some(status);
+        }
+        if start.elapsed() >= timeout {
+            timed_out = true;
+            kill_group(pgid);
+            break child.wait().ok();
+        }
+        std::thread::sleep(poll);
+        poll = (poll * 2).min(Duration::from_millis(20));
+    };
+    let elapsed = start.elapsed();
+    // The leader is gone; make sure nothing it started lingers holding the pipes open.
+    kill_group(pgid);
+    let stdout = String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();
+    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
+    Ok(Finished {
+        status,
+        stdout,
+        stderr,
+        timed_out,
+        elapsed,
+    })
+}
+
+/// SIGKILL every process in group `pgid` (no-op if the group is empty).
+pub fn kill_group(pgid: i32) {
+    if pgid > 0 {
+        // SAFETY: plain syscall; a negative pid addresses the process group.
+        unsafe {
+            libc::kill(-pgid, libc::SIGKILL);
+        }
+    }
+}
+
+/// Is any process of group `pgid` still alive?
+pub fn group_alive(pgid: i32) -> bool {
+    // SAFETY: signal 0 only checks for existence.
+    unsafe { libc::kill(-pgid, 0) == 0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captures_output() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo out; echo err >&2; exit 3"]);
+        let f = run_with_timeout(cmd, Duration::from_secs(10)).unwrap();
+        assert_eq!(f.stdout, "out\n");
+        assert_eq!(f.stderr, "err\n");
+        assert_eq!(f.status.unwrap().code(), Some(3));
+        assert!(!f.timed_out && !f.success());
+    }
+
+    #[test]
+    fn kills_the_whole_tree_on_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("grandchild.pid");
+        let mut cmd = Command::new("sh");
+        // A grandchild that would outlive a plain kill of the child.
+        cmd.arg("-c")
+            .arg(format!("sleep 600 & echo $! > {}; wait", pidfile.display()));
+        let f = run_with_timeout(cmd, Duration::from_millis(300)).unwrap();
+        assert!(f.timed_out);
+        assert!(f.elapsed < Duration::from_secs(5));
+        let pid: i32 = std::fs::read_to_string(&pidfile)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        // Reaped by init shortly after the kill.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && unsafe { libc::kill(pid, 0) } == 0 {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let alive = unsafe { libc::kill(pid, 0) } == 0
+            && std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .map(|s| !s.contains(") Z "))
+                .unwrap_or(false);
+        assert!(!alive, "grandchild {pid} survived the timeout kill");
+    }
+}

@@ -1,0 +1,315 @@
+//! The grading copy: `<workbook>/.asyncwork/grade/`, a copy of the workspace with the learner's
+//! `src/` and everything else pristine (manifests, tests, the `support` crate).
+//!
+//! A learner who edits a test file is told so, and graded with the original. The copy shares
+//! the workbook's target dir, and files are only rewritten when their contents change, so cargo
+//! rebuilds only the crate that was edited.
+
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{Workbook, embed};
+
+/// A learner file that differs from the original and is ignored for grading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tampered {
+    /// Relative to the workbook root.
+    pub path: String,
+    /// `modified`, `deleted` or `added`.
+    pub change: String,
+}
+
+/// Is `rel` (relative to the workbook root) a learner-owned source file of some exercise?
+fn is_learner_src(rel: &Path, exercise_names: &BTreeSet<&str>) -> bool {
+    let mut comps = rel.components();
+    let (Some(first), Some(second)) = (comps.next(), comps.next()) else {
+        return false;
+    };
+    exercise_names.contains(first.as_os_str().to_str().unwrap_or_default())
+        && second.as_os_str() == "src"
+}
+
+/// All regular files below `dir`, as paths relative to `dir`, sorted. Missing dir: empty.
+pub fn list_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if entry.file_name() != "target" {
+                    walk(base, &path, out);
+                }
+            } else if kind.is_file() {
+                if let Ok(rel) = path.strip_prefix(base) {
+                    out.push(rel.to_path_buf());
+                }
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Editor droppings in `src/` that must not change the hash or reach the grading copy.
+fn is_noise(rel: &Path) -> bool {
+    let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.starts_with(".#")
+}
+
+/// Source files: (path relative to an exercise's `src/`, contents).
+pub type Sources = Vec<(PathBuf, Vec<u8>)>;
+
+/// Learner's `src/` files of one exercise: (path relative to the exercise's `src/`, contents).
+pub fn learner_sources(wb: &Workbook, exercise: &str) -> std::io::Result<Sources> {
+    let src = wb.exercise_dir(exercise).join("src");
+    let mut out = Vec::new();
+    for rel in list_files(&src) {
+        if is_noise(&rel) {
+            continue;
+        }
+        out.push((rel.clone(), std::fs::read(src.join(&rel))?));
+    }
+    Ok(out)
+}
+
+/// A hash of everything embedded: a different asyncwork build grades differently.
+fn embedded_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        let mut h = Sha256::new();
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        for (path, contents) in embed::files(embed::exercises()) {
+            h.update(path.to_string_lossy().as_bytes());
+            h.update((contents.len() as u64).to_le_bytes());
+            h.update(contents);
+        }
+        hex(&h.finalize())
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The hash of a learner's attempt: their `src/` plus the grader build that judges it.
+pub fn source_hash(exercise: &str, sources: &[(PathBuf, Vec<u8>)]) -> String {
+    let mut h = Sha256::new();
+    h.update(b"asyncwork-attempt-v1\0");
+    h.update(embedded_hash().as_bytes());
+    h.update(exercise.as_bytes());
+    for (path, contents) in sources {
+        h.update(b"\0");
+        h.update(path.to_string_lossy().as_bytes());
+        h.update((contents.len() as u64).to_le_bytes());
+        h.update(contents);
+    }
+    hex(&h.finalize())
+}
+
+/// Learner files outside `src/` that differ from the originals (tests, manifest), which grading
+/// ignores.
+pub fn tampered(wb: &Workbook, exercise: &str) -> Vec<Tampered> {
+    let names: BTreeSet<&str> = [exercise].into();
+    let mut out = Vec::new();
+    let mut pristine_paths = BTreeSet::new();
+    for (rel, contents) in embed::exercise_files(exercise) {
+        if is_learner_src(rel, &names) || rel.file_name().is_some_and(|n| n == "README.md") {
+            continue;
+        }
+        pristine_paths.insert(rel.to_path_buf());
+        match std::fs::read(wb.root.join(rel)) {
+            Ok(current) if current == contents => {}
+            // Line endings changed by an editor or git on Windows are not an edit.
+            Ok(current) if normalise(&current) == normalise(contents) => {}
+            Ok(_) => out.push(Tampered {
+                path: rel.display().to_string(),
+                change: "modified".into(),
+            }),
+            Err(_) => out.push(Tampered {
+                path: rel.display().to_string(),
+                change: "deleted".into(),
+            }),
+        }
+    }
+    let tests_dir = wb.exercise_dir(exercise).join("tests");
+    for rel in list_files(&tests_dir) {
+        let full_rel = Path::new(exercise).join("tests").join(&rel);
+        if !pristine_paths.contains(&full_rel) && !is_noise(&rel) {
+            out.push(Tampered {
+                path: full_rel.display().to_string(),
+                change: "added".into(),
+            });
+        }
+    }
+    out
+}
+
+fn normalise(bytes: &[u8]) -> Vec<u8> {
+    bytes.iter().copied().filter(|b| *b != b'\r').collect()
+}
+
+/// An exclusive lock on the grading copy, held while it is synced, built and run.
+pub struct GradeLock {
+    _file: File,
+}
+
+pub fn lock(wb: &Workbook) -> Result<GradeLock> {
+    use std::os::fd::AsRawFd;
+    std::fs::create_dir_all(wb.data_dir())?;
+    let path = wb.data_dir().join("grade.lock");
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    // SAFETY: plain syscall on a valid fd; blocks until another grader releases the lock.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+    if rc != 0 {
+        anyhow::bail!(
+            "cannot lock {}: {}",
+            path.display(),
+            std::io::Error::last_os_error()
+        );
+    }
+    Ok(GradeLock { _file: file })
+}
+
+/// Give the grading copy's crates a version of their own, `0.1.0+g<hash of its location>`.
+///
+/// Why: cargo names the artifacts of path crates from their path *relative to the workspace
+/// root*, so the same exercise built from two copies (the learner's workspace and the grading
+/// copy, or two workbooks sharing `CARGO_TARGET_DIR`) lands in the same files, and cargo's mtime
+/// check can then take one copy's build for the other's: a learner's edited tests, or another
+/// workbook's solution. The version is part of the package id, so a distinct version keeps the
+/// grading copy's artifacts apart, while registry crates (tokio) are still shared.
+fn tag_workspace_version(manifest: &[u8], root: &Path) -> Result<String> {
+    let text = std::str::from_utf8(manifest).context("the workspace Cargo.toml is not UTF-8")?;
+    let mut doc: toml::Table =
+        toml::from_str(text).context("the workspace Cargo.toml does not parse")?;
+    let tag = {
+        let mut h = Sha256::new();
+        h.update(root.to_string_lossy().as_bytes());
+        hex(&h.finalize())[..12].to_string()
+    };
+    let package = doc
+        .get_mut("workspace")
+        .and_then(|w| w.as_table_mut())
+        .map(|w| {
+            w.entry("package")
+                .or_insert_with(|| toml::Value::Table(Default::default()))
+        })
+        .and_then(|p| p.as_table_mut());
+    if let Some(package) = package {
+        let base = package
+            .get("version")
+            .and_then(|v| v.as_str())
+            .map(|v| v.split('+').next().unwrap_or(v).to_string())
+            .unwrap_or_else(|| "0.1.0".into());
+        package.insert(
+            "version".into(),
+            toml::Value::String(format!("{base}+g{tag}")),
+        );
+    }
+    Ok(format!(
+        "# The grading copy written by asyncwork: do not edit.\n{}",
+        toml::to_string(&doc)?
+    ))
+}
+
+/// The grading copy's root.
+pub fn root(wb: &Workbook) -> PathBuf {
+    wb.data_dir().join("grade")
+}
+
+/// Bring the grading copy up to date: everything pristine, except the `src/` of `graded`
+/// exercises, which is the learner's. Exercises not being graded keep whatever `src/` they
+/// have (or get the original, so the workspace loads).
+pub fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBuf> {
+    let root = root(wb);
+    let catalogue = wb.catalogue();
+    let names: BTreeSet<&str> = catalogue
+        .exercises
+        .iter()
+        .map(|e| e.name.as_str())
+        .chain(graded.iter().map(|(name, _)| name.as_str()))
+        .collect();
+    for (rel, contents) in embed::files(embed::exercises()) {
+        let dest = root.join(rel);
+        if rel == Path::new("Cargo.toml") {
+            let manifest = tag_workspace_version(contents, &root)?;
+            embed::write_if_different(&dest, manifest.as_bytes())?;
+        } else if is_learner_src(rel, &names) || rel == Path::new("Cargo.lock") {
+            // Cargo.lock: cargo adjusts it to the tagged versions; leave its copy alone.
+            if !dest.exists() {
+                embed::write_if_different(&dest, contents)?;
+            }
+        } else {
+            embed::write_if_different(&dest, contents)
+                .with_context(|| format!("cannot write {}", dest.display()))?;
+        }
+    }
+    for (exercise, sources) in graded {
+        let src = root.join(exercise).join("src");
+        let keep: BTreeSet<&Path> = sources.iter().map(|(p, _)| p.as_path()).collect();
+        for existing in list_files(&src) {
+            if !keep.contains(existing.as_path()) {
+                let _ = std::fs::remove_file(src.join(&existing));
+            }
+        }
+        for (rel, contents) in sources {
+            embed::write_if_different(&src.join(rel), contents)?;
+        }
+    }
+    Ok(root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learner_src_paths() {
+        let names: BTreeSet<&str> = ["03_gather"].into();
+        assert!(is_learner_src(Path::new("03_gather/src/lib.rs"), &names));
+        assert!(is_learner_src(
+            Path::new("03_gather/src/deep/mod.rs"),
+            &names
+        ));
+        assert!(!is_learner_src(
+            Path::new("03_gather/tests/grade.rs"),
+            &names
+        ));
+        assert!(!is_learner_src(Path::new("support/src/lib.rs"), &names));
+        assert!(!is_learner_src(Path::new("03_gather/Cargo.toml"), &names));
+    }
+
+    #[test]
+    fn hash_depends_on_sources_only() {
+        let a = vec![(PathBuf::from("lib.rs"), b"fn a() {}".to_vec())];
+        let b = vec![(PathBuf::from("lib.rs"), b"fn b() {}".to_vec())];
+        assert_eq!(source_hash("03_gather", &a), source_hash("03_gather", &a));
+        assert_ne!(source_hash("03_gather", &a), source_hash("03_gather", &b));
+        assert_ne!(
+            source_hash("03_gather", &a),
+            source_hash("04_taskgroup", &a)
+        );
+        assert_eq!(source_hash("x", &a).len(), 64);
+    }
+}

@@ -1,0 +1,140 @@
+//! `asyncwork check --solutions`: prove, in a temporary copy, that every exercise fails as
+//! shipped and passes with its solution (rustlings' `dev check`).
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use super::grade::{self, ExerciseReport, GradeOptions, Observer, Outcome};
+use super::{Catalogue, Workbook, embed};
+
+#[derive(Debug, Clone)]
+pub struct SolutionRow {
+    pub exercise: String,
+    pub shipped: ExerciseReport,
+    /// None when the exercise has no solution files.
+    pub solved: Option<ExerciseReport>,
+}
+
+impl SolutionRow {
+    /// Fails as shipped and passes when solved.
+    pub fn ok(&self) -> bool {
+        !self.shipped.passed() && self.solved.as_ref().is_some_and(|s| s.passed())
+    }
+}
+
+/// Run the proof. `target_dir` lets repeated runs reuse a build cache (tokio compiles once).
+pub fn verify(
+    catalogue: &Catalogue,
+    only: Option<&[String]>,
+    target_dir: Option<PathBuf>,
+    opts: &GradeOptions,
+    observer: &dyn Observer,
+) -> Result<Vec<SolutionRow>> {
+    let tmp = tempfile::Builder::new()
+        .prefix("asyncwork-solutions-")
+        .tempdir()?;
+    let root = tmp.path().join("workbook");
+    embed::write_all(&embed::files(embed::exercises()), &root)?;
+    let mut wb = Workbook::new(&root);
+    wb.target_override = Some(target_dir.unwrap_or_else(|| wb.target_dir()));
+    let exercises: Vec<_> = catalogue
+        .exercises
+        .iter()
+        .filter(|e| only.is_none_or(|o| o.contains(&e.name)))
+        .collect();
+    let opts = GradeOptions {
+        use_record: false,
+        ..opts.clone()
+    };
+    let shipped = grade::grade(&wb, &exercises, &opts, None, observer)?;
+
+    let mut with_solution = Vec::new();
+    for ex in &exercises {
+        let files = embed::solution_files(&ex.name);
+        if files.is_empty() {
+            continue;
+        }
+        for (rel, contents) in files {
+            embed::write_if_different(&wb.exercise_dir(&ex.name).join(rel), contents)?;
+        }
+        with_solution.push(*ex);
+    }
+    let solved = grade::grade(&wb, &with_solution, &opts, None, observer)?;
+    let rows = shipped
+        .into_iter()
+        .map(|s| {
+            let solved = solved.iter().find(|r| r.exercise == s.exercise).cloned();
+            SolutionRow {
+                exercise: s.exercise.clone(),
+                shipped: s,
+                solved,
+            }
+        })
+        .collect();
+    Ok(rows)
+}
+
+/// The summary table.
+pub fn table(rows: &[SolutionRow]) -> String {
+    use console::style;
+    use std::fmt::Write as _;
+    let w = rows
+        .iter()
+        .map(|r| r.exercise.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "  {:w$}  {:<22}  {:<22}  suite",
+        "exercise", "as shipped", "with solution"
+    );
+    for r in rows {
+        let shipped = match r.shipped.outcome {
+            Outcome::Pass => style("passes (should fail)".to_string()).red().to_string(),
+            o => format!("{:<22}", format!("fails ({})", o.as_str())),
+        };
+        let solved = match &r.solved {
+            None => style(format!("{:<22}", "no solution")).red().to_string(),
+            Some(s) if s.passed() => format!("{:<22}", "passes"),
+            Some(s) => style(format!("{:<22}", format!("fails ({})", s.outcome.as_str())))
+                .red()
+                .to_string(),
+        };
+        let suite = r
+            .solved
+            .as_ref()
+            .and_then(|s| s.tests_ms)
+            .map(|ms| format!("{ms} ms"))
+            .unwrap_or_default();
+        let mark = if r.ok() {
+            style("✓").green()
+        } else {
+            style("✗").red()
+        };
+        let _ = writeln!(
+            out,
+            "{mark} {:w$}  {shipped:<22}  {solved}  {suite}",
+            r.exercise
+        );
+    }
+    let ok = rows.iter().filter(|r| r.ok()).count();
+    let _ = writeln!(
+        out,
+        "\n{ok} of {} exercises fail as shipped and pass when solved",
+        rows.len()
+    );
+    for r in rows.iter().filter(|r| !r.ok()) {
+        if let Some(s) = r.solved.as_ref().filter(|s| !s.passed()) {
+            let _ = writeln!(
+                out,
+                "\n{} with its solution:\n{}",
+                r.exercise,
+                super::report::human(s)
+            );
+        }
+    }
+    out
+}

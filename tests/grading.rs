@@ -1,0 +1,781 @@
+//! The grader on crafted learner attempts, against a temporary copy of the workbook.
+//!
+//! All tests share ONE workbook (behind a lock) and ONE target dir (`target/grader-tests`), so
+//! tokio and the exercise crates compile once; each test writes its attempt, grades, asserts.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
+
+use asyncwork::progress::Progress;
+use asyncwork::workbook::grade::{self, FailureKind, GradeOptions, Outcome, Quiet, TestStatus};
+use asyncwork::workbook::{Catalogue, ExerciseInfo, Workbook, embed, reset};
+
+const GATHER: &str = "03_gather";
+
+struct Shared {
+    root: PathBuf,
+}
+
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/grader-tests")
+}
+
+/// The shared workbook, locked for the duration of one test.
+///
+/// It lives at a fixed path under the shared target dir and is restored (not rewritten) at the
+/// start of each run: unchanged files keep their mtimes, so cargo does not rebuild the
+/// exercise crates from one `cargo test` to the next.
+fn workbook() -> (MutexGuard<'static, Shared>, Workbook) {
+    static SHARED: OnceLock<Mutex<Shared>> = OnceLock::new();
+    let shared = SHARED.get_or_init(|| {
+        let root = target_dir().join("workbook");
+        if asyncwork::workbook::discover::is_workbook(&root) {
+            reset::reset_all(&Workbook::new(&root)).unwrap();
+            for f in ["progress.db", "progress.db-wal", "progress.db-shm"] {
+                let _ = std::fs::remove_file(root.join(".asyncwork").join(f));
+            }
+        } else {
+            let _ = std::fs::remove_dir_all(&root);
+            asyncwork::workbook::init::init(&root).unwrap();
+        }
+        Mutex::new(Shared { root })
+    });
+    let guard = shared.lock().unwrap_or_else(|p| p.into_inner());
+    let mut wb = Workbook::new(&guard.root);
+    wb.target_override = Some(target_dir());
+    (guard, wb)
+}
+
+fn info(name: &str) -> ExerciseInfo {
+    // An exercise may be on disk before it is listed in info.toml.
+    Catalogue::embedded()
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| ExerciseInfo {
+            name: name.into(),
+            package: format!("ex{name}"),
+            lesson: name
+                .split_once('_')
+                .map(|(_, l)| l.to_string())
+                .unwrap_or_default(),
+            title: name.into(),
+            hints: vec![],
+        })
+}
+
+fn shipped(name: &str) -> String {
+    let rel = Path::new(name).join("src/lib.rs");
+    String::from_utf8(embed::pristine(&rel).unwrap().to_vec()).unwrap()
+}
+
+fn solution(name: &str) -> String {
+    let files = embed::solution_files(name);
+    let (_, contents) = files
+        .iter()
+        .find(|(p, _)| p == Path::new("src/lib.rs"))
+        .unwrap();
+    String::from_utf8(contents.to_vec()).unwrap()
+}
+
+/// Write `lib_rs` as the learner's `src/lib.rs` (everything else pristine) and grade it.
+fn attempt(wb: &Workbook, name: &str, lib_rs: &str, timeout: Duration) -> grade::ExerciseReport {
+    reset::reset_exercise(wb, name).unwrap();
+    std::fs::write(wb.exercise_dir(name).join("src/lib.rs"), lib_rs).unwrap();
+    let opts = GradeOptions {
+        timeout,
+        use_record: false,
+        ..Default::default()
+    };
+    let ex = info(name);
+    let mut reports = grade::grade(wb, &[&ex], &opts, None, &Quiet).unwrap();
+    reports.remove(0)
+}
+
+fn failing(r: &grade::ExerciseReport) -> Vec<&grade::TestReport> {
+    r.tests
+        .iter()
+        .filter(|t| t.status != TestStatus::Pass)
+        .collect()
+}
+
+#[test]
+fn correct_solution_passes() {
+    let (_g, wb) = workbook();
+    let r = attempt(&wb, GATHER, &solution(GATHER), Duration::from_secs(60));
+    assert_eq!(r.outcome, Outcome::Pass, "{r:#?}");
+    assert!(r.tests.len() >= 3);
+    assert!(r.tests.iter().all(|t| t.status == TestStatus::Pass));
+    assert!(r.tampered.is_empty());
+}
+
+#[test]
+fn correct_but_sequential_fails_with_the_timing_message() {
+    let (_g, wb) = workbook();
+    let r = attempt(&wb, GATHER, &shipped(GATHER), Duration::from_secs(60));
+    assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+    let t = r
+        .tests
+        .iter()
+        .find(|t| t.name == "dashboard_runs_the_three_calls_concurrently")
+        .expect("the concurrency test");
+    assert_eq!(t.status, TestStatus::Fail);
+    assert_eq!(t.kind, Some(FailureKind::Timing));
+    let msg = t.message.as_deref().unwrap();
+    assert!(msg.contains("took 900 ms of simulated time"), "{msg}");
+    assert!(msg.contains("about 300 ms"), "{msg}");
+    assert!(
+        t.location
+            .as_deref()
+            .unwrap()
+            .starts_with("03_gather/tests/grade.rs:")
+    );
+    // Correct answers still pass: the failure is about time, not results.
+    let right = r
+        .tests
+        .iter()
+        .find(|t| t.name == "dashboard_has_the_right_user_orders_and_preferences")
+        .unwrap();
+    assert_eq!(right.status, TestStatus::Pass);
+}
+
+#[test]
+fn blocking_the_runtime_is_reported_as_blocking() {
+    let (_g, wb) = workbook();
+    // 09_blocking as shipped: `std::thread::sleep` inside async code. Graded the same way
+    // whether or not info.toml lists it yet.
+    let r = attempt(
+        &wb,
+        "09_blocking",
+        &shipped("09_blocking"),
+        Duration::from_secs(60),
+    );
+    assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+    let blocking: Vec<_> = failing(&r)
+        .into_iter()
+        .filter(|t| t.kind == Some(FailureKind::Blocking))
+        .collect();
+    assert!(!blocking.is_empty(), "{r:#?}");
+    assert!(
+        blocking[0]
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("the runtime was blocked")
+    );
+    let human = asyncwork::workbook::report::human(&r);
+    assert!(human.contains("blocks the runtime"), "{human}");
+}
+
+#[test]
+fn code_that_does_not_compile_is_an_error_with_file_and_line() {
+    let (_g, wb) = workbook();
+    let broken = shipped(GATHER).replacen(
+        "let user = world.fetch_user(user_id).await;",
+        "let user: u32 = world.fetch_user(user_id).await;",
+        1,
+    );
+    let line = broken
+        .lines()
+        .position(|l| l.contains("let user: u32"))
+        .unwrap() as u64
+        + 1;
+    let r = attempt(&wb, GATHER, &broken, Duration::from_secs(60));
+    assert_eq!(r.outcome, Outcome::Error, "{r:#?}");
+    assert!(r.tests.is_empty());
+    let e = &r.errors[0];
+    assert_eq!(e.file.as_deref(), Some("03_gather/src/lib.rs"));
+    assert_eq!(e.line, Some(line));
+    assert_eq!(e.code.as_deref(), Some("E0308"));
+    assert!(
+        r.message.contains(&format!("03_gather/src/lib.rs:{line}:")),
+        "{}",
+        r.message
+    );
+    assert!(e.rendered.contains("mismatched types"));
+    assert!(
+        !e.rendered.contains(".asyncwork/grade"),
+        "paths are the learner's: {}",
+        e.rendered
+    );
+}
+
+#[test]
+fn a_panic_in_learner_code_is_reported_as_a_panic() {
+    let (_g, wb) = workbook();
+    let panicking = shipped(GATHER).replacen(
+        "let user = world.fetch_user(user_id).await;",
+        "let user = world.fetch_user(user_id).await;\n    let ids: Vec<u32> = Vec::new();\n    let _first = ids[0];",
+        1,
+    );
+    let r = attempt(&wb, GATHER, &panicking, Duration::from_secs(60));
+    assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+    let t = r
+        .tests
+        .iter()
+        .find(|t| t.name == "dashboard_calls_each_service_once")
+        .unwrap();
+    assert_eq!(t.kind, Some(FailureKind::Panic), "{t:#?}");
+    assert!(
+        t.message
+            .as_deref()
+            .unwrap()
+            .contains("index out of bounds"),
+        "{t:#?}"
+    );
+    assert!(
+        t.location
+            .as_deref()
+            .unwrap()
+            .starts_with("03_gather/src/lib.rs:"),
+        "{t:#?}"
+    );
+}
+
+fn leftover_processes(root: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(cwd) = std::fs::read_link(entry.path().join("cwd")) else {
+            continue;
+        };
+        if cwd.starts_with(root) {
+            let cmd = std::fs::read_to_string(entry.path().join("cmdline")).unwrap_or_default();
+            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            if !stat.contains(") Z ") {
+                found.push(cmd.replace('\0', " "));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn an_endless_loop_is_killed_by_the_timeout_and_reported_as_stuck() {
+    let (_g, wb) = workbook();
+    let endless = shipped(GATHER).replacen(
+        "let user = world.fetch_user(user_id).await;",
+        "let user = world.fetch_user(user_id).await;\n    let mut n: u64 = 0;\n    loop {\n        n = std::hint::black_box(n.wrapping_add(1));\n    }",
+        1,
+    );
+    let started = Instant::now();
+    let r = attempt(&wb, GATHER, &endless, Duration::from_secs(2));
+    assert_eq!(r.outcome, Outcome::Stuck, "{r:#?}");
+    assert!(r.message.contains("stuck"), "{}", r.message);
+    assert!(r.message.contains("endless loop"), "{}", r.message);
+    let stuck: Vec<_> = r
+        .tests
+        .iter()
+        .filter(|t| t.status == TestStatus::Stuck)
+        .collect();
+    assert!(
+        stuck.iter().any(|t| t.name.starts_with("dashboard_")),
+        "{r:#?}"
+    );
+    assert!(stuck.iter().all(|t| t.kind == Some(FailureKind::Stuck)));
+    // Tests that do not call the looping function still finished and passed.
+    assert!(
+        r.tests
+            .iter()
+            .any(|t| t.name == "all_reports_of_no_ids_is_empty" && t.status == TestStatus::Pass)
+    );
+    assert!(
+        r.tests_ms.unwrap() < 6_000,
+        "killed near the 2 s limit: {:?}",
+        r.tests_ms
+    );
+    assert!(started.elapsed() < Duration::from_secs(60));
+    std::thread::sleep(Duration::from_millis(200));
+    let left = leftover_processes(&wb.root);
+    assert!(left.is_empty(), "processes left behind: {left:?}");
+    let human = asyncwork::workbook::report::human(&r);
+    assert!(human.contains("--timeout"), "{human}");
+}
+
+#[test]
+fn an_edited_test_file_is_reported_and_the_original_is_used() {
+    let (_g, wb) = workbook();
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    let tests = wb.exercise_dir(GATHER).join("tests/grade.rs");
+    // The learner "fixes" the tests instead of the code.
+    std::fs::write(&tests, "#[test]\nfn always_passes() {}\n").unwrap();
+    std::fs::write(
+        wb.exercise_dir(GATHER).join("tests/mine.rs"),
+        "#[test]\nfn mine() {}\n",
+    )
+    .unwrap();
+    // ... and builds them with cargo in the workbook itself, into the shared target dir: the
+    // grader must not pick up that build (same crate, same relative paths, newer mtime).
+    let built = std::process::Command::new(env!("CARGO"))
+        .args([
+            "test",
+            "--no-run",
+            "--quiet",
+            "-p",
+            "ex03_gather",
+            "--manifest-path",
+        ])
+        .arg(wb.root.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target_dir())
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let opts = GradeOptions {
+        use_record: false,
+        ..Default::default()
+    };
+    let ex = info(GATHER);
+    let r = grade::grade(&wb, &[&ex], &opts, None, &Quiet)
+        .unwrap()
+        .remove(0);
+    assert_eq!(
+        r.outcome,
+        Outcome::Fail,
+        "graded with the original tests: {r:#?}"
+    );
+    assert!(
+        r.tests
+            .iter()
+            .all(|t| t.name != "always_passes" && t.name != "mine")
+    );
+    let changed: Vec<(&str, &str)> = r
+        .tampered
+        .iter()
+        .map(|t| (t.path.as_str(), t.change.as_str()))
+        .collect();
+    assert!(
+        changed.contains(&("03_gather/tests/grade.rs", "modified")),
+        "{changed:?}"
+    );
+    assert!(
+        changed.contains(&("03_gather/tests/mine.rs", "added")),
+        "{changed:?}"
+    );
+    let human = asyncwork::workbook::report::human(&r);
+    assert!(
+        human.contains("you changed 03_gather/tests/grade.rs"),
+        "{human}"
+    );
+    assert!(human.contains("grading used the original"), "{human}");
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    assert!(!wb.exercise_dir(GATHER).join("tests/mine.rs").exists());
+}
+
+#[test]
+fn unchanged_sources_are_answered_from_the_record() {
+    let (_g, wb) = workbook();
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    let progress = Progress::open(&wb.progress_path()).unwrap();
+    let opts = GradeOptions {
+        use_record: true,
+        ..Default::default()
+    };
+    let ex = info(GATHER);
+    let first = grade::grade(&wb, &[&ex], &opts, Some(&progress), &Quiet)
+        .unwrap()
+        .remove(0);
+    let started = Instant::now();
+    let again = grade::grade(&wb, &[&ex], &opts, Some(&progress), &Quiet)
+        .unwrap()
+        .remove(0);
+    let took = started.elapsed();
+    assert!(again.from_record.is_some(), "{again:#?}");
+    assert_eq!(again.outcome, first.outcome);
+    assert_eq!(again.tests, first.tests);
+    assert!(
+        took < Duration::from_millis(500),
+        "answered from the record in {took:?}"
+    );
+    let human = asyncwork::workbook::report::human(&again);
+    assert!(human.contains("answered from the record"), "{human}");
+    let attempts = progress.attempts(GATHER).unwrap();
+    assert!(attempts.len() >= 2);
+    let last = attempts.last().unwrap();
+    assert!(last.from_record);
+    assert_eq!(last.source_hash, first.source_hash);
+    assert!(!last.failing_tests.is_empty());
+}
+
+#[test]
+fn check_all_grades_every_catalogued_exercise() {
+    let (_g, wb) = workbook();
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    let cat = Catalogue::embedded();
+    let all: Vec<&ExerciseInfo> = cat.exercises.iter().collect();
+    let opts = GradeOptions {
+        use_record: false,
+        jobs: 2,
+        ..Default::default()
+    };
+    let reports = grade::grade(&wb, &all, &opts, None, &Quiet).unwrap();
+    assert_eq!(reports.len(), all.len());
+    for (r, ex) in reports.iter().zip(&all) {
+        assert_eq!(r.exercise, ex.name);
+        assert!(!r.passed(), "{} should fail as shipped", r.exercise);
+    }
+}
+
+// ---- the CLI, on the same workbook ----
+
+fn cli(wb: &Workbook) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("asyncwork").unwrap();
+    cmd.arg("--color")
+        .arg("never")
+        .arg("--workbook")
+        .arg(&wb.root)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env_remove("ASYNCWORK_WORKBOOK")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+#[test]
+fn cli_check_json_is_results_json_v2_and_exit_code_says_fail() {
+    let (_g, wb) = workbook();
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    let out = cli(&wb)
+        .args(["check", GATHER, "--format", "json", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], 2);
+    assert_eq!(v["status"], "fail");
+    let tests = v["tests"].as_array().unwrap();
+    assert!(!tests.is_empty());
+    for t in tests {
+        assert!(
+            t["name"].is_string() && t["status"].is_string() && t["test_code"].is_string(),
+            "{t}"
+        );
+    }
+    let seq = tests
+        .iter()
+        .find(|t| t["name"] == "dashboard_runs_the_three_calls_concurrently")
+        .unwrap();
+    assert_eq!(seq["status"], "fail");
+    assert!(
+        seq["message"]
+            .as_str()
+            .unwrap()
+            .contains("took 900 ms of simulated time")
+    );
+    assert!(
+        seq["test_code"]
+            .as_str()
+            .unwrap()
+            .contains("load_dashboard"),
+        "{seq}"
+    );
+
+    std::fs::write(wb.exercise_dir(GATHER).join("src/lib.rs"), solution(GATHER)).unwrap();
+    let out = cli(&wb)
+        .args(["check", GATHER, "--format", "junit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        xml.contains("<testsuite name=\"03_gather\"") && !xml.contains("<failure"),
+        "{xml}"
+    );
+
+    let out = cli(&wb).args(["check", GATHER]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("answered from the record"),
+        "unchanged since the junit run: {text}"
+    );
+    reset::reset_exercise(&wb, GATHER).unwrap();
+}
+
+#[test]
+fn cli_human_check_shows_failure_hint_and_stuck() {
+    let (_g, wb) = workbook();
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    let out = cli(&wb)
+        .args(["check", GATHER, "--force"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text.contains("took 900 ms of simulated time"), "{text}");
+    assert!(text.contains("Hint 1 of"), "the next hint is shown: {text}");
+
+    let endless = shipped(GATHER).replacen(
+        "let user = world.fetch_user(user_id).await;",
+        "let user = world.fetch_user(user_id).await;\n    loop { std::hint::spin_loop(); }",
+        1,
+    );
+    std::fs::write(wb.exercise_dir(GATHER).join("src/lib.rs"), endless).unwrap();
+    let out = cli(&wb)
+        .args(["check", GATHER, "--timeout", "1"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("may be stuck"), "{text}");
+    assert!(text.contains("deadlock"), "{text}");
+    reset::reset_exercise(&wb, GATHER).unwrap();
+}
+
+#[test]
+fn cli_reset_needs_confirmation_or_yes() {
+    let (_g, wb) = workbook();
+    let lib = wb.exercise_dir(GATHER).join("src/lib.rs");
+    std::fs::write(&lib, "// my attempt").unwrap();
+    // No terminal (assert_cmd gives no tty) and no --yes: refuse, change nothing.
+    let out = cli(&wb).args(["reset", GATHER]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("--yes"), "{err}");
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), "// my attempt");
+    let out = cli(&wb).args(["reset", GATHER, "--yes"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), shipped(GATHER));
+    let out = cli(&wb).args(["reset", "--all", "--yes"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("nothing to restore")
+    );
+}
+
+#[test]
+fn cli_hints_then_progress_and_a_corrupt_record() {
+    // A fresh workbook: nothing here needs a build.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("wb");
+    asyncwork::workbook::init::init(&root).unwrap();
+    let wb = Workbook::new(&root);
+    let ex = info(GATHER);
+    for (i, hint) in ex.hints.iter().enumerate() {
+        let out = cli(&wb).args(["hint", GATHER]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains(&format!("Hint {} of {}", i + 1, ex.hints.len())),
+            "{text}"
+        );
+        assert!(text.contains(hint.as_str()), "{text}");
+    }
+    let out = cli(&wb).args(["hint", "gather"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&format!("All {} hints", ex.hints.len())),
+        "{text}"
+    );
+
+    let out = cli(&wb).arg("progress").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success());
+    assert!(
+        text.contains("03_gather") && text.contains("not started"),
+        "{text}"
+    );
+
+    // Lessons show the exercise's status from the record.
+    let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    let out = cli(&wb)
+        .arg("--lessons")
+        .arg(&lessons)
+        .args(["lesson", "list"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("03_gather (not started)"), "{text}");
+    let out = cli(&wb)
+        .arg("--lessons")
+        .arg(&lessons)
+        .args(["lesson", "show", "gather"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Your progress") && text.contains("03_gather: (not started)"),
+        "{text}"
+    );
+
+    // Discovery by walking up from inside the workbook, no flag.
+    let out = assert_cmd::Command::cargo_bin("asyncwork")
+        .unwrap()
+        .args(["progress"])
+        .current_dir(root.join(GATHER).join("src"))
+        .env_remove("ASYNCWORK_WORKBOOK")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    std::fs::write(wb.progress_path(), b"garbage, not sqlite ".repeat(300)).unwrap();
+    let out = cli(&wb).arg("progress").output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("cannot read your progress database"), "{err}");
+    assert!(
+        err.contains("Move it aside") && err.contains(".broken"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn cli_check_solutions_proves_fail_then_pass() {
+    let (_g, wb) = workbook();
+    let out = cli(&wb)
+        .args(["check", "--solutions", GATHER])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("03_gather") && text.contains("passes"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 of 1 exercises fail as shipped and pass when solved"),
+        "{text}"
+    );
+}
+
+/// Run `asyncwork watch` on the shared workbook with no progress: it checks the first
+/// exercise (which fails as shipped). Save its solution and expect watch to notice, pass it and
+/// move on to the next one. Returns what watch printed.
+fn watch_moves_on(wb: &Workbook, extra: &[&str]) -> String {
+    use std::io::Read;
+    use std::process::Stdio;
+    let _ = std::fs::remove_file(wb.progress_path());
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", wb.progress_path().display()));
+    }
+    let cat = Catalogue::embedded();
+    let first = &cat.exercises[0].name;
+    reset::reset_exercise(wb, first).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("asyncwork");
+    let mut child = std::process::Command::new(bin)
+        .args(["--color", "never", "--workbook"])
+        .arg(&wb.root)
+        .arg("watch")
+        .args(extra)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let _ = tx.send(String::from_utf8_lossy(&buf[..n]).into_owned());
+        }
+    });
+    let mut seen = String::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut saved = false;
+    let moved_on = format!("{first} passes. Next:");
+    loop {
+        if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(100)) {
+            seen.push_str(&chunk);
+        }
+        if !saved && seen.contains("and save: it is checked again") {
+            std::thread::sleep(Duration::from_millis(300));
+            for (rel, contents) in embed::solution_files(first) {
+                std::fs::write(wb.exercise_dir(first).join(rel), contents).unwrap();
+            }
+            saved = true;
+        }
+        if seen.contains(&moved_on) {
+            // Let it print the next exercise's check, then stop it.
+            std::thread::sleep(Duration::from_millis(500));
+            while let Ok(chunk) = rx.recv_timeout(Duration::from_millis(100)) {
+                seen.push_str(&chunk);
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            break;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("watch exited ({status}) before moving on:\n{seen}");
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("watch did not move on:\n{seen}");
+        }
+    }
+    reset::reset_exercise(wb, first).unwrap();
+    seen
+}
+
+#[test]
+fn watch_rechecks_on_save_and_moves_on() {
+    let (_g, wb) = workbook();
+    let cat = Catalogue::embedded();
+    let out = watch_moves_on(&wb, &[]);
+    assert!(
+        out.contains(&format!("checking {}", cat.exercises[0].name)),
+        "{out}"
+    );
+    if let Some(second) = cat.exercises.get(1) {
+        assert!(out.contains(&format!("Next: {}", second.name)), "{out}");
+    }
+    let out = watch_moves_on(&wb, &["--poll"]);
+    assert!(out.contains("passes. Next:"), "{out}");
+}
+
+#[test]
+fn two_checks_at_once_lose_nothing() {
+    let (_g, wb) = workbook();
+    let cat = Catalogue::embedded();
+    let names: Vec<String> = cat
+        .exercises
+        .iter()
+        .take(2)
+        .map(|e| e.name.clone())
+        .collect();
+    let before: usize = {
+        let p = Progress::open(&wb.progress_path()).unwrap();
+        names.iter().map(|n| p.attempts(n).unwrap().len()).sum()
+    };
+    let children: Vec<_> = names
+        .iter()
+        .map(|n| {
+            let mut cmd = cli(&wb);
+            cmd.args(["check", n, "--force"]);
+            std::thread::spawn(move || cmd.output().unwrap())
+        })
+        .collect();
+    for c in children {
+        let out = c.join().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let p = Progress::open(&wb.progress_path()).unwrap();
+    let after: usize = names.iter().map(|n| p.attempts(n).unwrap().len()).sum();
+    assert_eq!(after, before + 2);
+}
