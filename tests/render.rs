@@ -57,14 +57,14 @@ factor = 100.0
 async fn timeline_rows_glyphs_and_axis() {
     console::set_colors_enabled(false);
     let r = report(3).await;
-    let seq = timeline::timeline(&r.demos[0].strategies[0], 100);
+    let seq = timeline::timeline(&r.demos[0].strategies[0], 100, 0.0);
     println!("{seq}");
     assert!(seq.contains("fetch#1"));
     assert!(seq.contains("━"), "setup/teardown glyph");
     assert!(seq.contains("┃"), "item glyph");
     assert!(seq.contains("ok 300 ms"));
     assert!(seq.contains("failed 100 ms"));
-    let tg = timeline::timeline(&r.demos[0].strategies[2], 100);
+    let tg = timeline::timeline(&r.demos[0].strategies[2], 100, 0.0);
     println!("{tg}");
     assert!(tg.contains("░"), "cancelled glyph");
     assert!(tg.contains("cancelled at 100 ms"));
@@ -83,7 +83,7 @@ async fn timeline_rows_glyphs_and_axis() {
 async fn large_fan_outs_are_aggregated() {
     console::set_colors_enabled(false);
     let r = report(500).await;
-    let t = timeline::timeline(&r.demos[0].strategies[1], 90);
+    let t = timeline::timeline(&r.demos[0].strategies[1], 90, 0.0);
     println!("{t}");
     assert!(t.contains("500 tasks: 500 ok"));
     assert!(t.contains("p99"));

@@ -86,6 +86,8 @@ pub fn run(lessons_dir: Option<&Path>, id: &str, args: &RunArgs) -> anyhow::Resu
             emit(&demo_header(&demo, width));
         }
         let mut strategies = Vec::new();
+        // Strategies of one demo share a time axis (at least as long as the slowest so far).
+        let mut axis_ms = 0.0_f64;
         for i in 0..spec.strategies.len() {
             let live = (args.live && !args.json).then(|| {
                 let n = demo.plan().len();
@@ -102,7 +104,8 @@ pub fn run(lessons_dir: Option<&Path>, id: &str, args: &RunArgs) -> anyhow::Resu
             }
             let s = result.context("cannot start the tokio runtime")?;
             if !args.json {
-                emit(&format!("\n{}", timeline::timeline(&s, width)));
+                emit(&format!("\n{}", timeline::timeline(&s, width, axis_ms)));
+                axis_ms = axis_ms.max(timeline::span_of(&s));
             }
             let stop = s.interrupted;
             strategies.push(s);

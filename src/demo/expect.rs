@@ -173,7 +173,10 @@ fn judge(
         },
         ExpectKind::Concurrency => {
             let peak = run.peak_concurrency;
-            let text = format!("at most {peak} tasks ran at once");
+            let text = match peak {
+                1 => "at most 1 task ran at once".to_string(),
+                n => format!("at most {n} tasks ran at once"),
+            };
             let low = e.at_least.is_some_and(|n| peak < n);
             let high = e.at_most.is_some_and(|n| peak > n);
             match (low, high) {

@@ -83,7 +83,8 @@ impl Scale {
     }
 }
 
-fn span_of(s: &StrategyReport) -> f64 {
+/// How long the chart of `s` must be to show everything it recorded (cleanup included).
+pub fn span_of(s: &StrategyReport) -> f64 {
     let mut span = s.wall_ms.max(s.cleanup_ms.unwrap_or(0.0));
     for t in &s.tasks {
         span = span.max(t.end_ms.unwrap_or(0.0));
@@ -177,11 +178,15 @@ pub fn header(s: &StrategyReport) -> String {
 }
 
 /// The whole chart for a terminal `width` columns wide.
-pub fn timeline(s: &StrategyReport, width: usize) -> String {
+///
+/// `min_span_ms` lets strategies of one demo share a time axis: drawn on the axis of the slower
+/// run before it, a faster strategy's bars are visibly shorter, which is the point of the demo.
+pub fn timeline(s: &StrategyReport, width: usize, min_span_ms: f64) -> String {
     let mut out = header(s);
     out.push('\n');
+    let span = span_of(s).max(min_span_ms);
     if s.tasks.len() > MAX_ROWS {
-        out.push_str(&aggregate(s, width));
+        out.push_str(&aggregate(s, width, span));
         return out;
     }
     let label = s
@@ -193,10 +198,7 @@ pub fn timeline(s: &StrategyReport, width: usize) -> String {
         .clamp(4, 18);
     let status_w = 26;
     let cols = width.saturating_sub(label + status_w + 6).max(10);
-    let scale = Scale {
-        span: span_of(s),
-        cols,
-    };
+    let scale = Scale { span, cols };
     for t in &s.tasks {
         out.push_str(&format!(
             "  {} │{}│ {}\n",
@@ -303,14 +305,11 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// Large fan-outs: per task group, where starts and ends fall on the time axis, and percentiles.
-fn aggregate(s: &StrategyReport, width: usize) -> String {
+fn aggregate(s: &StrategyReport, width: usize, span: f64) -> String {
     let label = 8;
     // Room for the status column of small groups drawn as rows.
     let cols = width.saturating_sub(label + 6 + 26).max(10);
-    let scale = Scale {
-        span: span_of(s),
-        cols,
-    };
+    let scale = Scale { span, cols };
     let mut groups: Vec<&str> = Vec::new();
     for t in &s.tasks {
         if groups.last() != Some(&t.task.as_str()) && !groups.contains(&t.task.as_str()) {
