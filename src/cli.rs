@@ -13,9 +13,8 @@ use clap::{Parser, Subcommand, ValueEnum};
     long_about = "asyncwork teaches async programming in Rust (tokio) to people who know Python's \
                   asyncio. Lessons run live demos that time sequential and concurrent code side by \
                   side; exercises are graded on correctness and on concurrency.",
-    after_help = "Examples:\n  asyncwork lesson list\n  asyncwork lesson show gather\n  \
-                  asyncwork lesson validate lessons/",
-    arg_required_else_help = true
+    after_help = "Examples:\n  asyncwork                     (in a terminal: a menu of lessons)\n  asyncwork lesson list\n  asyncwork lesson show gather\n  \
+                  asyncwork lesson validate lessons/"
 )]
 pub struct Cli {
     /// Read lessons from DIR (default: $ASYNCWORK_LESSONS, else ./lessons, else the built-in ones)
@@ -32,7 +31,8 @@ pub struct Cli {
     pub workbook: Option<PathBuf>,
 
     #[command(subcommand)]
-    pub command: Command,
+    /// Without a command, in a terminal: an interactive menu of lessons and exercises.
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -460,3 +460,12 @@ fn the_authoring_guide_example_validates() {
         .assert()
         .success();
 }
+
+#[test]
+fn bare_command_without_a_terminal_prints_usage_instead_of_a_menu() {
+    asyncwork()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Usage: asyncwork"))
+        .stderr(predicate::str::contains("a menu of lessons"));
+}

@@ -2,6 +2,7 @@
 //! Each function returns the process exit code: 0 success, 1 a problem the user should fix.
 
 pub mod lesson;
+pub mod menu;
 pub mod run;
 
 use std::collections::BTreeSet;
