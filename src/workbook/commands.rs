@@ -18,6 +18,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use console::style;
+
+use crate::render::table::Table;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::grade::{self, ExerciseReport, GradeOptions, Observer};
@@ -463,64 +465,46 @@ pub fn progress(workbook_flag: Option<&Path>, _args: &ProgressArgs) -> Result<i3
 
 /// The progress table: one row per exercise, grouped by lesson in curriculum order.
 pub fn progress_table(catalogue: &Catalogue, progress: &Progress) -> Result<String> {
-    use std::fmt::Write as _;
     let summaries = progress.summaries().context("cannot read progress")?;
-    let mut out = String::new();
-    let wl = catalogue
-        .exercises
-        .iter()
-        .map(|e| e.lesson.len())
-        .max()
-        .unwrap_or(6)
-        .max(6);
-    let we = catalogue
-        .exercises
-        .iter()
-        .map(|e| e.name.len())
-        .max()
-        .unwrap_or(8)
-        .max(8);
-    let _ = writeln!(
-        out,
-        "{}",
-        style(format!(
-            "{:wl$}  {:we$}  {:11}  {:>8}  {:6}  {}",
-            "lesson", "exercise", "status", "attempts", "last", "when (UTC)"
-        ))
-        .bold()
-    );
+    let mut table = Table::new(&[
+        "lesson",
+        "exercise",
+        "status",
+        ">attempts",
+        "last",
+        "when (UTC)",
+    ]);
     let (mut done, mut attempted) = (0, 0);
     for ex in &catalogue.exercises {
         let s = summaries.get(&ex.name);
         let status = s.map_or(Status::NotStarted, |s| s.status());
-        match status {
-            Status::Done => done += 1,
-            Status::Attempted => attempted += 1,
-            Status::NotStarted => {}
-        }
-        let status_txt = format!("{:11}", status.label());
-        let status_txt = match status {
-            Status::Done => style(status_txt).green().to_string(),
-            Status::Attempted => style(status_txt).yellow().to_string(),
-            Status::NotStarted => style(status_txt).dim().to_string(),
+        let label = style(status.label());
+        let label = match status {
+            Status::Done => {
+                done += 1;
+                label.green()
+            }
+            Status::Attempted => {
+                attempted += 1;
+                label.yellow()
+            }
+            Status::NotStarted => label.dim(),
         };
-        let _ = writeln!(
-            out,
-            "{:wl$}  {:we$}  {status_txt}  {:>8}  {:6}  {}",
-            ex.lesson,
-            ex.name,
-            s.map_or(0, |s| s.attempts),
-            s.map_or("-", |s| s.last_outcome.as_str()),
-            s.map_or("", |s| s.last_at.as_str()),
-        );
+        table.row(vec![
+            ex.lesson.clone(),
+            ex.name.clone(),
+            label.to_string(),
+            s.map_or(0, |s| s.attempts).to_string(),
+            s.map_or("-", |s| s.last_outcome.as_str()).to_string(),
+            s.map_or("", |s| s.last_at.as_str()).to_string(),
+        ]);
     }
     let total = catalogue.exercises.len();
-    let _ = writeln!(
-        out,
-        "\n{done} done, {attempted} attempted, {} not started (of {total})",
+    Ok(format!(
+        "{}\n{done} done, {attempted} attempted, {} not started (of {total})\n",
+        table.render(),
         total - done - attempted
-    );
-    Ok(out)
+    ))
 }
 
 pub fn watch(workbook_flag: Option<&Path>, args: &WatchArgs) -> Result<i32> {

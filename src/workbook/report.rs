@@ -189,23 +189,16 @@ fn truncate(s: &str, max: usize) -> String {
 
 /// A one-line summary table of several reports.
 pub fn summary_table(reports: &[ExerciseReport]) -> String {
-    let width = reports
-        .iter()
-        .map(|r| r.exercise.len())
-        .max()
-        .unwrap_or(8)
-        .max(8);
-    let mut out = String::new();
+    let mut table = crate::render::table::Table::new(&["", "exercise", "result"]);
     for r in reports {
         let first_line = r.message.lines().next().unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{} {:width$}  {}",
-            mark(r.outcome),
-            r.exercise,
-            first_line
-        );
+        table.row(vec![
+            mark(r.outcome).to_string(),
+            r.exercise.clone(),
+            first_line.to_string(),
+        ]);
     }
+    let mut out = table.render();
     let passed = reports.iter().filter(|r| r.passed()).count();
     let _ = writeln!(out, "\n{passed} of {} passed", reports.len());
     out

@@ -1,6 +1,7 @@
 //! `asyncwork check --solutions`: prove, in a temporary copy, that every exercise fails as
 //! shipped and passes with its solution (rustlings' `dev check`).
 
+use crate::render::table::Table;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -79,27 +80,16 @@ pub fn verify(
 pub fn table(rows: &[SolutionRow]) -> String {
     use console::style;
     use std::fmt::Write as _;
-    let w = rows
-        .iter()
-        .map(|r| r.exercise.len())
-        .max()
-        .unwrap_or(8)
-        .max(8);
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "  {:w$}  {:<22}  {:<22}  suite",
-        "exercise", "as shipped", "with solution"
-    );
+    let mut table = Table::new(&["", "exercise", "as shipped", "with solution", ">suite"]);
     for r in rows {
         let shipped = match r.shipped.outcome {
-            Outcome::Pass => style("passes (should fail)".to_string()).red().to_string(),
-            o => format!("{:<22}", format!("fails ({})", o.as_str())),
+            Outcome::Pass => style("passes (should fail)").red().to_string(),
+            o => format!("fails ({})", o.as_str()),
         };
         let solved = match &r.solved {
-            None => style(format!("{:<22}", "no solution")).red().to_string(),
-            Some(s) if s.passed() => format!("{:<22}", "passes"),
-            Some(s) => style(format!("{:<22}", format!("fails ({})", s.outcome.as_str())))
+            None => style("no solution".to_string()).red().to_string(),
+            Some(s) if s.passed() => "passes".to_string(),
+            Some(s) => style(format!("fails ({})", s.outcome.as_str()))
                 .red()
                 .to_string(),
         };
@@ -114,12 +104,15 @@ pub fn table(rows: &[SolutionRow]) -> String {
         } else {
             style("✗").red()
         };
-        let _ = writeln!(
-            out,
-            "{mark} {:w$}  {shipped:<22}  {solved}  {suite}",
-            r.exercise
-        );
+        table.row(vec![
+            mark.to_string(),
+            r.exercise.clone(),
+            shipped,
+            solved,
+            suite,
+        ]);
     }
+    let mut out = table.render();
     let ok = rows.iter().filter(|r| r.ok()).count();
     let _ = writeln!(
         out,
