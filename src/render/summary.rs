@@ -3,50 +3,33 @@
 
 use console::Style;
 
-use super::{fit, fmt_ms};
-use crate::demo::report::{DemoReport, Outcome};
+use super::fmt_ms;
+use super::table::Table;
+use super::timeline::outcome_counts;
+use crate::demo::report::DemoReport;
 
 pub fn table(d: &DemoReport) -> String {
-    let name_w = d
-        .strategies
-        .iter()
-        .map(|s| s.name.chars().count())
-        .max()
-        .unwrap_or(8)
-        .max(8);
-    let mut out = String::new();
-    let head = format!(
-        "  {} {:>10} {:>10} {:>8} {:>10} {:>5}  {}",
-        fit("strategy", name_w),
-        "wall",
-        "ideal",
-        "speedup",
-        "overhead",
-        "peak",
-        "outcomes"
-    );
-    out.push_str(&Style::new().bold().apply_to(head).to_string());
-    out.push('\n');
+    let mut table = Table::new(&[
+        "strategy",
+        ">wall",
+        ">ideal",
+        ">speedup",
+        ">overhead",
+        ">peak",
+        "outcomes",
+    ]);
     for s in &d.strategies {
-        let outcomes: Vec<String> = [
-            Outcome::Ok,
-            Outcome::Failed,
-            Outcome::Cancelled,
-            Outcome::TimedOut,
-        ]
-        .into_iter()
-        .filter_map(|o| {
-            let n = s.count(o);
-            (n > 0).then(|| {
-                crate::render::timeline::outcome_style(o)
-                    .apply_to(format!("{n} {}", o.as_str()))
-                    .to_string()
-            })
-        })
-        .collect();
-        let mut line = format!(
-            "  {} {:>10} {:>10} {:>8} {:>10} {:>5}  {}",
-            fit(&s.name, name_w),
+        let mut outcomes = outcome_counts(|o| s.count(o));
+        if s.error.is_some() {
+            let note = Style::new().red().apply_to("(error surfaced)");
+            outcomes.push_str(&format!("  {note}"));
+        }
+        if s.interrupted {
+            let note = Style::new().yellow().apply_to("(interrupted)");
+            outcomes.push_str(&format!("  {note}"));
+        }
+        table.row(vec![
+            s.name.clone(),
             fmt_ms(s.wall_ms),
             fmt_ms(s.ideal_ms),
             s.speedup.map_or("-".to_string(), |x| format!("{x:.2}x")),
@@ -55,25 +38,12 @@ pub fn table(d: &DemoReport) -> String {
             } else {
                 fmt_ms(s.overhead_ms)
             },
-            s.peak_concurrency,
-            outcomes.join(", ")
-        );
-        if s.error.is_some() {
-            line.push_str(&format!(
-                "  {}",
-                Style::new().red().apply_to("(error surfaced)")
-            ));
-        }
-        if s.interrupted {
-            line.push_str(&format!(
-                "  {}",
-                Style::new().yellow().apply_to("(interrupted)")
-            ));
-        }
-        out.push_str(&line);
-        out.push('\n');
+            s.peak_concurrency.to_string(),
+            outcomes,
+        ]);
     }
-    out
+    // Indented under the demo's "Summary:" line.
+    table.render().lines().map(|l| format!("  {l}\n")).collect()
 }
 
 /// One line per claim: a check mark when the run showed it, a cross and the reason when not.

@@ -64,6 +64,27 @@ fn paint(cells: &[Cell]) -> String {
     out
 }
 
+/// "2 ok, 1 failed": how many tasks ended each way, coloured by outcome, zero counts left out.
+pub fn outcome_counts(count: impl Fn(Outcome) -> usize) -> String {
+    let parts: Vec<String> = [
+        Outcome::Ok,
+        Outcome::Failed,
+        Outcome::Cancelled,
+        Outcome::TimedOut,
+    ]
+    .into_iter()
+    .filter_map(|o| {
+        let n = count(o);
+        (n > 0).then(|| {
+            outcome_style(o)
+                .apply_to(format!("{n} {}", o.as_str()))
+                .to_string()
+        })
+    })
+    .collect();
+    parts.join(", ")
+}
+
 /// How the chart maps time to columns.
 struct Scale {
     span: f64,
@@ -342,27 +363,12 @@ fn aggregate(s: &StrategyReport, width: usize, span: f64) -> String {
             .collect();
         let mut durations: Vec<f64> = rows.iter().filter_map(|t| t.duration_ms()).collect();
         durations.sort_by(f64::total_cmp);
-        let counts: Vec<String> = [
-            Outcome::Ok,
-            Outcome::Failed,
-            Outcome::Cancelled,
-            Outcome::TimedOut,
-        ]
-        .into_iter()
-        .filter_map(|o| {
-            let n = rows.iter().filter(|t| t.outcome == o).count();
-            (n > 0).then(|| {
-                outcome_style(o)
-                    .apply_to(format!("{n} {}", o.as_str()))
-                    .to_string()
-            })
-        })
-        .collect();
+        let counts = outcome_counts(|o| rows.iter().filter(|t| t.outcome == o).count());
         out.push_str(&format!(
             "  {} ({} tasks: {})\n",
             Style::new().bold().apply_to(g),
             rows.len(),
-            counts.join(", ")
+            counts
         ));
         out.push_str(&format!(
             "  {} │{}│\n",
