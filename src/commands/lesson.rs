@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::known_exercises;
 use crate::lesson::{self, Catalogue, Diagnostic, LessonFile, Source};
-use crate::render::{self, emit, table::Table};
+use crate::render::{self, emit, plural, table::Table};
 
 /// Load the lessons from the discovered source, printing any problems to stderr.
 pub fn load(lessons_dir: Option<&Path>) -> anyhow::Result<(Source, Catalogue)> {
@@ -27,16 +27,8 @@ fn report_problems(problems: &[Diagnostic]) {
         eprintln!(
             "{} {} in lesson files; `asyncwork lesson validate` lists them all",
             style("warning:").yellow().bold(),
-            count(problems.len(), "problem")
+            plural(problems.len(), "problem")
         );
-    }
-}
-
-fn count(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }
 
@@ -194,7 +186,7 @@ pub fn validate(lessons_dir: Option<&Path>, paths: &[PathBuf]) -> anyhow::Result
                 bail!("{} does not exist", path.display());
             }
         }
-        (files, count(paths.len(), "path"))
+        (files, plural(paths.len(), "path"))
     };
     let catalogue = Catalogue::check(files, &known_exercises());
     let mut out = String::new();
@@ -219,9 +211,9 @@ pub fn validate(lessons_dir: Option<&Path>, paths: &[PathBuf]) -> anyhow::Result
         .count();
     let summary = format!(
         "{what}: {} checked, {} in {}",
-        count(catalogue.files.len(), "file"),
-        count(catalogue.problems.len(), "problem"),
-        count(bad_files, "file")
+        plural(catalogue.files.len(), "file"),
+        plural(catalogue.problems.len(), "problem"),
+        plural(bad_files, "file")
     );
     if catalogue.problems.is_empty() {
         emit(&format!("{summary}\n"));

@@ -13,6 +13,7 @@ use dialoguer::{Select, theme::ColorfulTheme};
 
 use crate::lesson::{Catalogue, Lesson, Source};
 use crate::progress::Status;
+use crate::render::plural;
 use crate::workbook::commands::exercise_statuses;
 
 /// What the learner picked: the arguments of an asyncwork command, or quit.
@@ -138,12 +139,4 @@ fn lesson_menu(
 
 fn args(words: &[&str]) -> Vec<String> {
     words.iter().map(|w| w.to_string()).collect()
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use console::{Alignment, measure_text_width, pad_str, style};
 
+use super::plural;
 use crate::lesson::model::{CodePair, Lesson};
 
 /// Prose is hard to read past about 100 columns, however wide the terminal.
@@ -107,14 +108,6 @@ fn footer(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
         );
     }
     out
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 /// Paragraphs are separated by blank lines; inside one, line breaks are re-flowed.

@@ -17,6 +17,15 @@ use std::io::{IsTerminal as _, Write as _};
 
 use crate::cli::ColorChoice;
 
+/// "1 file", "3 files": a count with its noun.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// Apply `--color` and NO_COLOR to both output streams.
 pub fn init_color(choice: ColorChoice) {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());

@@ -19,6 +19,7 @@ use super::process;
 use super::shadow::{self, Sources, Tampered};
 use super::{ExerciseInfo, Workbook};
 use crate::progress::{self, Attempt, Progress};
+use crate::render::plural;
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -367,8 +368,8 @@ fn grade_built(
     if !pkg.errors.is_empty() {
         let n = pkg.errors.len();
         report.message = match pkg.errors[0].location() {
-            Some(loc) => format!("does not compile: {n} error{} (first at {loc})", plural(n)),
-            None => format!("does not compile: {n} error{}", plural(n)),
+            Some(loc) => format!("does not compile: {} (first at {loc})", plural(n, "error")),
+            None => format!("does not compile: {}", plural(n, "error")),
         };
         report.errors = pkg.errors.clone();
         report.duration_ms = started.elapsed().as_millis() as u64;
@@ -408,7 +409,14 @@ fn grade_built(
         match run {
             Ok(run) => {
                 let parsed = libtest::parse(&run.finished.stdout);
-                for name in &run.listed {
+                // The listed tests, then any the listing missed (should not happen), so
+                // nothing is lost.
+                let missed = parsed
+                    .results
+                    .iter()
+                    .map(|(name, _)| name)
+                    .filter(|name| !run.listed.contains(name));
+                for name in run.listed.iter().chain(missed) {
                     tests.push(test_report(
                         &ex.name,
                         &prefix(name),
@@ -417,19 +425,6 @@ fn grade_built(
                         &run.finished,
                         opts,
                     ));
-                }
-                // Tests the listing missed (should not happen), so nothing is lost.
-                for (name, _) in &parsed.results {
-                    if !run.listed.contains(name) {
-                        tests.push(test_report(
-                            &ex.name,
-                            &prefix(name),
-                            name,
-                            &parsed,
-                            &run.finished,
-                            opts,
-                        ));
-                    }
                 }
                 if run.finished.timed_out {
                     outcome = Outcome::Stuck;
@@ -470,17 +465,13 @@ fn grade_built(
         outcome = Outcome::Fail;
     }
     report.message = match outcome {
-        Outcome::Pass => format!("all {} test{} passed", tests.len(), plural(tests.len())),
-        Outcome::Fail => format!(
-            "{failed} of {} test{} failed",
-            tests.len(),
-            plural(tests.len())
-        ),
+        Outcome::Pass => format!("all {} passed", plural(tests.len(), "test")),
+        Outcome::Fail => format!("{failed} of {} failed", plural(tests.len(), "test")),
         Outcome::Stuck => format!(
-            "stopped after {}: {stuck} test{} did not finish. Your code may be stuck: a deadlock, \
+            "stopped after {}: {} did not finish. Your code may be stuck: a deadlock, \
              an .await that never completes, or an endless loop",
             secs(opts.timeout),
-            plural(stuck)
+            plural(stuck, "test")
         ),
         Outcome::Error => report.message,
     };
@@ -620,10 +611,6 @@ fn describe_crash(f: &process::Finished) -> String {
             )
         }
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 pub fn secs(d: Duration) -> String {
