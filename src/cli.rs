@@ -1,9 +1,12 @@
-//! The command line, as clap derive definitions. Dispatch lives in `main.rs`, behaviour in
-//! `commands/`.
+//! The command line, as clap derive definitions. Each command's flags live with the command in
+//! `commands/`; this file only names them. `main.rs` dispatches.
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
+
+use crate::commands::{self, Global};
+use crate::render::ColorChoice;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -35,11 +38,14 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
+impl Cli {
+    /// The global flags every command may use.
+    pub fn global(&self) -> Global {
+        Global {
+            lessons: self.lessons.clone(),
+            workbook: self.workbook.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,7 +59,7 @@ pub enum Command {
 
     /// Write the exercise workbook (a Cargo workspace of exercise crates) into DIR
     #[command(after_help = "Examples:\n  asyncwork init\n  asyncwork init ~/async-exercises")]
-    Init(crate::workbook::commands::InitArgs),
+    Init(commands::init::Args),
 
     /// Grade an exercise: build it, run its tests with a time limit, explain what failed
     #[command(
@@ -63,110 +69,43 @@ pub enum Command {
                       asyncwork check --solutions     # instructors: shipped fails, solution passes\n\n\
                       Exit code: 0 when everything graded passed, 1 otherwise."
     )]
-    Check(crate::workbook::commands::CheckArgs),
+    Check(commands::check::Args),
 
     /// Show the next hint for an exercise (all of them once each has been seen)
     #[command(after_help = "Example:\n  asyncwork hint 03_gather")]
-    Hint(crate::workbook::commands::HintArgs),
+    Hint(commands::hint::Args),
 
     /// Restore an exercise (or all of them) to its original files
     #[command(after_help = "Examples:\n  asyncwork reset 03_gather\n  asyncwork reset --all --yes")]
-    Reset(crate::workbook::commands::ResetArgs),
+    Reset(commands::reset::Args),
 
     /// Re-check the current exercise on every save; move on when it passes
     #[command(
         after_help = "Example:\n  asyncwork watch\n  asyncwork watch --poll   # when file events do not arrive"
     )]
-    Watch(crate::workbook::commands::WatchArgs),
+    Watch(commands::watch::Args),
 
     /// Show done / attempted / not started for every exercise
     #[command(after_help = "Example:\n  asyncwork progress")]
-    Progress(crate::workbook::commands::ProgressArgs),
+    Progress(commands::progress::Args),
 
     /// Print a shell completion script
     #[command(
         after_help = "Example:\n  asyncwork completions bash > ~/.local/share/bash-completion/completions/asyncwork"
     )]
-    Completions {
-        /// The shell to write completions for
-        shell: clap_complete::Shell,
-    },
+    Completions(commands::completions::Args),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum LessonCommand {
     /// List the lessons in course order
-    #[command(
-        after_help = "Examples:\n  asyncwork lesson list\n  asyncwork lesson list --json | jq '.[].id'"
-    )]
-    List {
-        /// Print a JSON array of lessons instead of a table
-        #[arg(long)]
-        json: bool,
-    },
-
+    List(commands::lesson::list::Args),
     /// Show a lesson: prose, Python and Rust side by side, hints and what to run next
-    #[command(after_help = "Example:\n  asyncwork lesson show gather")]
-    Show {
-        /// The lesson id (see `asyncwork lesson list`)
-        id: String,
-    },
-
+    Show(commands::lesson::show::Args),
     /// Run a lesson's demos live: every strategy timed, drawn as a timeline, its claims checked
-    #[command(after_help = "Examples:\n  asyncwork lesson run gather\n  \
-                            asyncwork lesson run gather --demo sequential_vs_gather --speed 0.2\n  \
-                            asyncwork lesson run coroutines --json | jq '.demos[].expectations'\n  \
-                            asyncwork lesson run gather --trace gather.json   # open in ui.perfetto.dev\n\n\
-                            Exit codes: 0 done, 1 a claim was not shown (with --strict) or an error, \
-                            130 interrupted (Ctrl-C).")]
-    Run {
-        /// The lesson id (see `asyncwork lesson list`)
-        id: String,
-        /// Run only this demo (default: every demo of the lesson, in order)
-        #[arg(long, value_name = "NAME")]
-        demo: Option<String>,
-        /// Multiply every duration by F: 0.1 runs ten times faster (0.01 to 10)
-        #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = parse_speed)]
-        speed: f64,
-        /// Print one JSON document on stdout instead of the live view, timelines and tables
-        #[arg(long)]
-        json: bool,
-        /// Also write every task span as Chrome trace-event JSON to FILE (Perfetto opens it)
-        #[arg(long, value_name = "FILE")]
-        trace: Option<PathBuf>,
-        /// Do not draw the live view while strategies run
-        #[arg(long)]
-        no_live: bool,
-        /// Exit 1 when the run did not show one of the demos' claims
-        #[arg(long)]
-        strict: bool,
-    },
-
+    Run(commands::lesson::run::Args),
     /// Check lesson files and report every problem with file, line and column
-    #[command(
-        after_help = "Examples:\n  asyncwork lesson validate\n  asyncwork lesson validate lessons/gather.toml\n  \
-                            asyncwork lesson validate my-course/"
-    )]
-    Validate {
-        /// Lesson files or directories (default: the lessons asyncwork would load)
-        paths: Vec<PathBuf>,
-    },
-
+    Validate(commands::lesson::validate::Args),
     /// Write a new lesson skeleton that validates as written
-    #[command(after_help = "Example:\n  asyncwork lesson new select_loops")]
-    New {
-        /// The new lesson's id: a-z, 0-9, _ and -
-        id: String,
-    },
-}
-
-fn parse_speed(s: &str) -> Result<f64, String> {
-    let v: f64 = s
-        .parse()
-        .map_err(|_| format!("`{s}` is not a number (try 0.2 or 1)"))?;
-    if v.is_finite() && (0.01..=10.0).contains(&v) {
-        Ok(v)
-    } else {
-        Err(format!("speed must be between 0.01 and 10, got {s}"))
-    }
+    New(commands::lesson::new::Args),
 }

@@ -8,15 +8,13 @@ use clap::{CommandFactory as _, Parser as _};
 use console::style;
 
 use asyncwork::cli::{Cli, Command, LessonCommand};
-use asyncwork::commands;
-use asyncwork::commands::menu::Choice;
+use asyncwork::commands::{self, Exit, menu::Choice};
 use asyncwork::render;
-use asyncwork::workbook::commands as workbook;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     render::init_color(cli.color);
-    match &cli.command {
+    let code = match &cli.command {
         Some(command) => dispatch(&cli, command),
         None if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() => menu(&cli),
         None => {
@@ -24,13 +22,25 @@ fn main() -> ExitCode {
             let _ = Cli::command().write_help(&mut std::io::stderr());
             ExitCode::from(2)
         }
+    };
+    match render::output_failed() {
+        // The reader went away (`| head`): what it wanted, it got.
+        None | Some(std::io::ErrorKind::BrokenPipe) => code,
+        Some(kind) => {
+            let e = std::io::Error::from(kind);
+            eprintln!(
+                "{} cannot write the output: {e}",
+                style("error:").red().bold()
+            );
+            ExitCode::FAILURE
+        }
     }
 }
 
 /// The interactive menu: each choice runs as the command line it stands for.
 fn menu(cli: &Cli) -> ExitCode {
     loop {
-        match commands::menu::choose(cli.lessons.as_deref(), cli.workbook.as_deref()) {
+        match commands::menu::choose(&cli.global()) {
             Ok(Choice::Quit) => return ExitCode::SUCCESS,
             Ok(Choice::Run(words)) => {
                 eprintln!(
@@ -68,51 +78,28 @@ fn menu(cli: &Cli) -> ExitCode {
 }
 
 fn dispatch(cli: &Cli, command: &Command) -> ExitCode {
-    let lessons = cli.lessons.as_deref();
-    let wb = cli.workbook.as_deref();
-    let code = |r: anyhow::Result<i32>| r.map(|c| ExitCode::from(c.clamp(0, 255) as u8));
-    let result = match command {
+    let g = cli.global();
+    let result: anyhow::Result<Exit> = match command {
         Command::Lesson(cmd) => match cmd {
-            LessonCommand::List { json } => commands::lesson::list(lessons, wb, *json),
-            LessonCommand::Show { id } => commands::lesson::show(lessons, wb, id),
-            LessonCommand::Run {
-                id,
-                demo,
-                speed,
-                json,
-                trace,
-                no_live,
-                strict,
-            } => commands::run::run(
-                lessons,
-                id,
-                &commands::run::RunArgs {
-                    demo: demo.clone(),
-                    speed: *speed,
-                    json: *json,
-                    trace: trace.clone(),
-                    live: !*no_live,
-                    strict: *strict,
-                },
-            ),
-            LessonCommand::Validate { paths } => commands::lesson::validate(lessons, paths),
-            LessonCommand::New { id } => commands::lesson::new(lessons, id),
+            LessonCommand::List(args) => commands::lesson::list::run(&g, args),
+            LessonCommand::Show(args) => commands::lesson::show::run(&g, args),
+            LessonCommand::Run(args) => commands::lesson::run::run(&g, args),
+            LessonCommand::Validate(args) => commands::lesson::validate::run(&g, args),
+            LessonCommand::New(args) => commands::lesson::new::run(&g, args),
         },
-        Command::Init(args) => code(workbook::init(args)),
-        Command::Check(args) => code(workbook::check(wb, args)),
-        Command::Hint(args) => code(workbook::hint(wb, args)),
-        Command::Reset(args) => code(workbook::reset(wb, args)),
-        Command::Watch(args) => code(workbook::watch(wb, args)),
-        Command::Progress(args) => code(workbook::progress(wb, args)),
-        Command::Completions { shell } => {
-            let mut out = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "asyncwork", &mut out);
-            render::emit(&String::from_utf8_lossy(&out));
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Init(args) => commands::init::run(&g, args),
+        Command::Check(args) => commands::check::run(&g, args),
+        Command::Hint(args) => commands::hint::run(&g, args),
+        Command::Reset(args) => commands::reset::run(&g, args),
+        Command::Watch(args) => commands::watch::run(&g, args),
+        Command::Progress(args) => commands::progress::run(&g, args),
+        Command::Completions(args) => commands::completions::run(&g, args, Cli::command()),
     };
-    result.unwrap_or_else(|e| {
-        eprintln!("{} {e:#}", style("error:").red().bold());
-        ExitCode::FAILURE
-    })
+    match result {
+        Ok(exit) => ExitCode::from(exit.code()),
+        Err(e) => {
+            eprintln!("{} {e:#}", style("error:").red().bold());
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -6,15 +6,14 @@
 //! command is printed before it runs.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use console::style;
 use dialoguer::{Select, theme::ColorfulTheme};
 
+use super::Global;
 use crate::lesson::{Catalogue, Lesson, Source};
 use crate::progress::Status;
 use crate::render::plural;
-use crate::workbook::commands::exercise_statuses;
 
 /// What the learner picked: the arguments of an asyncwork command, or quit.
 pub enum Choice {
@@ -32,10 +31,10 @@ fn mark(status: Option<Status>) -> String {
 }
 
 /// Ask until the learner picks a command or quits (Esc or `q` on the top menu quits).
-pub fn choose(lessons_dir: Option<&Path>, workbook: Option<&Path>) -> anyhow::Result<Choice> {
-    let source = Source::discover(lessons_dir)?;
+pub fn choose(g: &Global) -> anyhow::Result<Choice> {
+    let source = Source::discover(g.lessons())?;
     let catalogue = Catalogue::check(source.files()?, &super::known_exercises());
-    let statuses = exercise_statuses(workbook);
+    let statuses = g.exercise_statuses();
     let status_of = |l: &Lesson| {
         let ex = l.main_exercise().filter(|e| !e.planned)?;
         statuses.as_ref()?.get(&ex.name).copied()

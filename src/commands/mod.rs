@@ -1,17 +1,132 @@
-//! What each command does: load, call the library, hand the result to a renderer.
-//! Each function returns the process exit code: 0 success, 1 a problem the user should fix.
+//! The command layer: one module per command, each with its clap `Args` beside a `run` that loads
+//! what it needs, calls the library and hands the result to a renderer. Only this layer and
+//! `render` write to the terminal; `main.rs` parses, dispatches and turns an [`Exit`] into the
+//! process exit code.
 
+/// `print!` through [`crate::render::emit`]: a closed pipe ends the output quietly.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::render::emit(&format!($($arg)*)) };
+}
+/// `println!`, the same way.
+macro_rules! outln {
+    () => { $crate::render::emit("\n") };
+    ($($arg:tt)*) => { $crate::render::emit(&format!("{}\n", format!($($arg)*))) };
+}
+
+pub mod check;
+pub mod completions;
+pub mod hint;
+pub mod init;
 pub mod lesson;
 pub mod menu;
-pub mod run;
+pub mod progress;
+pub mod reset;
+pub mod watch;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::progress::{Progress, Status};
+use crate::workbook::{Workbook, discover};
+
+/// How a command ended, as the process exit code tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: done.
+    Success,
+    /// 1: something the user should look at (a failed check, an invalid lesson, a claim not shown
+    /// with `--strict`).
+    Failure,
+    /// 130: stopped by Ctrl-C, as shells expect (128 + SIGINT).
+    Interrupted,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::Failure => 1,
+            Exit::Interrupted => 130,
+        }
+    }
+
+    /// `Success` when `ok`, else `Failure`.
+    pub fn from_ok(ok: bool) -> Exit {
+        if ok { Exit::Success } else { Exit::Failure }
+    }
+}
+
+/// What every command may need from the global flags.
+#[derive(Debug, Clone, Default)]
+pub struct Global {
+    /// `--lessons DIR`.
+    pub lessons: Option<PathBuf>,
+    /// `--workbook DIR`.
+    pub workbook: Option<PathBuf>,
+}
+
+impl Global {
+    pub fn lessons(&self) -> Option<&Path> {
+        self.lessons.as_deref()
+    }
+
+    pub fn workbook(&self) -> Option<&Path> {
+        self.workbook.as_deref()
+    }
+
+    /// The learner's workbook (`--workbook`, `$ASYNCWORK_WORKBOOK`, walk up, `./exercises`).
+    pub fn find_workbook(&self) -> anyhow::Result<Workbook> {
+        let (root, _) = discover::discover_from_env(self.workbook())?;
+        Ok(Workbook::new(root))
+    }
+
+    /// Progress of each exercise, for lesson listings; `None` when there is no workbook or no
+    /// readable record (listings still work without one).
+    pub fn exercise_statuses(&self) -> Option<HashMap<String, Status>> {
+        let wb = self.find_workbook().ok()?;
+        // Listing lessons must not create a record: no database yet means nothing started.
+        let summaries = if wb.progress_path().exists() {
+            Progress::open(&wb.progress_path()).ok()?.summaries().ok()?
+        } else {
+            HashMap::new()
+        };
+        Some(
+            wb.catalogue()
+                .exercises
+                .iter()
+                .map(|e| {
+                    let status = summaries
+                        .get(&e.name)
+                        .map_or(Status::NotStarted, |s| s.status());
+                    (e.name.clone(), status)
+                })
+                .collect(),
+        )
+    }
+}
 
 /// The exercise crates that exist, for checking lessons' `[[exercise]]` references: the
 /// catalogue (`info.toml`) embedded in this binary. Others must be marked `planned = true`.
-pub fn known_exercises() -> BTreeSet<String> {
+pub(crate) fn known_exercises() -> BTreeSet<String> {
     crate::workbook::Catalogue::embedded()
         .names()
         .into_iter()
         .collect()
+}
+
+/// Parses a number of seconds given on the command line (`--timeout`): positive, finite, and
+/// no more than a day, so no later arithmetic on it can overflow.
+pub(crate) fn parse_seconds(s: &str) -> Result<f64, String> {
+    const MAX: f64 = 86_400.0;
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds (try 30)"))?;
+    if v.is_finite() && v > 0.0 && v <= MAX {
+        Ok(v)
+    } else {
+        Err(format!(
+            "must be more than 0 and at most {MAX} seconds (a day), got {s}"
+        ))
+    }
 }

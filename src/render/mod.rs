@@ -14,8 +14,15 @@ pub mod timeline;
 pub mod trace;
 
 use std::io::{IsTerminal as _, Write as _};
+use std::sync::OnceLock;
 
-use crate::cli::ColorChoice;
+/// When to use colours (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
 
 /// "1 file", "3 files": a count with its noun.
 pub fn plural(n: usize, word: &str) -> String {
@@ -41,15 +48,26 @@ pub fn init_color(choice: ColorChoice) {
     console::set_colors_enabled_stderr(err);
 }
 
-/// Write to stdout. A closed pipe (`asyncwork lesson list | head -1`) ends the program quietly
-/// instead of panicking the way `println!` does.
+/// The first error writing stdout, kept so `main` can end with the right exit code.
+static OUTPUT_FAILED: OnceLock<std::io::ErrorKind> = OnceLock::new();
+
+/// Write to stdout. Unlike `println!`, a failed write never panics: the first error is kept
+/// (see [`output_failed`]) and later output is dropped, so `asyncwork lesson list | head -1`
+/// ends quietly and `asyncwork check --format json > /dev/full` ends with an error.
 pub fn emit(text: &str) {
+    if OUTPUT_FAILED.get().is_some() {
+        return;
+    }
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
+        let _ = OUTPUT_FAILED.set(e.kind());
     }
+}
+
+/// Why writing stdout failed, if it did: `BrokenPipe` when the reader went away (not an error
+/// for the user), anything else (a full disk) means the output is lost.
+pub fn output_failed() -> Option<std::io::ErrorKind> {
+    OUTPUT_FAILED.get().copied()
 }
 
 /// The terminal's width in columns when stdout is a terminal, else $COLUMNS, else 80.

@@ -10,11 +10,11 @@
 //! * [`process`]: running a child with a timeout, killing its whole process group;
 //! * [`grade`]: the grader (build, run, classify, record);
 //! * [`report`]: human, results.json (Exercism v2) and JUnit output;
-//! * [`hints`], [`reset`], [`init`], [`watch`], [`solutions`]: the other commands.
+//! * [`hints`], [`reset`], [`init`], [`solutions`]: what the other commands do (the commands
+//!   themselves live in `crate::commands`).
 
 pub mod cargo;
 pub mod catalogue;
-pub mod commands;
 pub mod discover;
 pub mod embed;
 pub mod grade;
@@ -26,7 +26,6 @@ pub mod report;
 pub mod reset;
 pub mod shadow;
 pub mod solutions;
-pub mod watch;
 
 use std::path::{Path, PathBuf};
 

@@ -5,16 +5,6 @@
 //! hashed every second, and when a change shows up that no event announced, watch says so and
 //! keeps going by polling. `--poll` polls from the start.
 
-/// `print!` that ends quietly on a closed pipe (`asyncwork check | head`) instead of panicking.
-macro_rules! out {
-    ($($arg:tt)*) => { crate::render::emit(&format!($($arg)*)) };
-}
-/// `println!`, the same way.
-macro_rules! outln {
-    () => { crate::render::emit("\n") };
-    ($($arg:tt)*) => { crate::render::emit(&format!("{}\n", format!($($arg)*))) };
-}
-
 use std::io::{BufRead, IsTerminal};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -23,10 +13,27 @@ use anyhow::Result;
 use console::style;
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
 
-use super::commands::current_exercise;
-use super::grade::{self, GradeOptions, Quiet};
-use super::{ExerciseInfo, Workbook, hints, report, shadow};
+use super::check::{current_exercise, grade_options};
+use super::{Exit, Global};
 use crate::progress::Progress;
+use crate::workbook::grade::{self, GradeOptions, Quiet};
+use crate::workbook::{ExerciseInfo, Workbook, hints, report, shadow};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Poll for changes instead of waiting for file events (network drives, some containers).
+    #[arg(long)]
+    pub poll: bool,
+    /// Stop a test program after this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = super::parse_seconds)]
+    pub timeout: f64,
+}
+
+pub fn run(g: &Global, args: &Args) -> Result<Exit> {
+    let wb = g.find_workbook()?;
+    let opts = grade_options(args.timeout, None, false)?;
+    watch(&wb, &opts, args.poll)
+}
 
 enum Msg {
     Fs(DebounceEventResult),
@@ -43,7 +50,7 @@ fn hash_of(wb: &Workbook, ex: &ExerciseInfo) -> String {
         .unwrap_or_default()
 }
 
-pub fn run(wb: &Workbook, opts: &GradeOptions, force_poll: bool) -> Result<i32> {
+fn watch(wb: &Workbook, opts: &GradeOptions, force_poll: bool) -> Result<Exit> {
     let progress = Progress::open(&wb.progress_path())?;
     let catalogue = wb.catalogue();
     let (tx, rx) = mpsc::channel::<Msg>();
@@ -98,14 +105,14 @@ pub fn run(wb: &Workbook, opts: &GradeOptions, force_poll: bool) -> Result<i32> 
 
     let Some(mut current) = current_exercise(catalogue, Some(&progress))? else {
         outln!("{} Every exercise is done.", style("✓").green().bold());
-        return Ok(0);
+        return Ok(Exit::Success);
     };
     let mut last_hash = hash_of(wb, current);
     let mut suspect: Option<Instant> = None;
     let mut last_poll = Instant::now();
     if check_and_show(wb, current, opts, &progress)? {
         match advance(wb, &progress, opts, &mut current)? {
-            true => return Ok(0),
+            true => return Ok(Exit::Success),
             false => last_hash = hash_of(wb, current),
         }
     }
@@ -130,7 +137,7 @@ pub fn run(wb: &Workbook, opts: &GradeOptions, force_poll: bool) -> Result<i32> 
             }
             Ok(Msg::Fs(Err(_))) => {}
             Ok(Msg::Key(k)) => match k.as_str() {
-                "q" | "quit" | "exit" => return Ok(1),
+                "q" | "quit" | "exit" => return Ok(Exit::Failure),
                 "h" | "hint" => {
                     let view = hints::next_hint(&progress, current)?;
                     out!("\n{}", hints::render(&view, &current.name));
@@ -147,7 +154,7 @@ pub fn run(wb: &Workbook, opts: &GradeOptions, force_poll: bool) -> Result<i32> 
                         &progress,
                     )?;
                     if passed && advance(wb, &progress, opts, &mut current)? {
-                        return Ok(0);
+                        return Ok(Exit::Success);
                     }
                     last_hash = hash_of(wb, current);
                 }
@@ -186,7 +193,7 @@ pub fn run(wb: &Workbook, opts: &GradeOptions, force_poll: bool) -> Result<i32> 
             if check_and_show(wb, current, opts, &progress)?
                 && advance(wb, &progress, opts, &mut current)?
             {
-                return Ok(0);
+                return Ok(Exit::Success);
             }
             last_hash = hash_of(wb, current);
         }

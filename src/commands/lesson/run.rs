@@ -4,42 +4,62 @@
 //! runs, its timeline after, a summary per demo, or one JSON document with `--json`.
 
 use std::io::IsTerminal as _;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 use console::style;
 
-use super::lesson::load;
+use super::{find, load};
+use crate::commands::{Exit, Global};
 use crate::demo::report::{DemoReport, LessonReport};
 use crate::demo::runner::{Demo, RunOptions};
 use crate::render::{self, emit, json, live::Live, live::MAX_LINES, summary, timeline, trace};
 
-/// The flags of `lesson run`.
-#[derive(Debug, Clone)]
-pub struct RunArgs {
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "Examples:\n  asyncwork lesson run gather\n  \
+                        asyncwork lesson run gather --demo sequential_vs_gather --speed 0.2\n  \
+                        asyncwork lesson run coroutines --json | jq '.demos[].expectations'\n  \
+                        asyncwork lesson run gather --trace gather.json   # open in ui.perfetto.dev\n\n\
+                        Exit codes: 0 done, 1 a claim was not shown (with --strict) or an error, \
+                        130 interrupted (Ctrl-C).")]
+pub struct Args {
+    /// The lesson id (see `asyncwork lesson list`)
+    pub id: String,
+    /// Run only this demo (default: every demo of the lesson, in order)
+    #[arg(long, value_name = "NAME")]
     pub demo: Option<String>,
+    /// Multiply every duration by F: 0.1 runs ten times faster (0.01 to 10)
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = parse_speed)]
     pub speed: f64,
+    /// Print one JSON document on stdout instead of the live view, timelines and tables
+    #[arg(long)]
     pub json: bool,
+    /// Also write every task span as Chrome trace-event JSON to FILE (Perfetto opens it)
+    #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
-    pub live: bool,
+    /// Do not draw the live view while strategies run
+    #[arg(long)]
+    pub no_live: bool,
+    /// Exit 1 when the run did not show one of the demos' claims
+    #[arg(long)]
     pub strict: bool,
 }
 
-/// Exit code after Ctrl-C, as shells expect (128 + SIGINT).
-const INTERRUPTED: u8 = 130;
+fn parse_speed(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number (try 0.2 or 1)"))?;
+    if v.is_finite() && (0.01..=10.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("speed must be between 0.01 and 10, got {s}"))
+    }
+}
 
-pub fn run(lessons_dir: Option<&Path>, id: &str, args: &RunArgs) -> anyhow::Result<ExitCode> {
-    let (_, catalogue) = load(lessons_dir)?;
-    let Some(lesson) = catalogue.get(id) else {
-        let near = catalogue.closest_ids(id);
-        let hint = if near.is_empty() {
-            "see `asyncwork lesson list`".to_string()
-        } else {
-            format!("did you mean: {}?", near.join(", "))
-        };
-        bail!("no lesson `{id}`; {hint}");
-    };
+pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
+    let id = args.id.as_str();
+    let (_, catalogue) = load(g.lessons())?;
+    let lesson = find(&catalogue, id)?;
     let specs: Vec<_> = match &args.demo {
         None => lesson.demos.iter().collect(),
         Some(name) => {
@@ -89,7 +109,7 @@ pub fn run(lessons_dir: Option<&Path>, id: &str, args: &RunArgs) -> anyhow::Resu
         // Strategies of one demo share a time axis (at least as long as the slowest so far).
         let mut axis_ms = 0.0_f64;
         for i in 0..spec.strategies.len() {
-            let live = (args.live && !args.json).then(|| {
+            let live = (!args.no_live && !args.json).then(|| {
                 let n = demo.plan().len();
                 let names = if n <= MAX_LINES {
                     (0..n as u32).map(|id| demo.plan().name(id)).collect()
@@ -152,7 +172,7 @@ pub fn run(lessons_dir: Option<&Path>, id: &str, args: &RunArgs) -> anyhow::Resu
                 style("interrupted:").yellow().bold()
             );
         }
-        return Ok(ExitCode::from(INTERRUPTED));
+        return Ok(Exit::Interrupted);
     }
     if not_shown > 0 {
         let msg = format!(
@@ -161,7 +181,7 @@ pub fn run(lessons_dir: Option<&Path>, id: &str, args: &RunArgs) -> anyhow::Resu
         );
         if args.strict {
             eprintln!("{} {msg}", style("error:").red().bold());
-            return Ok(ExitCode::FAILURE);
+            return Ok(Exit::Failure);
         }
         if !args.json {
             eprintln!(
@@ -170,7 +190,7 @@ pub fn run(lessons_dir: Option<&Path>, id: &str, args: &RunArgs) -> anyhow::Resu
             );
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }
 
 fn demo_header(demo: &Demo, width: usize) -> String {

@@ -1,0 +1,291 @@
+//! `asyncwork check [EX | --all | --solutions]`: grade exercises and explain what failed.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Result;
+use console::style;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{Exit, Global};
+use crate::progress::Progress;
+use crate::workbook::grade::{self, ExerciseReport, GradeOptions, Observer};
+use crate::workbook::report::{self, Format};
+use crate::workbook::{Catalogue, ExerciseInfo, Workbook, hints, solutions};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// The exercise to grade (name like `03_gather`, its number, or its lesson id).
+    /// Without one: the first exercise not yet done.
+    pub exercise: Option<String>,
+    /// Grade every exercise.
+    #[arg(long, conflicts_with = "exercise")]
+    pub all: bool,
+    /// Instructors/CI: prove in a temporary copy that every exercise fails as shipped and
+    /// passes with its solution.
+    #[arg(long, conflicts_with = "all")]
+    pub solutions: bool,
+    /// Stop a test program after this many seconds (it may be stuck).
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = super::parse_seconds)]
+    pub timeout: f64,
+    /// Output format: human, json (Exercism results.json v2) or junit (JUnit XML).
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = parse_format)]
+    pub format: Format,
+    /// Re-run even when the sources are unchanged since the last check.
+    #[arg(long)]
+    pub force: bool,
+    /// Test programs to run at once (default: half the CPUs).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    match s {
+        "human" => Ok(Format::Human),
+        "json" => Ok(Format::Json),
+        "junit" => Ok(Format::Junit),
+        _ => Err(format!("`{s}` is not a format: use human, json or junit")),
+    }
+}
+
+fn open_progress(wb: &Workbook) -> Result<Progress> {
+    Ok(Progress::open(&wb.progress_path())?)
+}
+
+/// A spinner / bar on stderr while grading, when a person is watching.
+struct Bar {
+    bar: Option<ProgressBar>,
+}
+
+impl Bar {
+    fn new(enabled: bool, total: usize) -> Bar {
+        if !enabled || !std::io::stderr().is_terminal() {
+            return Bar { bar: None };
+        }
+        let bar = if total > 1 {
+            let b = ProgressBar::new(total as u64);
+            b.set_style(
+                ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            b
+        } else {
+            let b = ProgressBar::new_spinner();
+            b.set_style(
+                ProgressStyle::with_template("{spinner} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            b
+        };
+        bar.enable_steady_tick(Duration::from_millis(100));
+        Bar { bar: Some(bar) }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl Observer for Bar {
+    fn building(&self, count: usize) {
+        if let Some(b) = &self.bar {
+            b.set_message(format!(
+                "compiling {count} exercise{}…",
+                if count == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    fn running(&self, exercise: &str) {
+        if let Some(b) = &self.bar {
+            b.set_message(format!("running the tests of {exercise}…"));
+        }
+    }
+    fn finished(&self, _report: &ExerciseReport) {
+        if let Some(b) = &self.bar {
+            b.inc(1);
+        }
+    }
+}
+
+/// The grader's options from the flags. `timeout` was range-checked by [`super::parse_seconds`].
+pub(crate) fn grade_options(
+    timeout: f64,
+    jobs: Option<usize>,
+    force: bool,
+) -> Result<GradeOptions> {
+    let mut opts = GradeOptions {
+        timeout: Duration::from_secs_f64(timeout),
+        use_record: !force,
+        ..Default::default()
+    };
+    if let Some(j) = jobs {
+        opts.jobs = j.max(1);
+    }
+    Ok(opts)
+}
+
+/// The first exercise not done yet, in curriculum order.
+pub(crate) fn current_exercise<'a>(
+    catalogue: &'a Catalogue,
+    progress: Option<&Progress>,
+) -> Result<Option<&'a ExerciseInfo>> {
+    let summaries = match progress {
+        Some(p) => p.summaries()?,
+        None => HashMap::new(),
+    };
+    Ok(catalogue
+        .exercises
+        .iter()
+        .find(|e| !summaries.get(&e.name).is_some_and(|s| s.passed)))
+}
+
+pub fn run(g: &Global, args: &Args) -> Result<Exit> {
+    let opts = grade_options(args.timeout, args.jobs, args.force)?;
+    if args.solutions {
+        return check_solutions(g, args, &opts);
+    }
+    let wb = g.find_workbook()?;
+    let catalogue = wb.catalogue();
+    let progress = match open_progress(&wb) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            eprintln!(
+                "{} {e:#}\n  Grading anyway; this attempt is not recorded.\n",
+                style("warning:").yellow().bold()
+            );
+            None
+        }
+    };
+    let exercises: Vec<&ExerciseInfo> = if args.all {
+        catalogue.exercises.iter().collect()
+    } else if let Some(name) = &args.exercise {
+        vec![catalogue.find(name)?]
+    } else {
+        match current_exercise(catalogue, progress.as_ref())? {
+            Some(ex) => vec![ex],
+            None => {
+                eprintln!(
+                    "{} Every exercise is done. `asyncwork check --all` grades them all again; `asyncwork progress` shows your record.",
+                    style("✓").green().bold()
+                );
+                return Ok(Exit::Success);
+            }
+        }
+    };
+    anyhow::ensure!(!exercises.is_empty(), "this asyncwork has no exercises");
+    let bar = Bar::new(args.format == Format::Human, exercises.len());
+    let result = grade::grade(&wb, &exercises, &opts, progress.as_ref(), &bar);
+    bar.finish();
+    let reports = result?;
+    let all_passed = reports.iter().all(|r| r.passed());
+    match args.format {
+        Format::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&report::results_json_all(&reports))?
+        ),
+        Format::Junit => outln!("{}", report::junit(&reports)),
+        Format::Human if reports.len() == 1 => {
+            let r = &reports[0];
+            out!("{}", report::human(r));
+            print_next_step(&wb, r, progress.as_ref())?;
+        }
+        Format::Human => {
+            out!("{}", report::summary_table(&reports));
+            if !all_passed {
+                outln!(
+                    "{}",
+                    style("`asyncwork check EXERCISE` shows why one is not passing.").dim()
+                );
+            }
+        }
+    }
+    Ok(Exit::from_ok(all_passed))
+}
+
+/// After a single check: the hint on failure, what comes next on success.
+fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress>) -> Result<()> {
+    let catalogue = wb.catalogue();
+    let Some(ex) = catalogue.get(&r.exercise) else {
+        return Ok(());
+    };
+    if r.passed() {
+        let next = current_exercise(catalogue, progress)?;
+        match next {
+            Some(n) => outln!(
+                "\nNext: {} ({}): `asyncwork check` grades it.",
+                style(&n.name).bold(),
+                n.title
+            ),
+            None => outln!(
+                "\n{} That was the last one: every exercise is done.",
+                style("✓").green().bold()
+            ),
+        }
+        return Ok(());
+    }
+    if let Some(p) = progress {
+        if let Some((n, total, text)) = hints::hint_after_failure(p, ex)? {
+            outln!(
+                "\n{} {text}",
+                style(format!("Hint {n} of {total}:")).cyan().bold()
+            );
+            if n < total {
+                outln!(
+                    "{}",
+                    style(format!("More help: asyncwork hint {}", ex.name)).dim()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_solutions(g: &Global, args: &Args, opts: &GradeOptions) -> Result<Exit> {
+    let catalogue = Catalogue::embedded();
+    anyhow::ensure!(
+        !catalogue.exercises.is_empty(),
+        "this asyncwork was built without exercises"
+    );
+    let only = match &args.exercise {
+        Some(name) => Some(vec![catalogue.find(name)?.name.clone()]),
+        None => None,
+    };
+    // Reuse a build cache when there is one: the workbook's target dir, or $CARGO_TARGET_DIR.
+    let target = g
+        .find_workbook()
+        .ok()
+        .map(|wb| wb.target_dir())
+        .or_else(|| {
+            std::env::var_os("CARGO_TARGET_DIR")
+                .filter(|d| !d.is_empty())
+                .map(PathBuf::from)
+        });
+    let n = only.as_ref().map_or(catalogue.exercises.len(), |o| o.len());
+    let bar = Bar::new(args.format == Format::Human, 2 * n);
+    let result = solutions::verify(catalogue, only.as_deref(), target, opts, &bar);
+    bar.finish();
+    let rows = result?;
+    let ok = rows.iter().all(|r| r.ok());
+    match args.format {
+        Format::Human => out!("{}", solutions::table(&rows)),
+        Format::Json => {
+            let solved: Vec<ExerciseReport> =
+                rows.iter().filter_map(|r| r.solved.clone()).collect();
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&report::results_json_all(&solved))?
+            )
+        }
+        Format::Junit => {
+            let solved: Vec<ExerciseReport> =
+                rows.iter().filter_map(|r| r.solved.clone()).collect();
+            outln!("{}", report::junit(&solved))
+        }
+    }
+    Ok(Exit::from_ok(ok))
+}

@@ -1,0 +1,91 @@
+//! `asyncwork lesson list`: the course in order, with each lesson's exercise and its status.
+
+use console::style;
+use serde::Serialize;
+
+use super::{exit_code, load, status_mark};
+use crate::commands::{Exit, Global};
+use crate::render::{emit, table::Table};
+
+#[derive(Debug, Clone, clap::Args)]
+#[command(
+    after_help = "Examples:\n  asyncwork lesson list\n  asyncwork lesson list --json | jq '.[].id'"
+)]
+pub struct Args {
+    /// Print a JSON array of lessons instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct ListEntry<'a> {
+    id: &'a str,
+    title: &'a str,
+    position: u32,
+    summary: &'a str,
+    demos: usize,
+    exercise: Option<&'a str>,
+    exercise_planned: bool,
+    /// `done`, `attempted` or `not_started` when a workbook with progress was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exercise_status: Option<crate::progress::Status>,
+    file: &'a str,
+}
+
+pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
+    let json = args.json;
+    let (source, catalogue) = load(g.lessons())?;
+    let statuses = g.exercise_statuses();
+    let entries: Vec<ListEntry> = catalogue
+        .lessons
+        .iter()
+        .map(|p| ListEntry {
+            id: &p.lesson.id,
+            title: &p.lesson.title,
+            position: p.lesson.position,
+            summary: &p.lesson.summary,
+            demos: p.lesson.demos.len(),
+            exercise: p.lesson.main_exercise().map(|e| e.name.as_str()),
+            exercise_planned: p.lesson.main_exercise().is_some_and(|e| e.planned),
+            exercise_status: p
+                .lesson
+                .main_exercise()
+                .and_then(|e| statuses.as_ref()?.get(&e.name).copied()),
+            file: &p.file,
+        })
+        .collect();
+    if json {
+        emit(&(serde_json::to_string_pretty(&entries)? + "\n"));
+        return Ok(exit_code(&catalogue.problems));
+    }
+    let mut out = format!("{}\n\n", style(source.to_string()).dim());
+    let mut table = Table::new(&[">#", "id", "title", ">demos", "exercise"]);
+    for e in &entries {
+        // A status exists only for exercises in the workbook's catalogue, so an exercise a
+        // lesson still calls planned shows its status as soon as it ships.
+        let exercise = match (e.exercise, e.exercise_planned, e.exercise_status) {
+            (Some(name), _, Some(status)) => format!("{name} {}", status_mark(status)),
+            (Some(name), false, None) => name.to_string(),
+            (Some(name), true, None) => format!("{name} {}", style("(planned)").dim()),
+            (None, _, _) => style("-").dim().to_string(),
+        };
+        table.row(vec![
+            e.position.to_string(),
+            style(e.id).bold().to_string(),
+            e.title.to_string(),
+            e.demos.to_string(),
+            exercise,
+        ]);
+    }
+    if table.is_empty() {
+        out.push_str("no lessons found\n");
+    } else {
+        out.push_str(&table.render());
+        out.push_str(&format!(
+            "\n{}\n",
+            style("Read one with: asyncwork lesson show ID").dim()
+        ));
+    }
+    emit(&out);
+    Ok(exit_code(&catalogue.problems))
+}

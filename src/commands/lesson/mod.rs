@@ -1,0 +1,72 @@
+//! `asyncwork lesson list | show | run | validate | new`: one module per subcommand, and what
+//! they share (loading the lessons, reporting their problems, finding one by id).
+
+pub mod list;
+pub mod new;
+pub mod run;
+pub mod show;
+pub mod validate;
+
+use std::path::Path;
+
+use anyhow::bail;
+use console::style;
+
+use super::{Exit, known_exercises};
+use crate::lesson::{Catalogue, Diagnostic, Lesson, Source};
+use crate::render::plural;
+
+/// Load the lessons from the discovered source, printing any problems to stderr.
+pub(crate) fn load(lessons_dir: Option<&Path>) -> anyhow::Result<(Source, Catalogue)> {
+    let source = Source::discover(lessons_dir)?;
+    let catalogue = Catalogue::check(source.files()?, &known_exercises());
+    report_problems(&catalogue.problems);
+    Ok((source, catalogue))
+}
+
+fn report_problems(problems: &[Diagnostic]) {
+    for d in problems {
+        eprint!("{}", d.render());
+    }
+    if !problems.is_empty() {
+        eprintln!(
+            "{} {} in lesson files; `asyncwork lesson validate` lists them all",
+            style("warning:").yellow().bold(),
+            plural(problems.len(), "problem")
+        );
+    }
+}
+
+/// `Success` when there are no problems.
+fn exit_code(problems: &[Diagnostic]) -> Exit {
+    Exit::from_ok(problems.is_empty())
+}
+
+/// The lesson `id`, or an error that names the closest ids (or all of them).
+pub(crate) fn find<'a>(catalogue: &'a Catalogue, id: &str) -> anyhow::Result<&'a Lesson> {
+    if let Some(lesson) = catalogue.get(id) {
+        return Ok(lesson);
+    }
+    let near = catalogue.closest_ids(id);
+    let all: Vec<&str> = catalogue
+        .lessons
+        .iter()
+        .map(|p| p.lesson.id.as_str())
+        .collect();
+    let hint = match (near.is_empty(), all.is_empty()) {
+        (false, _) => format!("did you mean: {}?", near.join(", ")),
+        (true, false) => format!("lessons: {}", all.join(", ")),
+        (true, true) => "no lessons were found".into(),
+    };
+    bail!("no lesson `{id}`; {hint}");
+}
+
+/// How far the learner is with an exercise, for listings.
+fn status_mark(status: crate::progress::Status) -> String {
+    use crate::progress::Status;
+    match status {
+        Status::Done => style("(done)").green().to_string(),
+        Status::Attempted => style("(attempted)").yellow().to_string(),
+        Status::NotStarted => style("(not started)").dim().to_string(),
+    }
+}

@@ -1,0 +1,43 @@
+//! `asyncwork lesson show ID`: a lesson for the terminal, with the learner's progress on its
+//! exercises.
+
+use console::style;
+
+use super::{find, load, status_mark};
+use crate::commands::{Exit, Global};
+use crate::render::{self, emit};
+
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "Example:\n  asyncwork lesson show gather")]
+pub struct Args {
+    /// The lesson id (see `asyncwork lesson list`)
+    pub id: String,
+}
+
+pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
+    let (_, catalogue) = load(g.lessons())?;
+    let lesson = find(&catalogue, &args.id)?;
+    let cx = render::lesson::Context {
+        total_lessons: catalogue.lessons.len(),
+        next_lesson: catalogue.next_after(lesson),
+    };
+    let mut text = render::lesson::render(lesson, &cx, render::width());
+    if let Some(statuses) = g.exercise_statuses() {
+        let mut lines = String::new();
+        for e in &lesson.exercises {
+            if let Some(status) = statuses.get(&e.name) {
+                lines.push_str(&format!(
+                    "  {}: {}\n    asyncwork check {}\n",
+                    e.name,
+                    status_mark(*status),
+                    e.name
+                ));
+            }
+        }
+        if !lines.is_empty() {
+            text.push_str(&format!("\n{}\n{lines}", style("Your progress").bold()));
+        }
+    }
+    emit(&text);
+    Ok(Exit::Success)
+}

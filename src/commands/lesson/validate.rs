@@ -1,0 +1,74 @@
+//! `asyncwork lesson validate [PATH...]`: every problem in lesson files, with file:line:column.
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+use console::style;
+
+use super::exit_code;
+use crate::commands::{Exit, Global, known_exercises};
+use crate::lesson::{self, Catalogue, Source};
+use crate::render::{emit, plural};
+
+#[derive(Debug, Clone, clap::Args)]
+#[command(
+    after_help = "Examples:\n  asyncwork lesson validate\n  asyncwork lesson validate lessons/gather.toml\n  \
+                  asyncwork lesson validate my-course/"
+)]
+pub struct Args {
+    /// Lesson files or directories (default: the lessons asyncwork would load)
+    pub paths: Vec<PathBuf>,
+}
+
+pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
+    let paths = &args.paths;
+    let (files, what) = if paths.is_empty() {
+        let source = Source::discover(g.lessons())?;
+        (source.files()?, source.to_string())
+    } else {
+        let mut files = Vec::new();
+        for path in paths {
+            if path.is_dir() {
+                files.extend(lesson::source::dir_files(path)?);
+            } else if path.exists() {
+                files.push(lesson::source::read_file(path));
+            } else {
+                bail!("{} does not exist", path.display());
+            }
+        }
+        (files, plural(paths.len(), "path"))
+    };
+    let catalogue = Catalogue::check(files, &known_exercises());
+    let mut out = String::new();
+    for file in &catalogue.files {
+        let bad = catalogue
+            .problems
+            .iter()
+            .filter(|d| &d.file == file)
+            .count();
+        if bad == 0 {
+            out.push_str(&format!("{} {file}\n", style("ok").green().bold()));
+        }
+    }
+    emit(&out);
+    for d in &catalogue.problems {
+        eprint!("{}", d.render());
+    }
+    let bad_files = catalogue
+        .files
+        .iter()
+        .filter(|f| catalogue.problems.iter().any(|d| &d.file == *f))
+        .count();
+    let summary = format!(
+        "{what}: {} checked, {} in {}",
+        plural(catalogue.files.len(), "file"),
+        plural(catalogue.problems.len(), "problem"),
+        plural(bad_files, "file")
+    );
+    if catalogue.problems.is_empty() {
+        emit(&format!("{summary}\n"));
+    } else {
+        eprintln!("{summary}");
+    }
+    Ok(exit_code(&catalogue.problems))
+}
