@@ -4,6 +4,8 @@
 //! Run: `cargo bench --bench engine`. Each case runs in a child process (this binary re-executed
 //! with `--case`), so peak RSS (VmHWM from /proc/self/status) is that case's alone.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark reports on the terminal
+
 use std::process::Command;
 
 use asyncwork::demo::runner::{Demo, RunOptions};

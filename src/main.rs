@@ -1,5 +1,7 @@
 //! Parse the command line, dispatch, map errors to exit codes; nothing else.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // this layer writes to the terminal
+
 use std::ffi::OsString;
 use std::io::IsTerminal as _;
 use std::process::ExitCode;

@@ -1,3 +1,4 @@
+#![allow(clippy::print_stdout)] // shows the rendered text when a test fails
 //! Renderers on reports from paused-clock runs: deterministic text.
 
 use asyncwork::demo::report::LessonReport;

@@ -3,6 +3,8 @@
 //! `render` write to the terminal; `main.rs` parses, dispatches and turns an [`Exit`] into the
 //! process exit code.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // this layer writes to the terminal
+
 /// `print!` through [`crate::render::emit`]: a closed pipe ends the output quietly.
 macro_rules! out {
     ($($arg:tt)*) => { $crate::render::emit(&format!($($arg)*)) };

@@ -5,6 +5,8 @@
 //! Colours go through `console::Style`, which honours `console::set_colors_enabled` (the global
 //! `--color` flag and `NO_COLOR`, see [`init_color`]).
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // this layer writes to the terminal
+
 pub mod json;
 pub mod lesson;
 pub mod live;
