@@ -8,7 +8,7 @@
 
 use std::process::Command;
 
-use asyncwork::demo::runner::{Demo, RunOptions};
+use asyncwork::demo::runner::{Demo, RunOptions, Unobserved};
 use asyncwork::demo::spec::DemoSpec;
 
 const SIZES: [u32; 4] = [3, 1_000, 10_000, 100_000];
@@ -85,11 +85,13 @@ fn case(strategy: &str, n: u32) {
          [[task]]\nname = \"t\"\nop = \"sleep\"\nms = 100\ncount = {n}\n"
     );
     let spec: DemoSpec = toml::from_str(&src).expect("bench spec");
-    let demo = Demo::new(spec).expect("sound spec");
+    let demo = Demo::new(&spec).expect("sound spec");
     let cpu = cpu_ms();
     let report = demo
-        .run_strategy(0, &RunOptions::default(), None)
-        .expect("runtime");
+        .run(&RunOptions::default(), &mut Unobserved)
+        .expect("runtime")
+        .strategies
+        .remove(0);
     let cpu = cpu_ms() - cpu;
     assert_eq!(report.tasks.len(), n as usize);
     if std::env::var_os("BENCH_DEBUG").is_some() {

@@ -14,7 +14,7 @@ fn demo_with(strategies: &str, tasks: &str, expect: &str) -> Demo {
         "name = \"t\"\ntitle = \"t\"\nabout = \"a\"\nstrategies = {strategies}\n{tasks}\n{expect}"
     );
     let spec: DemoSpec = toml::from_str(&src).unwrap_or_else(|e| panic!("{e}\n{src}"));
-    Demo::new(spec).unwrap_or_else(|p| panic!("{p:?}"))
+    Demo::new(&spec).unwrap_or_else(|p| panic!("{p:?}"))
 }
 
 fn task(name: &str, op: &str, ms: u64, extra: &str) -> String {
@@ -315,7 +315,7 @@ async fn interrupt_cancels_and_reports_partial_results() {
         r#"["sequential"]"#,
         &(resource("db", 500, "") + &task("later", "sleep", 100, "")),
     );
-    let s = &d.spec().strategies[0];
+    let s = &d.strategies[0];
     let rep = d
         .run_strategy_async(
             s,
@@ -453,9 +453,12 @@ ms = 10
 count = 3
 "#;
     let spec: DemoSpec = toml::from_str(src).unwrap();
-    let demo = Demo::new(spec).unwrap();
+    let demo = Demo::new(&spec).unwrap();
     let rep = demo
-        .run(&asyncwork::demo::runner::RunOptions::default())
+        .run(
+            &asyncwork::demo::runner::RunOptions::default(),
+            &mut asyncwork::demo::runner::Unobserved,
+        )
         .unwrap();
     assert_eq!(rep.runtime, "multi_thread");
     assert_eq!(rep.workers, Some(2));
@@ -578,8 +581,10 @@ fn extreme_values_never_panic() {
                 let Ok(spec) = toml::from_str::<DemoSpec>(&src) else {
                     continue; // a serde error is fine too
                 };
-                let _ = spec.problems();
-                let _ = asyncwork::demo::plan::Plan::new(&spec);
+                let _ = asyncwork::demo::runner::Demo::new(&spec);
+                // The conversions trust validation, but must not panic even without it.
+                let _ = asyncwork::demo::plan::Plan::new(&spec.tasks());
+                let _ = (spec.strategies(), spec.claims());
             }
         }
     }

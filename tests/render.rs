@@ -46,7 +46,7 @@ factor = 100.0
 "#
     );
     let spec: DemoSpec = toml::from_str(&src).unwrap();
-    let demo = Demo::new(spec).unwrap();
+    let demo = Demo::new(&spec).unwrap();
     LessonReport {
         lesson: "l".into(),
         demos: vec![demo.run_async(1.0).await],

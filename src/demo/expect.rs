@@ -5,32 +5,89 @@
 //! before comparing, so a lesson's claims hold at any speed.
 
 use crate::demo::plan::Plan;
-use crate::demo::report::{ExpectationResult, StrategyReport, TaskReport};
-use crate::demo::spec::{DemoSpec, ExpectKind, ExpectSpec};
+use crate::demo::report::{ExpectationResult, Outcome, StrategyReport, TaskReport};
+use crate::time::fmt_ms as ms;
+
+/// A claim a demo makes, validated: the sentence shown to the learner, the strategy it is about,
+/// and what to check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    pub text: String,
+    pub strategy: String,
+    pub check: Check,
+}
+
+/// What a claim checks, with its parameters. Times in lesson milliseconds; task names are a task
+/// (every copy) or one copy (`fetch#2`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    /// `than`'s wall time / the strategy's is at least `factor`.
+    Faster { than: String, factor: f64 },
+    /// Every copy of `task` ended as `outcome`.
+    Outcome { task: String, outcome: Outcome },
+    /// Every copy of `task` that finished its setup finished its teardown.
+    Teardown { task: String },
+    /// The strategy's caller got an error (containing `contains`).
+    Error { contains: Option<String> },
+    /// The strategy's caller got no error.
+    NoError,
+    /// The peak number of tasks running at once is within the bounds.
+    Concurrency {
+        at_least: Option<u32>,
+        at_most: Option<u32>,
+    },
+    /// `task` started within the bounds, measured from the strategy's start.
+    Started {
+        task: String,
+        after_ms: Option<u64>,
+        before_ms: Option<u64>,
+    },
+    /// The strategy's wall time is within the bounds.
+    Wall {
+        at_least_ms: Option<u64>,
+        at_most_ms: Option<u64>,
+    },
+}
+
+impl Check {
+    /// The name lesson files use for this kind of claim.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Check::Faster { .. } => "faster",
+            Check::Outcome { .. } => "outcome",
+            Check::Teardown { .. } => "teardown",
+            Check::Error { .. } => "error",
+            Check::NoError => "no_error",
+            Check::Concurrency { .. } => "concurrency",
+            Check::Started { .. } => "started",
+            Check::Wall { .. } => "wall",
+        }
+    }
+}
 
 /// Timer slack when comparing times with thresholds (fraction of the threshold).
 const SLACK: f64 = 0.005;
 
 pub fn check(
-    spec: &DemoSpec,
+    claims: &[Claim],
     plan: &Plan,
     runs: &[StrategyReport],
     speed: f64,
 ) -> Vec<ExpectationResult> {
-    spec.expectations
+    claims
         .iter()
         .map(|e| verdict(e, plan, runs, speed))
         .collect()
 }
 
-fn verdict(e: &ExpectSpec, plan: &Plan, runs: &[StrategyReport], speed: f64) -> ExpectationResult {
+fn verdict(e: &Claim, plan: &Plan, runs: &[StrategyReport], speed: f64) -> ExpectationResult {
     let (shown, detail) = match judge(e, plan, runs, speed) {
         Ok(detail) => (true, detail),
         Err(detail) => (false, detail),
     };
     ExpectationResult {
-        claim: e.claim.clone(),
-        kind: e.kind.as_str().to_string(),
+        claim: e.text.clone(),
+        kind: e.check.kind().to_string(),
         strategy: e.strategy.clone(),
         shown,
         detail,
@@ -45,35 +102,20 @@ fn find<'a>(runs: &'a [StrategyReport], name: &str) -> Result<&'a StrategyReport
     }
 }
 
-fn ms(v: f64) -> String {
-    if v >= 100.0 {
-        format!("{v:.0} ms")
-    } else {
-        format!("{v:.1} ms")
-    }
-}
-
 /// `Ok(what was measured)` when the claim holds, `Err(why not)` otherwise.
-fn judge(
-    e: &ExpectSpec,
-    plan: &Plan,
-    runs: &[StrategyReport],
-    speed: f64,
-) -> Result<String, String> {
+fn judge(e: &Claim, plan: &Plan, runs: &[StrategyReport], speed: f64) -> Result<String, String> {
     let run = find(runs, &e.strategy)?;
     let name = &run.name;
-    let rows = || -> Result<Vec<&TaskReport>, String> {
-        let task = e.task.as_deref().unwrap_or_default();
+    let rows = |task: &str| -> Result<Vec<&TaskReport>, String> {
         let ids = plan
             .ids_of(task)
             .ok_or_else(|| format!("no task `{task}`"))?;
         Ok(ids.filter_map(|id| run.tasks.get(id as usize)).collect())
     };
     let lesson = |measured: f64| measured / speed;
-    match e.kind {
-        ExpectKind::Faster => {
-            let than = find(runs, e.than.as_deref().unwrap_or_default())?;
-            let factor = e.factor.unwrap_or(1.0);
+    match &e.check {
+        Check::Faster { than, factor } => {
+            let (than, factor) = (find(runs, than)?, *factor);
             let ratio = if run.wall_ms > 0.0 {
                 than.wall_ms / run.wall_ms
             } else {
@@ -87,9 +129,9 @@ fn judge(
             );
             if ratio >= factor { Ok(text) } else { Err(text) }
         }
-        ExpectKind::Outcome => {
-            let want = e.outcome.unwrap_or(crate::demo::report::Outcome::Ok);
-            let rows = rows()?;
+        Check::Outcome { task, outcome } => {
+            let want = *outcome;
+            let rows = rows(task)?;
             let wrong: Vec<String> = rows
                 .iter()
                 .filter(|t| t.outcome != want)
@@ -106,8 +148,8 @@ fn judge(
                 Err(summarize(&wrong, rows.len()))
             }
         }
-        ExpectKind::Teardown => {
-            let rows = rows()?;
+        Check::Teardown { task } => {
+            let rows = rows(task)?;
             let mut set_up = 0;
             let mut missing = Vec::new();
             for t in &rows {
@@ -146,9 +188,9 @@ fn judge(
                 Err(summarize(&missing, rows.len()))
             }
         }
-        ExpectKind::Error => match (&run.error, &e.contains) {
+        Check::Error { contains } => match (&run.error, contains) {
             (None, _) => {
-                let failed = run.names(crate::demo::report::Outcome::Failed);
+                let failed = run.names(Outcome::Failed);
                 Err(if failed.is_empty() {
                     format!("{name} returned no error")
                 } else {
@@ -163,36 +205,37 @@ fn judge(
             )),
             (Some(err), _) => Ok(format!("{name} returned the error \"{err}\"")),
         },
-        ExpectKind::NoError => match &run.error {
+        Check::NoError => match &run.error {
             Some(err) => Err(format!("{name} returned the error \"{err}\"")),
             None => Ok(format!(
                 "{name} returned normally ({} ok, {} failed)",
-                run.count(crate::demo::report::Outcome::Ok),
-                run.count(crate::demo::report::Outcome::Failed)
+                run.count(Outcome::Ok),
+                run.count(Outcome::Failed)
             )),
         },
-        ExpectKind::Concurrency => {
+        Check::Concurrency { at_least, at_most } => {
             let peak = run.peak_concurrency;
             let text = match peak {
                 1 => "at most 1 task ran at once".to_string(),
                 n => format!("at most {n} tasks ran at once"),
             };
-            let low = e.at_least.is_some_and(|n| peak < n);
-            let high = e.at_most.is_some_and(|n| peak > n);
+            let low = at_least.is_some_and(|n| peak < n);
+            let high = at_most.is_some_and(|n| peak > n);
             match (low, high) {
                 (false, false) => Ok(text),
                 (true, _) => Err(format!(
                     "{text}; claimed at least {}",
-                    e.at_least.unwrap_or(0)
+                    at_least.unwrap_or(0)
                 )),
-                (_, true) => Err(format!(
-                    "{text}; claimed at most {}",
-                    e.at_most.unwrap_or(0)
-                )),
+                (_, true) => Err(format!("{text}; claimed at most {}", at_most.unwrap_or(0))),
             }
         }
-        ExpectKind::Started => {
-            let rows = rows()?;
+        Check::Started {
+            task,
+            after_ms,
+            before_ms,
+        } => {
+            let rows = rows(task)?;
             let mut wrong = Vec::new();
             let mut starts = Vec::new();
             for t in &rows {
@@ -202,7 +245,7 @@ fn judge(
                 };
                 let at = lesson(start);
                 starts.push(at);
-                if let Some(after) = e.after_ms
+                if let Some(after) = *after_ms
                     && at < after as f64 * (1.0 - SLACK)
                 {
                     wrong.push(format!(
@@ -211,7 +254,7 @@ fn judge(
                         ms(at)
                     ));
                 }
-                if let Some(before) = e.before_ms
+                if let Some(before) = *before_ms
                     && at > before as f64 * (1.0 + SLACK) + 1.0
                 {
                     wrong.push(format!(
@@ -237,15 +280,18 @@ fn judge(
                 Err(summarize(&wrong, rows.len()))
             }
         }
-        ExpectKind::Wall => {
+        Check::Wall {
+            at_least_ms,
+            at_most_ms,
+        } => {
             let at = lesson(run.wall_ms);
             let text = format!("{name} took {} (lesson time)", ms(at));
-            if let Some(lo) = e.at_least_ms
+            if let Some(lo) = *at_least_ms
                 && at < lo as f64 * (1.0 - SLACK)
             {
                 return Err(format!("{text}; claimed at least {lo} ms"));
             }
-            if let Some(hi) = e.at_most_ms
+            if let Some(hi) = *at_most_ms
                 && at > hi as f64 * (1.0 + SLACK)
             {
                 return Err(format!("{text}; claimed at most {hi} ms"));

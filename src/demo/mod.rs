@@ -1,12 +1,21 @@
 //! The scenario engine: a lesson's demo is a set of tasks run under several strategies on tokio.
 //!
-//! Data flows one way: `spec` (what the lesson file says) -> `plan` (tasks expanded to ids) ->
-//! `runner` (a runtime per strategy; `strategy` combines the `work`, each task runs its `op`
-//! inside a span of the `recorder`) -> `report` (pure data) -> `expect` (claims checked) ->
-//! renderers. The engine never prints.
+//! Data flows one way:
+//!
+//! ```text
+//! spec (serde: what the lesson file says) --problems()--> runner::Demo (typed: model::Op,
+//!   strategy::Strategy, expect::Claim; plan expands tasks to ids; ideal estimates)
+//!   --run()--> a runtime per strategy: the strategy combines the work, each task runs its op
+//!   inside a span of the recorder (ctx is what they share) --> report (pure data)
+//!   --> expect (claims judged) --> renderers, via an Observer while it runs
+//! ```
+//!
+//! The engine never prints.
 
+pub mod ctx;
 pub mod expect;
 pub mod ideal;
+pub mod model;
 pub mod op;
 pub mod plan;
 pub mod recorder;

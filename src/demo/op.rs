@@ -1,7 +1,8 @@
-//! Ops: what one task does. One enum, one async function per op; the strategies never look inside.
+//! Ops: what one task does. One async function per [`Op`] variant; the strategies never look
+//! inside.
 //!
-//! Adding an op (real HTTP, SQLite) means: a variant in [`crate::demo::spec::OpKind`], its
-//! parameters in [`Op`], a function here, and its nominal duration in [`Op::nominal_ms`].
+//! Adding an op (real HTTP, SQLite) touches three files: its variant (parameters, nominal
+//! duration) in `demo/model.rs`, its name and parameters in `demo/spec.rs`, and a function here.
 
 use std::pin::pin;
 use std::sync::Arc;
@@ -10,98 +11,8 @@ use std::time::Duration;
 use futures::StreamExt;
 use futures::stream::{self, Stream};
 
-use crate::demo::spec::{MAX_ITEMS, MAX_MS, OpKind, TaskSpec};
-use crate::demo::strategy::offload;
-use crate::demo::work::Ctx;
-
-/// An op with its parameters, validated (durations in lesson milliseconds, before `--speed`).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Op {
-    /// Await a timer: the stand-in for non-blocking I/O (a socket read, a query).
-    Sleep { ms: u64 },
-    /// `std::thread::sleep`: blocks the whole runtime thread, like `time.sleep` in a coroutine.
-    Block { ms: u64 },
-    /// Busy computation for about `ms` of real time.
-    Cpu { ms: u64 },
-    /// Waits `ms`, then fails with `message`.
-    Fail { ms: u64, message: String },
-    /// Setup, body, teardown, like `async with`. `fails`: the body errors with this message.
-    Resource {
-        setup_ms: u64,
-        ms: u64,
-        teardown_ms: u64,
-        fails: Option<String>,
-    },
-    /// An async stream of `items` items, one every `ms` (an async generator over pages).
-    Pages { items: u32, ms: u64 },
-}
-
-impl Op {
-    /// Builds the op from its table. Never panics: missing values read as 0, sizes are clamped
-    /// (the spec's `problems()` reports them first).
-    pub fn from_spec(t: &TaskSpec) -> Op {
-        let ms = t.ms.unwrap_or(0).min(MAX_MS);
-        let message = || {
-            t.message
-                .clone()
-                .unwrap_or_else(|| format!("{} failed after {ms} ms", t.name))
-        };
-        match t.op {
-            OpKind::Sleep => Op::Sleep { ms },
-            OpKind::Block => Op::Block { ms },
-            OpKind::Cpu => Op::Cpu { ms },
-            OpKind::Fail => Op::Fail {
-                ms,
-                message: message(),
-            },
-            OpKind::Resource => Op::Resource {
-                setup_ms: t.setup_ms.unwrap_or(0).min(MAX_MS),
-                ms,
-                teardown_ms: t.teardown_ms.unwrap_or(0).min(MAX_MS),
-                fails: t.fails.unwrap_or(false).then(message),
-            },
-            OpKind::Pages => Op::Pages {
-                items: t.items.unwrap_or(0).min(MAX_ITEMS),
-                ms,
-            },
-        }
-    }
-
-    pub fn kind(&self) -> OpKind {
-        match self {
-            Op::Sleep { .. } => OpKind::Sleep,
-            Op::Block { .. } => OpKind::Block,
-            Op::Cpu { .. } => OpKind::Cpu,
-            Op::Fail { .. } => OpKind::Fail,
-            Op::Resource { .. } => OpKind::Resource,
-            Op::Pages { .. } => OpKind::Pages,
-        }
-    }
-
-    /// How long the op takes on its own, in lesson milliseconds.
-    pub fn nominal_ms(&self) -> u64 {
-        match self {
-            Op::Sleep { ms } | Op::Block { ms } | Op::Cpu { ms } | Op::Fail { ms, .. } => *ms,
-            Op::Resource {
-                setup_ms,
-                ms,
-                teardown_ms,
-                ..
-            } => setup_ms + ms + teardown_ms,
-            Op::Pages { items, ms } => u64::from(*items) * ms,
-        }
-    }
-
-    /// Holds its thread for its whole duration (cannot be interleaved on one thread).
-    pub fn is_blocking(&self) -> bool {
-        matches!(self, Op::Block { .. } | Op::Cpu { .. })
-    }
-
-    /// Ends in an error.
-    pub fn fails(&self) -> bool {
-        matches!(self, Op::Fail { .. } | Op::Resource { fails: Some(_), .. })
-    }
-}
+use crate::demo::ctx::Ctx;
+use crate::demo::model::Op;
 
 /// Runs task `id`'s op. `Err` carries the error message.
 ///
@@ -139,7 +50,7 @@ pub async fn run(cx: &Arc<Ctx>, id: u32) -> Result<(), String> {
 /// clock, so the recorder also notes how long the thread was held.
 async fn block(cx: &Arc<Ctx>, id: u32, d: Duration) -> Result<(), String> {
     let held = if cx.offload {
-        offload::blocking(move || hold(|| std::thread::sleep(d)))
+        tokio::task::spawn_blocking(move || hold(|| std::thread::sleep(d)))
             .await
             .map_err(|e| e.to_string())?
     } else {
@@ -153,7 +64,7 @@ async fn block(cx: &Arc<Ctx>, id: u32, d: Duration) -> Result<(), String> {
 /// core: on 2 cores, 4 offloaded 100 ms computations take 200 ms.
 async fn cpu(cx: &Arc<Ctx>, id: u32, d: Duration) -> Result<(), String> {
     let held = if cx.offload {
-        offload::blocking(move || hold(|| spin(d)))
+        tokio::task::spawn_blocking(move || hold(|| spin(d)))
             .await
             .map_err(|e| e.to_string())?
     } else {

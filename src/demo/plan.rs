@@ -4,8 +4,7 @@
 
 use std::ops::Range;
 
-use crate::demo::op::Op;
-use crate::demo::spec::DemoSpec;
+use crate::demo::model::{MAX_TASKS, Op, Task};
 
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -18,9 +17,9 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Never panics, even on a spec with problems: missing parameters read as 0 and sizes are
-    /// clamped. Run only specs whose `problems()` is empty.
-    pub fn new(spec: &DemoSpec) -> Plan {
+    /// Expands validated tasks. Counts are clamped to [`MAX_TASKS`] in all (validation refuses
+    /// more), so a plan can never index past its slots.
+    pub fn new(tasks: &[Task]) -> Plan {
         let mut plan = Plan {
             ops: Vec::new(),
             names: Vec::new(),
@@ -28,11 +27,10 @@ impl Plan {
             offsets: Vec::new(),
             len: 0,
         };
-        for task in &spec.tasks {
-            let count = task.count.min(crate::demo::spec::MAX_TASKS as u32);
-            let room = crate::demo::spec::MAX_TASKS as u32 - plan.len;
-            let count = count.min(room);
-            plan.ops.push(Op::from_spec(task));
+        for task in tasks {
+            let room = MAX_TASKS as u32 - plan.len;
+            let count = task.count.min(room);
+            plan.ops.push(task.op.clone());
             plan.names.push(task.name.clone());
             plan.counts.push(count);
             plan.offsets.push(plan.len);

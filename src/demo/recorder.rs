@@ -347,13 +347,13 @@ impl Recorder {
                 TaskReport {
                     name: plan.name(id),
                     task: plan.task_name(id).to_string(),
-                    op: op.kind().as_str().to_string(),
+                    op: op.name().to_string(),
                     start_ms: (start != 0).then(|| us_to_ms(start)),
                     end_ms: (end != 0).then(|| us_to_ms(end)),
                     outcome: decode(s.outcome.load(Relaxed)).unwrap_or(Outcome::Cancelled),
                     error: None,
                     phases: Vec::new(),
-                    items: matches!(op, crate::demo::op::Op::Pages { .. })
+                    items: matches!(op, crate::demo::model::Op::Pages { .. })
                         .then(|| s.items.load(Relaxed)),
                     item_ms: Vec::new(),
                     blocked_ms: None,

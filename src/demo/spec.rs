@@ -38,17 +38,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 pub use crate::demo::report::Outcome;
 
-/// Longest single duration a lesson may ask for (one op, one deadline, one delay).
-pub const MAX_MS: u64 = 60_000;
-/// Most task instances one demo may run (the sum of every task's `count`).
-pub const MAX_TASKS: u64 = 100_000;
-/// Most items one `pages` task may yield.
-pub const MAX_ITEMS: u32 = 10_000;
-/// Most worker threads of a multi-thread runtime.
-pub const MAX_WORKERS: u32 = 64;
-/// Longest a single strategy may be expected to take (its ideal time), so a typo such as
-/// `count = 100000` on a sequential demo is caught before anyone waits three hours.
-pub const MAX_STRATEGY_MS: f64 = 300_000.0;
+use crate::demo::expect::{Check, Claim};
+pub use crate::demo::model::{MAX_ITEMS, MAX_MS, MAX_TASKS, MAX_WORKERS, RuntimeFlavor};
+use crate::demo::model::{Op, Task};
+pub use crate::demo::strategy::TimeoutScope;
+use crate::demo::strategy::{Named, Strategy};
 
 /// One `[[demo]]` table.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -82,26 +76,6 @@ fn default_strategies() -> Vec<StrategySpec> {
         StrategySpec::new(StrategyKind::Sequential),
         StrategySpec::new(StrategyKind::Gather),
     ]
-}
-
-/// Which tokio runtime runs the demo.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RuntimeFlavor {
-    /// One thread drives every task: asyncio's single event loop.
-    #[default]
-    CurrentThread,
-    /// A work-stealing pool of `workers` threads: tasks may run in parallel.
-    MultiThread,
-}
-
-impl RuntimeFlavor {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RuntimeFlavor::CurrentThread => "current_thread",
-            RuntimeFlavor::MultiThread => "multi_thread",
-        }
-    }
 }
 
 /// One `[[demo.task]]` table. `count` replicates it: `fetch` with `count = 3` runs `fetch#1`,
@@ -217,15 +191,6 @@ impl StrategyKind {
             StrategyKind::Stream => "stream",
         }
     }
-}
-
-/// Whether a `timeout` deadline covers the whole group or each task on its own.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TimeoutScope {
-    #[default]
-    Group,
-    Task,
 }
 
 /// One entry of `strategies`: either a bare name (`"gather"`) or an inline table
@@ -886,37 +851,145 @@ impl DemoSpec {
         for (i, e) in self.expectations.iter().enumerate() {
             e.problems(&format!("expect.{i}"), &names, &self.tasks, &mut out);
         }
-        // Only estimate run time when the parts are sound (the estimate trusts them).
-        if out.is_empty() {
-            let plan = crate::demo::plan::Plan::new(self);
-            for (i, s) in self.strategies.iter().enumerate() {
-                let ms = crate::demo::ideal::ideal_ms(&plan, s, self.runtime, self.workers);
-                if ms > MAX_STRATEGY_MS {
-                    out.push(SpecProblem::at(
-                        format!("strategies.{i}"),
-                        format!(
-                            "strategy `{}` would take about {:.0} s; keep each under {:.0} s",
-                            s.name(),
-                            ms / 1000.0,
-                            MAX_STRATEGY_MS / 1000.0
-                        ),
-                    ));
-                }
-            }
-        }
         out
     }
 }
 
+/// From tables to types. Call these only on a demo whose [`DemoSpec::problems`] is empty: they
+/// trust the checks there (a missing required value reads as 0 rather than panicking).
+impl DemoSpec {
+    /// The validated tasks.
+    pub fn tasks(&self) -> Vec<Task> {
+        self.tasks.iter().map(TaskSpec::to_task).collect()
+    }
+
+    /// The validated strategies, each with the name output and claims use.
+    pub fn strategies(&self) -> Vec<Named> {
+        self.strategies
+            .iter()
+            .map(|s| Named {
+                name: s.name().to_string(),
+                strategy: s.to_strategy(),
+            })
+            .collect()
+    }
+
+    /// The validated claims.
+    pub fn claims(&self) -> Vec<Claim> {
+        self.expectations.iter().map(ExpectSpec::to_claim).collect()
+    }
+}
+
+impl TaskSpec {
+    fn to_task(&self) -> Task {
+        let ms = self.ms.unwrap_or(0).min(MAX_MS);
+        let message = || {
+            self.message
+                .clone()
+                .unwrap_or_else(|| format!("{} failed after {ms} ms", self.name))
+        };
+        let op = match self.op {
+            OpKind::Sleep => Op::Sleep { ms },
+            OpKind::Block => Op::Block { ms },
+            OpKind::Cpu => Op::Cpu { ms },
+            OpKind::Fail => Op::Fail {
+                ms,
+                message: message(),
+            },
+            OpKind::Resource => Op::Resource {
+                setup_ms: self.setup_ms.unwrap_or(0).min(MAX_MS),
+                ms,
+                teardown_ms: self.teardown_ms.unwrap_or(0).min(MAX_MS),
+                fails: self.fails.unwrap_or(false).then(message),
+            },
+            OpKind::Pages => Op::Pages {
+                items: self.items.unwrap_or(0).min(MAX_ITEMS),
+                ms,
+            },
+        };
+        Task {
+            name: self.name.clone(),
+            op,
+            count: self.count,
+        }
+    }
+}
+
+impl StrategySpec {
+    fn to_strategy(&self) -> Strategy {
+        let delay_ms = self.delay_ms.unwrap_or(0);
+        match self.kind {
+            StrategyKind::Sequential => Strategy::Sequential { delay_ms },
+            StrategyKind::Gather => Strategy::Gather { delay_ms },
+            StrategyKind::JoinAll => Strategy::JoinAll,
+            StrategyKind::TryGather => Strategy::TryGather,
+            StrategyKind::Taskgroup => Strategy::Taskgroup,
+            StrategyKind::Spawn => Strategy::Spawn {
+                delay_ms,
+                detach: self.detach.unwrap_or(false),
+            },
+            StrategyKind::Bounded => Strategy::Bounded {
+                limit: self.limit.unwrap_or(1),
+            },
+            StrategyKind::Race => Strategy::Race,
+            StrategyKind::Timeout => Strategy::Timeout {
+                ms: self.ms.unwrap_or(0),
+                scope: self.scope.unwrap_or_default(),
+            },
+            StrategyKind::Offload => Strategy::Offload,
+            StrategyKind::Stream => Strategy::Stream { limit: self.limit },
+        }
+    }
+}
+
+impl ExpectSpec {
+    fn to_claim(&self) -> Claim {
+        let task = || self.task.clone().unwrap_or_default();
+        let check = match self.kind {
+            ExpectKind::Faster => Check::Faster {
+                than: self.than.clone().unwrap_or_default(),
+                factor: self.factor.unwrap_or(1.0),
+            },
+            ExpectKind::Outcome => Check::Outcome {
+                task: task(),
+                outcome: self.outcome.unwrap_or(Outcome::Ok),
+            },
+            ExpectKind::Teardown => Check::Teardown { task: task() },
+            ExpectKind::Error => Check::Error {
+                contains: self.contains.clone(),
+            },
+            ExpectKind::NoError => Check::NoError,
+            ExpectKind::Concurrency => Check::Concurrency {
+                at_least: self.at_least,
+                at_most: self.at_most,
+            },
+            ExpectKind::Started => Check::Started {
+                task: task(),
+                after_ms: self.after_ms,
+                before_ms: self.before_ms,
+            },
+            ExpectKind::Wall => Check::Wall {
+                at_least_ms: self.at_least_ms,
+                at_most_ms: self.at_most_ms,
+            },
+        };
+        Claim {
+            text: self.claim.clone(),
+            strategy: self.strategy.clone(),
+            check,
+        }
+    }
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn parse(src: &str) -> Result<DemoSpec, toml::de::Error> {
+    pub(crate) fn parse(src: &str) -> Result<DemoSpec, toml::de::Error> {
         toml::from_str(src)
     }
 
-    const GOOD: &str = r#"
+    pub(crate) const GOOD: &str = r#"
 name = "seq_vs_gather"
 title = "t"
 about = "a"
@@ -983,24 +1056,6 @@ factor = 2.5
             let d = parse(&GOOD.replace(from, to)).unwrap();
             assert!(!d.problems().is_empty(), "{to}");
         }
-        // 100,000 sequential 300 ms sleeps would take hours.
-        let d = parse(&GOOD.replace("count = 3", "count = 100000")).unwrap();
-        assert!(
-            d.problems()
-                .iter()
-                .any(|p| p.message.contains("would take"))
-        );
-        // ... but 100,000 gathered ones are fine.
-        let d = parse(
-            &GOOD
-                .replace("count = 3", "count = 100000")
-                .replace("\"sequential\", ", "\"taskgroup\", ")
-                .replace("limit = 2", "limit = 50000")
-                .replace("than = \"sequential\"", "than = \"taskgroup\""),
-        )
-        .unwrap();
-        let p = d.problems();
-        assert!(p.iter().all(|p| !p.message.contains("would take")), "{p:?}");
     }
 
     #[test]

@@ -6,26 +6,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::demo::ctx::Ctx;
 use crate::demo::op;
-use crate::demo::plan::Plan;
-use crate::demo::recorder::Recorder;
-
-/// Everything a running task needs, shared by all tasks of one strategy run.
-pub struct Ctx {
-    pub plan: Arc<Plan>,
-    pub rec: Recorder,
-    /// Every duration is multiplied by this (`--speed`).
-    pub speed: f64,
-    /// Run blocking and cpu ops on the blocking pool (the `offload` strategy).
-    pub offload: bool,
-}
-
-impl Ctx {
-    /// A lesson duration, scaled by `--speed`.
-    pub fn scaled(&self, ms: u64) -> Duration {
-        Duration::from_secs_f64(ms as f64 / 1000.0 * self.speed)
-    }
-}
 
 /// A task's error, as the strategy's caller sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -424,7 +424,10 @@ impl<'a> Cx<'a> {
                     format!("two demos are named `{}`", demo.name),
                 );
             }
-            for problem in demo.problems() {
+            for problem in crate::demo::runner::Demo::new(demo)
+                .err()
+                .unwrap_or_default()
+            {
                 let span = match &problem.key {
                     Some(key) => key_path_span(table, key),
                     None => table.span(),

@@ -85,20 +85,7 @@ pub fn width() -> usize {
         .unwrap_or(80)
 }
 
-/// Formats milliseconds for people: `0.4 ms`, `42.0 ms`, `301 ms`, `2.41 s`.
-pub fn fmt_ms(ms: f64) -> String {
-    if !ms.is_finite() {
-        "-".into()
-    } else if ms.abs() >= 10_000.0 {
-        format!("{:.1} s", ms / 1000.0)
-    } else if ms.abs() >= 1000.0 {
-        format!("{:.2} s", ms / 1000.0)
-    } else if ms.abs() >= 100.0 {
-        format!("{ms:.0} ms")
-    } else {
-        format!("{ms:.1} ms")
-    }
-}
+pub use crate::time::fmt_ms;
 
 /// Pads or truncates to exactly `width` characters.
 pub(crate) fn fit(s: &str, width: usize) -> String {

@@ -5,15 +5,19 @@
 
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
+use std::sync::mpsc::Sender;
 
 use anyhow::{Context as _, bail};
 use console::style;
 
 use super::{find, load};
 use crate::commands::{Exit, Global};
-use crate::demo::report::{DemoReport, LessonReport};
-use crate::demo::runner::{Demo, RunOptions};
-use crate::render::{self, emit, json, live::Live, live::MAX_LINES, summary, timeline, trace};
+use crate::demo::recorder::Event;
+use crate::demo::report::{DemoReport, LessonReport, StrategyReport};
+use crate::demo::runner::{Demo, Observer, RunOptions, Unobserved};
+use crate::render::{
+    self, emit, json, live::Live, live::MAX_LINES, plural, summary, timeline, trace,
+};
 
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = "Examples:\n  asyncwork lesson run gather\n  \
@@ -95,45 +99,27 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     };
 
     for spec in specs {
-        let demo = match Demo::new(spec.clone()) {
+        let demo = match Demo::new(spec) {
             Ok(demo) => demo,
             Err(problems) => {
                 let text: Vec<String> = problems.into_iter().map(|p| p.message).collect();
                 bail!("demo `{}` cannot run: {}", spec.name, text.join("; "));
             }
         };
-        if !args.json {
+        let d: DemoReport = if args.json {
+            demo.run(&opts, &mut Unobserved)
+        } else {
             emit(&demo_header(&demo, width));
+            let mut screen = Screen {
+                live: !args.no_live,
+                interactive,
+                width,
+                axis_ms: 0.0,
+                view: None,
+            };
+            demo.run(&opts, &mut screen)
         }
-        let mut strategies = Vec::new();
-        // Strategies of one demo share a time axis (at least as long as the slowest so far).
-        let mut axis_ms = 0.0_f64;
-        for i in 0..spec.strategies.len() {
-            let live = (!args.no_live && !args.json).then(|| {
-                let n = demo.plan().len();
-                let names = if n <= MAX_LINES {
-                    (0..n as u32).map(|id| demo.plan().name(id)).collect()
-                } else {
-                    Vec::new()
-                };
-                Live::start(names, interactive)
-            });
-            let result = demo.run_strategy(i, &opts, live.as_ref().map(Live::sender));
-            if let Some(live) = live {
-                live.finish();
-            }
-            let s = result.context("cannot start the tokio runtime")?;
-            if !args.json {
-                emit(&format!("\n{}", timeline::timeline(&s, width, axis_ms)));
-                axis_ms = axis_ms.max(timeline::span_of(&s));
-            }
-            let stop = s.interrupted;
-            strategies.push(s);
-            if stop {
-                break;
-            }
-        }
-        let d: DemoReport = demo.report(strategies, args.speed);
+        .context("cannot start the tokio runtime")?;
         if !args.json {
             emit(&format!("\n{}", summary::summary(&d)));
         }
@@ -193,25 +179,61 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
+/// Draws a demo as it runs: a live view while each strategy runs, then its timeline. Strategies
+/// of one demo share a time axis (at least as long as the slowest so far), so the faster one's
+/// bars are visibly shorter.
+struct Screen {
+    live: bool,
+    interactive: bool,
+    width: usize,
+    axis_ms: f64,
+    view: Option<Live>,
+}
+
+impl Observer for Screen {
+    fn strategy_started(&mut self, demo: &Demo, _index: usize) -> Option<Sender<Event>> {
+        if !self.live {
+            return None;
+        }
+        let n = demo.plan().len();
+        // Above MAX_LINES tasks the view shows counts, not one line per task.
+        let names = if n <= MAX_LINES {
+            (0..n as u32).map(|id| demo.plan().name(id)).collect()
+        } else {
+            Vec::new()
+        };
+        let view = Live::start(names, self.interactive);
+        let events = view.sender();
+        self.view = Some(view);
+        Some(events)
+    }
+
+    fn strategy_finished(&mut self, _demo: &Demo, _index: usize, s: &StrategyReport) {
+        if let Some(view) = self.view.take() {
+            view.finish();
+        }
+        emit(&format!(
+            "\n{}",
+            timeline::timeline(s, self.width, self.axis_ms)
+        ));
+        self.axis_ms = self.axis_ms.max(timeline::span_of(s));
+    }
+}
+
 fn demo_header(demo: &Demo, width: usize) -> String {
-    let spec = demo.spec();
-    let runtime = match spec.workers {
-        Some(w) => format!("{} runtime, {w} workers", spec.runtime.as_str()),
-        None => format!("{} runtime", spec.runtime.as_str()),
-    };
-    let strategies: Vec<&str> = spec.strategies.iter().map(|s| s.name()).collect();
+    let runtime = demo.runtime.describe();
+    let strategies: Vec<&str> = demo.strategies.iter().map(|s| s.name.as_str()).collect();
     // Re-flow the paragraph: single line breaks in the lesson file are not meaningful.
-    let about = spec.about.split_whitespace().collect::<Vec<_>>().join(" ");
+    let about = demo.about.split_whitespace().collect::<Vec<_>>().join(" ");
     let about = textwrap::fill(&about, width.clamp(20, 100).saturating_sub(2));
     format!(
         "\n{} {}\n{}\n{}\n",
-        style(format!("▶ {}", spec.title)).bold().underlined(),
-        style(format!("[{}]", spec.name)).dim(),
+        style(format!("▶ {}", demo.title)).bold().underlined(),
+        style(format!("[{}]", demo.name)).dim(),
         textwrap::indent(&about, "  "),
         style(format!(
-            "  {} task{} · {runtime} · strategies: {}",
-            demo.plan().len(),
-            if demo.plan().len() == 1 { "" } else { "s" },
+            "  {} · {runtime} · strategies: {}",
+            plural(demo.plan().len(), "task"),
             strategies.join(", ")
         ))
         .dim()

@@ -10,11 +10,22 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use tokio::task::unconstrained;
 
 use crate::demo::work::{TaskError, TaskResult, Work};
+
+/// Whether a deadline covers the whole group or each task on its own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeoutScope {
+    #[default]
+    Group,
+    Task,
+}
 
 /// One deadline over all the tasks, run concurrently (as in `gather`).
 pub async fn group(work: Work, deadline: Duration) -> TaskResult {
