@@ -1,0 +1,157 @@
+//! Every command, run once through the built binary the way a person types it, with the first
+//! line it prints checked. (The commands' details are tested elsewhere; this catches a command
+//! that no longer starts, or one whose first sentence reads wrong, like the `init` line that
+//! once printed `s wrote a workbook with 15 exercise✓`.)
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The grading tests' build cache: tokio and the support crate are already compiled there.
+fn warm_target() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/grader-tests")
+}
+
+fn asyncwork(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("asyncwork").unwrap();
+    cmd.current_dir(dir)
+        .env_remove("ASYNCWORK_LESSONS")
+        .env_remove("ASYNCWORK_WORKBOOK")
+        .env("NO_COLOR", "1")
+        .env("CARGO_TARGET_DIR", warm_target());
+    cmd
+}
+
+/// Runs `args`, expects `code`, and returns the first line of stdout (or of stderr when stdout
+/// is empty).
+fn first_line(dir: &Path, args: &[&str], code: i32) -> String {
+    let out = asyncwork(dir).args(args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "asyncwork {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        args.join(" ")
+    );
+    let text = if stdout.trim().is_empty() {
+        stderr
+    } else {
+        stdout
+    };
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn every_command_starts_with_the_right_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+
+    // Lessons (the built-in ones: no ./lessons here).
+    assert_eq!(
+        first_line(dir, &["lesson", "list"], 0),
+        format!("lessons built into asyncwork {}", env!("CARGO_PKG_VERSION"))
+    );
+    assert!(first_line(dir, &["lesson", "show", "gather"], 0).starts_with("Lesson 3"));
+    let line = first_line(
+        dir,
+        &[
+            "lesson",
+            "run",
+            "coroutines",
+            "--no-live",
+            "--demo",
+            "await_or_spawn",
+        ],
+        0,
+    );
+    assert!(line.starts_with("▶ "), "{line}");
+    assert_eq!(
+        first_line(dir, &["lesson", "new", "select_loops"], 0),
+        "wrote lessons/select_loops.toml"
+    );
+    assert_eq!(
+        first_line(dir, &["lesson", "validate", "lessons/select_loops.toml"], 0),
+        "ok lessons/select_loops.toml"
+    );
+
+    // The workbook.
+    assert_eq!(
+        first_line(dir, &["init", "wb"], 0),
+        format!(
+            "✓ wrote a workbook with 15 exercises to {}",
+            dir.join("wb").display()
+        )
+    );
+    let wb = dir.join("wb");
+    assert!(first_line(&wb, &["progress"], 0).starts_with("lesson"));
+    assert!(
+        first_line(&wb, &["hint", "01_coroutines"], 0)
+            .starts_with("Hint 1 of 3: Calling an async fn")
+    );
+    let line = first_line(&wb, &["check", "01_coroutines", "--timeout", "120"], 1);
+    assert!(line.starts_with("✗ 01_coroutines"), "{line}");
+    assert_eq!(
+        first_line(&wb, &["reset", "01_coroutines", "--yes"], 0),
+        "Already as shipped: nothing to restore."
+    );
+    // watch runs until told to quit: read its first line, then stop it.
+    let mut watch = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"))
+        .current_dir(&wb)
+        .args(["watch", "--poll", "--timeout", "120"])
+        .env("NO_COLOR", "1")
+        .env("CARGO_TARGET_DIR", warm_target())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(watch.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    let _ = watch.kill();
+    let _ = watch.wait();
+    assert!(first.starts_with("checking 01_coroutines"), "{first}");
+
+    // The rest.
+    assert!(first_line(dir, &["completions", "bash"], 0).starts_with("_asyncwork()"));
+    // No command and no terminal: the usage, exit 2.
+    assert!(first_line(dir, &[], 2).starts_with("A workbook that teaches async Rust"));
+}
+
+#[test]
+fn a_lost_report_is_an_error() {
+    // /dev/full accepts no byte: the JSON is lost, so the exit code must say so.
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"))
+        .current_dir(tmp.path())
+        .args(["lesson", "list", "--json"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the output"));
+}
+
+#[test]
+fn durations_from_the_command_line_are_range_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    for value in ["1e20", "1e300", "0", "-1", "nan", "inf"] {
+        let out = asyncwork(tmp.path())
+            .args(["check", &format!("--timeout={value}")])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "--timeout {value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--timeout"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
