@@ -8,8 +8,9 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use asyncwork::progress::Progress;
-use asyncwork::workbook::grade::{self, FailureKind, GradeOptions, Outcome, Quiet, TestStatus};
-use asyncwork::workbook::{Catalogue, ExerciseInfo, Workbook, embed, reset};
+use asyncwork::workbook::grade::{self, GradeOptions, Quiet};
+use asyncwork::workbook::report::{ExerciseReport, FailureKind, TestReport, TestStatus, Verdict};
+use asyncwork::workbook::{ExerciseCatalogue, ExerciseInfo, Workbook, embed, reset};
 
 const GATHER: &str = "03_gather";
 
@@ -49,7 +50,7 @@ fn workbook() -> (MutexGuard<'static, Shared>, Workbook) {
 
 fn info(name: &str) -> ExerciseInfo {
     // An exercise may be on disk before it is listed in info.toml.
-    Catalogue::embedded()
+    ExerciseCatalogue::embedded()
         .get(name)
         .cloned()
         .unwrap_or_else(|| ExerciseInfo {
@@ -79,7 +80,7 @@ fn solution(name: &str) -> String {
 }
 
 /// Write `lib_rs` as the learner's `src/lib.rs` (everything else pristine) and grade it.
-fn attempt(wb: &Workbook, name: &str, lib_rs: &str, timeout: Duration) -> grade::ExerciseReport {
+fn attempt(wb: &Workbook, name: &str, lib_rs: &str, timeout: Duration) -> ExerciseReport {
     reset::reset_exercise(wb, name).unwrap();
     std::fs::write(wb.exercise_dir(name).join("src/lib.rs"), lib_rs).unwrap();
     let opts = GradeOptions {
@@ -92,7 +93,7 @@ fn attempt(wb: &Workbook, name: &str, lib_rs: &str, timeout: Duration) -> grade:
     reports.remove(0)
 }
 
-fn failing(r: &grade::ExerciseReport) -> Vec<&grade::TestReport> {
+fn failing(r: &ExerciseReport) -> Vec<&TestReport> {
     r.tests
         .iter()
         .filter(|t| t.status != TestStatus::Pass)
@@ -103,7 +104,7 @@ fn failing(r: &grade::ExerciseReport) -> Vec<&grade::TestReport> {
 fn correct_solution_passes() {
     let (_g, wb) = workbook();
     let r = attempt(&wb, GATHER, &solution(GATHER), Duration::from_secs(60));
-    assert_eq!(r.outcome, Outcome::Pass, "{r:#?}");
+    assert_eq!(r.verdict, Verdict::Pass, "{r:#?}");
     assert!(r.tests.len() >= 3);
     assert!(r.tests.iter().all(|t| t.status == TestStatus::Pass));
     assert!(r.tampered.is_empty());
@@ -113,7 +114,7 @@ fn correct_solution_passes() {
 fn correct_but_sequential_fails_with_the_timing_message() {
     let (_g, wb) = workbook();
     let r = attempt(&wb, GATHER, &shipped(GATHER), Duration::from_secs(60));
-    assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+    assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
     let t = r
         .tests
         .iter()
@@ -150,7 +151,7 @@ fn blocking_the_runtime_is_reported_as_blocking() {
         &shipped("09_blocking"),
         Duration::from_secs(60),
     );
-    assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+    assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
     let blocking: Vec<_> = failing(&r)
         .into_iter()
         .filter(|t| t.kind == Some(FailureKind::Blocking))
@@ -163,7 +164,7 @@ fn blocking_the_runtime_is_reported_as_blocking() {
             .unwrap()
             .contains("the runtime was blocked")
     );
-    let human = asyncwork::workbook::report::human(&r);
+    let human = asyncwork::render::grading::human(&r);
     assert!(human.contains("blocks the runtime"), "{human}");
 }
 
@@ -181,7 +182,7 @@ fn code_that_does_not_compile_is_an_error_with_file_and_line() {
         .unwrap() as u64
         + 1;
     let r = attempt(&wb, GATHER, &broken, Duration::from_secs(60));
-    assert_eq!(r.outcome, Outcome::Error, "{r:#?}");
+    assert_eq!(r.verdict, Verdict::Error, "{r:#?}");
     assert!(r.tests.is_empty());
     let e = &r.errors[0];
     assert_eq!(e.file.as_deref(), Some("03_gather/src/lib.rs"));
@@ -209,7 +210,7 @@ fn a_panic_in_learner_code_is_reported_as_a_panic() {
         1,
     );
     let r = attempt(&wb, GATHER, &panicking, Duration::from_secs(60));
-    assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+    assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
     let t = r
         .tests
         .iter()
@@ -259,7 +260,7 @@ fn an_endless_loop_is_killed_by_the_timeout_and_reported_as_stuck() {
     );
     let started = Instant::now();
     let r = attempt(&wb, GATHER, &endless, Duration::from_secs(2));
-    assert_eq!(r.outcome, Outcome::Stuck, "{r:#?}");
+    assert_eq!(r.verdict, Verdict::Stuck, "{r:#?}");
     assert!(r.message.contains("stuck"), "{}", r.message);
     assert!(r.message.contains("endless loop"), "{}", r.message);
     let stuck: Vec<_> = r
@@ -287,7 +288,7 @@ fn an_endless_loop_is_killed_by_the_timeout_and_reported_as_stuck() {
     std::thread::sleep(Duration::from_millis(200));
     let left = leftover_processes(&wb.root);
     assert!(left.is_empty(), "processes left behind: {left:?}");
-    let human = asyncwork::workbook::report::human(&r);
+    let human = asyncwork::render::grading::human(&r);
     assert!(human.contains("--timeout"), "{human}");
 }
 
@@ -332,8 +333,8 @@ fn an_edited_test_file_is_reported_and_the_original_is_used() {
         .unwrap()
         .remove(0);
     assert_eq!(
-        r.outcome,
-        Outcome::Fail,
+        r.verdict,
+        Verdict::Fail,
         "graded with the original tests: {r:#?}"
     );
     assert!(
@@ -354,7 +355,7 @@ fn an_edited_test_file_is_reported_and_the_original_is_used() {
         changed.contains(&("03_gather/tests/mine.rs", "added")),
         "{changed:?}"
     );
-    let human = asyncwork::workbook::report::human(&r);
+    let human = asyncwork::render::grading::human(&r);
     assert!(
         human.contains("you changed 03_gather/tests/grade.rs"),
         "{human}"
@@ -383,13 +384,13 @@ fn unchanged_sources_are_answered_from_the_record() {
         .remove(0);
     let took = started.elapsed();
     assert!(again.from_record.is_some(), "{again:#?}");
-    assert_eq!(again.outcome, first.outcome);
+    assert_eq!(again.verdict, first.verdict);
     assert_eq!(again.tests, first.tests);
     assert!(
         took < Duration::from_millis(500),
         "answered from the record in {took:?}"
     );
-    let human = asyncwork::workbook::report::human(&again);
+    let human = asyncwork::render::grading::human(&again);
     assert!(human.contains("answered from the record"), "{human}");
     let attempts = progress.attempts(GATHER).unwrap();
     assert!(attempts.len() >= 2);
@@ -403,7 +404,7 @@ fn unchanged_sources_are_answered_from_the_record() {
 fn check_all_grades_every_catalogued_exercise() {
     let (_g, wb) = workbook();
     reset::reset_exercise(&wb, GATHER).unwrap();
-    let cat = Catalogue::embedded();
+    let cat = ExerciseCatalogue::embedded();
     let all: Vec<&ExerciseInfo> = cat.exercises.iter().collect();
     let opts = GradeOptions {
         use_record: false,
@@ -665,7 +666,7 @@ fn watch_moves_on(wb: &Workbook, extra: &[&str]) -> String {
     for ext in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{ext}", wb.progress_path().display()));
     }
-    let cat = Catalogue::embedded();
+    let cat = ExerciseCatalogue::embedded();
     let first = &cat.exercises[0].name;
     reset::reset_exercise(wb, first).unwrap();
     let bin = assert_cmd::cargo::cargo_bin("asyncwork");
@@ -731,7 +732,7 @@ fn watch_moves_on(wb: &Workbook, extra: &[&str]) -> String {
 #[test]
 fn watch_rechecks_on_save_and_moves_on() {
     let (_g, wb) = workbook();
-    let cat = Catalogue::embedded();
+    let cat = ExerciseCatalogue::embedded();
     let out = watch_moves_on(&wb, &[]);
     assert!(
         out.contains(&format!("checking {}", cat.exercises[0].name)),
@@ -747,7 +748,7 @@ fn watch_rechecks_on_save_and_moves_on() {
 #[test]
 fn two_checks_at_once_lose_nothing() {
     let (_g, wb) = workbook();
-    let cat = Catalogue::embedded();
+    let cat = ExerciseCatalogue::embedded();
     let names: Vec<String> = cat
         .exercises
         .iter()

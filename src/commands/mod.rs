@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 /// The exercise crates that exist, for checking lessons' `[[exercise]]` references: the
 /// catalogue (`info.toml`) embedded in this binary. Others must be marked `planned = true`.
 pub fn known_exercises() -> BTreeSet<String> {
-    crate::workbook::Catalogue::embedded()
+    crate::workbook::ExerciseCatalogue::embedded()
         .names()
         .into_iter()
         .collect()

@@ -5,6 +5,8 @@
 //! Colours go through `console::Style`, which honours `console::set_colors_enabled` (the global
 //! `--color` flag and `NO_COLOR`, see [`init_color`]).
 
+pub mod grading;
+pub mod hints;
 pub mod json;
 pub mod lesson;
 pub mod live;

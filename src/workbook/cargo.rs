@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// One compiler diagnostic, reduced to what a learner needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Diagnostic {
+pub struct CompilerMessage {
     /// `error` or `warning`.
     pub level: String,
     pub code: Option<String>,
@@ -21,7 +21,7 @@ pub struct Diagnostic {
     pub rendered: String,
 }
 
-impl Diagnostic {
+impl CompilerMessage {
     /// `03_gather/src/lib.rs:12:5`
     pub fn location(&self) -> Option<String> {
         let file = self.file.as_ref()?;
@@ -36,8 +36,8 @@ impl Diagnostic {
 /// What one package produced in a build.
 #[derive(Debug, Clone, Default)]
 pub struct PackageBuild {
-    pub errors: Vec<Diagnostic>,
-    pub warnings: Vec<Diagnostic>,
+    pub errors: Vec<CompilerMessage>,
+    pub warnings: Vec<CompilerMessage>,
     /// Test executables (integration tests), by target name.
     pub test_executables: BTreeMap<String, PathBuf>,
 }
@@ -47,7 +47,6 @@ pub struct BuildOutput {
     /// By the directory name of the package (the exercise name), e.g. `03_gather`.
     pub packages: BTreeMap<String, PackageBuild>,
     pub success: bool,
-    pub stderr: String,
 }
 
 #[derive(Deserialize)]
@@ -158,7 +157,7 @@ pub fn parse_messages(stdout: &str, root: &Path) -> BuildOutput {
                         .unwrap_or(&s.file_name)
                         .to_string()
                 });
-                let d = Diagnostic {
+                let d = CompilerMessage {
                     level: m.level.clone(),
                     code: m.code.map(|c| c.code),
                     message: m.message,

@@ -22,10 +22,11 @@ use console::style;
 use crate::render::table::Table;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::grade::{self, ExerciseReport, GradeOptions, Observer};
-use super::report::{self, Format};
-use super::{Catalogue, ExerciseInfo, Workbook, discover, hints, init, reset, solutions};
+use super::grade::{self, GradeOptions, Observer};
+use super::report::ExerciseReport;
+use super::{ExerciseCatalogue, ExerciseInfo, Workbook, discover, hints, init, reset, solutions};
 use crate::progress::{Progress, Status};
+use crate::render::grading::{self as report, Format};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct InitArgs {
@@ -139,7 +140,7 @@ pub fn exercise_statuses(flag: Option<&Path>) -> Option<HashMap<String, Status>>
 
 pub fn init(args: &InitArgs) -> Result<i32> {
     let dir = init::init(&args.dir)?;
-    let cat = Catalogue::embedded();
+    let cat = ExerciseCatalogue::embedded();
     let n = cat.exercises.len();
     outln!(
         "{} wrote a workbook with {n} exercise{} to {}",
@@ -239,7 +240,7 @@ fn grade_options(timeout: f64, jobs: Option<usize>, force: bool) -> Result<Grade
 
 /// The first exercise not done yet, in curriculum order.
 pub fn current_exercise<'a>(
-    catalogue: &'a Catalogue,
+    catalogue: &'a ExerciseCatalogue,
     progress: Option<&Progress>,
 ) -> Result<Option<&'a ExerciseInfo>> {
     let summaries = match progress {
@@ -358,7 +359,7 @@ fn check_solutions(
     args: &CheckArgs,
     opts: &GradeOptions,
 ) -> Result<i32> {
-    let catalogue = Catalogue::embedded();
+    let catalogue = ExerciseCatalogue::embedded();
     anyhow::ensure!(
         !catalogue.exercises.is_empty(),
         "this asyncwork was built without exercises"
@@ -383,7 +384,7 @@ fn check_solutions(
     let rows = result?;
     let ok = rows.iter().all(|r| r.ok());
     match args.format {
-        Format::Human => out!("{}", solutions::table(&rows)),
+        Format::Human => out!("{}", report::solutions_table(&rows)),
         Format::Json => {
             let solved: Vec<ExerciseReport> =
                 rows.iter().filter_map(|r| r.solved.clone()).collect();
@@ -406,7 +407,7 @@ pub fn hint(workbook_flag: Option<&Path>, args: &HintArgs) -> Result<i32> {
     let ex = wb.catalogue().find(&args.exercise)?;
     let progress = open_progress(&wb)?;
     let view = hints::next_hint(&progress, ex)?;
-    out!("{}", hints::render(&view, &ex.name));
+    out!("{}", crate::render::hints::render(&view, &ex.name));
     Ok(0)
 }
 
@@ -464,7 +465,7 @@ pub fn progress(workbook_flag: Option<&Path>, _args: &ProgressArgs) -> Result<i3
 }
 
 /// The progress table: one row per exercise, grouped by lesson in curriculum order.
-pub fn progress_table(catalogue: &Catalogue, progress: &Progress) -> Result<String> {
+pub fn progress_table(catalogue: &ExerciseCatalogue, progress: &Progress) -> Result<String> {
     let summaries = progress.summaries().context("cannot read progress")?;
     let mut table = Table::new(&[
         "lesson",

@@ -58,37 +58,6 @@ pub fn hint_after_failure(
     Ok(Some((shown, total, ex.hints[shown - 1].clone())))
 }
 
-pub fn render(view: &HintView, exercise: &str) -> String {
-    use console::style;
-    let mut out = String::new();
-    if view.total == 0 {
-        return format!("{exercise} has no hints. Its README.md explains the task.\n");
-    }
-    if !view.new {
-        out.push_str(&format!(
-            "{}\n\n",
-            style(format!("All {} hints for {exercise}:", view.total)).bold()
-        ));
-    }
-    for (n, text) in &view.hints {
-        out.push_str(&format!(
-            "{} {}\n",
-            style(format!("Hint {n} of {}:", view.total)).cyan().bold(),
-            text
-        ));
-    }
-    if view.new && view.hints.last().is_some_and(|(n, _)| *n < view.total) {
-        out.push_str(&format!(
-            "\n{}\n",
-            style(format!(
-                "Ask again for the next one: asyncwork hint {exercise}"
-            ))
-            .dim()
-        ));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,7 +95,6 @@ mod tests {
         let all = next_hint(&p, &ex).unwrap();
         assert!(!all.new);
         assert_eq!(all.hints.len(), 3);
-        assert!(render(&all, "03_gather").contains("All 3 hints"));
     }
 
     #[test]

@@ -88,7 +88,10 @@ mod tests {
 
     #[test]
     fn reset_restores_and_removes_additions() {
-        let Some(ex) = crate::workbook::Catalogue::embedded().exercises.first() else {
+        let Some(ex) = crate::workbook::ExerciseCatalogue::embedded()
+            .exercises
+            .first()
+        else {
             return;
         };
         let tmp = tempfile::tempdir().unwrap();

@@ -25,8 +25,9 @@ use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::Recursiv
 
 use super::commands::current_exercise;
 use super::grade::{self, GradeOptions, Quiet};
-use super::{ExerciseInfo, Workbook, hints, report, shadow};
+use super::{ExerciseInfo, Workbook, hints, shadow};
 use crate::progress::Progress;
+use crate::render::grading as report;
 
 enum Msg {
     Fs(DebounceEventResult),
@@ -133,7 +134,7 @@ pub fn run(wb: &Workbook, opts: &GradeOptions, force_poll: bool) -> Result<i32> 
                 "q" | "quit" | "exit" => return Ok(1),
                 "h" | "hint" => {
                     let view = hints::next_hint(&progress, current)?;
-                    out!("\n{}", hints::render(&view, &current.name));
+                    out!("\n{}", crate::render::hints::render(&view, &current.name));
                     print_keys();
                 }
                 "" | "c" | "check" => {
