@@ -14,7 +14,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// How long a writer waits for another one before giving up.
-pub const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
 const SCHEMA_VERSION: i64 = 1;
 
@@ -82,7 +82,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Status::Done => "done",
             Status::Attempted => "attempted",
@@ -93,17 +93,17 @@ impl Status {
 
 /// Summary of one exercise's attempts.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExerciseSummary {
+pub(crate) struct ExerciseSummary {
     pub attempts: u32,
-    pub passed: bool,
-    pub last_outcome: String,
+    pub(crate) passed: bool,
+    pub(crate) last_outcome: String,
     /// UTC, `YYYY-MM-DD HH:MM:SS`.
-    pub last_at: String,
-    pub last_failing: Vec<String>,
+    pub(crate) last_at: String,
+    pub(crate) last_failing: Vec<String>,
 }
 
 impl ExerciseSummary {
-    pub fn status(&self) -> Status {
+    pub(crate) fn status(&self) -> Status {
         if self.passed {
             Status::Done
         } else {
@@ -125,7 +125,7 @@ impl std::fmt::Debug for Progress {
     }
 }
 
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
@@ -149,8 +149,9 @@ impl Progress {
         Self::setup(conn, path.to_path_buf())
     }
 
-    /// A throwaway database (tests, `check --solutions`).
-    pub fn open_in_memory() -> Result<Progress> {
+    /// A throwaway database, for tests.
+    #[cfg(test)]
+    pub(crate) fn open_in_memory() -> Result<Progress> {
         let conn = Connection::open_in_memory().map_err(|e| ProgressError::Create {
             path: PathBuf::from(":memory:"),
             detail: e.to_string(),
@@ -190,10 +191,6 @@ impl Progress {
         Ok(Progress { conn, path })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn err(&self, e: rusqlite::Error) -> ProgressError {
         ProgressError::Unreadable {
             path: self.path.clone(),
@@ -202,7 +199,7 @@ impl Progress {
     }
 
     /// Record one attempt; returns its id.
-    pub fn record_attempt(&self, a: &Attempt) -> Result<i64> {
+    pub(crate) fn record_attempt(&self, a: &Attempt) -> Result<i64> {
         let failing = serde_json::to_string(&a.failing_tests).unwrap_or_else(|_| "[]".into());
         self.conn
             .execute(
@@ -226,7 +223,7 @@ impl Progress {
 
     /// The stored report of the latest graded attempt at these exact sources, with its time.
     /// Only results that do not depend on the time limit (pass, fail, error) are reused.
-    pub fn recorded_report(
+    pub(crate) fn recorded_report(
         &self,
         exercise: &str,
         source_hash: &str,
@@ -274,7 +271,7 @@ impl Progress {
     }
 
     /// Per exercise: attempt count, whether it ever passed, the last result.
-    pub fn summaries(&self) -> Result<HashMap<String, ExerciseSummary>> {
+    pub(crate) fn summaries(&self) -> Result<HashMap<String, ExerciseSummary>> {
         let mut stmt = self
             .conn
             .prepare(
@@ -304,26 +301,8 @@ impl Progress {
             .map_err(|e| self.err(e))
     }
 
-    /// Done / attempted / not started for one exercise.
-    pub fn status(&self, exercise: &str) -> Result<Status> {
-        let row: Option<(i64, i64)> = self
-            .conn
-            .query_row(
-                "SELECT COUNT(*), COALESCE(MAX(outcome = 'pass'), 0) FROM attempts WHERE exercise = ?1",
-                params![exercise],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
-        Ok(match row {
-            Some((_, passed)) if passed != 0 => Status::Done,
-            Some((n, _)) if n > 0 => Status::Attempted,
-            _ => Status::NotStarted,
-        })
-    }
-
     /// How many hints of `exercise` the learner has seen.
-    pub fn hints_shown(&self, exercise: &str) -> Result<usize> {
+    pub(crate) fn hints_shown(&self, exercise: &str) -> Result<usize> {
         let n: Option<i64> = self
             .conn
             .query_row(
@@ -336,7 +315,7 @@ impl Progress {
         Ok(n.unwrap_or(0).max(0) as usize)
     }
 
-    pub fn set_hints_shown(&self, exercise: &str, shown: usize) -> Result<()> {
+    pub(crate) fn set_hints_shown(&self, exercise: &str, shown: usize) -> Result<()> {
         self.conn
             .execute(
                 "INSERT INTO hints (exercise, shown) VALUES (?1, ?2)
@@ -351,6 +330,14 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Done / attempted / not started, the way every reader of the record computes it.
+    fn status(p: &Progress, exercise: &str) -> Status {
+        p.summaries()
+            .unwrap()
+            .get(exercise)
+            .map_or(Status::NotStarted, |s| s.status())
+    }
 
     fn attempt(ex: &str, outcome: &str, hash: &str) -> Attempt {
         Attempt {
@@ -372,16 +359,16 @@ mod tests {
     #[test]
     fn records_and_summarises() {
         let p = Progress::open_in_memory().unwrap();
-        assert_eq!(p.status("03_gather").unwrap(), Status::NotStarted);
+        assert_eq!(status(&p, "03_gather"), Status::NotStarted);
         p.record_attempt(&attempt("03_gather", "fail", "h1"))
             .unwrap();
-        assert_eq!(p.status("03_gather").unwrap(), Status::Attempted);
+        assert_eq!(status(&p, "03_gather"), Status::Attempted);
         p.record_attempt(&attempt("03_gather", "pass", "h2"))
             .unwrap();
         p.record_attempt(&attempt("03_gather", "fail", "h3"))
             .unwrap();
         // Once passed, done (like rustlings), even if a later attempt broke it.
-        assert_eq!(p.status("03_gather").unwrap(), Status::Done);
+        assert_eq!(status(&p, "03_gather"), Status::Done);
         let s = p.summaries().unwrap();
         let g = &s["03_gather"];
         assert_eq!(g.attempts, 3);

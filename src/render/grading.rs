@@ -195,7 +195,7 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 /// A one-line summary table of several reports.
-pub fn summary_table(reports: &[ExerciseReport]) -> String {
+pub(crate) fn summary_table(reports: &[ExerciseReport]) -> String {
     let mut table = Table::new(&["", "exercise", "result"]);
     for r in reports {
         let first_line = r.message.lines().next().unwrap_or_default();
@@ -213,7 +213,7 @@ pub fn summary_table(reports: &[ExerciseReport]) -> String {
 
 /// The `check --solutions` table: each exercise as shipped and with its solution, then the human
 /// report of every solution that does not pass.
-pub fn solutions_table(rows: &[SolutionRow]) -> String {
+pub(crate) fn solutions_table(rows: &[SolutionRow]) -> String {
     let mut table = Table::new(&["", "exercise", "as shipped", "with solution", ">suite"]);
     for r in rows {
         let shipped = match r.shipped.verdict {
@@ -264,23 +264,23 @@ pub fn solutions_table(rows: &[SolutionRow]) -> String {
 // ---- results.json (Exercism test runner interface, version 2) ----
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct ResultsJson {
-    pub version: u32,
-    pub status: &'static str,
+pub(crate) struct ResultsJson {
+    pub(crate) version: u32,
+    pub(crate) status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    pub tests: Vec<ResultsTest>,
+    pub(crate) message: Option<String>,
+    pub(crate) tests: Vec<ResultsTest>,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct ResultsTest {
-    pub name: String,
-    pub status: &'static str,
+pub(crate) struct ResultsTest {
+    pub(crate) name: String,
+    pub(crate) status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub output: Option<String>,
-    pub test_code: String,
+    pub(crate) output: Option<String>,
+    pub(crate) test_code: String,
 }
 
 fn status_v2(verdict: Verdict) -> &'static str {
@@ -335,7 +335,7 @@ fn tests_v2(r: &ExerciseReport, prefix: bool) -> Vec<ResultsTest> {
 }
 
 /// results.json for one exercise.
-pub fn results_json(r: &ExerciseReport) -> ResultsJson {
+pub(crate) fn results_json(r: &ExerciseReport) -> ResultsJson {
     let status = status_v2(r.verdict);
     ResultsJson {
         version: 2,
@@ -351,7 +351,7 @@ pub fn results_json(r: &ExerciseReport) -> ResultsJson {
 
 /// results.json for several exercises: test names are prefixed with the exercise, an exercise
 /// that could not run becomes one `error` test.
-pub fn results_json_all(reports: &[ExerciseReport]) -> ResultsJson {
+pub(crate) fn results_json_all(reports: &[ExerciseReport]) -> ResultsJson {
     if let [one] = reports {
         return results_json(one);
     }
@@ -405,7 +405,7 @@ fn test_source(exercise: &str) -> Option<String> {
 }
 
 /// The body of `fn name` in `source`, dedented (Exercism's `test_code`).
-pub fn test_code(source: &str, name: &str) -> Option<String> {
+pub(crate) fn test_code(source: &str, name: &str) -> Option<String> {
     let needle = format!("fn {name}(");
     let start = source.find(&needle)?;
     let open = start + source[start..].find('{')?;
@@ -463,7 +463,7 @@ pub fn test_code(source: &str, name: &str) -> Option<String> {
 
 // ---- JUnit XML ----
 
-pub fn junit(reports: &[ExerciseReport]) -> String {
+pub(crate) fn junit(reports: &[ExerciseReport]) -> String {
     use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
     let mut junit = Report::new("asyncwork");
     for r in reports {

@@ -1,4 +1,4 @@
-//! Hints as text: the `hint` command's answer, and the hint shown after a failed check.
+//! Hints as text: the `hint` command's answer.
 //!
 //! Which hint to show is decided by `workbook::hints` (it counts what the learner has seen in the
 //! record); this module only decides how it looks.
@@ -8,7 +8,7 @@ use console::style;
 use crate::workbook::hints::HintView;
 
 /// The answer to `asyncwork hint EXERCISE`.
-pub fn render(view: &HintView, exercise: &str) -> String {
+pub(crate) fn render(view: &HintView, exercise: &str) -> String {
     let mut out = String::new();
     if view.total == 0 {
         return format!("{exercise} has no hints. Its README.md explains the task.\n");
@@ -38,21 +38,6 @@ pub fn render(view: &HintView, exercise: &str) -> String {
     out
 }
 
-/// The hint after a failed check: "Hint 2 of 3: ..." and, when more are left, where to get them.
-pub fn after_failure(n: usize, total: usize, text: &str, exercise: &str) -> String {
-    let mut out = format!(
-        "\n{} {text}\n",
-        style(format!("Hint {n} of {total}:")).cyan().bold()
-    );
-    if n < total {
-        out.push_str(&format!(
-            "{}\n",
-            style(format!("More help: asyncwork hint {exercise}")).dim()
-        ));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,7 +59,5 @@ mod tests {
         let text = render(&one, "03_gather");
         assert!(text.contains("Hint 1 of 3: one"), "{text}");
         assert!(text.contains("asyncwork hint 03_gather"), "{text}");
-        assert!(after_failure(3, 3, "x", "03_gather").contains("Hint 3 of 3: x"));
-        assert!(!after_failure(3, 3, "x", "03_gather").contains("More help"));
     }
 }

@@ -19,12 +19,12 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 /// The only `format_version` this build understands.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExerciseCatalogue {
-    pub format_version: u32,
+    pub(crate) format_version: u32,
     #[serde(rename = "exercise", default)]
     pub exercises: Vec<ExerciseInfo>,
 }
@@ -45,7 +45,7 @@ pub struct ExerciseInfo {
 
 impl ExerciseCatalogue {
     /// Parse and check an `info.toml`.
-    pub fn parse(text: &str) -> Result<ExerciseCatalogue> {
+    pub(crate) fn parse(text: &str) -> Result<ExerciseCatalogue> {
         let cat: ExerciseCatalogue =
             toml::from_str(text).context("info.toml is not a valid catalogue")?;
         if cat.format_version != FORMAT_VERSION {
@@ -86,7 +86,7 @@ impl ExerciseCatalogue {
 
     /// Look an exercise up by what the user typed: the full name (`03_gather`), its number
     /// (`3`, `03`) or its lesson id (`gather`). Unknown names get a "did you mean".
-    pub fn find(&self, typed: &str) -> Result<&ExerciseInfo> {
+    pub(crate) fn find(&self, typed: &str) -> Result<&ExerciseInfo> {
         let typed = typed.trim().trim_end_matches('/');
         if let Some(ex) = self.get(typed) {
             return Ok(ex);
@@ -122,13 +122,8 @@ impl ExerciseCatalogue {
     }
 
     /// The exercise names, in curriculum order.
-    pub fn names(&self) -> Vec<String> {
+    pub(crate) fn names(&self) -> Vec<String> {
         self.exercises.iter().map(|e| e.name.clone()).collect()
-    }
-
-    /// Exercises of one lesson, in curriculum order.
-    pub fn for_lesson<'a>(&'a self, lesson: &'a str) -> impl Iterator<Item = &'a ExerciseInfo> {
-        self.exercises.iter().filter(move |e| e.lesson == lesson)
     }
 }
 

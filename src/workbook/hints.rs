@@ -6,16 +6,16 @@ use crate::progress::{self, Progress};
 
 /// What to show for a hint request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HintView {
+pub(crate) struct HintView {
     /// (number from 1, text) of each hint to show.
-    pub hints: Vec<(usize, String)>,
-    pub total: usize,
+    pub(crate) hints: Vec<(usize, String)>,
+    pub(crate) total: usize,
     /// True when this request revealed a hint not seen before.
-    pub new: bool,
+    pub(crate) new: bool,
 }
 
 /// `asyncwork hint EX`: reveal the next hint (or show all when all have been seen).
-pub fn next_hint(progress: &Progress, ex: &ExerciseInfo) -> progress::Result<HintView> {
+pub(crate) fn next_hint(progress: &Progress, ex: &ExerciseInfo) -> progress::Result<HintView> {
     let total = ex.hints.len();
     let shown = progress.hints_shown(&ex.name)?.min(total);
     if shown < total {
@@ -42,7 +42,7 @@ pub fn next_hint(progress: &Progress, ex: &ExerciseInfo) -> progress::Result<Hin
 
 /// After a failed check: the latest hint the learner has reached (at least the first, which
 /// this marks as seen).
-pub fn hint_after_failure(
+pub(crate) fn hint_after_failure(
     progress: &Progress,
     ex: &ExerciseInfo,
 ) -> progress::Result<Option<(usize, usize, String)>> {

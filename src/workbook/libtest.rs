@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineResult {
+pub(crate) enum LineResult {
     Ok,
     Failed,
     Ignored,
@@ -13,26 +13,26 @@ pub enum LineResult {
 
 /// One failing test's captured block (`---- name stdout ----`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// The panic message(s), without the "thread ... panicked at" line and the backtrace note.
-    pub message: String,
+    pub(crate) message: String,
     /// `file:line:col` of the first panic.
-    pub location: Option<String>,
+    pub(crate) location: Option<String>,
     /// What the test printed before panicking.
-    pub output: String,
+    pub(crate) output: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     /// Tests that finished, in the order they finished.
-    pub results: Vec<(String, LineResult)>,
-    pub failures: BTreeMap<String, Failure>,
+    pub(crate) results: Vec<(String, LineResult)>,
+    pub(crate) failures: BTreeMap<String, Failure>,
     /// The `test result:` line was seen (the harness finished normally).
-    pub completed: bool,
+    pub(crate) completed: bool,
 }
 
 impl Parsed {
-    pub fn result_of(&self, name: &str) -> Option<LineResult> {
+    pub(crate) fn result_of(&self, name: &str) -> Option<LineResult> {
         self.results
             .iter()
             .find(|(n, _)| n == name)
@@ -41,7 +41,7 @@ impl Parsed {
 }
 
 /// Parse `--list --format terse` output: one `name: test` per test.
-pub fn parse_list(stdout: &str) -> Vec<String> {
+pub(crate) fn parse_list(stdout: &str) -> Vec<String> {
     stdout
         .lines()
         .filter_map(|l| l.strip_suffix(": test"))
@@ -50,7 +50,7 @@ pub fn parse_list(stdout: &str) -> Vec<String> {
 }
 
 /// Parse a test binary's stdout.
-pub fn parse(stdout: &str) -> Parsed {
+pub(crate) fn parse(stdout: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut lines = stdout.lines().peekable();
     while let Some(line) = lines.next() {

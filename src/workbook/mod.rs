@@ -57,12 +57,12 @@ impl Workbook {
     }
 
     /// The catalogue graded against: the one embedded in this binary.
-    pub fn catalogue(&self) -> &'static ExerciseCatalogue {
+    pub(crate) fn catalogue(&self) -> &'static ExerciseCatalogue {
         ExerciseCatalogue::embedded()
     }
 
     /// `<workbook>/.asyncwork`: progress and the grading copy.
-    pub fn data_dir(&self) -> PathBuf {
+    pub(crate) fn data_dir(&self) -> PathBuf {
         self.root.join(".asyncwork")
     }
 
@@ -72,7 +72,7 @@ impl Workbook {
 
     /// Where cargo builds: `$CARGO_TARGET_DIR` when set, else `<workbook>/target` (shared by the
     /// learner's own `cargo test` and by the grader, so tokio compiles once).
-    pub fn target_dir(&self) -> PathBuf {
+    pub(crate) fn target_dir(&self) -> PathBuf {
         if let Some(dir) = &self.target_override {
             return dir.clone();
         }
@@ -90,7 +90,7 @@ impl Workbook {
     }
 
     /// A path inside the workbook, as the learner would type it from the workbook root.
-    pub fn display_rel(&self, path: &Path) -> String {
+    pub(crate) fn display_rel(&self, path: &Path) -> String {
         path.strip_prefix(&self.root)
             .unwrap_or(path)
             .display()

@@ -11,28 +11,28 @@ use std::time::{Duration, Instant};
 
 /// What a run produced.
 #[derive(Debug)]
-pub struct Finished {
-    pub status: Option<ExitStatus>,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct Finished {
+    pub(crate) status: Option<ExitStatus>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
     /// The time limit ran out and the process group was killed.
-    pub timed_out: bool,
+    pub(crate) timed_out: bool,
 }
 
 impl Finished {
-    pub fn success(&self) -> bool {
+    pub(crate) fn success(&self) -> bool {
         !self.timed_out && self.status.is_some_and(|s| s.success())
     }
 
     /// The signal that ended the process, if one did.
-    pub fn signal(&self) -> Option<i32> {
+    pub(crate) fn signal(&self) -> Option<i32> {
         use std::os::unix::process::ExitStatusExt;
         self.status.and_then(|s| s.signal())
     }
 }
 
 /// Run `cmd` to completion or until `timeout`, capturing stdout and stderr.
-pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::Result<Finished> {
+pub(crate) fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::Result<Finished> {
     use std::os::unix::process::CommandExt;
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -90,7 +90,7 @@ pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::Result<
 }
 
 /// SIGKILL every process in group `pgid` (no-op if the group is empty).
-pub fn kill_group(pgid: i32) {
+pub(crate) fn kill_group(pgid: i32) {
     if pgid > 0 {
         // SAFETY: plain syscall; a negative pid addresses the process group.
         unsafe {

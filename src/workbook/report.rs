@@ -8,8 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::cargo::CompilerMessage;
-use super::shadow::Tampered;
+// Part of a report, named here so readers of reports need only this module.
+pub use super::cargo::CompilerMessage;
+pub use super::shadow::Tampered;
 
 /// The verdict on one exercise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -36,7 +36,7 @@ fn is_learner_src(rel: &Path, exercise_names: &BTreeSet<&str>) -> bool {
 }
 
 /// All regular files below `dir`, as paths relative to `dir`, sorted. Missing dir: empty.
-pub fn list_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn list_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     fn walk(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -73,10 +73,10 @@ fn is_noise(rel: &Path) -> bool {
 }
 
 /// Source files: (path relative to an exercise's `src/`, contents).
-pub type Sources = Vec<(PathBuf, Vec<u8>)>;
+pub(crate) type Sources = Vec<(PathBuf, Vec<u8>)>;
 
 /// Learner's `src/` files of one exercise: (path relative to the exercise's `src/`, contents).
-pub fn learner_sources(wb: &Workbook, exercise: &str) -> std::io::Result<Sources> {
+pub(crate) fn learner_sources(wb: &Workbook, exercise: &str) -> std::io::Result<Sources> {
     let src = wb.exercise_dir(exercise).join("src");
     let mut out = Vec::new();
     for rel in list_files(&src) {
@@ -108,7 +108,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// The hash of a learner's attempt: their `src/` plus the grader build that judges it.
-pub fn source_hash(exercise: &str, sources: &[(PathBuf, Vec<u8>)]) -> String {
+pub(crate) fn source_hash(exercise: &str, sources: &[(PathBuf, Vec<u8>)]) -> String {
     let mut h = Sha256::new();
     h.update(b"asyncwork-attempt-v1\0");
     h.update(embedded_hash().as_bytes());
@@ -124,7 +124,7 @@ pub fn source_hash(exercise: &str, sources: &[(PathBuf, Vec<u8>)]) -> String {
 
 /// Learner files outside `src/` that differ from the originals (tests, manifest), which grading
 /// ignores.
-pub fn tampered(wb: &Workbook, exercise: &str) -> Vec<Tampered> {
+pub(crate) fn tampered(wb: &Workbook, exercise: &str) -> Vec<Tampered> {
     let names: BTreeSet<&str> = [exercise].into();
     let mut out = Vec::new();
     let mut pristine_paths = BTreeSet::new();
@@ -165,11 +165,11 @@ fn normalise(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// An exclusive lock on the grading copy, held while it is synced, built and run.
-pub struct GradeLock {
+pub(crate) struct GradeLock {
     _file: File,
 }
 
-pub fn lock(wb: &Workbook) -> Result<GradeLock> {
+pub(crate) fn lock(wb: &Workbook) -> Result<GradeLock> {
     use std::os::fd::AsRawFd;
     std::fs::create_dir_all(wb.data_dir())?;
     let path = wb.data_dir().join("grade.lock");
@@ -234,14 +234,14 @@ fn tag_workspace_version(manifest: &[u8], root: &Path) -> Result<String> {
 }
 
 /// The grading copy's root.
-pub fn root(wb: &Workbook) -> PathBuf {
+pub(crate) fn root(wb: &Workbook) -> PathBuf {
     wb.data_dir().join("grade")
 }
 
 /// Bring the grading copy up to date: everything pristine, except the `src/` of `graded`
 /// exercises, which is the learner's. Exercises not being graded keep whatever `src/` they
 /// have (or get the original, so the workspace loads).
-pub fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBuf> {
+pub(crate) fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBuf> {
     let root = root(wb);
     let catalogue = wb.catalogue();
     let names: BTreeSet<&str> = catalogue

@@ -10,22 +10,22 @@ use super::report::ExerciseReport;
 use super::{ExerciseCatalogue, Workbook, embed};
 
 #[derive(Debug, Clone)]
-pub struct SolutionRow {
-    pub exercise: String,
-    pub shipped: ExerciseReport,
+pub(crate) struct SolutionRow {
+    pub(crate) exercise: String,
+    pub(crate) shipped: ExerciseReport,
     /// None when the exercise has no solution files.
-    pub solved: Option<ExerciseReport>,
+    pub(crate) solved: Option<ExerciseReport>,
 }
 
 impl SolutionRow {
     /// Fails as shipped and passes when solved.
-    pub fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         !self.shipped.passed() && self.solved.as_ref().is_some_and(|s| s.passed())
     }
 }
 
 /// Run the proof. `target_dir` lets repeated runs reuse a build cache (tokio compiles once).
-pub fn verify(
+pub(crate) fn verify(
     catalogue: &ExerciseCatalogue,
     only: Option<&[String]>,
     target_dir: Option<PathBuf>,

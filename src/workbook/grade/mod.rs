@@ -30,7 +30,7 @@ use super::{ExerciseInfo, Workbook, cargo, process};
 use crate::progress::Progress;
 
 /// The time limit of a test run when none is given.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How to grade.
 #[derive(Debug, Clone)]
