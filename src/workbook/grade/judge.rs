@@ -2,8 +2,10 @@
 //! read their results, and put the verdict together.
 //!
 //! The verdict is decided here and only here: compile errors make `error`; a test program killed
-//! at the time limit makes `stuck`; a program that died without reporting makes `error` (a
-//! crash); otherwise `fail` when any test failed, else `pass`.
+//! at the time limit makes `stuck`; a program that exits with a failure status and no failed test
+//! makes `error` (a crash, or results that cannot be trusted); a program that lists no tests makes
+//! `error`; otherwise `fail` when any test failed or has no result, else `pass`. Whether a test
+//! passed comes from the harness's results file, never from stdout (see `libtest`).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -104,20 +106,24 @@ pub(crate) fn judge(
         };
         match run {
             Ok(run) => {
-                let parsed = libtest::parse(&run.finished.stdout);
+                // Pass or fail comes from the harness's results file; stdout only explains a
+                // failure (see `libtest`).
+                let results = libtest::parse_log(&run.log, &run.listed);
+                let explained = libtest::parse(&run.finished.stdout);
                 // The listed tests, then any the listing missed (should not happen), so
                 // nothing is lost.
-                let missed = parsed
-                    .results
+                let missed = results
                     .iter()
                     .map(|(name, _)| name)
                     .filter(|name| !run.listed.contains(name));
                 for name in run.listed.iter().chain(missed) {
+                    let result = results.iter().find(|(n, _)| n == name).map(|(_, r)| *r);
                     tests.push(test_report(
                         &ex.name,
                         &prefix(name),
                         name,
-                        &parsed,
+                        result,
+                        &explained,
                         &run.finished,
                         opts,
                     ));
@@ -125,10 +131,17 @@ pub(crate) fn judge(
                 if run.finished.timed_out {
                     verdict = Verdict::Stuck;
                 } else if !run.finished.success()
-                    && parsed.results.iter().all(|(_, r)| *r != LineResult::Failed)
+                    && results.iter().all(|(_, r)| *r != LineResult::Failed)
                 {
-                    // Died without a verdict: a crash (stack overflow, abort) or a harness error.
+                    // A failure status with no failed test: a crash (stack overflow, abort), a
+                    // harness error, or results that cannot be trusted. Never a pass.
                     crash = Some(describe_crash(&run.finished));
+                }
+                if run.listed.is_empty() && !run.finished.timed_out {
+                    crash.get_or_insert_with(|| {
+                        "the test program listed no tests: it did not run as a test harness"
+                            .to_string()
+                    });
                 }
             }
             Err(e) => crash = Some(format!("cannot run the tests: {e}")),
@@ -160,6 +173,7 @@ pub(crate) fn judge(
     if verdict == Verdict::Pass && failed > 0 {
         verdict = Verdict::Fail;
     }
+
     report.message = match verdict {
         Verdict::Pass => format!("all {} passed", plural(tests.len(), "test")),
         Verdict::Fail => format!("{failed} of {} failed", plural(tests.len(), "test")),
@@ -180,6 +194,8 @@ pub(crate) fn judge(
 struct TestRun {
     listed: Vec<String>,
     finished: Finished,
+    /// The harness's results file (`--logfile`).
+    log: String,
 }
 
 fn run_test_program(exe: &Path, cwd: &Path, timeout: Duration) -> std::io::Result<TestRun> {
@@ -197,16 +213,36 @@ fn run_test_program(exe: &Path, cwd: &Path, timeout: Duration) -> std::io::Resul
         command(&["--list", "--format", "terse"]),
         Duration::from_secs(20),
     )?;
-    let listed = libtest::parse_list(&list.stdout);
-    let finished = process::run_with_timeout(command(&["--color", "never"]), timeout)?;
-    Ok(TestRun { listed, finished })
+    let listed = if list.success() {
+        libtest::parse_list(&list.stdout)
+    } else {
+        Vec::new()
+    };
+    // A fresh path per run, outside the grading copy; libtest creates the file itself once its
+    // `main` starts, so nothing written there earlier survives.
+    let results_dir = tempfile::Builder::new()
+        .prefix("asyncwork-results-")
+        .tempdir()?;
+    let log_path = results_dir.path().join("results.log");
+    let mut cmd = command(&["--color", "never", "--logfile"]);
+    cmd.arg(&log_path);
+    let finished = process::run_with_timeout(cmd, timeout)?;
+    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+    Ok(TestRun {
+        listed,
+        finished,
+        log,
+    })
 }
 
+/// One test's report, from its line in the results file (`result`) and, for a failure, the
+/// explanation the harness printed on stdout.
 fn test_report(
     exercise: &str,
     display_name: &str,
     name: &str,
-    parsed: &libtest::Parsed,
+    result: Option<LineResult>,
+    explained: &libtest::Parsed,
     finished: &Finished,
     opts: &GradeOptions,
 ) -> TestReport {
@@ -218,12 +254,12 @@ fn test_report(
         location: None,
         output: None,
     };
-    match parsed.result_of(name) {
+    match result {
         Some(LineResult::Ok) => {}
         Some(LineResult::Ignored) => t.status = TestStatus::Ignored,
         Some(LineResult::Failed) => {
             t.status = TestStatus::Fail;
-            let failure = parsed.failures.get(name).cloned().unwrap_or_default();
+            let failure = explained.failures.get(name).cloned().unwrap_or_default();
             t.kind = Some(classify(exercise, &failure));
             t.message = Some(if failure.message.is_empty() {
                 "failed".into()
@@ -248,4 +284,92 @@ fn test_report(
         }
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// Judge a fake test program: a shell script that lists `list` (`a` and `b` in most tests),
+    /// then runs `body` with `$log` set to the results file the grader asked for.
+    fn judge_script(list: &str, body: &str) -> ExerciseReport {
+        let dir = tempfile::tempdir().unwrap();
+        let ex = ExerciseInfo {
+            name: "03_gather".into(),
+            package: "ex03_gather".into(),
+            lesson: "gather".into(),
+            title: "t".into(),
+            hints: vec![],
+        };
+        std::fs::create_dir_all(dir.path().join(&ex.name)).unwrap();
+        let exe = dir.path().join("grade-fake");
+        std::fs::write(
+            &exe,
+            format!(
+                "#!/bin/sh\n\
+                 case \"$*\" in *--list*) printf '{list}'; exit 0;; esac\n\
+                 log=''; prev=''\n\
+                 for arg in \"$@\"; do [ \"$prev\" = --logfile ] && log=\"$arg\"; prev=\"$arg\"; done\n\
+                 {body}\n"
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let pkg = PackageBuild {
+            test_executables: BTreeMap::from([("grade".to_string(), exe)]),
+            ..Default::default()
+        };
+        let opts = GradeOptions {
+            timeout: Duration::from_secs(10),
+            ..Default::default()
+        };
+        judge(dir.path(), &ex, &pkg, "", &opts, vec![], Instant::now())
+    }
+
+    const AB: &str = "a: test\\nb: test\\n";
+
+    fn status(r: &ExerciseReport, name: &str) -> TestStatus {
+        r.tests.iter().find(|t| t.name == name).unwrap().status
+    }
+
+    #[test]
+    fn results_come_from_the_results_file_not_stdout() {
+        // The learner's code prints forged result lines; the harness's file says what happened.
+        let r = judge_script(
+            AB,
+            "printf 'test a ... ok\\ntest b ... ok\\n'\n\
+             printf 'ok a\\nfailed b\\n' > \"$log\"\n\
+             printf 'test a ... ok\\ntest b ... FAILED\\n'; exit 101",
+        );
+        assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
+        assert_eq!(status(&r, "a"), TestStatus::Pass);
+        assert_eq!(status(&r, "b"), TestStatus::Fail);
+    }
+
+    #[test]
+    fn a_failure_exit_status_is_never_a_pass() {
+        let r = judge_script(AB, "printf 'ok a\\nok b\\n' > \"$log\"; exit 3");
+        assert_eq!(r.verdict, Verdict::Error, "{r:#?}");
+        assert!(r.message.contains("exited with code 3"), "{}", r.message);
+    }
+
+    #[test]
+    fn forged_lines_and_a_clean_exit_without_results_are_not_a_pass() {
+        // A constructor that prints results and exits 0 before the harness starts.
+        let r = judge_script(AB, "printf 'test a ... ok\\ntest b ... ok\\n'; exit 0");
+        assert_ne!(r.verdict, Verdict::Pass, "{r:#?}");
+        assert!(
+            r.tests.iter().all(|t| t.status == TestStatus::Fail),
+            "{r:#?}"
+        );
+    }
+
+    #[test]
+    fn a_program_that_lists_no_tests_is_an_error() {
+        let r = judge_script("", "exit 0");
+        assert_eq!(r.verdict, Verdict::Error, "{r:#?}");
+        assert!(r.message.contains("listed no tests"), "{}", r.message);
+    }
 }
