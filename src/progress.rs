@@ -301,10 +301,20 @@ impl Progress {
             .map_err(|e| self.err(e))
     }
 
-    /// How many hints of `exercise` the learner has seen.
-    pub(crate) fn hints_shown(&self, exercise: &str) -> Result<usize> {
-        let n: Option<i64> = self
-            .conn
+    /// Change the count of hints seen of `exercise` to `change(count)`, atomically: the read and
+    /// the write happen in one IMMEDIATE transaction, so two `hint` commands at once cannot both
+    /// read 2 and both write 3 (or one write 1 after the other wrote 3). Returns (before, after).
+    pub(crate) fn update_hints_shown(
+        &self,
+        exercise: &str,
+        change: impl FnOnce(usize) -> usize,
+    ) -> Result<(usize, usize)> {
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )
+        .map_err(|e| self.err(e))?;
+        let before: Option<i64> = tx
             .query_row(
                 "SELECT shown FROM hints WHERE exercise = ?1",
                 params![exercise],
@@ -312,18 +322,18 @@ impl Progress {
             )
             .optional()
             .map_err(|e| self.err(e))?;
-        Ok(n.unwrap_or(0).max(0) as usize)
-    }
-
-    pub(crate) fn set_hints_shown(&self, exercise: &str, shown: usize) -> Result<()> {
-        self.conn
-            .execute(
+        let before = before.unwrap_or(0).max(0) as usize;
+        let after = change(before);
+        if after != before {
+            tx.execute(
                 "INSERT INTO hints (exercise, shown) VALUES (?1, ?2)
                  ON CONFLICT(exercise) DO UPDATE SET shown = excluded.shown",
-                params![exercise, shown as i64],
+                params![exercise, after as i64],
             )
             .map_err(|e| self.err(e))?;
-        Ok(())
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok((before, after))
     }
 }
 
@@ -406,11 +416,10 @@ mod tests {
         let path = dir.path().join(".asyncwork/progress.db");
         {
             let p = Progress::open(&path).unwrap();
-            assert_eq!(p.hints_shown("03_gather").unwrap(), 0);
-            p.set_hints_shown("03_gather", 2).unwrap();
+            assert_eq!(p.update_hints_shown("03_gather", |_| 2).unwrap(), (0, 2));
         }
         let p = Progress::open(&path).unwrap();
-        assert_eq!(p.hints_shown("03_gather").unwrap(), 2);
+        assert_eq!(p.update_hints_shown("03_gather", |n| n).unwrap(), (2, 2));
     }
 
     #[test]
@@ -427,7 +436,7 @@ mod tests {
                         p.record_attempt(&attempt(&format!("ex{t}"), "fail", &format!("h{i}")))
                             .unwrap();
                         if i % 10 == 0 {
-                            p.set_hints_shown(&format!("ex{t}"), i).unwrap();
+                            p.update_hints_shown(&format!("ex{t}"), |_| i).unwrap();
                         }
                     }
                 })
@@ -440,6 +449,41 @@ mod tests {
         let s = p.summaries().unwrap();
         assert_eq!(s.len(), 6);
         assert!(s.values().all(|s| s.attempts == 40));
+    }
+
+    /// Issue 13, item 10: concurrent hint requests (each its own connection, like separate
+    /// `asyncwork hint` processes) each reveal a different hint, and the counter ends at the
+    /// number of requests: no read-then-write race loses an update.
+    #[test]
+    fn concurrent_hint_counts_lose_no_update() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.db");
+        Progress::open(&path).unwrap();
+        let start = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let (path, start) = (path.clone(), start.clone());
+                std::thread::spawn(move || {
+                    let p = Progress::open(&path).unwrap();
+                    start.wait();
+                    (0..5)
+                        .map(|_| p.update_hints_shown("03_gather", |n| n + 1).unwrap().1)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut seen: Vec<usize> = threads
+            .into_iter()
+            .flat_map(|t| t.join().unwrap())
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            (1..=40).collect::<Vec<_>>(),
+            "each request its own hint"
+        );
+        let p = Progress::open(&path).unwrap();
+        assert_eq!(p.update_hints_shown("03_gather", |n| n).unwrap().0, 40);
     }
 
     #[test]

@@ -17,11 +17,17 @@ pub(crate) struct HintView {
 /// `asyncwork hint EX`: reveal the next hint (or show all when all have been seen).
 pub(crate) fn next_hint(progress: &Progress, ex: &ExerciseInfo) -> progress::Result<HintView> {
     let total = ex.hints.len();
-    let shown = progress.hints_shown(&ex.name)?.min(total);
-    if shown < total {
-        progress.set_hints_shown(&ex.name, shown + 1)?;
+    // One atomic step: two requests at once reveal two different hints.
+    let (before, after) =
+        progress.update_hints_shown(
+            &ex.name,
+            |shown| {
+                if shown < total { shown + 1 } else { shown }
+            },
+        )?;
+    if after != before {
         Ok(HintView {
-            hints: vec![(shown + 1, ex.hints[shown].clone())],
+            hints: vec![(after, ex.hints[after - 1].clone())],
             total,
             new: true,
         })
@@ -50,11 +56,8 @@ pub(crate) fn hint_after_failure(
     if total == 0 {
         return Ok(None);
     }
-    let mut shown = progress.hints_shown(&ex.name)?.min(total);
-    if shown == 0 {
-        progress.set_hints_shown(&ex.name, 1)?;
-        shown = 1;
-    }
+    let (_, shown) = progress.update_hints_shown(&ex.name, |shown| shown.max(1))?;
+    let shown = shown.min(total);
     Ok(Some((shown, total, ex.hints[shown - 1].clone())))
 }
 
@@ -104,6 +107,6 @@ mod tests {
             hint_after_failure(&p, &ex()).unwrap(),
             Some((1, 3, "one".to_string()))
         );
-        assert_eq!(p.hints_shown("03_gather").unwrap(), 1);
+        assert_eq!(p.update_hints_shown("03_gather", |n| n).unwrap().0, 1);
     }
 }
