@@ -48,6 +48,19 @@ pub enum ProgressError {
     #[error("cannot create the progress database at {path}: {detail}")]
     Create { path: PathBuf, detail: String },
     #[error(
+        "your progress database {path} cannot be written: it, or the folder it is in, is read-only.\n\
+         Nothing is damaged. Make both writable to record your progress again:\n    \
+         chmod u+w '{path}' '{folder}'",
+        folder = path.parent().unwrap_or(Path::new(".")).display()
+    )]
+    ReadOnly { path: PathBuf },
+    #[error(
+        "{folder} is a file, but asyncwork keeps its record and grading copy in a folder of that name.\n\
+         Move the file aside (asyncwork creates the folder again):\n    \
+         mv '{folder}' '{folder}.moved'"
+    )]
+    FolderIsAFile { folder: PathBuf },
+    #[error(
         "the progress database {path} was written by a newer asyncwork (schema {found}, this one knows {SCHEMA_VERSION}); \
          update asyncwork, or move the file aside"
     )]
@@ -97,7 +110,7 @@ pub(crate) struct ExerciseSummary {
     pub attempts: u32,
     pub(crate) passed: bool,
     pub(crate) last_outcome: String,
-    /// UTC, `YYYY-MM-DD HH:MM:SS`.
+    /// UTC, `YYYY-MM-DD HH:MM:SS`; `?` when the stored time is out of range.
     pub(crate) last_at: String,
     pub(crate) last_failing: Vec<String>,
 }
@@ -132,20 +145,52 @@ pub(crate) fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// The true cause of a database error: a read-only file or folder is not damage, and moving it
+/// aside (the advice for a damaged file) would not help.
+fn open_error(path: &Path, e: rusqlite::Error) -> ProgressError {
+    use rusqlite::ErrorCode::{CannotOpen, PermissionDenied, ReadOnly};
+    let read_only = matches!(e.sqlite_error_code(), Some(ReadOnly | PermissionDenied))
+        || (e.sqlite_error_code() == Some(CannotOpen) && path_is_read_only(path));
+    if read_only {
+        ProgressError::ReadOnly {
+            path: path.to_path_buf(),
+        }
+    } else {
+        ProgressError::Unreadable {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        }
+    }
+}
+
+/// Does the file or its folder lack write permission?
+fn path_is_read_only(path: &Path) -> bool {
+    let read_only = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.permissions().readonly());
+    read_only(path) || path.parent().is_some_and(read_only)
+}
+
 impl Progress {
     /// Open (creating if needed) the database at `path`.
     pub fn open(path: &Path) -> Result<Progress> {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| ProgressError::Create {
-                path: path.to_path_buf(),
-                detail: e.to_string(),
+            if parent.exists() && !parent.is_dir() {
+                return Err(ProgressError::FolderIsAFile {
+                    folder: parent.to_path_buf(),
+                });
+            }
+            std::fs::create_dir_all(parent).map_err(|e| match e.kind() {
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                    ProgressError::ReadOnly {
+                        path: path.to_path_buf(),
+                    }
+                }
+                _ => ProgressError::Create {
+                    path: path.to_path_buf(),
+                    detail: e.to_string(),
+                },
             })?;
         }
-        let unreadable = |e: rusqlite::Error| ProgressError::Unreadable {
-            path: path.to_path_buf(),
-            detail: e.to_string(),
-        };
-        let conn = Connection::open(path).map_err(unreadable)?;
+        let conn = Connection::open(path).map_err(|e| open_error(path, e))?;
         Self::setup(conn, path.to_path_buf())
     }
 
@@ -159,11 +204,17 @@ impl Progress {
         Self::setup(conn, PathBuf::from(":memory:"))
     }
 
+    /// The record at `path`, opened read-only: what a record whose file or folder is read-only
+    /// behaves like, even for root (who can write through chmod).
+    #[cfg(test)]
+    pub(crate) fn open_read_only_for_tests(path: &Path) -> Progress {
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+        let conn = Connection::open_with_flags(path, flags).unwrap();
+        Self::setup(conn, path.to_path_buf()).unwrap()
+    }
+
     fn setup(conn: Connection, path: PathBuf) -> Result<Progress> {
-        let unreadable = |e: rusqlite::Error| ProgressError::Unreadable {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
+        let unreadable = |e: rusqlite::Error| open_error(&path, e);
         conn.busy_timeout(BUSY_TIMEOUT).map_err(unreadable)?;
         // Reading the journal mode is the first real read: a file that is not a database
         // fails here ("file is not a database").
@@ -192,10 +243,7 @@ impl Progress {
     }
 
     fn err(&self, e: rusqlite::Error) -> ProgressError {
-        ProgressError::Unreadable {
-            path: self.path.clone(),
-            detail: e.to_string(),
-        }
+        open_error(&self.path, e)
     }
 
     /// Record one attempt; returns its id.
@@ -230,7 +278,7 @@ impl Progress {
     ) -> Result<Option<(String, String)>> {
         self.conn
             .query_row(
-                "SELECT report, datetime(started_at_ms / 1000, 'unixepoch') FROM attempts
+                "SELECT report, COALESCE(datetime(started_at_ms / 1000, 'unixepoch'), '?') FROM attempts
                  WHERE exercise = ?1 AND source_hash = ?2 AND report IS NOT NULL
                    AND outcome IN ('pass', 'fail', 'error')
                  ORDER BY id DESC LIMIT 1",
@@ -276,7 +324,7 @@ impl Progress {
             .conn
             .prepare(
                 "SELECT a.exercise, agg.n, agg.passed, a.outcome,
-                        datetime(a.started_at_ms / 1000, 'unixepoch'), a.failing_tests
+                        COALESCE(datetime(a.started_at_ms / 1000, 'unixepoch'), '?'), a.failing_tests
                  FROM attempts a
                  JOIN (SELECT exercise, COUNT(*) AS n, MAX(outcome = 'pass') AS passed, MAX(id) AS last
                        FROM attempts GROUP BY exercise) agg ON a.id = agg.last",
@@ -484,6 +532,59 @@ mod tests {
         );
         let p = Progress::open(&path).unwrap();
         assert_eq!(p.update_hints_shown("03_gather", |n| n).unwrap().0, 40);
+    }
+
+    /// Issue 13, item 9: a record that cannot be written is called read-only, not damaged.
+    /// (Tests run as root here, where chmod does not stop writes: a read-only connection gives
+    /// SQLite's real answer.)
+    #[test]
+    fn a_read_only_record_is_named_read_only_not_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.db");
+        drop(Progress::open(&path).unwrap());
+        let conn =
+            Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let p = Progress::setup(conn, path.clone()).unwrap();
+        let err = p
+            .record_attempt(&attempt("03_gather", "fail", "h"))
+            .unwrap_err();
+        assert!(matches!(err, ProgressError::ReadOnly { .. }), "{err:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("read-only") && msg.contains("chmod u+w"),
+            "{msg}"
+        );
+        assert!(
+            !msg.contains("may be damaged") && !msg.contains("mv "),
+            "{msg}"
+        );
+    }
+
+    /// Issue 13, item 9: `.asyncwork` as a regular file gets its name and the way out, not a bare
+    /// "File exists (os error 17)".
+    #[test]
+    fn the_record_folder_as_a_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join(".asyncwork");
+        std::fs::write(&folder, "not a folder").unwrap();
+        let msg = Progress::open(&folder.join("progress.db"))
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains(".asyncwork is a file"), "{msg}");
+        assert!(msg.contains("mv '"), "{msg}");
+        assert!(!msg.contains("os error"), "{msg}");
+    }
+
+    /// Issue 13, item 9: one row with an out-of-range time does not break the summaries.
+    #[test]
+    fn an_out_of_range_time_does_not_break_the_record() {
+        let p = Progress::open_in_memory().unwrap();
+        let mut a = attempt("03_gather", "fail", "h1");
+        a.started_at_ms = i64::MAX;
+        p.record_attempt(&a).unwrap();
+        let s = p.summaries().unwrap();
+        assert_eq!(s["03_gather"].last_at, "?");
+        assert!(p.recorded_report("03_gather", "h1").unwrap().is_some());
     }
 
     #[test]

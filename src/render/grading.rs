@@ -155,6 +155,14 @@ pub fn human(report: &ExerciseReport) -> String {
             .dim()
         );
     }
+    if let Some(why) = &report.not_recorded {
+        let _ = writeln!(
+            out,
+            "\n  {} graded, but not recorded:\n{}",
+            style("!").yellow().bold(),
+            indent(why, "    ")
+        );
+    }
     if !report.tampered.is_empty() {
         out.push('\n');
         for t in &report.tampered {
@@ -578,6 +586,7 @@ mod tests {
             timeout_secs: 60.0,
             source_hash: "h".into(),
             from_record: None,
+            not_recorded: None,
         }
     }
 

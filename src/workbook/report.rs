@@ -125,6 +125,9 @@ pub struct ExerciseReport {
     /// Set when the result came from the record: when that attempt was (UTC).
     #[serde(default)]
     pub from_record: Option<String>,
+    /// Why this attempt could not be written to the record (it was graded all the same).
+    #[serde(skip)]
+    pub not_recorded: Option<String>,
 }
 
 impl ExerciseReport {
@@ -170,6 +173,7 @@ mod tests {
             timeout_secs: 60.0,
             source_hash: "h".into(),
             from_record: None,
+            not_recorded: None,
         };
         let json = serde_json::to_string(&r).unwrap();
         assert!(

@@ -171,7 +171,11 @@ pub(crate) struct GradeLock {
 
 pub(crate) fn lock(wb: &Workbook) -> Result<GradeLock> {
     use std::os::fd::AsRawFd;
-    std::fs::create_dir_all(wb.data_dir())?;
+    let data = wb.data_dir();
+    if data.exists() && !data.is_dir() {
+        anyhow::bail!(crate::progress::ProgressError::FolderIsAFile { folder: data });
+    }
+    std::fs::create_dir_all(&data).with_context(|| format!("cannot create {}", data.display()))?;
     let path = wb.data_dir().join("grade.lock");
     let file = File::options()
         .create(true)

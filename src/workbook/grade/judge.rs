@@ -43,6 +43,7 @@ pub(crate) fn error_report(
         timeout_secs: opts.timeout.as_secs_f64(),
         source_hash: String::new(),
         from_record: None,
+        not_recorded: None,
     }
 }
 

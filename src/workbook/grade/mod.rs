@@ -115,7 +115,7 @@ pub fn grade(
             if let Some(mut report) = record::recorded(p, &ex.name, &hash)? {
                 report.tampered = tampered;
                 report.duration_ms = started.elapsed().as_millis() as u64;
-                record::record(Some(p), &report, true)?;
+                record::record_or_note(Some(p), &mut report, true);
                 observer.finished(&report);
                 reports[index] = Some(report);
                 continue;
@@ -166,8 +166,8 @@ pub fn grade(
             observer.finished(&report);
             report
         });
-        for (b, report) in to_build.iter().zip(judged) {
-            record::record(progress, &report, false)?;
+        for (b, mut report) in to_build.iter().zip(judged) {
+            record::record_or_note(progress, &mut report, false);
             reports[b.index] = Some(report);
         }
     }

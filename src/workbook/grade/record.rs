@@ -29,13 +29,21 @@ pub(crate) fn recorded(
         }))
 }
 
+/// Write one attempt to the record; when that is impossible (a read-only record, a full disk),
+/// say why in the report and go on: a grade the learner waited for is never lost to the record.
+pub(crate) fn record_or_note(
+    progress: Option<&Progress>,
+    report: &mut ExerciseReport,
+    from_record: bool,
+) {
+    if let Err(e) = record(progress, report, from_record) {
+        report.not_recorded = Some(format!("{e:#}"));
+    }
+}
+
 /// Write one attempt to the record (when there is one). Reports without a source hash (no
 /// sources to hash) are not attempts.
-pub(crate) fn record(
-    progress: Option<&Progress>,
-    report: &ExerciseReport,
-    from_record: bool,
-) -> Result<()> {
+fn record(progress: Option<&Progress>, report: &ExerciseReport, from_record: bool) -> Result<()> {
     let Some(p) = progress else { return Ok(()) };
     if report.source_hash.is_empty() {
         return Ok(());
@@ -56,4 +64,30 @@ pub(crate) fn record(
         report: keep_report.then(|| serde_json::to_string(&stored).unwrap_or_default()),
     })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workbook::report::Verdict;
+
+    /// Issue 13, item 9: when the record cannot be written, the report says why and grading
+    /// goes on.
+    #[test]
+    fn an_unwritable_record_is_noted_not_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.db");
+        drop(Progress::open(&path).unwrap());
+        let read_only = Progress::open_read_only_for_tests(&path);
+        let mut report: ExerciseReport = serde_json::from_value(serde_json::json!({
+            "exercise": "03_gather", "title": "t", "lesson": "gather", "outcome": "fail",
+            "message": "1 of 3 tests failed", "tests": [], "errors": [], "tampered": [],
+            "duration_ms": 5, "tests_ms": 3, "timeout_secs": 60.0, "source_hash": "h"
+        }))
+        .unwrap();
+        record_or_note(Some(&read_only), &mut report, false);
+        assert_eq!(report.verdict, Verdict::Fail);
+        let why = report.not_recorded.as_deref().unwrap_or_default();
+        assert!(why.contains("read-only"), "{why}");
+    }
 }
