@@ -75,7 +75,12 @@ fn is_noise(rel: &Path) -> bool {
 /// Source files: (path relative to an exercise's `src/`, contents).
 pub(crate) type Sources = Vec<(PathBuf, Vec<u8>)>;
 
+/// The largest learner source file graded. Exercise solutions are a few KB; a file far larger is
+/// a mistake (a log, a data dump), and reading it whole would cost its size in memory, twice.
+pub(crate) const MAX_SOURCE_FILE: u64 = 1 << 20;
+
 /// Learner's `src/` files of one exercise: (path relative to the exercise's `src/`, contents).
+/// A file over [`MAX_SOURCE_FILE`] is refused with its name and size, before it is read.
 pub(crate) fn learner_sources(wb: &Workbook, exercise: &str) -> std::io::Result<Sources> {
     let src = wb.exercise_dir(exercise).join("src");
     let mut out = Vec::new();
@@ -83,7 +88,16 @@ pub(crate) fn learner_sources(wb: &Workbook, exercise: &str) -> std::io::Result<
         if is_noise(&rel) {
             continue;
         }
-        out.push((rel.clone(), std::fs::read(src.join(&rel))?));
+        let path = src.join(&rel);
+        let size = std::fs::metadata(&path)?.len();
+        if size > MAX_SOURCE_FILE {
+            return Err(std::io::Error::other(format!(
+                "{} is {size} bytes; asyncwork grades source files of at most {MAX_SOURCE_FILE} \
+                 bytes: move it out of src/",
+                wb.display_rel(&path)
+            )));
+        }
+        out.push((rel.clone(), std::fs::read(&path)?));
     }
     Ok(out)
 }
@@ -302,6 +316,24 @@ mod tests {
         ));
         assert!(!is_learner_src(Path::new("support/src/lib.rs"), &names));
         assert!(!is_learner_src(Path::new("03_gather/Cargo.toml"), &names));
+    }
+
+    /// Issue 13, item 11: an absurd source file is refused by name and size, before reading it.
+    #[test]
+    fn absurd_source_files_are_refused_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        let wb = Workbook::new(dir.path());
+        let src = wb.exercise_dir("03_gather").join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(src.join("lib.rs"), "pub fn f() {}").unwrap();
+        assert_eq!(learner_sources(&wb, "03_gather").unwrap().len(), 1);
+        let big = std::fs::File::create(src.join("dump.rs")).unwrap();
+        big.set_len(MAX_SOURCE_FILE + 1).unwrap();
+        let err = learner_sources(&wb, "03_gather").unwrap_err().to_string();
+        assert!(
+            err.contains("03_gather/src/dump.rs is 1048577 bytes"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -47,6 +47,21 @@ pub(crate) fn error_report(
     }
 }
 
+/// The most of one test's message or output a report keeps (and so the record, JSON and JUnit).
+pub(crate) const MAX_TEST_TEXT: usize = 16 * 1024;
+
+/// `text` cut to [`MAX_TEST_TEXT`] bytes (on a character boundary), saying how much was cut.
+fn capped(text: String) -> String {
+    if text.len() <= MAX_TEST_TEXT {
+        return text;
+    }
+    let mut end = MAX_TEST_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}\n[{} bytes cut]", &text[..end], text.len() - end)
+}
+
 /// "60.0 s": a time limit, for messages.
 fn limit(d: Duration) -> String {
     fmt_ms(d.as_secs_f64() * 1000.0)
@@ -265,10 +280,10 @@ fn test_report(
             t.message = Some(if failure.message.is_empty() {
                 "failed".into()
             } else {
-                failure.message
+                capped(failure.message)
             });
             t.location = failure.location;
-            t.output = (!failure.output.is_empty()).then_some(failure.output);
+            t.output = (!failure.output.is_empty()).then(|| capped(failure.output));
         }
         None if finished.timed_out => {
             t.status = TestStatus::Stuck;
@@ -365,6 +380,28 @@ mod tests {
             r.tests.iter().all(|t| t.status == TestStatus::Fail),
             "{r:#?}"
         );
+    }
+
+    /// Issue 13, item 11: a test that prints megabytes is stored and reported with a cap.
+    #[test]
+    fn a_test_that_prints_megabytes_is_capped() {
+        let r = judge_script(
+            AB,
+            "printf 'ok a\\nfailed b\\n' > \"$log\"\n\
+             printf 'failures:\\n\\n---- b stdout ----\\n'\n\
+             head -c 3000000 /dev/zero | tr '\\0' x\n\
+             printf '\\nthread \\047b\\047 panicked at 03_gather/tests/grade.rs:1:1:\\nboom\\n'\n\
+             exit 101",
+        );
+        let b = r.tests.iter().find(|t| t.name == "b").unwrap();
+        let output = b.output.as_deref().unwrap();
+        assert!(output.len() < MAX_TEST_TEXT + 100, "{}", output.len());
+        assert!(
+            output.ends_with("bytes cut]"),
+            "{}",
+            &output[output.len() - 40..]
+        );
+        assert_eq!(b.message.as_deref(), Some("boom"));
     }
 
     #[test]

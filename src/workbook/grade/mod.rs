@@ -93,18 +93,17 @@ pub fn grade(
         let src_dir = wb.exercise_dir(&ex.name).join("src");
         let sources = match shadow::learner_sources(wb, &ex.name) {
             Ok(s) if !s.is_empty() => s,
-            Ok(_) | Err(_) => {
-                let report = judge::error_report(
-                    ex,
-                    format!(
+            unusable => {
+                let message = match unusable {
+                    // Files are there but cannot be graded (unreadable, or absurdly large).
+                    Err(e) if src_dir.is_dir() => format!("cannot read your code: {e}"),
+                    _ => format!(
                         "{} is missing or empty; restore the original with `asyncwork reset {}`",
                         wb.display_rel(&src_dir),
                         ex.name
                     ),
-                    tampered,
-                    opts,
-                    started,
-                );
+                };
+                let report = judge::error_report(ex, message, tampered, opts, started);
                 observer.finished(&report);
                 reports[index] = Some(report);
                 continue;
