@@ -16,7 +16,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use asyncwork::workbook::grade::{self, GradeOptions, Quiet};
-use asyncwork::workbook::{Catalogue, Workbook, embed};
+use asyncwork::workbook::{ExerciseCatalogue, Workbook, embed};
 
 fn asyncwork(root: &Path, target: &Path, args: &[&str]) -> (Duration, i32, String) {
     let started = Instant::now();
@@ -44,7 +44,7 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    let cat = Catalogue::embedded();
+    let cat = ExerciseCatalogue::embedded();
     let first = &cat.exercises.first().expect("exercises are embedded").name;
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("workbook");
@@ -111,10 +111,10 @@ fn main() {
         "test suite wall time", "shipped", "solved"
     );
     for (s, v) in shipped.iter().zip(&solved) {
-        let f = |r: &grade::ExerciseReport| {
+        let f = |r: &asyncwork::workbook::report::ExerciseReport| {
             r.tests_ms
                 .map(|m| format!("{m} ms"))
-                .unwrap_or_else(|| r.outcome.as_str().into())
+                .unwrap_or_else(|| r.verdict.as_str().into())
         };
         println!("{:<28} {:>10} {:>10}", s.exercise, f(s), f(v));
     }

@@ -9,5 +9,5 @@ pub mod demo;
 pub mod lesson;
 pub mod progress;
 pub mod render;
-pub mod time;
+pub mod text;
 pub mod workbook;

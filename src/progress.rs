@@ -14,7 +14,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// How long a writer waits for another one before giving up.
-pub const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
 const SCHEMA_VERSION: i64 = 1;
 
@@ -47,6 +47,19 @@ pub enum ProgressError {
     Unreadable { path: PathBuf, detail: String },
     #[error("cannot create the progress database at {path}: {detail}")]
     Create { path: PathBuf, detail: String },
+    #[error(
+        "your progress database {path} cannot be written: it, or the folder it is in, is read-only.\n\
+         Nothing is damaged. Make both writable to record your progress again:\n    \
+         chmod u+w '{path}' '{folder}'",
+        folder = path.parent().unwrap_or(Path::new(".")).display()
+    )]
+    ReadOnly { path: PathBuf },
+    #[error(
+        "{folder} is a file, but asyncwork keeps its record and grading copy in a folder of that name.\n\
+         Move the file aside (asyncwork creates the folder again):\n    \
+         mv '{folder}' '{folder}.moved'"
+    )]
+    FolderIsAFile { folder: PathBuf },
     #[error(
         "the progress database {path} was written by a newer asyncwork (schema {found}, this one knows {SCHEMA_VERSION}); \
          update asyncwork, or move the file aside"
@@ -82,7 +95,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Status::Done => "done",
             Status::Attempted => "attempted",
@@ -93,17 +106,17 @@ impl Status {
 
 /// Summary of one exercise's attempts.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExerciseSummary {
+pub(crate) struct ExerciseSummary {
     pub attempts: u32,
-    pub passed: bool,
-    pub last_outcome: String,
-    /// UTC, `YYYY-MM-DD HH:MM:SS`.
-    pub last_at: String,
-    pub last_failing: Vec<String>,
+    pub(crate) passed: bool,
+    pub(crate) last_outcome: String,
+    /// UTC, `YYYY-MM-DD HH:MM:SS`; `?` when the stored time is out of range.
+    pub(crate) last_at: String,
+    pub(crate) last_failing: Vec<String>,
 }
 
 impl ExerciseSummary {
-    pub fn status(&self) -> Status {
+    pub(crate) fn status(&self) -> Status {
         if self.passed {
             Status::Done
         } else {
@@ -125,32 +138,65 @@ impl std::fmt::Debug for Progress {
     }
 }
 
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
 }
 
+/// The true cause of a database error: a read-only file or folder is not damage, and moving it
+/// aside (the advice for a damaged file) would not help.
+fn open_error(path: &Path, e: rusqlite::Error) -> ProgressError {
+    use rusqlite::ErrorCode::{CannotOpen, PermissionDenied, ReadOnly};
+    let read_only = matches!(e.sqlite_error_code(), Some(ReadOnly | PermissionDenied))
+        || (e.sqlite_error_code() == Some(CannotOpen) && path_is_read_only(path));
+    if read_only {
+        ProgressError::ReadOnly {
+            path: path.to_path_buf(),
+        }
+    } else {
+        ProgressError::Unreadable {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        }
+    }
+}
+
+/// Does the file or its folder lack write permission?
+fn path_is_read_only(path: &Path) -> bool {
+    let read_only = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.permissions().readonly());
+    read_only(path) || path.parent().is_some_and(read_only)
+}
+
 impl Progress {
     /// Open (creating if needed) the database at `path`.
     pub fn open(path: &Path) -> Result<Progress> {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| ProgressError::Create {
-                path: path.to_path_buf(),
-                detail: e.to_string(),
+            if parent.exists() && !parent.is_dir() {
+                return Err(ProgressError::FolderIsAFile {
+                    folder: parent.to_path_buf(),
+                });
+            }
+            std::fs::create_dir_all(parent).map_err(|e| match e.kind() {
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                    ProgressError::ReadOnly {
+                        path: path.to_path_buf(),
+                    }
+                }
+                _ => ProgressError::Create {
+                    path: path.to_path_buf(),
+                    detail: e.to_string(),
+                },
             })?;
         }
-        let unreadable = |e: rusqlite::Error| ProgressError::Unreadable {
-            path: path.to_path_buf(),
-            detail: e.to_string(),
-        };
-        let conn = Connection::open(path).map_err(unreadable)?;
+        let conn = Connection::open(path).map_err(|e| open_error(path, e))?;
         Self::setup(conn, path.to_path_buf())
     }
 
-    /// A throwaway database (tests, `check --solutions`).
-    pub fn open_in_memory() -> Result<Progress> {
+    /// A throwaway database, for tests.
+    #[cfg(test)]
+    pub(crate) fn open_in_memory() -> Result<Progress> {
         let conn = Connection::open_in_memory().map_err(|e| ProgressError::Create {
             path: PathBuf::from(":memory:"),
             detail: e.to_string(),
@@ -158,11 +204,17 @@ impl Progress {
         Self::setup(conn, PathBuf::from(":memory:"))
     }
 
+    /// The record at `path`, opened read-only: what a record whose file or folder is read-only
+    /// behaves like, even for root (who can write through chmod).
+    #[cfg(test)]
+    pub(crate) fn open_read_only_for_tests(path: &Path) -> Progress {
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+        let conn = Connection::open_with_flags(path, flags).unwrap();
+        Self::setup(conn, path.to_path_buf()).unwrap()
+    }
+
     fn setup(conn: Connection, path: PathBuf) -> Result<Progress> {
-        let unreadable = |e: rusqlite::Error| ProgressError::Unreadable {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
+        let unreadable = |e: rusqlite::Error| open_error(&path, e);
         conn.busy_timeout(BUSY_TIMEOUT).map_err(unreadable)?;
         // Reading the journal mode is the first real read: a file that is not a database
         // fails here ("file is not a database").
@@ -190,19 +242,12 @@ impl Progress {
         Ok(Progress { conn, path })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn err(&self, e: rusqlite::Error) -> ProgressError {
-        ProgressError::Unreadable {
-            path: self.path.clone(),
-            detail: e.to_string(),
-        }
+        open_error(&self.path, e)
     }
 
     /// Record one attempt; returns its id.
-    pub fn record_attempt(&self, a: &Attempt) -> Result<i64> {
+    pub(crate) fn record_attempt(&self, a: &Attempt) -> Result<i64> {
         let failing = serde_json::to_string(&a.failing_tests).unwrap_or_else(|_| "[]".into());
         self.conn
             .execute(
@@ -226,14 +271,14 @@ impl Progress {
 
     /// The stored report of the latest graded attempt at these exact sources, with its time.
     /// Only results that do not depend on the time limit (pass, fail, error) are reused.
-    pub fn recorded_report(
+    pub(crate) fn recorded_report(
         &self,
         exercise: &str,
         source_hash: &str,
     ) -> Result<Option<(String, String)>> {
         self.conn
             .query_row(
-                "SELECT report, datetime(started_at_ms / 1000, 'unixepoch') FROM attempts
+                "SELECT report, COALESCE(datetime(started_at_ms / 1000, 'unixepoch'), '?') FROM attempts
                  WHERE exercise = ?1 AND source_hash = ?2 AND report IS NOT NULL
                    AND outcome IN ('pass', 'fail', 'error')
                  ORDER BY id DESC LIMIT 1",
@@ -274,12 +319,12 @@ impl Progress {
     }
 
     /// Per exercise: attempt count, whether it ever passed, the last result.
-    pub fn summaries(&self) -> Result<HashMap<String, ExerciseSummary>> {
+    pub(crate) fn summaries(&self) -> Result<HashMap<String, ExerciseSummary>> {
         let mut stmt = self
             .conn
             .prepare(
                 "SELECT a.exercise, agg.n, agg.passed, a.outcome,
-                        datetime(a.started_at_ms / 1000, 'unixepoch'), a.failing_tests
+                        COALESCE(datetime(a.started_at_ms / 1000, 'unixepoch'), '?'), a.failing_tests
                  FROM attempts a
                  JOIN (SELECT exercise, COUNT(*) AS n, MAX(outcome = 'pass') AS passed, MAX(id) AS last
                        FROM attempts GROUP BY exercise) agg ON a.id = agg.last",
@@ -304,28 +349,20 @@ impl Progress {
             .map_err(|e| self.err(e))
     }
 
-    /// Done / attempted / not started for one exercise.
-    pub fn status(&self, exercise: &str) -> Result<Status> {
-        let row: Option<(i64, i64)> = self
-            .conn
-            .query_row(
-                "SELECT COUNT(*), COALESCE(MAX(outcome = 'pass'), 0) FROM attempts WHERE exercise = ?1",
-                params![exercise],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
-        Ok(match row {
-            Some((_, passed)) if passed != 0 => Status::Done,
-            Some((n, _)) if n > 0 => Status::Attempted,
-            _ => Status::NotStarted,
-        })
-    }
-
-    /// How many hints of `exercise` the learner has seen.
-    pub fn hints_shown(&self, exercise: &str) -> Result<usize> {
-        let n: Option<i64> = self
-            .conn
+    /// Change the count of hints seen of `exercise` to `change(count)`, atomically: the read and
+    /// the write happen in one IMMEDIATE transaction, so two `hint` commands at once cannot both
+    /// read 2 and both write 3 (or one write 1 after the other wrote 3). Returns (before, after).
+    pub(crate) fn update_hints_shown(
+        &self,
+        exercise: &str,
+        change: impl FnOnce(usize) -> usize,
+    ) -> Result<(usize, usize)> {
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )
+        .map_err(|e| self.err(e))?;
+        let before: Option<i64> = tx
             .query_row(
                 "SELECT shown FROM hints WHERE exercise = ?1",
                 params![exercise],
@@ -333,24 +370,32 @@ impl Progress {
             )
             .optional()
             .map_err(|e| self.err(e))?;
-        Ok(n.unwrap_or(0).max(0) as usize)
-    }
-
-    pub fn set_hints_shown(&self, exercise: &str, shown: usize) -> Result<()> {
-        self.conn
-            .execute(
+        let before = before.unwrap_or(0).max(0) as usize;
+        let after = change(before);
+        if after != before {
+            tx.execute(
                 "INSERT INTO hints (exercise, shown) VALUES (?1, ?2)
                  ON CONFLICT(exercise) DO UPDATE SET shown = excluded.shown",
-                params![exercise, shown as i64],
+                params![exercise, after as i64],
             )
             .map_err(|e| self.err(e))?;
-        Ok(())
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok((before, after))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Done / attempted / not started, the way every reader of the record computes it.
+    fn status(p: &Progress, exercise: &str) -> Status {
+        p.summaries()
+            .unwrap()
+            .get(exercise)
+            .map_or(Status::NotStarted, |s| s.status())
+    }
 
     fn attempt(ex: &str, outcome: &str, hash: &str) -> Attempt {
         Attempt {
@@ -372,16 +417,16 @@ mod tests {
     #[test]
     fn records_and_summarises() {
         let p = Progress::open_in_memory().unwrap();
-        assert_eq!(p.status("03_gather").unwrap(), Status::NotStarted);
+        assert_eq!(status(&p, "03_gather"), Status::NotStarted);
         p.record_attempt(&attempt("03_gather", "fail", "h1"))
             .unwrap();
-        assert_eq!(p.status("03_gather").unwrap(), Status::Attempted);
+        assert_eq!(status(&p, "03_gather"), Status::Attempted);
         p.record_attempt(&attempt("03_gather", "pass", "h2"))
             .unwrap();
         p.record_attempt(&attempt("03_gather", "fail", "h3"))
             .unwrap();
         // Once passed, done (like rustlings), even if a later attempt broke it.
-        assert_eq!(p.status("03_gather").unwrap(), Status::Done);
+        assert_eq!(status(&p, "03_gather"), Status::Done);
         let s = p.summaries().unwrap();
         let g = &s["03_gather"];
         assert_eq!(g.attempts, 3);
@@ -419,11 +464,10 @@ mod tests {
         let path = dir.path().join(".asyncwork/progress.db");
         {
             let p = Progress::open(&path).unwrap();
-            assert_eq!(p.hints_shown("03_gather").unwrap(), 0);
-            p.set_hints_shown("03_gather", 2).unwrap();
+            assert_eq!(p.update_hints_shown("03_gather", |_| 2).unwrap(), (0, 2));
         }
         let p = Progress::open(&path).unwrap();
-        assert_eq!(p.hints_shown("03_gather").unwrap(), 2);
+        assert_eq!(p.update_hints_shown("03_gather", |n| n).unwrap(), (2, 2));
     }
 
     #[test]
@@ -440,7 +484,7 @@ mod tests {
                         p.record_attempt(&attempt(&format!("ex{t}"), "fail", &format!("h{i}")))
                             .unwrap();
                         if i % 10 == 0 {
-                            p.set_hints_shown(&format!("ex{t}"), i).unwrap();
+                            p.update_hints_shown(&format!("ex{t}"), |_| i).unwrap();
                         }
                     }
                 })
@@ -453,6 +497,94 @@ mod tests {
         let s = p.summaries().unwrap();
         assert_eq!(s.len(), 6);
         assert!(s.values().all(|s| s.attempts == 40));
+    }
+
+    /// Issue 13, item 10: concurrent hint requests (each its own connection, like separate
+    /// `asyncwork hint` processes) each reveal a different hint, and the counter ends at the
+    /// number of requests: no read-then-write race loses an update.
+    #[test]
+    fn concurrent_hint_counts_lose_no_update() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.db");
+        Progress::open(&path).unwrap();
+        let start = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let (path, start) = (path.clone(), start.clone());
+                std::thread::spawn(move || {
+                    let p = Progress::open(&path).unwrap();
+                    start.wait();
+                    (0..5)
+                        .map(|_| p.update_hints_shown("03_gather", |n| n + 1).unwrap().1)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut seen: Vec<usize> = threads
+            .into_iter()
+            .flat_map(|t| t.join().unwrap())
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            (1..=40).collect::<Vec<_>>(),
+            "each request its own hint"
+        );
+        let p = Progress::open(&path).unwrap();
+        assert_eq!(p.update_hints_shown("03_gather", |n| n).unwrap().0, 40);
+    }
+
+    /// Issue 13, item 9: a record that cannot be written is called read-only, not damaged.
+    /// (Tests run as root here, where chmod does not stop writes: a read-only connection gives
+    /// SQLite's real answer.)
+    #[test]
+    fn a_read_only_record_is_named_read_only_not_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.db");
+        drop(Progress::open(&path).unwrap());
+        let conn =
+            Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let p = Progress::setup(conn, path.clone()).unwrap();
+        let err = p
+            .record_attempt(&attempt("03_gather", "fail", "h"))
+            .unwrap_err();
+        assert!(matches!(err, ProgressError::ReadOnly { .. }), "{err:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("read-only") && msg.contains("chmod u+w"),
+            "{msg}"
+        );
+        assert!(
+            !msg.contains("may be damaged") && !msg.contains("mv "),
+            "{msg}"
+        );
+    }
+
+    /// Issue 13, item 9: `.asyncwork` as a regular file gets its name and the way out, not a bare
+    /// "File exists (os error 17)".
+    #[test]
+    fn the_record_folder_as_a_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join(".asyncwork");
+        std::fs::write(&folder, "not a folder").unwrap();
+        let msg = Progress::open(&folder.join("progress.db"))
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains(".asyncwork is a file"), "{msg}");
+        assert!(msg.contains("mv '"), "{msg}");
+        assert!(!msg.contains("os error"), "{msg}");
+    }
+
+    /// Issue 13, item 9: one row with an out-of-range time does not break the summaries.
+    #[test]
+    fn an_out_of_range_time_does_not_break_the_record() {
+        let p = Progress::open_in_memory().unwrap();
+        let mut a = attempt("03_gather", "fail", "h1");
+        a.started_at_ms = i64::MAX;
+        p.record_attempt(&a).unwrap();
+        let s = p.summaries().unwrap();
+        assert_eq!(s["03_gather"].last_at, "?");
+        assert!(p.recorded_report("03_gather", "h1").unwrap().is_some());
     }
 
     #[test]

@@ -11,9 +11,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Exit, Global};
 use crate::progress::Progress;
-use crate::workbook::grade::{self, ExerciseReport, GradeOptions, Observer};
-use crate::workbook::report::{self, Format};
-use crate::workbook::{Catalogue, ExerciseInfo, Workbook, hints, solutions};
+use crate::render::grading::{self as report, Format};
+use crate::workbook::grade::{self, GradeOptions, Observer};
+use crate::workbook::report::ExerciseReport;
+use crate::workbook::{ExerciseCatalogue, ExerciseInfo, Workbook, hints, solutions};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -131,7 +132,7 @@ pub(crate) fn grade_options(
 
 /// The first exercise not done yet, in curriculum order.
 pub(crate) fn current_exercise<'a>(
-    catalogue: &'a Catalogue,
+    catalogue: &'a ExerciseCatalogue,
     progress: Option<&Progress>,
 ) -> Result<Option<&'a ExerciseInfo>> {
     let summaries = match progress {
@@ -246,7 +247,7 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
 }
 
 fn check_solutions(g: &Global, args: &Args, opts: &GradeOptions) -> Result<Exit> {
-    let catalogue = Catalogue::embedded();
+    let catalogue = ExerciseCatalogue::embedded();
     anyhow::ensure!(
         !catalogue.exercises.is_empty(),
         "this asyncwork was built without exercises"
@@ -272,7 +273,7 @@ fn check_solutions(g: &Global, args: &Args, opts: &GradeOptions) -> Result<Exit>
     let rows = result?;
     let ok = rows.iter().all(|r| r.ok());
     match args.format {
-        Format::Human => out!("{}", solutions::table(&rows)),
+        Format::Human => out!("{}", report::solutions_table(&rows)),
         Format::Json => {
             let solved: Vec<ExerciseReport> =
                 rows.iter().filter_map(|r| r.solved.clone()).collect();

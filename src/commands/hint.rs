@@ -15,6 +15,6 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let ex = wb.catalogue().find(&args.exercise)?;
     let progress = Progress::open(&wb.progress_path())?;
     let view = hints::next_hint(&progress, ex)?;
-    out!("{}", hints::render(&view, &ex.name));
+    out!("{}", crate::render::hints::render(&view, &ex.name));
     Ok(Exit::Success)
 }

@@ -6,7 +6,7 @@ use console::style;
 
 use super::{Exit, Global};
 use crate::render::plural;
-use crate::workbook::{Catalogue, init};
+use crate::workbook::{ExerciseCatalogue, init};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -17,7 +17,7 @@ pub struct Args {
 
 pub fn run(_g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let dir = init::init(&args.dir)?;
-    let cat = Catalogue::embedded();
+    let cat = ExerciseCatalogue::embedded();
     outln!(
         "{} wrote a workbook with {} to {}",
         style("✓").green().bold(),

@@ -110,7 +110,7 @@ impl Global {
 /// The exercise crates that exist, for checking lessons' `[[exercise]]` references: the
 /// catalogue (`info.toml`) embedded in this binary. Others must be marked `planned = true`.
 pub(crate) fn known_exercises() -> BTreeSet<String> {
-    crate::workbook::Catalogue::embedded()
+    crate::workbook::ExerciseCatalogue::embedded()
         .names()
         .into_iter()
         .collect()

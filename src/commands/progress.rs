@@ -6,7 +6,7 @@ use console::style;
 use super::{Exit, Global};
 use crate::progress::{Progress, Status};
 use crate::render::table::Table;
-use crate::workbook::Catalogue;
+use crate::workbook::ExerciseCatalogue;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {}
@@ -19,7 +19,10 @@ pub fn run(g: &Global, _args: &Args) -> anyhow::Result<Exit> {
 }
 
 /// The progress table: one row per exercise, grouped by lesson in curriculum order.
-pub fn progress_table(catalogue: &Catalogue, progress: &Progress) -> anyhow::Result<String> {
+pub fn progress_table(
+    catalogue: &ExerciseCatalogue,
+    progress: &Progress,
+) -> anyhow::Result<String> {
     let summaries = progress.summaries().context("cannot read progress")?;
     let mut table = Table::new(&[
         "lesson",

@@ -16,8 +16,9 @@ use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::Recursiv
 use super::check::{current_exercise, grade_options};
 use super::{Exit, Global};
 use crate::progress::Progress;
+use crate::render::grading as report;
 use crate::workbook::grade::{self, GradeOptions, Quiet};
-use crate::workbook::{ExerciseInfo, Workbook, hints, report, shadow};
+use crate::workbook::{ExerciseInfo, Workbook, hints, shadow};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -140,7 +141,7 @@ fn watch(wb: &Workbook, opts: &GradeOptions, force_poll: bool) -> Result<Exit> {
                 "q" | "quit" | "exit" => return Ok(Exit::Failure),
                 "h" | "hint" => {
                     let view = hints::next_hint(&progress, current)?;
-                    out!("\n{}", hints::render(&view, &current.name));
+                    out!("\n{}", crate::render::hints::render(&view, &current.name));
                     print_keys();
                 }
                 "" | "c" | "check" => {

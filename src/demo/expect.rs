@@ -6,7 +6,7 @@
 
 use crate::demo::plan::Plan;
 use crate::demo::report::{ExpectationResult, Outcome, StrategyReport, TaskReport};
-use crate::time::fmt_ms as ms;
+use crate::text::fmt_ms as ms;
 
 /// A claim a demo makes, validated: the sentence shown to the learner, the strategy it is about,
 /// and what to check.

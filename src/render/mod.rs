@@ -7,6 +7,8 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // this layer writes to the terminal
 
+pub mod grading;
+pub mod hints;
 pub mod json;
 pub mod lesson;
 pub mod live;
@@ -24,15 +26,6 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-/// "1 file", "3 files": a count with its noun.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 /// Apply `--color` and NO_COLOR to both output streams.
@@ -85,7 +78,7 @@ pub fn width() -> usize {
         .unwrap_or(80)
 }
 
-pub use crate::time::fmt_ms;
+pub use crate::text::{fmt_ms, plural};
 
 /// Pads or truncates to exactly `width` characters.
 pub(crate) fn fit(s: &str, width: usize) -> String {

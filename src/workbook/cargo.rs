@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// One compiler diagnostic, reduced to what a learner needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Diagnostic {
+pub struct CompilerMessage {
     /// `error` or `warning`.
     pub level: String,
     pub code: Option<String>,
@@ -21,7 +21,7 @@ pub struct Diagnostic {
     pub rendered: String,
 }
 
-impl Diagnostic {
+impl CompilerMessage {
     /// `03_gather/src/lib.rs:12:5`
     pub fn location(&self) -> Option<String> {
         let file = self.file.as_ref()?;
@@ -35,19 +35,18 @@ impl Diagnostic {
 
 /// What one package produced in a build.
 #[derive(Debug, Clone, Default)]
-pub struct PackageBuild {
-    pub errors: Vec<Diagnostic>,
-    pub warnings: Vec<Diagnostic>,
+pub(crate) struct PackageBuild {
+    pub(crate) errors: Vec<CompilerMessage>,
+    pub(crate) warnings: Vec<CompilerMessage>,
     /// Test executables (integration tests), by target name.
-    pub test_executables: BTreeMap<String, PathBuf>,
+    pub(crate) test_executables: BTreeMap<String, PathBuf>,
 }
 
 #[derive(Debug, Default)]
-pub struct BuildOutput {
+pub(crate) struct BuildOutput {
     /// By the directory name of the package (the exercise name), e.g. `03_gather`.
-    pub packages: BTreeMap<String, PackageBuild>,
-    pub success: bool,
-    pub stderr: String,
+    pub(crate) packages: BTreeMap<String, PackageBuild>,
+    pub(crate) success: bool,
 }
 
 #[derive(Deserialize)]
@@ -114,7 +113,7 @@ fn package_key(root: &Path, path: &Path) -> Option<String> {
 
 /// Parse cargo's JSON stream. `root` is the workspace that was built (the grading copy), so
 /// paths can be shown relative to it, which is also relative to the learner's workbook.
-pub fn parse_messages(stdout: &str, root: &Path) -> BuildOutput {
+pub(crate) fn parse_messages(stdout: &str, root: &Path) -> BuildOutput {
     let mut out = BuildOutput::default();
     let root_str = format!("{}/", root.display());
     for line in stdout.lines() {
@@ -158,7 +157,7 @@ pub fn parse_messages(stdout: &str, root: &Path) -> BuildOutput {
                         .unwrap_or(&s.file_name)
                         .to_string()
                 });
-                let d = Diagnostic {
+                let d = CompilerMessage {
                     level: m.level.clone(),
                     code: m.code.map(|c| c.code),
                     message: m.message,
@@ -194,7 +193,11 @@ pub fn parse_messages(stdout: &str, root: &Path) -> BuildOutput {
 }
 
 /// The cargo command that builds the integration tests of `packages` in `workspace`.
-pub fn build_tests_command(workspace: &Path, target_dir: &Path, packages: &[&str]) -> Command {
+pub(crate) fn build_tests_command(
+    workspace: &Path,
+    target_dir: &Path,
+    packages: &[&str],
+) -> Command {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     // `cargo build --test '*'` builds exactly the integration tests, like `cargo test` would
     // (same artifacts, shared with the learner's own runs); unlike `cargo test` it accepts

@@ -19,12 +19,12 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 /// The only `format_version` this build understands.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Catalogue {
-    pub format_version: u32,
+pub struct ExerciseCatalogue {
+    pub(crate) format_version: u32,
     #[serde(rename = "exercise", default)]
     pub exercises: Vec<ExerciseInfo>,
 }
@@ -43,10 +43,11 @@ pub struct ExerciseInfo {
     pub hints: Vec<String>,
 }
 
-impl Catalogue {
+impl ExerciseCatalogue {
     /// Parse and check an `info.toml`.
-    pub fn parse(text: &str) -> Result<Catalogue> {
-        let cat: Catalogue = toml::from_str(text).context("info.toml is not a valid catalogue")?;
+    pub(crate) fn parse(text: &str) -> Result<ExerciseCatalogue> {
+        let cat: ExerciseCatalogue =
+            toml::from_str(text).context("info.toml is not a valid catalogue")?;
         if cat.format_version != FORMAT_VERSION {
             bail!(
                 "info.toml has format_version {}, this asyncwork understands {}",
@@ -67,12 +68,12 @@ impl Catalogue {
     }
 
     /// The catalogue embedded in this binary (empty when it was built without `exercises/`).
-    pub fn embedded() -> &'static Catalogue {
-        static CAT: OnceLock<Catalogue> = OnceLock::new();
+    pub fn embedded() -> &'static ExerciseCatalogue {
+        static CAT: OnceLock<ExerciseCatalogue> = OnceLock::new();
         CAT.get_or_init(|| match super::embed::exercises().get_file("info.toml") {
-            Some(file) => Catalogue::parse(file.contents_utf8().unwrap_or_default())
+            Some(file) => ExerciseCatalogue::parse(file.contents_utf8().unwrap_or_default())
                 .expect("the embedded info.toml is checked by the test suite"),
-            None => Catalogue {
+            None => ExerciseCatalogue {
                 format_version: FORMAT_VERSION,
                 exercises: Vec::new(),
             },
@@ -85,7 +86,7 @@ impl Catalogue {
 
     /// Look an exercise up by what the user typed: the full name (`03_gather`), its number
     /// (`3`, `03`) or its lesson id (`gather`). Unknown names get a "did you mean".
-    pub fn find(&self, typed: &str) -> Result<&ExerciseInfo> {
+    pub(crate) fn find(&self, typed: &str) -> Result<&ExerciseInfo> {
         let typed = typed.trim().trim_end_matches('/');
         if let Some(ex) = self.get(typed) {
             return Ok(ex);
@@ -121,13 +122,8 @@ impl Catalogue {
     }
 
     /// The exercise names, in curriculum order.
-    pub fn names(&self) -> Vec<String> {
+    pub(crate) fn names(&self) -> Vec<String> {
         self.exercises.iter().map(|e| e.name.clone()).collect()
-    }
-
-    /// Exercises of one lesson, in curriculum order.
-    pub fn for_lesson<'a>(&'a self, lesson: &'a str) -> impl Iterator<Item = &'a ExerciseInfo> {
-        self.exercises.iter().filter(move |e| e.lesson == lesson)
     }
 }
 
@@ -153,7 +149,7 @@ title = "t"
 
     #[test]
     fn parses_and_finds() {
-        let cat = Catalogue::parse(SAMPLE).unwrap();
+        let cat = ExerciseCatalogue::parse(SAMPLE).unwrap();
         assert_eq!(cat.exercises.len(), 2);
         assert_eq!(cat.find("03_gather").unwrap().package, "ex03_gather");
         assert_eq!(cat.find("3").unwrap().name, "03_gather");
@@ -166,12 +162,12 @@ title = "t"
 
     #[test]
     fn rejects_bad_catalogues() {
-        assert!(Catalogue::parse("format_version = 2").is_err());
+        assert!(ExerciseCatalogue::parse("format_version = 2").is_err());
         let dup = format!(
             "{SAMPLE}\n[[exercise]]\nname = \"03_gather\"\npackage = \"x\"\nlesson = \"l\"\ntitle = \"t\"\n"
         );
         assert!(
-            Catalogue::parse(&dup)
+            ExerciseCatalogue::parse(&dup)
                 .unwrap_err()
                 .to_string()
                 .contains("twice")
@@ -180,7 +176,7 @@ title = "t"
 
     #[test]
     fn embedded_catalogue_parses_and_matches_embedded_dirs() {
-        let cat = Catalogue::embedded();
+        let cat = ExerciseCatalogue::embedded();
         for ex in &cat.exercises {
             let dir = super::super::embed::exercises().get_dir(&ex.name);
             assert!(

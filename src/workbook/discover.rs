@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-pub const ENV_VAR: &str = "ASYNCWORK_WORKBOOK";
+pub(crate) const ENV_VAR: &str = "ASYNCWORK_WORKBOOK";
 
 /// Where a workbook was found, and why there.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     Flag,
     Env,
     Ancestor,
@@ -34,7 +34,11 @@ pub fn is_workbook(dir: &Path) -> bool {
 }
 
 /// Find the workbook. `flag` is the value of `--workbook`, `env` of `$ASYNCWORK_WORKBOOK`.
-pub fn discover(flag: Option<&Path>, env: Option<&Path>, cwd: &Path) -> Result<(PathBuf, Source)> {
+pub(crate) fn discover(
+    flag: Option<&Path>,
+    env: Option<&Path>,
+    cwd: &Path,
+) -> Result<(PathBuf, Source)> {
     if let Some(dir) = flag {
         return explicit(dir, "--workbook").map(|p| (p, Source::Flag));
     }
@@ -63,7 +67,7 @@ pub fn discover(flag: Option<&Path>, env: Option<&Path>, cwd: &Path) -> Result<(
 }
 
 /// Discover with the process's environment and cwd.
-pub fn discover_from_env(flag: Option<&Path>) -> Result<(PathBuf, Source)> {
+pub(crate) fn discover_from_env(flag: Option<&Path>) -> Result<(PathBuf, Source)> {
     let env = std::env::var_os(ENV_VAR).map(PathBuf::from);
     let cwd = std::env::current_dir()?;
     discover(flag, env.as_deref(), &cwd)

@@ -12,17 +12,17 @@ static EXERCISES: Dir<'static> = include_dir!("$OUT_DIR/embedded/exercises");
 static SOLUTIONS: Dir<'static> = include_dir!("$OUT_DIR/embedded/solutions");
 
 /// The learner workspace as shipped (`exercises/`).
-pub fn exercises() -> &'static Dir<'static> {
+pub(crate) fn exercises() -> &'static Dir<'static> {
     &EXERCISES
 }
 
 /// The solved files (`solutions/<exercise>/...`, only the files a learner changes).
-pub fn solutions() -> &'static Dir<'static> {
+pub(crate) fn solutions() -> &'static Dir<'static> {
     &SOLUTIONS
 }
 
 /// Every file under `dir`, recursively, as (path relative to the embedded root, contents).
-pub fn files(dir: &'static Dir<'static>) -> Vec<(&'static Path, &'static [u8])> {
+pub(crate) fn files(dir: &'static Dir<'static>) -> Vec<(&'static Path, &'static [u8])> {
     let mut out = Vec::new();
     fn walk(dir: &'static Dir<'static>, out: &mut Vec<(&'static Path, &'static [u8])>) {
         for entry in dir.entries() {
@@ -38,7 +38,7 @@ pub fn files(dir: &'static Dir<'static>) -> Vec<(&'static Path, &'static [u8])> 
 }
 
 /// Pristine files of one exercise, paths relative to the workbook root.
-pub fn exercise_files(name: &str) -> Vec<(&'static Path, &'static [u8])> {
+pub(crate) fn exercise_files(name: &str) -> Vec<(&'static Path, &'static [u8])> {
     exercises().get_dir(name).map(files).unwrap_or_default()
 }
 
@@ -60,7 +60,7 @@ pub fn pristine(rel: &Path) -> Option<&'static [u8]> {
 
 /// Write `contents` to `path` unless it already holds exactly that. Leaving identical files
 /// alone keeps their mtime, so cargo does not rebuild what did not change.
-pub fn write_if_different(path: &Path, contents: &[u8]) -> io::Result<bool> {
+pub(crate) fn write_if_different(path: &Path, contents: &[u8]) -> io::Result<bool> {
     if let Ok(existing) = std::fs::read(path) {
         if existing == contents {
             return Ok(false);
@@ -74,7 +74,7 @@ pub fn write_if_different(path: &Path, contents: &[u8]) -> io::Result<bool> {
 }
 
 /// Write every embedded file of `dir` below `dest`, keeping paths relative to the embedded root.
-pub fn write_all(files: &[(&'static Path, &'static [u8])], dest: &Path) -> io::Result<()> {
+pub(crate) fn write_all(files: &[(&'static Path, &'static [u8])], dest: &Path) -> io::Result<()> {
     for (rel, contents) in files {
         write_if_different(&dest.join(rel), contents)?;
     }

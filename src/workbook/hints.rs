@@ -6,22 +6,28 @@ use crate::progress::{self, Progress};
 
 /// What to show for a hint request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HintView {
+pub(crate) struct HintView {
     /// (number from 1, text) of each hint to show.
-    pub hints: Vec<(usize, String)>,
-    pub total: usize,
+    pub(crate) hints: Vec<(usize, String)>,
+    pub(crate) total: usize,
     /// True when this request revealed a hint not seen before.
-    pub new: bool,
+    pub(crate) new: bool,
 }
 
 /// `asyncwork hint EX`: reveal the next hint (or show all when all have been seen).
-pub fn next_hint(progress: &Progress, ex: &ExerciseInfo) -> progress::Result<HintView> {
+pub(crate) fn next_hint(progress: &Progress, ex: &ExerciseInfo) -> progress::Result<HintView> {
     let total = ex.hints.len();
-    let shown = progress.hints_shown(&ex.name)?.min(total);
-    if shown < total {
-        progress.set_hints_shown(&ex.name, shown + 1)?;
+    // One atomic step: two requests at once reveal two different hints.
+    let (before, after) =
+        progress.update_hints_shown(
+            &ex.name,
+            |shown| {
+                if shown < total { shown + 1 } else { shown }
+            },
+        )?;
+    if after != before {
         Ok(HintView {
-            hints: vec![(shown + 1, ex.hints[shown].clone())],
+            hints: vec![(after, ex.hints[after - 1].clone())],
             total,
             new: true,
         })
@@ -42,7 +48,7 @@ pub fn next_hint(progress: &Progress, ex: &ExerciseInfo) -> progress::Result<Hin
 
 /// After a failed check: the latest hint the learner has reached (at least the first, which
 /// this marks as seen).
-pub fn hint_after_failure(
+pub(crate) fn hint_after_failure(
     progress: &Progress,
     ex: &ExerciseInfo,
 ) -> progress::Result<Option<(usize, usize, String)>> {
@@ -50,43 +56,9 @@ pub fn hint_after_failure(
     if total == 0 {
         return Ok(None);
     }
-    let mut shown = progress.hints_shown(&ex.name)?.min(total);
-    if shown == 0 {
-        progress.set_hints_shown(&ex.name, 1)?;
-        shown = 1;
-    }
+    let (_, shown) = progress.update_hints_shown(&ex.name, |shown| shown.max(1))?;
+    let shown = shown.min(total);
     Ok(Some((shown, total, ex.hints[shown - 1].clone())))
-}
-
-pub fn render(view: &HintView, exercise: &str) -> String {
-    use console::style;
-    let mut out = String::new();
-    if view.total == 0 {
-        return format!("{exercise} has no hints. Its README.md explains the task.\n");
-    }
-    if !view.new {
-        out.push_str(&format!(
-            "{}\n\n",
-            style(format!("All {} hints for {exercise}:", view.total)).bold()
-        ));
-    }
-    for (n, text) in &view.hints {
-        out.push_str(&format!(
-            "{} {}\n",
-            style(format!("Hint {n} of {}:", view.total)).cyan().bold(),
-            text
-        ));
-    }
-    if view.new && view.hints.last().is_some_and(|(n, _)| *n < view.total) {
-        out.push_str(&format!(
-            "\n{}\n",
-            style(format!(
-                "Ask again for the next one: asyncwork hint {exercise}"
-            ))
-            .dim()
-        ));
-    }
-    out
 }
 
 #[cfg(test)]
@@ -126,7 +98,6 @@ mod tests {
         let all = next_hint(&p, &ex).unwrap();
         assert!(!all.new);
         assert_eq!(all.hints.len(), 3);
-        assert!(render(&all, "03_gather").contains("All 3 hints"));
     }
 
     #[test]
@@ -136,6 +107,6 @@ mod tests {
             hint_after_failure(&p, &ex()).unwrap(),
             Some((1, 3, "one".to_string()))
         );
-        assert_eq!(p.hints_shown("03_gather").unwrap(), 1);
+        assert_eq!(p.update_hints_shown("03_gather", |n| n).unwrap().0, 1);
     }
 }

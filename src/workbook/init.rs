@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 
 use super::{discover, embed};
 
-pub const DEFAULT_DIR: &str = "asyncwork-workbook";
+pub(crate) const DEFAULT_DIR: &str = "asyncwork-workbook";
 
 const GITIGNORE: &str =
     "# Build output and asyncwork's record of your progress.\ntarget/\n.asyncwork/\n";

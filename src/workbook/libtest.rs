@@ -1,11 +1,18 @@
-//! Reading the output of the Rust test harness (libtest, human format: the JSON format is
-//! unstable). What we need: each test's result, and for failures the panic message and location
-//! and whatever the test printed.
+//! Reading the output of the Rust test harness (libtest; its JSON format needs nightly).
+//!
+//! Two channels, trusted differently:
+//! * the results file (`--logfile PATH`): one line per finished test, written by the harness.
+//!   This is where a test's pass or fail comes from. The learner's code shares stdout with the
+//!   harness and can print `test NAME ... ok` (even from a constructor that runs before `main`);
+//!   the results file is created by the harness after any constructor ran, at a fresh path the
+//!   grader chooses per run;
+//! * stdout (human format): read only for what a failure looks like (the panic message, its
+//!   location, what the test printed), never for whether it passed.
 
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineResult {
+pub(crate) enum LineResult {
     Ok,
     Failed,
     Ignored,
@@ -13,35 +20,58 @@ pub enum LineResult {
 
 /// One failing test's captured block (`---- name stdout ----`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// The panic message(s), without the "thread ... panicked at" line and the backtrace note.
-    pub message: String,
+    pub(crate) message: String,
     /// `file:line:col` of the first panic.
-    pub location: Option<String>,
+    pub(crate) location: Option<String>,
     /// What the test printed before panicking.
-    pub output: String,
+    pub(crate) output: String,
 }
 
+/// What stdout explains about failures. Not whether a test passed: that is the results file's.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Parsed {
-    /// Tests that finished, in the order they finished.
-    pub results: Vec<(String, LineResult)>,
-    pub failures: BTreeMap<String, Failure>,
+pub(crate) struct Parsed {
+    pub(crate) failures: BTreeMap<String, Failure>,
     /// The `test result:` line was seen (the harness finished normally).
-    pub completed: bool,
+    pub(crate) completed: bool,
 }
 
-impl Parsed {
-    pub fn result_of(&self, name: &str) -> Option<LineResult> {
-        self.results
+/// Parse the results file (`--logfile`): `ok NAME`, `failed NAME`, `ignored NAME`, and forms with
+/// a note between the status and the name (`ignored: slow NAME`, `failed (time limit exceeded)
+/// NAME`). The note may contain spaces, so a name is recognised as the longest listed test name
+/// that ends the line; a line that ends in no listed name is taken as `STATUS NAME`.
+pub(crate) fn parse_log(log: &str, listed: &[String]) -> Vec<(String, LineResult)> {
+    let mut out = Vec::new();
+    for line in log.lines() {
+        let result = if line.starts_with("ok ") {
+            LineResult::Ok
+        } else if line.starts_with("failed") {
+            LineResult::Failed
+        } else if line.starts_with("ignored") {
+            LineResult::Ignored
+        } else {
+            continue;
+        };
+        let name = listed
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, r)| *r)
+            .filter(|n| {
+                line.len() > n.len()
+                    && line.ends_with(n.as_str())
+                    && line.as_bytes()[line.len() - n.len() - 1] == b' '
+            })
+            .max_by_key(|n| n.len())
+            .cloned()
+            .or_else(|| line.split_once(' ').map(|(_, name)| name.to_string()));
+        if let Some(name) = name {
+            out.push((name, result));
+        }
     }
+    out
 }
 
 /// Parse `--list --format terse` output: one `name: test` per test.
-pub fn parse_list(stdout: &str) -> Vec<String> {
+pub(crate) fn parse_list(stdout: &str) -> Vec<String> {
     stdout
         .lines()
         .filter_map(|l| l.strip_suffix(": test"))
@@ -49,27 +79,13 @@ pub fn parse_list(stdout: &str) -> Vec<String> {
         .collect()
 }
 
-/// Parse a test binary's stdout.
-pub fn parse(stdout: &str) -> Parsed {
+/// Parse a test binary's stdout for its failure blocks.
+pub(crate) fn parse(stdout: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut lines = stdout.lines().peekable();
     while let Some(line) = lines.next() {
-        if let Some(rest) = line.strip_prefix("test ") {
-            if let Some((name, result)) = rest.rsplit_once(" ... ") {
-                let r = match result.trim() {
-                    "ok" => Some(LineResult::Ok),
-                    "FAILED" => Some(LineResult::Failed),
-                    r if r.starts_with("ignored") => Some(LineResult::Ignored),
-                    _ => None,
-                };
-                if let Some(r) = r {
-                    parsed.results.push((name.to_string(), r));
-                }
-                continue;
-            }
-            if rest.starts_with("result: ") {
-                parsed.completed = true;
-            }
+        if line.starts_with("test result: ") {
+            parsed.completed = true;
             continue;
         }
         if let Some(name) = line
@@ -191,12 +207,8 @@ test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 measured; 0 filtered out; 
     fn parses_results_and_failures() {
         let p = parse(FAILING);
         assert!(p.completed);
-        assert_eq!(p.result_of("returns_every_part"), Some(LineResult::Ok));
-        assert_eq!(p.result_of("slow_one"), Some(LineResult::Ignored));
-        assert_eq!(
-            p.result_of("runs_the_calls_concurrently"),
-            Some(LineResult::Failed)
-        );
+        // Result lines on stdout are not results (the learner's code can print them).
+        assert_eq!(p.failures.len(), 1);
         let f = &p.failures["runs_the_calls_concurrently"];
         assert_eq!(f.location.as_deref(), Some("03_gather/tests/grade.rs:31:5"));
         assert_eq!(
@@ -243,7 +255,29 @@ test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
         let out = "running 2 tests\ntest fast ... ok\ntest endless has been running for over 60 seconds\n";
         let p = parse(out);
         assert!(!p.completed);
-        assert_eq!(p.results, vec![("fast".to_string(), LineResult::Ok)]);
+        assert!(p.failures.is_empty());
+    }
+
+    #[test]
+    fn parses_the_results_file() {
+        let listed: Vec<String> = ["a", "b", "c", "mod_x::d"].map(String::from).to_vec();
+        let log = "ok a\nignored: takes long c\nfailed b\nfailed (time limit exceeded) mod_x::d\nok unlisted\n";
+        assert_eq!(
+            parse_log(log, &listed),
+            vec![
+                ("a".to_string(), LineResult::Ok),
+                ("c".to_string(), LineResult::Ignored),
+                ("b".to_string(), LineResult::Failed),
+                ("mod_x::d".to_string(), LineResult::Failed),
+                ("unlisted".to_string(), LineResult::Ok),
+            ]
+        );
+        // A note that ends like another test's name does not hide the real name.
+        let listed: Vec<String> = ["b", "a_b"].map(String::from).to_vec();
+        assert_eq!(
+            parse_log("ignored: see a_b\n", &listed),
+            vec![("a_b".to_string(), LineResult::Ignored)]
+        );
     }
 
     #[test]

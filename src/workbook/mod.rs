@@ -1,5 +1,10 @@
 //! The workbook: exercise crates a learner edits and asyncwork grades.
 //!
+//! Data flows one way: the learner's `src/` -> the grading copy ([`shadow`]) -> one cargo build
+//! ([`cargo`]) -> test programs run with a time limit ([`process`], read by [`libtest`]) -> the
+//! grader's verdict ([`grade`]) -> a [`report`] (plain data) -> `render::grading` (text, JSON,
+//! JUnit). Nothing in this module prints or styles; it returns data, and the command layer shows it.
+//!
 //! One idea per module:
 //! * [`catalogue`]: `info.toml`, the list of exercises with their lessons and hints;
 //! * [`discover`]: where the learner's workbook is;
@@ -8,28 +13,28 @@
 //! * [`cargo`]: building with cargo and reading its JSON diagnostics;
 //! * [`libtest`]: reading the test harness's output;
 //! * [`process`]: running a child with a timeout, killing its whole process group;
-//! * [`grade`]: the grader (build, run, classify, record);
-//! * [`report`]: human, results.json (Exercism v2) and JUnit output;
-//! * [`hints`], [`reset`], [`init`], [`solutions`]: what the other commands do (the commands
-//!   themselves live in `crate::commands`).
+//! * [`grade`]: the grader (pipeline, worker pool, judging, classification, the record's side);
+//! * [`report`]: what grading found, as plain data;
+//! * [`hints`], [`reset`], [`init`], [`solutions`]: the data behind the other commands (the
+//!   commands themselves live in `crate::commands`).
 
-pub mod cargo;
-pub mod catalogue;
+pub(crate) mod cargo;
+pub(crate) mod catalogue;
 pub mod discover;
 pub mod embed;
 pub mod grade;
-pub mod hints;
+pub(crate) mod hints;
 pub mod init;
-pub mod libtest;
-pub mod process;
+pub(crate) mod libtest;
+pub(crate) mod process;
 pub mod report;
 pub mod reset;
-pub mod shadow;
-pub mod solutions;
+pub(crate) mod shadow;
+pub(crate) mod solutions;
 
 use std::path::{Path, PathBuf};
 
-pub use catalogue::{Catalogue, ExerciseInfo};
+pub use catalogue::{ExerciseCatalogue, ExerciseInfo};
 
 /// A learner's workbook on disk.
 #[derive(Debug, Clone)]
@@ -50,12 +55,12 @@ impl Workbook {
     }
 
     /// The catalogue graded against: the one embedded in this binary.
-    pub fn catalogue(&self) -> &'static Catalogue {
-        Catalogue::embedded()
+    pub(crate) fn catalogue(&self) -> &'static ExerciseCatalogue {
+        ExerciseCatalogue::embedded()
     }
 
     /// `<workbook>/.asyncwork`: progress and the grading copy.
-    pub fn data_dir(&self) -> PathBuf {
+    pub(crate) fn data_dir(&self) -> PathBuf {
         self.root.join(".asyncwork")
     }
 
@@ -65,7 +70,7 @@ impl Workbook {
 
     /// Where cargo builds: `$CARGO_TARGET_DIR` when set, else `<workbook>/target` (shared by the
     /// learner's own `cargo test` and by the grader, so tokio compiles once).
-    pub fn target_dir(&self) -> PathBuf {
+    pub(crate) fn target_dir(&self) -> PathBuf {
         if let Some(dir) = &self.target_override {
             return dir.clone();
         }
@@ -83,7 +88,7 @@ impl Workbook {
     }
 
     /// A path inside the workbook, as the learner would type it from the workbook root.
-    pub fn display_rel(&self, path: &Path) -> String {
+    pub(crate) fn display_rel(&self, path: &Path) -> String {
         path.strip_prefix(&self.root)
             .unwrap_or(path)
             .display()

@@ -65,7 +65,7 @@ pub fn reset_all(wb: &Workbook) -> Result<Vec<String>> {
 }
 
 /// Can we ask? `--yes` skips the question; without a terminal and without `--yes`, refuse.
-pub fn confirm(question: &str, yes: bool) -> Result<bool> {
+pub(crate) fn confirm(question: &str, yes: bool) -> Result<bool> {
     use std::io::IsTerminal;
     if yes {
         return Ok(true);
@@ -88,7 +88,10 @@ mod tests {
 
     #[test]
     fn reset_restores_and_removes_additions() {
-        let Some(ex) = crate::workbook::Catalogue::embedded().exercises.first() else {
+        let Some(ex) = crate::workbook::ExerciseCatalogue::embedded()
+            .exercises
+            .first()
+        else {
             return;
         };
         let tmp = tempfile::tempdir().unwrap();

@@ -36,7 +36,7 @@ fn is_learner_src(rel: &Path, exercise_names: &BTreeSet<&str>) -> bool {
 }
 
 /// All regular files below `dir`, as paths relative to `dir`, sorted. Missing dir: empty.
-pub fn list_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn list_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     fn walk(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -73,17 +73,31 @@ fn is_noise(rel: &Path) -> bool {
 }
 
 /// Source files: (path relative to an exercise's `src/`, contents).
-pub type Sources = Vec<(PathBuf, Vec<u8>)>;
+pub(crate) type Sources = Vec<(PathBuf, Vec<u8>)>;
+
+/// The largest learner source file graded. Exercise solutions are a few KB; a file far larger is
+/// a mistake (a log, a data dump), and reading it whole would cost its size in memory, twice.
+pub(crate) const MAX_SOURCE_FILE: u64 = 1 << 20;
 
 /// Learner's `src/` files of one exercise: (path relative to the exercise's `src/`, contents).
-pub fn learner_sources(wb: &Workbook, exercise: &str) -> std::io::Result<Sources> {
+/// A file over [`MAX_SOURCE_FILE`] is refused with its name and size, before it is read.
+pub(crate) fn learner_sources(wb: &Workbook, exercise: &str) -> std::io::Result<Sources> {
     let src = wb.exercise_dir(exercise).join("src");
     let mut out = Vec::new();
     for rel in list_files(&src) {
         if is_noise(&rel) {
             continue;
         }
-        out.push((rel.clone(), std::fs::read(src.join(&rel))?));
+        let path = src.join(&rel);
+        let size = std::fs::metadata(&path)?.len();
+        if size > MAX_SOURCE_FILE {
+            return Err(std::io::Error::other(format!(
+                "{} is {size} bytes; asyncwork grades source files of at most {MAX_SOURCE_FILE} \
+                 bytes: move it out of src/",
+                wb.display_rel(&path)
+            )));
+        }
+        out.push((rel.clone(), std::fs::read(&path)?));
     }
     Ok(out)
 }
@@ -108,7 +122,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// The hash of a learner's attempt: their `src/` plus the grader build that judges it.
-pub fn source_hash(exercise: &str, sources: &[(PathBuf, Vec<u8>)]) -> String {
+pub(crate) fn source_hash(exercise: &str, sources: &[(PathBuf, Vec<u8>)]) -> String {
     let mut h = Sha256::new();
     h.update(b"asyncwork-attempt-v1\0");
     h.update(embedded_hash().as_bytes());
@@ -124,7 +138,7 @@ pub fn source_hash(exercise: &str, sources: &[(PathBuf, Vec<u8>)]) -> String {
 
 /// Learner files outside `src/` that differ from the originals (tests, manifest), which grading
 /// ignores.
-pub fn tampered(wb: &Workbook, exercise: &str) -> Vec<Tampered> {
+pub(crate) fn tampered(wb: &Workbook, exercise: &str) -> Vec<Tampered> {
     let names: BTreeSet<&str> = [exercise].into();
     let mut out = Vec::new();
     let mut pristine_paths = BTreeSet::new();
@@ -165,13 +179,17 @@ fn normalise(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// An exclusive lock on the grading copy, held while it is synced, built and run.
-pub struct GradeLock {
+pub(crate) struct GradeLock {
     _file: File,
 }
 
-pub fn lock(wb: &Workbook) -> Result<GradeLock> {
+pub(crate) fn lock(wb: &Workbook) -> Result<GradeLock> {
     use std::os::fd::AsRawFd;
-    std::fs::create_dir_all(wb.data_dir())?;
+    let data = wb.data_dir();
+    if data.exists() && !data.is_dir() {
+        anyhow::bail!(crate::progress::ProgressError::FolderIsAFile { folder: data });
+    }
+    std::fs::create_dir_all(&data).with_context(|| format!("cannot create {}", data.display()))?;
     let path = wb.data_dir().join("grade.lock");
     let file = File::options()
         .create(true)
@@ -234,14 +252,14 @@ fn tag_workspace_version(manifest: &[u8], root: &Path) -> Result<String> {
 }
 
 /// The grading copy's root.
-pub fn root(wb: &Workbook) -> PathBuf {
+pub(crate) fn root(wb: &Workbook) -> PathBuf {
     wb.data_dir().join("grade")
 }
 
 /// Bring the grading copy up to date: everything pristine, except the `src/` of `graded`
 /// exercises, which is the learner's. Exercises not being graded keep whatever `src/` they
 /// have (or get the original, so the workspace loads).
-pub fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBuf> {
+pub(crate) fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBuf> {
     let root = root(wb);
     let catalogue = wb.catalogue();
     let names: BTreeSet<&str> = catalogue
@@ -298,6 +316,24 @@ mod tests {
         ));
         assert!(!is_learner_src(Path::new("support/src/lib.rs"), &names));
         assert!(!is_learner_src(Path::new("03_gather/Cargo.toml"), &names));
+    }
+
+    /// Issue 13, item 11: an absurd source file is refused by name and size, before reading it.
+    #[test]
+    fn absurd_source_files_are_refused_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        let wb = Workbook::new(dir.path());
+        let src = wb.exercise_dir("03_gather").join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(src.join("lib.rs"), "pub fn f() {}").unwrap();
+        assert_eq!(learner_sources(&wb, "03_gather").unwrap().len(), 1);
+        let big = std::fs::File::create(src.join("dump.rs")).unwrap();
+        big.set_len(MAX_SOURCE_FILE + 1).unwrap();
+        let err = learner_sources(&wb, "03_gather").unwrap_err().to_string();
+        assert!(
+            err.contains("03_gather/src/dump.rs is 1048577 bytes"),
+            "{err}"
+        );
     }
 
     #[test]

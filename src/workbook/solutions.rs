@@ -1,32 +1,32 @@
 //! `asyncwork check --solutions`: prove, in a temporary copy, that every exercise fails as
 //! shipped and passes with its solution (rustlings' `dev check`).
 
-use crate::render::table::Table;
 use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::grade::{self, ExerciseReport, GradeOptions, Observer, Outcome};
-use super::{Catalogue, Workbook, embed};
+use super::grade::{self, GradeOptions, Observer};
+use super::report::ExerciseReport;
+use super::{ExerciseCatalogue, Workbook, embed};
 
 #[derive(Debug, Clone)]
-pub struct SolutionRow {
-    pub exercise: String,
-    pub shipped: ExerciseReport,
+pub(crate) struct SolutionRow {
+    pub(crate) exercise: String,
+    pub(crate) shipped: ExerciseReport,
     /// None when the exercise has no solution files.
-    pub solved: Option<ExerciseReport>,
+    pub(crate) solved: Option<ExerciseReport>,
 }
 
 impl SolutionRow {
     /// Fails as shipped and passes when solved.
-    pub fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         !self.shipped.passed() && self.solved.as_ref().is_some_and(|s| s.passed())
     }
 }
 
 /// Run the proof. `target_dir` lets repeated runs reuse a build cache (tokio compiles once).
-pub fn verify(
-    catalogue: &Catalogue,
+pub(crate) fn verify(
+    catalogue: &ExerciseCatalogue,
     only: Option<&[String]>,
     target_dir: Option<PathBuf>,
     opts: &GradeOptions,
@@ -74,60 +74,4 @@ pub fn verify(
         })
         .collect();
     Ok(rows)
-}
-
-/// The summary table.
-pub fn table(rows: &[SolutionRow]) -> String {
-    use console::style;
-    use std::fmt::Write as _;
-    let mut table = Table::new(&["", "exercise", "as shipped", "with solution", ">suite"]);
-    for r in rows {
-        let shipped = match r.shipped.outcome {
-            Outcome::Pass => style("passes (should fail)").red().to_string(),
-            o => format!("fails ({})", o.as_str()),
-        };
-        let solved = match &r.solved {
-            None => style("no solution".to_string()).red().to_string(),
-            Some(s) if s.passed() => "passes".to_string(),
-            Some(s) => style(format!("fails ({})", s.outcome.as_str()))
-                .red()
-                .to_string(),
-        };
-        let suite = r
-            .solved
-            .as_ref()
-            .and_then(|s| s.tests_ms)
-            .map(|ms| format!("{ms} ms"))
-            .unwrap_or_default();
-        let mark = if r.ok() {
-            style("✓").green()
-        } else {
-            style("✗").red()
-        };
-        table.row(vec![
-            mark.to_string(),
-            r.exercise.clone(),
-            shipped,
-            solved,
-            suite,
-        ]);
-    }
-    let mut out = table.render();
-    let ok = rows.iter().filter(|r| r.ok()).count();
-    let _ = writeln!(
-        out,
-        "\n{ok} of {} exercises fail as shipped and pass when solved",
-        rows.len()
-    );
-    for r in rows.iter().filter(|r| !r.ok()) {
-        if let Some(s) = r.solved.as_ref().filter(|s| !s.passed()) {
-            let _ = writeln!(
-                out,
-                "\n{} with its solution:\n{}",
-                r.exercise,
-                super::report::human(s)
-            );
-        }
-    }
-    out
 }

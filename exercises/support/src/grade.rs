@@ -18,6 +18,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::markers::{RUNTIME_BLOCKED, SIMULATED_TIME};
+
 /// A wall-clock stall longer than this is reported as "blocked" in messages.
 /// It only explains failures: on an overloaded machine the OS alone can pause
 /// a thread for this long, so no test fails on a stall by itself.
@@ -61,7 +63,7 @@ pub fn expect_simulated(simulated: Duration, expected_ms: u64, advice: &str) {
     let expected = Duration::from_millis(expected_ms);
     assert!(
         close_to(simulated, expected),
-        "took {} ms of simulated time; {advice} to finish in about {expected_ms} ms",
+        "took {} ms {SIMULATED_TIME}; {advice} to finish in about {expected_ms} ms",
         ms(simulated)
     );
 }
@@ -71,7 +73,7 @@ pub fn expect_simulated(simulated: Duration, expected_ms: u64, advice: &str) {
 pub fn expect_simulated_at_most(simulated: Duration, max_ms: u64, advice: &str) {
     assert!(
         simulated <= Duration::from_millis(max_ms) + Duration::from_millis(10),
-        "took {} ms of simulated time; {advice} to finish within {max_ms} ms",
+        "took {} ms {SIMULATED_TIME}; {advice} to finish within {max_ms} ms",
         ms(simulated)
     );
 }
@@ -97,7 +99,7 @@ pub struct Blocking {
 pub fn expect_not_blocked(blocking: &Blocking, advice: &str) {
     assert!(
         blocking.in_sync_calls.is_zero(),
-        "the runtime was blocked for ~{} ms: {advice}",
+        "the {RUNTIME_BLOCKED} for ~{} ms: {advice}",
         ms(blocking.in_sync_calls.max(blocking.longest_stall))
     );
 }
@@ -113,7 +115,7 @@ pub fn expect_simulated_without_blocking(simulated: Duration, blocking: &Blockin
     }
     if blocking.longest_stall >= BLOCKED_THRESHOLD {
         panic!(
-            "the runtime was blocked for ~{} ms and only {} ms of simulated time passed (expected about {expected_ms} ms): {advice}",
+            "the {RUNTIME_BLOCKED} for ~{} ms and only {} ms {SIMULATED_TIME} passed (expected about {expected_ms} ms): {advice}",
             ms(blocking.longest_stall),
             ms(simulated)
         );

@@ -1,6 +1,16 @@
-//! The one way a duration is written for people: `0.4 ms`, `42.0 ms`, `301 ms`, `2.41 s`,
-//! `12.5 s`. Demos, claims, grading reports and tables all go through [`fmt_ms`], so the same
-//! duration never reads "3.00 s" in one place and "3000 ms" in another.
+//! Words for people, shared by the library's messages and the renderers: the one way a duration
+//! is written (`0.4 ms`, `42.0 ms`, `301 ms`, `2.41 s`, `12.5 s`) and a count with its noun. Demos,
+//! claims, grading reports and tables all go through [`fmt_ms`], so the same duration never reads
+//! "3.00 s" in one place and "3000 ms" in another.
+
+/// "1 file", "3 files": a count with its noun.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
 
 /// Formats milliseconds for people.
 pub fn fmt_ms(ms: f64) -> String {

@@ -1,0 +1,19 @@
+//! Phrases the grader looks for in a failing test's message.
+//!
+//! The support crate writes them into its assertion messages; asyncwork's grader reads them to
+//! name a failure in the learner's terms ("timing is off", "blocks the runtime"). This one file is
+//! compiled into both sides: the support crate declares it as `support::markers`, and asyncwork
+//! includes the same file with `#[path]`. A message and the rule that reads it cannot drift apart,
+//! and a test on the grader's side feeds the support crate's real messages through classification.
+//!
+//! Rules for this file: one `pub const` per line, each with a doc comment, written in lower case
+//! (the grader matches case-insensitively, as a substring of the message).
+
+/// The code took the wrong amount of virtual time on the paused clock: a timing failure.
+pub const SIMULATED_TIME: &str = "of simulated time";
+/// The runtime's thread was blocked (a sync call, `std::thread::sleep`, a busy loop).
+pub const RUNTIME_BLOCKED: &str = "runtime was blocked";
+/// Also read as blocking: the same fact in a test's own words.
+pub const BLOCKED_THE_RUNTIME: &str = "blocked the runtime";
+/// Also read as blocking: the same fact in a test's own words.
+pub const BLOCKING_THE_RUNTIME: &str = "blocking the runtime";

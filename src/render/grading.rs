@@ -1,0 +1,704 @@
+//! Grading reports as text: for people (human, the summary table, the `check --solutions`
+//! table), for Exercism-style tooling (results.json version 2) and for CI (JUnit XML).
+//!
+//! The grader returns plain data (`workbook::report`); everything that decides how a verdict
+//! looks (marks, colours, indentation, truncation, time formats) lives here.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use console::style;
+use serde::Serialize;
+
+use super::fmt_ms;
+use super::table::Table;
+use crate::workbook::embed;
+use crate::workbook::report::{ExerciseReport, FailureKind, TestStatus, Verdict};
+use crate::workbook::solutions::SolutionRow;
+
+/// The output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+    Junit,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "human" => Ok(Format::Human),
+            "json" => Ok(Format::Json),
+            "junit" => Ok(Format::Junit),
+            _ => Err(format!("unknown format `{s}`: use human, json or junit")),
+        }
+    }
+}
+
+fn mark(verdict: Verdict) -> console::StyledObject<&'static str> {
+    match verdict {
+        Verdict::Pass => style("✓").green().bold(),
+        Verdict::Fail => style("✗").red().bold(),
+        Verdict::Error => style("✗").red().bold(),
+        Verdict::Stuck => style("⏱").yellow().bold(),
+    }
+}
+
+fn indent(text: &str, by: &str) -> String {
+    text.lines()
+        .map(|l| format!("{by}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The human report of one exercise (without the hint, which the caller adds).
+pub fn human(report: &ExerciseReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {}  {}",
+        mark(report.verdict),
+        style(&report.exercise).bold(),
+        style(&report.title).dim()
+    );
+    let timing = match report.tests_ms {
+        Some(ms) => format!(" (tests ran in {})", fmt_ms(ms as f64)),
+        None => String::new(),
+    };
+    let headline = match report.verdict {
+        Verdict::Pass => style(format!("{}{timing}", report.message))
+            .green()
+            .to_string(),
+        Verdict::Stuck => style(report.message.clone()).yellow().to_string(),
+        _ => format!("{}{timing}", report.message),
+    };
+    let _ = writeln!(out, "  {headline}");
+    if let Some(at) = &report.from_record {
+        let _ = writeln!(
+            out,
+            "  {}",
+            style(format!(
+                "unchanged since the check at {at} UTC: answered from the record (`--force` runs it again)"
+            ))
+            .dim()
+        );
+    }
+    if !report.errors.is_empty() {
+        out.push('\n');
+        for e in &report.errors {
+            let code = e
+                .code
+                .as_ref()
+                .map(|c| format!("[{c}]"))
+                .unwrap_or_default();
+            let loc = e.location().unwrap_or_else(|| "?".into());
+            let _ = writeln!(
+                out,
+                "  {}: {}{}: {}",
+                style(loc).bold(),
+                style("error").red().bold(),
+                code,
+                e.message
+            );
+        }
+        out.push('\n');
+        for e in report.errors.iter().take(3) {
+            let _ = writeln!(out, "{}", indent(e.rendered.trim_end(), "  "));
+            out.push('\n');
+        }
+        if report.errors.len() > 3 {
+            let _ = writeln!(
+                out,
+                "  ... and {} more errors (run `cargo build` in the workbook for all)",
+                report.errors.len() - 3
+            );
+        }
+    }
+    let interesting =
+        report.tests.iter().any(|t| t.status != TestStatus::Pass) || report.tests.len() <= 12;
+    if !report.tests.is_empty() && interesting {
+        out.push('\n');
+        for t in &report.tests {
+            let (m, name) = match t.status {
+                TestStatus::Pass => (style("✓").green(), style(t.name.as_str()).dim()),
+                TestStatus::Ignored => (style("-").dim(), style(t.name.as_str()).dim()),
+                TestStatus::Fail => (style("✗").red(), style(t.name.as_str()).bold()),
+                TestStatus::Stuck => (style("⏱").yellow(), style(t.name.as_str()).bold()),
+            };
+            let kind = t
+                .kind
+                .map(|k| format!("  ({})", kind_label(k)))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {m} {name}{}", style(kind).yellow());
+            if let Some(msg) = &t.message {
+                let _ = writeln!(out, "{}", indent(msg, "      "));
+            }
+            if let Some(loc) = &t.location {
+                let _ = writeln!(out, "      {}", style(format!("at {loc}")).dim());
+            }
+            if let Some(output) = &t.output {
+                let _ = writeln!(out, "      {}", style("it printed:").dim());
+                let _ = writeln!(out, "{}", indent(&truncate(output, 1500), "        "));
+            }
+        }
+    }
+    if report.verdict == Verdict::Stuck {
+        let _ = writeln!(
+            out,
+            "\n  {}",
+            style(format!(
+                "The tests were stopped after {} (change it with --timeout SECS).",
+                fmt_ms(report.timeout_secs * 1000.0)
+            ))
+            .dim()
+        );
+    }
+    if let Some(why) = &report.not_recorded {
+        let _ = writeln!(
+            out,
+            "\n  {} graded, but not recorded:\n{}",
+            style("!").yellow().bold(),
+            indent(why, "    ")
+        );
+    }
+    if !report.tampered.is_empty() {
+        out.push('\n');
+        for t in &report.tampered {
+            let _ = writeln!(
+                out,
+                "  {} you {} {}: grading used the original test files and manifest.",
+                style("!").yellow().bold(),
+                match t.change.as_str() {
+                    "added" => "added",
+                    "deleted" => "deleted",
+                    _ => "changed",
+                },
+                t.path
+            );
+        }
+        let _ = writeln!(
+            out,
+            "    Only src/ is yours to change; `asyncwork reset {}` restores the rest.",
+            report.exercise
+        );
+    }
+    out
+}
+
+fn kind_label(kind: FailureKind) -> &'static str {
+    kind.label()
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}\n... ({} more bytes)", &s[..end], s.len() - end)
+}
+
+/// A one-line summary table of several reports.
+pub(crate) fn summary_table(reports: &[ExerciseReport]) -> String {
+    let mut table = Table::new(&["", "exercise", "result"]);
+    for r in reports {
+        let first_line = r.message.lines().next().unwrap_or_default();
+        table.row(vec![
+            mark(r.verdict).to_string(),
+            r.exercise.clone(),
+            first_line.to_string(),
+        ]);
+    }
+    let mut out = table.render();
+    let passed = reports.iter().filter(|r| r.passed()).count();
+    let _ = writeln!(out, "\n{passed} of {} passed", reports.len());
+    out
+}
+
+/// The `check --solutions` table: each exercise as shipped and with its solution, then the human
+/// report of every solution that does not pass.
+pub(crate) fn solutions_table(rows: &[SolutionRow]) -> String {
+    let mut table = Table::new(&["", "exercise", "as shipped", "with solution", ">suite"]);
+    for r in rows {
+        let shipped = match r.shipped.verdict {
+            Verdict::Pass => style("passes (should fail)").red().to_string(),
+            v => format!("fails ({})", v.as_str()),
+        };
+        let solved = match &r.solved {
+            None => style("no solution".to_string()).red().to_string(),
+            Some(s) if s.passed() => "passes".to_string(),
+            Some(s) => style(format!("fails ({})", s.verdict.as_str()))
+                .red()
+                .to_string(),
+        };
+        let suite = r
+            .solved
+            .as_ref()
+            .and_then(|s| s.tests_ms)
+            .map(|ms| fmt_ms(ms as f64))
+            .unwrap_or_default();
+        let mark = if r.ok() {
+            style("✓").green()
+        } else {
+            style("✗").red()
+        };
+        table.row(vec![
+            mark.to_string(),
+            r.exercise.clone(),
+            shipped,
+            solved,
+            suite,
+        ]);
+    }
+    let mut out = table.render();
+    let ok = rows.iter().filter(|r| r.ok()).count();
+    let _ = writeln!(
+        out,
+        "\n{ok} of {} exercises fail as shipped and pass when solved",
+        rows.len()
+    );
+    for r in rows.iter().filter(|r| !r.ok()) {
+        if let Some(s) = r.solved.as_ref().filter(|s| !s.passed()) {
+            let _ = writeln!(out, "\n{} with its solution:\n{}", r.exercise, human(s));
+        }
+    }
+    out
+}
+
+// ---- results.json (Exercism test runner interface, version 2) ----
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub(crate) struct ResultsJson {
+    pub(crate) version: u32,
+    pub(crate) status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) message: Option<String>,
+    pub(crate) tests: Vec<ResultsTest>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub(crate) struct ResultsTest {
+    pub(crate) name: String,
+    pub(crate) status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) output: Option<String>,
+    pub(crate) test_code: String,
+}
+
+fn status_v2(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Pass => "pass",
+        Verdict::Fail => "fail",
+        Verdict::Error | Verdict::Stuck => "error",
+    }
+}
+
+fn error_message(r: &ExerciseReport) -> String {
+    let mut msg = r.message.clone();
+    for e in &r.errors {
+        msg.push_str("\n\n");
+        msg.push_str(e.rendered.trim_end());
+    }
+    msg
+}
+
+fn tests_v2(r: &ExerciseReport, prefix: bool) -> Vec<ResultsTest> {
+    let source = test_source(&r.exercise);
+    r.tests
+        .iter()
+        .filter(|t| t.status != TestStatus::Ignored)
+        .map(|t| {
+            let bare = t.name.rsplit("::").next().unwrap_or(&t.name);
+            let mut message = t.message.clone();
+            if let (Some(m), Some(kind)) = (&mut message, t.kind) {
+                *m = format!("{}: {m}", kind.label());
+            }
+            ResultsTest {
+                name: if prefix {
+                    format!("{}/{}", r.exercise, t.name)
+                } else {
+                    t.name.clone()
+                },
+                status: match t.status {
+                    TestStatus::Pass | TestStatus::Ignored => "pass",
+                    TestStatus::Fail => "fail",
+                    TestStatus::Stuck => "error",
+                },
+                message,
+                // Exercism truncates output at 500 characters.
+                output: t.output.as_ref().map(|o| truncate_chars(o, 500)),
+                test_code: source
+                    .as_deref()
+                    .and_then(|s| test_code(s, bare))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// results.json for one exercise.
+pub(crate) fn results_json(r: &ExerciseReport) -> ResultsJson {
+    let status = status_v2(r.verdict);
+    ResultsJson {
+        version: 2,
+        status,
+        message: match r.verdict {
+            Verdict::Pass => None,
+            Verdict::Error => Some(error_message(r)),
+            _ => Some(r.message.clone()),
+        },
+        tests: tests_v2(r, false),
+    }
+}
+
+/// results.json for several exercises: test names are prefixed with the exercise, an exercise
+/// that could not run becomes one `error` test.
+pub(crate) fn results_json_all(reports: &[ExerciseReport]) -> ResultsJson {
+    if let [one] = reports {
+        return results_json(one);
+    }
+    let mut tests = Vec::new();
+    for r in reports {
+        if r.tests.is_empty() {
+            tests.push(ResultsTest {
+                name: format!("{}/build", r.exercise),
+                status: if r.passed() { "pass" } else { "error" },
+                message: (!r.passed()).then(|| error_message(r)),
+                output: None,
+                test_code: String::new(),
+            });
+        } else {
+            tests.extend(tests_v2(r, true));
+        }
+    }
+    let failed: Vec<&str> = reports
+        .iter()
+        .filter(|r| !r.passed())
+        .map(|r| r.exercise.as_str())
+        .collect();
+    ResultsJson {
+        version: 2,
+        status: if failed.is_empty() { "pass" } else { "fail" },
+        message: (!failed.is_empty()).then(|| format!("not passing: {}", failed.join(", "))),
+        tests,
+    }
+}
+
+fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        s.chars().take(max).collect()
+    }
+}
+
+/// The pristine grading tests of an exercise, concatenated.
+fn test_source(exercise: &str) -> Option<String> {
+    let mut all = String::new();
+    for (path, contents) in embed::exercise_files(exercise) {
+        if path.starts_with(Path::new(exercise).join("tests"))
+            && path.extension().is_some_and(|e| e == "rs")
+        {
+            all.push_str(&String::from_utf8_lossy(contents));
+            all.push('\n');
+        }
+    }
+    (!all.is_empty()).then_some(all)
+}
+
+/// The body of `fn name` in `source`, dedented (Exercism's `test_code`).
+pub(crate) fn test_code(source: &str, name: &str) -> Option<String> {
+    let needle = format!("fn {name}(");
+    let start = source.find(&needle)?;
+    let open = start + source[start..].find('{')?;
+    let mut depth = 0usize;
+    let mut end = None;
+    let bytes = source.as_bytes();
+    let mut i = open;
+    let mut in_str = false;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if in_str {
+            if c == b'\\' {
+                i += 1;
+            } else if c == b'"' {
+                in_str = false;
+            }
+        } else if c == b'"' {
+            in_str = true;
+        } else if c == b'/' && bytes.get(i + 1) == Some(&b'/') {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+        } else if c == b'{' {
+            depth += 1;
+        } else if c == b'}' {
+            depth -= 1;
+            if depth == 0 {
+                end = Some(i);
+                break;
+            }
+        }
+        i += 1;
+    }
+    let body = &source[open + 1..end?];
+    let lines: Vec<&str> = body.lines().skip_while(|l| l.trim().is_empty()).collect();
+    let min_indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let text = lines
+        .iter()
+        .map(|l| {
+            if l.len() >= min_indent {
+                &l[min_indent..]
+            } else {
+                l.trim_start()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Some(text.trim_end().to_string())
+}
+
+// ---- JUnit XML ----
+
+pub(crate) fn junit(reports: &[ExerciseReport]) -> String {
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let mut junit = Report::new("asyncwork");
+    for r in reports {
+        let mut suite = TestSuite::new(r.exercise.clone());
+        suite.set_time(std::time::Duration::from_millis(
+            r.tests_ms.unwrap_or(r.duration_ms),
+        ));
+        if r.tests.is_empty() {
+            let status = if r.passed() {
+                TestCaseStatus::success()
+            } else {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+                s.set_message(r.message.lines().next().unwrap_or_default().to_string());
+                s.set_description(error_message(r));
+                s
+            };
+            suite.add_test_case(TestCase::new("build", status));
+        }
+        for t in &r.tests {
+            let status = match t.status {
+                TestStatus::Pass => TestCaseStatus::success(),
+                TestStatus::Ignored => TestCaseStatus::skipped(),
+                TestStatus::Fail | TestStatus::Stuck => {
+                    let kind = if t.status == TestStatus::Stuck {
+                        NonSuccessKind::Error
+                    } else {
+                        NonSuccessKind::Failure
+                    };
+                    let mut s = TestCaseStatus::non_success(kind);
+                    let label = t.kind.map(|k| k.label()).unwrap_or("failed");
+                    s.set_message(format!(
+                        "{label}: {}",
+                        t.message
+                            .as_deref()
+                            .unwrap_or_default()
+                            .lines()
+                            .next()
+                            .unwrap_or_default()
+                    ));
+                    let mut desc = t.message.clone().unwrap_or_default();
+                    if let Some(loc) = &t.location {
+                        desc.push_str(&format!("\nat {loc}"));
+                    }
+                    s.set_description(desc);
+                    s
+                }
+            };
+            let mut case = TestCase::new(t.name.clone(), status);
+            case.set_classname(r.exercise.clone());
+            if let Some(out) = &t.output {
+                case.set_system_out(out.clone());
+            }
+            suite.add_test_case(case);
+        }
+        junit.add_test_suite(suite);
+    }
+    junit
+        .to_string()
+        .unwrap_or_else(|e| format!("<!-- cannot write JUnit XML: {e} -->"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workbook::cargo::CompilerMessage;
+    use crate::workbook::report::TestReport;
+
+    fn report(verdict: Verdict) -> ExerciseReport {
+        let t = |name: &str, status, kind, msg: Option<&str>| TestReport {
+            name: name.into(),
+            status,
+            kind,
+            message: msg.map(Into::into),
+            location: None,
+            output: None,
+        };
+        ExerciseReport {
+            exercise: "03_gather".into(),
+            title: "Load a dashboard".into(),
+            lesson: "gather".into(),
+            verdict,
+            message: "1 of 2 tests failed".into(),
+            tests: match verdict {
+                Verdict::Error => vec![],
+                _ => vec![
+                    t("returns_every_part", TestStatus::Pass, None, None),
+                    t(
+                        "runs_concurrently",
+                        TestStatus::Fail,
+                        Some(FailureKind::Timing),
+                        Some("took 900 ms of simulated time"),
+                    ),
+                ],
+            },
+            errors: match verdict {
+                Verdict::Error => vec![CompilerMessage {
+                    level: "error".into(),
+                    code: Some("E0308".into()),
+                    message: "mismatched types".into(),
+                    file: Some("03_gather/src/lib.rs".into()),
+                    line: Some(12),
+                    column: Some(5),
+                    rendered: "error[E0308]: mismatched types\n --> 03_gather/src/lib.rs:12:5"
+                        .into(),
+                }],
+                _ => vec![],
+            },
+            warnings: 0,
+            tampered: vec![],
+            duration_ms: 10,
+            tests_ms: Some(4),
+            timeout_secs: 60.0,
+            source_hash: "h".into(),
+            from_record: None,
+            not_recorded: None,
+        }
+    }
+
+    #[test]
+    fn results_json_v2_shape() {
+        let v = serde_json::to_value(results_json(&report(Verdict::Fail))).unwrap();
+        assert_eq!(v["version"], 2);
+        assert_eq!(v["status"], "fail");
+        let tests = v["tests"].as_array().unwrap();
+        assert_eq!(tests.len(), 2);
+        for t in tests {
+            let keys: Vec<&str> = t.as_object().unwrap().keys().map(String::as_str).collect();
+            assert!(
+                keys.contains(&"name") && keys.contains(&"status") && keys.contains(&"test_code"),
+                "{keys:?}"
+            );
+        }
+        assert_eq!(tests[0]["status"], "pass");
+        assert!(tests[0].get("message").is_none());
+        assert_eq!(tests[1]["status"], "fail");
+        assert!(
+            tests[1]["message"]
+                .as_str()
+                .unwrap()
+                .contains("took 900 ms")
+        );
+
+        let v = serde_json::to_value(results_json(&report(Verdict::Error))).unwrap();
+        assert_eq!(v["status"], "error");
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap()
+                .contains("03_gather/src/lib.rs:12:5")
+        );
+        assert_eq!(v["tests"].as_array().unwrap().len(), 0);
+
+        let mut pass = report(Verdict::Pass);
+        pass.tests.truncate(1);
+        let v = serde_json::to_value(results_json(&pass)).unwrap();
+        assert_eq!(v["status"], "pass");
+        assert!(v.get("message").is_none());
+    }
+
+    #[test]
+    fn results_json_for_many() {
+        let v = serde_json::to_value(results_json_all(&[report(Verdict::Fail), {
+            let mut r = report(Verdict::Error);
+            r.exercise = "04_taskgroup".into();
+            r
+        }]))
+        .unwrap();
+        assert_eq!(v["status"], "fail");
+        let names: Vec<&str> = v["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "03_gather/returns_every_part",
+                "03_gather/runs_concurrently",
+                "04_taskgroup/build"
+            ]
+        );
+    }
+
+    #[test]
+    fn junit_xml() {
+        let xml = junit(&[report(Verdict::Fail), report(Verdict::Error)]);
+        assert!(xml.starts_with("<?xml"), "{xml}");
+        assert!(xml.contains("<testsuite name=\"03_gather\""), "{xml}");
+        assert!(xml.contains("<failure"), "{xml}");
+        assert!(xml.contains("<error"), "{xml}");
+        assert!(xml.contains("took 900 ms"));
+    }
+
+    #[test]
+    fn extracts_test_code() {
+        let src = r#"
+#[tokio::test(start_paused = true)]
+async fn runs_concurrently() {
+    let world = World::new();
+    let m = measure(load_dashboard(&world, 1)).await; // "}" in a comment
+    expect_simulated(m.simulated, 300, "run the three calls concurrently");
+    if true { let _ = "{"; }
+}
+
+fn other() {}
+"#;
+        let code = test_code(src, "runs_concurrently").unwrap();
+        assert!(code.starts_with("let world = World::new();"), "{code}");
+        assert!(code.ends_with("if true { let _ = \"{\"; }"), "{code}");
+        assert!(test_code(src, "missing").is_none());
+    }
+
+    #[test]
+    fn human_report_mentions_what_matters() {
+        console::set_colors_enabled(false);
+        let text = human(&report(Verdict::Fail));
+        assert!(text.contains("✗ 03_gather"), "{text}");
+        assert!(
+            text.contains("runs_concurrently  (timing is off: check what waits together)"),
+            "{text}"
+        );
+        assert!(text.contains("took 900 ms of simulated time"), "{text}");
+        let text = human(&report(Verdict::Error));
+        assert!(
+            text.contains("03_gather/src/lib.rs:12:5: error[E0308]: mismatched types"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! The grader: build the learner's code against the pristine tests, run them with a time limit,
+//! classify what happened, record it.
+//!
+//! One idea per module:
+//! * this module: the pipeline (answer unchanged sources from the record, sync the grading copy,
+//!   one cargo build, then judge every exercise);
+//! * [`pool`]: the bounded worker pool the test programs run in;
+//! * [`judge`]: one built exercise's test programs, run and turned into a verdict;
+//! * [`classify`]: a failure named in the learner's terms, from marker phrases shared with the
+//!   support crate;
+//! * [`record`]: what grading reads from and writes to the learner's record.
+//!
+//! Several exercises are built by one cargo invocation (`--keep-going`, so one that does not
+//! compile does not hide the others), then their test programs run in parallel, at most `jobs`
+//! at a time, each with its own time limit and process group. The results are data
+//! ([`super::report`]); `render::grading` shows them.
+
+mod classify;
+mod judge;
+mod pool;
+mod record;
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use super::report::ExerciseReport;
+use super::shadow::{self, Sources, Tampered};
+use super::{ExerciseInfo, Workbook, cargo, process};
+use crate::progress::Progress;
+
+/// The time limit of a test run when none is given.
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How to grade.
+#[derive(Debug, Clone)]
+pub struct GradeOptions {
+    pub timeout: Duration,
+    /// Test programs run at once.
+    pub jobs: usize,
+    /// Answer unchanged sources from the record.
+    pub use_record: bool,
+}
+
+impl Default for GradeOptions {
+    fn default() -> Self {
+        GradeOptions {
+            timeout: DEFAULT_TIMEOUT,
+            // Half the CPUs: test programs are short (building dominates), and the tests that
+            // detect a blocked runtime watch the wall clock, which CPU contention disturbs.
+            jobs: std::thread::available_parallelism()
+                .map(|n| (n.get() / 2).max(1))
+                .unwrap_or(1),
+            use_record: true,
+        }
+    }
+}
+
+/// Progress callbacks for a UI (spinner, bar). All optional.
+pub trait Observer: Sync {
+    fn building(&self, _count: usize) {}
+    fn running(&self, _exercise: &str) {}
+    fn finished(&self, _report: &ExerciseReport) {}
+}
+
+/// An observer that says nothing.
+pub struct Quiet;
+impl Observer for Quiet {}
+
+/// An exercise that needs a build: its place in the answer, its sources and their hash.
+struct ToBuild {
+    index: usize,
+    sources: Sources,
+    hash: String,
+    tampered: Vec<Tampered>,
+}
+
+/// Grade `exercises` of `wb`. Results come back in the order given. Every attempt is recorded
+/// in `progress` when one is given.
+pub fn grade(
+    wb: &Workbook,
+    exercises: &[&ExerciseInfo],
+    opts: &GradeOptions,
+    progress: Option<&Progress>,
+    observer: &dyn Observer,
+) -> Result<Vec<ExerciseReport>> {
+    let mut reports: Vec<Option<ExerciseReport>> = vec![None; exercises.len()];
+    let mut to_build: Vec<ToBuild> = Vec::new();
+
+    for (index, ex) in exercises.iter().enumerate() {
+        let started = Instant::now();
+        let tampered = shadow::tampered(wb, &ex.name);
+        let src_dir = wb.exercise_dir(&ex.name).join("src");
+        let sources = match shadow::learner_sources(wb, &ex.name) {
+            Ok(s) if !s.is_empty() => s,
+            unusable => {
+                let message = match unusable {
+                    // Files are there but cannot be graded (unreadable, or absurdly large).
+                    Err(e) if src_dir.is_dir() => format!("cannot read your code: {e}"),
+                    _ => format!(
+                        "{} is missing or empty; restore the original with `asyncwork reset {}`",
+                        wb.display_rel(&src_dir),
+                        ex.name
+                    ),
+                };
+                let report = judge::error_report(ex, message, tampered, opts, started);
+                observer.finished(&report);
+                reports[index] = Some(report);
+                continue;
+            }
+        };
+        let hash = shadow::source_hash(&ex.name, &sources);
+        if let Some(p) = progress.filter(|_| opts.use_record) {
+            if let Some(mut report) = record::recorded(p, &ex.name, &hash)? {
+                report.tampered = tampered;
+                report.duration_ms = started.elapsed().as_millis() as u64;
+                record::record_or_note(Some(p), &mut report, true);
+                observer.finished(&report);
+                reports[index] = Some(report);
+                continue;
+            }
+        }
+        to_build.push(ToBuild {
+            index,
+            sources,
+            hash,
+            tampered,
+        });
+    }
+
+    if !to_build.is_empty() {
+        let _lock = shadow::lock(wb)?;
+        let build_started = Instant::now();
+        let graded: Vec<(String, Sources)> = to_build
+            .iter()
+            .map(|b| (exercises[b.index].name.clone(), b.sources.clone()))
+            .collect();
+        let root = shadow::sync(wb, &graded).context("cannot prepare the grading copy")?;
+        observer.building(to_build.len());
+        let packages: Vec<&str> = to_build
+            .iter()
+            .map(|b| exercises[b.index].package.as_str())
+            .collect();
+        let cmd = cargo::build_tests_command(&root, &wb.target_dir(), &packages);
+        let built = run_cargo(cmd)?;
+        let build = cargo::parse_messages(&built.stdout, &root);
+        let build_share = build_started.elapsed().as_millis() as u64 / to_build.len() as u64;
+
+        let judged = pool::run_bounded(&to_build, opts.jobs, |b| {
+            let ex = exercises[b.index];
+            let started = Instant::now();
+            let pkg = build.packages.get(&ex.name).cloned().unwrap_or_default();
+            observer.running(&ex.name);
+            let mut report = judge::judge(
+                &root,
+                ex,
+                &pkg,
+                &built.stderr,
+                opts,
+                b.tampered.clone(),
+                started,
+            );
+            report.source_hash = b.hash.clone();
+            report.duration_ms += build_share;
+            observer.finished(&report);
+            report
+        });
+        for (b, mut report) in to_build.iter().zip(judged) {
+            record::record_or_note(progress, &mut report, false);
+            reports[b.index] = Some(report);
+        }
+    }
+    Ok(reports
+        .into_iter()
+        .map(|r| r.expect("every exercise graded"))
+        .collect())
+}
+
+fn run_cargo(cmd: std::process::Command) -> Result<process::Finished> {
+    // Building has no learner code to get stuck in; the generous limit only guards against a
+    // wedged cargo (a lock held forever).
+    let finished = process::run_with_timeout(cmd, Duration::from_secs(30 * 60))
+        .context("cannot run cargo: is the Rust toolchain installed (https://rustup.rs)?")?;
+    Ok(finished)
+}

@@ -1,0 +1,159 @@
+#![allow(clippy::print_stdout)] // --nocapture shows the import edges
+//! The design's rules, checked on the source so they stay true by construction:
+//!
+//! * no module imports one that imports it back (directly or through others);
+//! * data flows one way: the library (`demo`, `lesson`, `workbook`, `progress`, `text`) never
+//!   reaches up into `render`, `commands` or `cli`, and `render` never reaches into `commands` or
+//!   `cli`.
+//!
+//! An edge is any `crate::a::b` path (or `super::x`) in a module's code, outside comments and its
+//! `#[cfg(test)]` tail. `cargo test --test architecture -- --nocapture` prints the edges.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+type Graph = BTreeMap<String, BTreeSet<String>>;
+
+/// `src/demo/strategy/mod.rs` -> `demo::strategy`; `None` for the crate roots.
+fn module_of(rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = rel.trim_end_matches(".rs").split('/').collect();
+    if parts.last() == Some(&"mod") {
+        parts.pop();
+    }
+    match parts.as_slice() {
+        ["lib"] | ["main"] => None,
+        _ => Some(parts.join("::")),
+    }
+}
+
+fn sources(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sources(&path, root, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if let Some(m) = module_of(&rel) {
+                out.push((m, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+}
+
+/// The code of a module file: comments and the `#[cfg(test)]` tail removed.
+fn code(src: &str) -> String {
+    let src = src.split("#[cfg(test)]").next().unwrap_or_default();
+    src.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Paths that follow `prefix` in `code`: `crate::demo::spec::X` -> `["demo", "spec", "X"]`.
+fn paths_after<'a>(code: &'a str, prefix: &str) -> Vec<Vec<&'a str>> {
+    code.match_indices(prefix)
+        .map(|(i, _)| {
+            let rest = &code[i + prefix.len()..];
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                .unwrap_or(rest.len());
+            rest[..end].split("::").filter(|s| !s.is_empty()).collect()
+        })
+        .collect()
+}
+
+fn graph() -> Graph {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&root, &root, &mut files);
+    let modules: BTreeSet<String> = files.iter().map(|(m, _)| m.clone()).collect();
+    // The longest module a path names: `demo::spec::DemoSpec` -> `demo::spec`.
+    let resolve = |parts: &[&str]| {
+        (1..=parts.len())
+            .rev()
+            .map(|k| parts[..k].join("::"))
+            .find(|m| modules.contains(m))
+    };
+    let mut g = Graph::new();
+    for (m, src) in &files {
+        let code = code(src);
+        let parent: Vec<&str> = m.split("::").collect();
+        let parent = &parent[..parent.len() - 1];
+        let mut targets: Vec<String> = paths_after(&code, "crate::")
+            .iter()
+            .filter_map(|p| resolve(p))
+            .collect();
+        for p in paths_after(&code, "super::") {
+            let full: Vec<&str> = parent.iter().copied().chain(p).collect();
+            targets.extend(resolve(&full));
+        }
+        let edges = g.entry(m.clone()).or_default();
+        for t in targets {
+            // A module naming its own parent or child is structure, not a dependency.
+            let related =
+                t == *m || m.starts_with(&format!("{t}::")) || t.starts_with(&format!("{m}::"));
+            if !related {
+                edges.insert(t);
+            }
+        }
+    }
+    g
+}
+
+/// Modules that can reach themselves again.
+fn cycles(g: &Graph) -> Vec<String> {
+    let mut out = Vec::new();
+    for start in g.keys() {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<&String> = g[start].iter().collect();
+        while let Some(m) = stack.pop() {
+            if m == start {
+                out.push(start.clone());
+                break;
+            }
+            if seen.insert(m) {
+                stack.extend(g.get(m).into_iter().flatten());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_module_imports_one_that_imports_it_back() {
+    let g = graph();
+    for (m, edges) in &g {
+        if !edges.is_empty() {
+            let list: Vec<&str> = edges.iter().map(String::as_str).collect();
+            println!("{m} -> {}", list.join(", "));
+        }
+    }
+    let cyclic = cycles(&g);
+    assert!(cyclic.is_empty(), "modules on an import cycle: {cyclic:?}");
+}
+
+#[test]
+fn data_flows_one_way() {
+    let top = |m: &str| m.split("::").next().unwrap_or_default().to_string();
+    let library = ["demo", "lesson", "workbook", "progress", "text"];
+    let mut wrong = Vec::new();
+    for (m, edges) in graph() {
+        let forbidden: &[&str] = if library.contains(&top(&m).as_str()) {
+            &["render", "commands", "cli"]
+        } else if top(&m) == "render" {
+            &["commands", "cli"]
+        } else {
+            &[]
+        };
+        for e in edges {
+            if forbidden.contains(&top(&e).as_str()) {
+                wrong.push(format!("{m} -> {e}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "edges against the data flow: {wrong:?}");
+}
