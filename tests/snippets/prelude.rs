@@ -130,3 +130,13 @@ pub async fn find_user(name: &str) -> User {
         name: name.to_string(),
     }
 }
+
+/// A paginated source: every item, page by page (the `streams` lesson writes it).
+pub fn all_items() -> impl Stream<Item = Item> {
+    stream::unfold(Some(0u32), |page_no| async move {
+        let page = fetch_page(page_no?).await;
+        let next = page.next;
+        Some((stream::iter(page.items), next))
+    })
+    .flatten()
+}
