@@ -6,8 +6,8 @@
 pub mod cli;
 pub mod commands;
 pub mod demo;
-pub mod lesson;
+pub(crate) mod lesson;
 pub mod progress;
 pub mod render;
-pub mod text;
+pub(crate) mod text;
 pub mod workbook;

@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 pub use diag::Diagnostic;
 pub use model::Lesson;
 pub use parse::ParsedLesson;
-pub use source::{LessonFile, Origin, Source};
+pub use source::{LessonFile, Source};
 
 /// Every lesson from one source, with every problem found in it.
 #[derive(Debug)]
