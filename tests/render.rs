@@ -38,11 +38,11 @@ kind = "faster"
 strategy = "gather"
 than = "sequential"
 [[expect]]
-claim = "gather is 100x faster"
-kind = "faster"
+claim = "boom succeeds"
+kind = "outcome"
 strategy = "gather"
-than = "sequential"
-factor = 100.0
+task = "boom"
+outcome = "ok"
 "#
     );
     let spec: DemoSpec = toml::from_str(&src).unwrap();
@@ -76,7 +76,7 @@ async fn timeline_rows_glyphs_and_axis() {
     let s = summary::summary(&r.demos[0]);
     println!("{s}");
     assert!(s.contains("✓ gather is faster"));
-    assert!(s.contains("✗ gather is 100x faster"));
+    assert!(s.contains("✗ boom succeeds"));
     assert!(s.contains("not shown"));
 }
 

@@ -18,6 +18,7 @@ pub(crate) mod ideal;
 pub mod model;
 pub(crate) mod op;
 pub mod plan;
+pub mod predict;
 pub(crate) mod recorder;
 pub mod report;
 pub mod runner;

@@ -131,6 +131,31 @@ impl Op {
         matches!(self, Op::Block { .. } | Op::Cpu { .. })
     }
 
+    /// How many timer waits the op makes, one after another (each can fire up to one timer tick
+    /// late in real time).
+    pub fn timer_waits(&self) -> u32 {
+        match self {
+            Op::Sleep { .. } | Op::Fail { .. } => 1,
+            Op::Block { .. } | Op::Cpu { .. } => 0,
+            Op::Resource { .. } => 3,
+            Op::Pages { items, .. } => *items,
+        }
+    }
+
+    /// The durations a claim about this op may turn on (each part of it), in lesson ms.
+    pub fn durations(&self) -> Vec<u64> {
+        match self {
+            Op::Resource {
+                setup_ms,
+                ms,
+                teardown_ms,
+                ..
+            } => vec![*setup_ms, *ms, *teardown_ms, self.nominal_ms()],
+            Op::Pages { ms, .. } => vec![*ms, self.nominal_ms()],
+            _ => vec![self.nominal_ms()],
+        }
+    }
+
     /// Needs a core while it runs, even off the runtime's threads.
     pub fn is_cpu(&self) -> bool {
         matches!(self, Op::Cpu { .. })

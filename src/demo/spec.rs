@@ -977,6 +977,7 @@ impl ExpectSpec {
             text: self.claim.clone(),
             strategy: self.strategy.clone(),
             check,
+            at: None,
         }
     }
 }

@@ -6,7 +6,7 @@
 //! `[[exercise]]` and `[[demo]]` table on its own, keeping toml's spans, so a wrong type in one
 //! section and an unknown key in a demo are both reported, each with its line and column.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use serde::de::DeserializeOwned;
@@ -50,6 +50,10 @@ const TOP_KEYS: &[(&str, &str, bool)] = &[
 pub struct ParsedLesson {
     pub file: String,
     pub lesson: Lesson,
+    /// Findings that do not stop the lesson from loading (a claim with a thin margin).
+    pub warnings: Vec<Diagnostic>,
+    /// Where each demo's claims are: demo name -> the line of each `[[demo.expect]]`, in order.
+    pub claim_lines: HashMap<String, Vec<usize>>,
     src: String,
     id_span: Range<usize>,
     position_span: Range<usize>,
@@ -87,6 +91,8 @@ pub fn parse_lesson(
         file,
         src,
         problems: Vec::new(),
+        warnings: Vec::new(),
+        claim_lines: HashMap::new(),
     };
     let (root, syntax_errors) = DeTable::parse_recoverable(src);
     if !syntax_errors.is_empty() {
@@ -151,6 +157,8 @@ struct Cx<'a> {
     file: &'a str,
     src: &'a str,
     problems: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    claim_lines: HashMap<String, Vec<usize>>,
 }
 
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -303,6 +311,8 @@ impl<'a> Cx<'a> {
             (summary, _),
         ) = (format_version?, id?, title?, position?, summary?);
         Some(ParsedLesson {
+            warnings: std::mem::take(&mut self.warnings),
+            claim_lines: std::mem::take(&mut self.claim_lines),
             file: self.file.to_string(),
             src: self.src.to_string(),
             id_span,
@@ -424,16 +434,28 @@ impl<'a> Cx<'a> {
                     format!("two demos are named `{}`", demo.name),
                 );
             }
-            for problem in crate::demo::runner::Demo::new(demo)
-                .err()
-                .unwrap_or_default()
-            {
-                let span = match &problem.key {
-                    Some(key) => key_path_span(table, key),
-                    None => table.span(),
-                };
-                self.error(span, problem.message);
+            let (problems, warnings) = match crate::demo::runner::Demo::new(demo) {
+                Ok(d) => (Vec::new(), d.thin_margins()),
+                Err(problems) => (problems, Vec::new()),
+            };
+            let span_of = |key: &Option<String>| match key {
+                Some(key) => key_path_span(table, key),
+                None => table.span(),
+            };
+            for problem in problems {
+                self.error(span_of(&problem.key), problem.message);
             }
+            for warning in warnings {
+                let d = Diagnostic::at(self.file, self.src, span_of(&warning.key), warning.message);
+                self.warnings.push(d.into_warning());
+            }
+            let lines = (0..demo.expectations.len())
+                .map(|i| {
+                    let at = key_path_span(table, &format!("expect.{i}")).start;
+                    self.src[..at.min(self.src.len())].matches('\n').count() + 1
+                })
+                .collect();
+            self.claim_lines.insert(demo.name.clone(), lines);
         }
         names
     }

@@ -46,20 +46,20 @@ pub fn table(d: &DemoReport) -> String {
     table.render().lines().map(|l| format!("  {l}\n")).collect()
 }
 
-/// One line per claim: a check mark when the run showed it, a cross and the reason when not.
+/// One line per claim: a check mark when the run showed it, a cross and the reason when the run
+/// refutes it, a dash when it could not judge it (interrupted, or too fast a speed).
 pub fn claims(d: &DemoReport) -> String {
     let mut out = String::new();
     for e in &d.expectations {
-        let (mark, style) = if e.shown {
-            ("✓", Style::new().green())
-        } else {
-            ("✗", Style::new().red().bold())
+        let (mark, style, lead) = match (e.shown, e.judged) {
+            (true, _) => ("✓", Style::new().green(), ""),
+            (false, true) => ("✗", Style::new().red().bold(), "not shown: "),
+            (false, false) => ("–", Style::new().yellow(), ""),
         };
         out.push_str(&format!(
-            "  {} {}\n      {}{}\n",
+            "  {} {}\n      {lead}{}\n",
             style.apply_to(mark),
             e.claim,
-            if e.shown { "" } else { "not shown: " },
             Style::new().dim().apply_to(&e.detail)
         ));
     }
@@ -73,7 +73,13 @@ pub fn summary(d: &DemoReport) -> String {
         Style::new().bold().apply_to(format!("Summary: {}", d.name)),
         Style::new()
             .dim()
-            .apply_to(format!("({} runtime, speed {})", d.runtime, d.speed))
+            .apply_to(match d.requested_speed {
+                Some(asked) => format!(
+                    "({} runtime, speed {}x: asked {asked}x, but its shortest timings would blur faster)",
+                    d.runtime, d.speed
+                ),
+                None => format!("({} runtime, speed {}x)", d.runtime, d.speed),
+            })
     );
     out.push_str(&table(d));
     if !d.expectations.is_empty() {

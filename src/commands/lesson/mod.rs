@@ -13,7 +13,7 @@ use anyhow::bail;
 use console::style;
 
 use super::{Exit, known_exercises};
-use crate::lesson::{Catalogue, Diagnostic, Lesson, Source};
+use crate::lesson::{Catalogue, Diagnostic, ParsedLesson, Source};
 use crate::render::plural;
 
 /// Load the lessons from the discovered source, printing any problems to stderr.
@@ -43,9 +43,9 @@ fn exit_code(problems: &[Diagnostic]) -> Exit {
 }
 
 /// The lesson `id`, or an error that names the closest ids (or all of them).
-pub(crate) fn find<'a>(catalogue: &'a Catalogue, id: &str) -> anyhow::Result<&'a Lesson> {
-    if let Some(lesson) = catalogue.get(id) {
-        return Ok(lesson);
+pub(crate) fn find<'a>(catalogue: &'a Catalogue, id: &str) -> anyhow::Result<&'a ParsedLesson> {
+    if let Some(parsed) = catalogue.lessons.iter().find(|p| p.lesson.id == id) {
+        return Ok(parsed);
     }
     let near = catalogue.closest_ids(id);
     let all: Vec<&str> = catalogue
