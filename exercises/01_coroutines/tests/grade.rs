@@ -1,5 +1,6 @@
 //! Grading tests for 01_coroutines.
 
+use support::grade::watched;
 use std::time::Duration;
 
 use ex01_coroutines::{greet, greet_blocking, lazy_user, start_fetch};
@@ -8,66 +9,84 @@ use support::world::{expected_user, World};
 
 #[tokio::test(start_paused = true)]
 async fn greet_says_hello_to_the_user() {
-    let world = World::new();
-    let greeting = greet(&world, 1).await;
-    assert!(greeting == "Hello, Grace!", "greet(1) should be \"Hello, Grace!\", got {greeting:?}");
+    watched(async {
+        let world = World::new();
+        let greeting = greet(&world, 1).await;
+        assert!(greeting == "Hello, Grace!", "greet(1) should be \"Hello, Grace!\", got {greeting:?}");
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn greet_fetches_the_user_once() {
-    let world = World::new();
-    let run = measure(greet(&world, 0)).await;
-    let stats = world.stats("fetch_user");
-    assert!(stats.finished == 1, "fetch_user should run to completion once, stats: {stats:?}");
-    expect_simulated(run.simulated, 300, "make exactly one fetch_user call");
+    watched(async {
+        let world = World::new();
+        let run = measure(greet(&world, 0)).await;
+        let stats = world.stats("fetch_user");
+        assert!(stats.finished == 1, "fetch_user should run to completion once, stats: {stats:?}");
+        expect_simulated(run.simulated, 300, "make exactly one fetch_user call");
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn lazy_user_does_nothing_until_awaited() {
-    let world = World::new();
-    let future = lazy_user(&world, 2);
-    // Give any eagerly started work plenty of time to show up.
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let started = world.stats("fetch_user").started;
-    assert!(
-        started == 0,
-        "fetch_user started before the future was awaited; return the future itself (do not spawn or await it)"
-    );
-    let user = future.await;
-    assert!(user == expected_user(2), "awaiting the future should give user 2, got {user:?}");
+    watched(async {
+        let world = World::new();
+        let future = lazy_user(&world, 2);
+        // Give any eagerly started work plenty of time to show up.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let started = world.stats("fetch_user").started;
+        assert!(
+            started == 0,
+            "fetch_user started before the future was awaited; return the future itself (do not spawn or await it)"
+        );
+        let user = future.await;
+        assert!(user == expected_user(2), "awaiting the future should give user 2, got {user:?}");
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn start_fetch_begins_at_once() {
-    let world = World::new();
-    let handle = start_fetch(&world, 3);
-    // One turn of the scheduler: a spawned task gets to start.
-    tokio::task::yield_now().await;
-    let started = world.stats("fetch_user").started;
-    assert!(started == 1, "the fetch had not started before the handle was awaited; use tokio::spawn, which starts the task at once");
-    let user = handle.await.expect("the spawned task panicked");
-    assert!(user == expected_user(3), "the handle should give user 3, got {user:?}");
+    watched(async {
+        let world = World::new();
+        let handle = start_fetch(&world, 3);
+        // One turn of the scheduler: a spawned task gets to start.
+        tokio::task::yield_now().await;
+        let started = world.stats("fetch_user").started;
+        assert!(started == 1, "the fetch had not started before the handle was awaited; use tokio::spawn, which starts the task at once");
+        let user = handle.await.expect("the spawned task panicked");
+        assert!(user == expected_user(3), "the handle should give user 3, got {user:?}");
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn start_fetch_overlaps_with_other_work() {
-    let world = World::new();
-    let run = measure(async {
-        let handle = start_fetch(&world, 4);
-        tokio::time::sleep(Duration::from_millis(300)).await; // other work
-        handle.await.expect("the spawned task panicked")
+    watched(async {
+        let world = World::new();
+        let run = measure(async {
+            let handle = start_fetch(&world, 4);
+            tokio::time::sleep(Duration::from_millis(300)).await; // other work
+            handle.await.expect("the spawned task panicked")
+        })
+        .await;
+        expect_simulated(run.simulated, 300, "start the fetch in the background (tokio::spawn) so it overlaps with other work");
     })
-    .await;
-    expect_simulated(run.simulated, 300, "start the fetch in the background (tokio::spawn) so it overlaps with other work");
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_dropped_handle_does_not_stop_the_task() {
-    let world = World::new();
-    drop(start_fetch(&world, 5));
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    let stats = world.stats("fetch_user");
-    assert!(stats.finished == 1, "the spawned fetch should finish even after its handle was dropped; stats: {stats:?}");
+    watched(async {
+        let world = World::new();
+        drop(start_fetch(&world, 5));
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let stats = world.stats("fetch_user");
+        assert!(stats.finished == 1, "the spawned fetch should finish even after its handle was dropped; stats: {stats:?}");
+    })
+    .await
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Grading tests for 14_testing.
 
+use support::grade::watched;
 use std::time::Duration;
 
 use ex14_testing::*;
@@ -62,53 +63,65 @@ fn room(id: &str, price: u64) -> Room {
 
 #[tokio::test(start_paused = true)]
 async fn the_stub_creates_and_reads() {
-    let rooms = StubDataInterface::new();
-    let created = rooms.create("r1", room("r1", 100)).await;
-    assert!(created == room("r1", 100), "create should return the stored item, got {created:?}");
-    let read = rooms.read_by_id("r1").await;
-    assert!(read == Ok(room("r1", 100)), "read_by_id(r1) should find it, got {read:?}");
-    let missing = rooms.read_by_id("r9").await;
-    assert!(
-        missing == Err(ServiceError::NotFound("r9".into())),
-        "a missing id should be Err(NotFound(\"r9\")), got {missing:?}"
-    );
+    watched(async {
+        let rooms = StubDataInterface::new();
+        let created = rooms.create("r1", room("r1", 100)).await;
+        assert!(created == room("r1", 100), "create should return the stored item, got {created:?}");
+        let read = rooms.read_by_id("r1").await;
+        assert!(read == Ok(room("r1", 100)), "read_by_id(r1) should find it, got {read:?}");
+        let missing = rooms.read_by_id("r9").await;
+        assert!(
+            missing == Err(ServiceError::NotFound("r9".into())),
+            "a missing id should be Err(NotFound(\"r9\")), got {missing:?}"
+        );
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_stub_lists_sorted_by_id_and_replaces_on_create() {
-    let rooms = StubDataInterface::new();
-    rooms.create("b", room("b", 2)).await;
-    rooms.create("a", room("a", 1)).await;
-    rooms.create("c", room("c", 3)).await;
-    rooms.create("b", room("b", 20)).await;
-    let all = rooms.read_all().await;
-    assert!(
-        all == [room("a", 1), room("b", 20), room("c", 3)],
-        "read_all should list every item once, sorted by id, latest version; got {all:?}"
-    );
+    watched(async {
+        let rooms = StubDataInterface::new();
+        rooms.create("b", room("b", 2)).await;
+        rooms.create("a", room("a", 1)).await;
+        rooms.create("c", room("c", 3)).await;
+        rooms.create("b", room("b", 20)).await;
+        let all = rooms.read_all().await;
+        assert!(
+            all == [room("a", 1), room("b", 20), room("c", 3)],
+            "read_all should list every item once, sorted by id, latest version; got {all:?}"
+        );
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_stub_deletes() {
-    let rooms = StubDataInterface::new();
-    rooms.create("r1", room("r1", 100)).await;
-    assert!(rooms.delete("r1").await.is_ok(), "deleting an existing item should work");
-    assert!(rooms.read_by_id("r1").await.is_err(), "a deleted item should be gone");
-    let again = rooms.delete("r1").await;
-    assert!(again == Err(ServiceError::NotFound("r1".into())), "deleting twice should be NotFound, got {again:?}");
+    watched(async {
+        let rooms = StubDataInterface::new();
+        rooms.create("r1", room("r1", 100)).await;
+        assert!(rooms.delete("r1").await.is_ok(), "deleting an existing item should work");
+        assert!(rooms.read_by_id("r1").await.is_err(), "a deleted item should be gone");
+        let again = rooms.delete("r1").await;
+        assert!(again == Err(ServiceError::NotFound("r1".into())), "deleting twice should be NotFound, got {again:?}");
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn bookings_are_priced_from_the_room_using_stubs() {
-    let rooms = StubDataInterface::new();
-    let bookings = StubDataInterface::new();
-    rooms.create("room-1", room("room-1", 100)).await;
-    let start = tokio::time::Instant::now();
-    let booking = create_booking(&bookings, &rooms, "b1", "room-1", 3).await;
-    assert!(start.elapsed().is_zero(), "stubs should answer without any waiting");
-    let booking = booking.expect("booking an existing room should work");
-    assert!(booking.price == 300, "3 nights at 100 should cost 300, got {}", booking.price);
-    assert!(bookings.read_by_id("b1").await == Ok(booking), "the booking should be stored in the bookings stub");
-    let unknown = create_booking(&bookings, &rooms, "b2", "room-9", 1).await;
-    assert!(matches!(unknown, Err(ServiceError::NotFound(_))), "an unknown room should be NotFound, got {unknown:?}");
+    watched(async {
+        let rooms = StubDataInterface::new();
+        let bookings = StubDataInterface::new();
+        rooms.create("room-1", room("room-1", 100)).await;
+        let start = tokio::time::Instant::now();
+        let booking = create_booking(&bookings, &rooms, "b1", "room-1", 3).await;
+        assert!(start.elapsed().is_zero(), "stubs should answer without any waiting");
+        let booking = booking.expect("booking an existing room should work");
+        assert!(booking.price == 300, "3 nights at 100 should cost 300, got {}", booking.price);
+        assert!(bookings.read_by_id("b1").await == Ok(booking), "the booking should be stored in the bookings stub");
+        let unknown = create_booking(&bookings, &rooms, "b2", "room-9", 1).await;
+        assert!(matches!(unknown, Err(ServiceError::NotFound(_))), "an unknown room should be NotFound, got {unknown:?}");
+    })
+    .await
 }

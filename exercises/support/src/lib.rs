@@ -23,12 +23,14 @@
 //! | [`http`] | an HTTP-like service with latency, failures and timeouts | 11 |
 //! | [`server`] | a request channel to build a tiny server on | 12 |
 //! | [`grade`] | helpers the tests use: clocks, blocking detection, messages | tests |
+//! | [`markers`] | the phrases in failure messages the grader classifies by | the grader |
 
 pub mod api;
 pub mod db;
 pub mod grade;
 pub mod http;
 pub mod legacy;
+pub mod markers;
 pub mod pages;
 pub mod resource;
 pub mod server;
