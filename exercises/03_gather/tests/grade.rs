@@ -12,14 +12,16 @@ use support::world::{expected_user, World};
 async fn dashboard_has_the_right_user_orders_and_preferences() {
     watched(async {
         let world = World::new();
-        let dashboard = load_dashboard(&world, 4).await;
-        assert_eq!(dashboard.user, expected_user(4), "the dashboard shows the wrong user");
-        assert_eq!(dashboard.orders, world.fetch_orders(4).await, "the dashboard shows the wrong orders");
-        assert_eq!(
-            dashboard.preferences,
-            world.fetch_preferences(4).await,
-            "the dashboard shows the wrong preferences"
-        );
+        for id in [4, 7] {
+            let dashboard = load_dashboard(&world, id).await;
+            assert_eq!(dashboard.user, expected_user(id), "the dashboard of user {id} shows the wrong user");
+            assert_eq!(dashboard.orders, world.fetch_orders(id).await, "the dashboard of user {id} shows the wrong orders");
+            assert_eq!(
+                dashboard.preferences,
+                world.fetch_preferences(id).await,
+                "the dashboard of user {id} shows the wrong preferences"
+            );
+        }
     })
     .await
 }
@@ -78,9 +80,12 @@ async fn all_reports_keeps_every_outcome_in_order() {
 async fn all_reports_are_fetched_concurrently() {
     watched(async {
         let world = World::new();
-        let run = measure(load_all_reports(&world, &[1, 2, 3, 4, 5])).await;
+        let ids = [9, 3, 14, 1, 6];
+        let run = measure(load_all_reports(&world, &ids)).await;
         expect_simulated(run.simulated, 300, "fetch the five reports concurrently (futures::future::join_all)");
-        assert!(run.output.iter().all(|r| r.is_ok()), "every report should load: {:?}", run.output);
+        let got: Vec<Option<u32>> = run.output.iter().map(|r| r.as_ref().ok().map(|r| r.id)).collect();
+        let want: Vec<Option<u32>> = ids.iter().map(|&id| Some(id)).collect();
+        assert!(got == want, "every report should load, in the order of ids {ids:?}; got {:?}", run.output);
     })
     .await
 }
@@ -107,26 +112,36 @@ async fn report_pair_returns_both_reports_concurrently() {
     .await
 }
 
+/// Fail fast, whichever of the two fails. The cancelled call is checked a
+/// second later: a dropped future is cancelled at once, an aborted task
+/// (JoinSet, `abort()`) when the runtime next gets to it; both are right.
+async fn check_pair_fails_fast(first: u32, second: u32, failing: u32) {
+    let world = World::new().with_failing_report(failing);
+    let run = measure(load_report_pair(&world, first, second)).await;
+    assert!(
+        matches!(&run.output, Err(ServiceError::Unavailable(what)) if what.contains(&failing.to_string())),
+        "report {failing} fails, so the pair should be its error; got {:?}",
+        run.output
+    );
+    expect_simulated(
+        run.simulated,
+        100,
+        "return the first error as soon as it happens (tokio::try_join!)",
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let stats = world.stats("fetch_report");
+    assert!(
+        stats.finished == 0 && stats.cancelled == 1,
+        "the still-running report call should have been cancelled when its sibling failed, not left running; stats: {stats:?}"
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn report_pair_fails_fast_and_cancels_the_other_call() {
-    watched(async {
-        let world = World::new().with_failing_report(2);
-        let run = measure(load_report_pair(&world, 1, 2)).await;
-        assert!(
-            matches!(run.output, Err(ServiceError::Unavailable(_))),
-            "report 2 fails, so the pair should be its error; got {:?}",
-            run.output
-        );
-        expect_simulated(
-            run.simulated,
-            100,
-            "return the first error as soon as it happens (tokio::try_join!)",
-        );
-        let stats = world.stats("fetch_report");
-        assert!(
-            stats.cancelled == 1,
-            "the still-running report call should have been cancelled (dropped) when its sibling failed; stats: {stats:?}"
-        );
-    })
-    .await
+    watched(check_pair_fails_fast(1, 2, 2)).await
+}
+
+#[tokio::test(start_paused = true)]
+async fn report_pair_fails_fast_when_the_first_one_fails() {
+    watched(check_pair_fails_fast(5, 6, 5)).await
 }

@@ -12,6 +12,14 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
+/// Wait a second before reading what was cancelled. A dropped future is
+/// cancelled at once; an aborted task (`handle.abort()`, a JoinSet) when the
+/// runtime next gets to it. Both are right, and a call that was left running
+/// instead has finished by then, which the checks see.
+async fn settle() {
+    tokio::time::sleep(Duration::from_secs(1)).await;
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_call_within_the_limit_succeeds() {
     watched(async {
@@ -34,8 +42,9 @@ async fn a_slow_call_times_out_and_is_cancelled() {
             run.output
         );
         expect_simulated(run.simulated, 100, "give up when the limit is reached (tokio::time::timeout)");
+        settle().await;
         let stats = world.stats("fetch_user");
-        assert!(stats.cancelled == 1, "the timed-out call should have been cancelled (dropped); stats: {stats:?}");
+        assert!(stats.finished == 0 && stats.cancelled == 1, "the timed-out call should have been cancelled (dropped); stats: {stats:?}");
     })
     .await
 }
@@ -61,6 +70,7 @@ async fn the_pair_times_out_as_a_group_and_both_calls_are_cancelled() {
         let run = measure(user_and_orders_within(&world, 3, ms(250))).await;
         assert!(run.output == Err(ServiceError::Timeout), "a 250 ms deadline should expire; got {:?}", run.output);
         expect_simulated(run.simulated, 250, "put one timeout around the whole pair");
+        settle().await;
         let (u, o) = (world.stats("fetch_user"), world.stats("fetch_orders"));
         assert!(
             u.cancelled == 1 && o.cancelled == 1,
@@ -79,6 +89,7 @@ async fn the_faster_mirror_wins_and_the_loser_is_cancelled() {
         assert!(mirror == "us", "`us` (120 ms) should beat `eu` (300 ms); got {mirror:?}");
         assert!(user == expected_user(4), "wrong user from the mirror: {user:?}");
         expect_simulated(run.simulated, 120, "race both mirrors (tokio::select!) and return the first answer");
+        settle().await;
         let stats = world.stats("fetch_user_from");
         assert!(
             stats.finished == 1 && stats.cancelled == 1,
@@ -94,6 +105,7 @@ async fn the_race_works_whichever_mirror_is_listed_first() {
         let world = World::new().with_mirror("eu", ms(80)).with_mirror("us", ms(200));
         let run = measure(fastest_mirror(&world, 1, ["us", "eu"])).await;
         assert!(run.output.0 == "eu", "`eu` (80 ms) should beat `us` (200 ms); got {:?}", run.output.0);
+        assert!(run.output.1 == expected_user(1), "wrong user from the mirror: {:?}", run.output.1);
         expect_simulated(run.simulated, 80, "race both mirrors, whichever comes first");
     })
     .await
