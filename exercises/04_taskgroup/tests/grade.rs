@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use ex04_taskgroup::{audit_in_background, initialize_tables, initialize_tables_collecting_errors};
 use support::ServiceError;
-use support::grade::{expect_simulated, measure};
+use support::grade::{expect_simulated, measure, poll_once};
 use support::world::World;
 
 const TABLES: [&str; 4] = ["users", "orders", "items", "payments"];
@@ -19,6 +19,29 @@ async fn all_tables_are_created_concurrently() {
         let stats = world.stats("create_table");
         assert!(stats.finished == 4, "every table should be created exactly once; stats: {stats:?}");
         expect_simulated(run.simulated, 300, "create the tables concurrently (one task each in a JoinSet)");
+    })
+    .await
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_tables_are_tasks_that_run_on_their_own() {
+    watched(async {
+        // Start `initialize_tables` (one poll), then stop polling it for 400 ms.
+        // Spawned tasks keep running meanwhile; futures that only run when
+        // the caller polls them (join_all, try_join_all, join!) stand still.
+        let world = World::new();
+        let mut setup = Box::pin(initialize_tables(&world, &TABLES));
+        let _ = poll_once(&mut setup).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let stats = world.stats("create_table");
+        assert!(
+            stats.finished == 4,
+            "while nobody awaited initialize_tables, {} of 4 tables were created; a TaskGroup runs each table \
+             as a task of its own: spawn them into a JoinSet (join_all/try_join_all only run while awaited)",
+            stats.finished
+        );
+        let result = setup.await;
+        assert!(result == Ok(4), "creating 4 good tables should give Ok(4), got {result:?}");
     })
     .await
 }
@@ -111,11 +134,20 @@ async fn collecting_errors_with_no_failures_is_empty() {
 async fn background_audit_returns_at_once_and_still_happens() {
     watched(async {
         let world = World::new();
-        let run = measure(async { audit_in_background(&world, "user 7 logged in") }).await;
+        let run = measure(async {
+            audit_in_background(&world, "user 7 logged in");
+            audit_in_background(&world, "user 3 logged out");
+        })
+        .await;
         assert!(run.simulated.is_zero(), "audit_in_background should return at once, without waiting for the write");
+        assert!(world.audit_log().is_empty(), "audit_in_background should not wait for the write (it takes 50 ms)");
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let log = world.audit_log();
-        assert!(log == ["user 7 logged in"], "the background write should have happened by now; audit log: {log:?}");
+        let mut log = world.audit_log();
+        log.sort();
+        assert!(
+            log == ["user 3 logged out", "user 7 logged in"],
+            "both background writes should have happened by now; audit log: {log:?}"
+        );
     })
     .await
 }
