@@ -147,6 +147,23 @@ async fn shutdown_stops_the_worker_gracefully_and_closes_everything() {
             events.contains(&closed("worker")),
             "the worker should close its connection gracefully (aborting it runs only Drop); events: {events:?}"
         );
+        // The connection closed must be the one that pinged: not a second
+        // "worker" opened just to be closed.
+        let history = res.events_by_connection();
+        let mut pingers: Vec<u64> =
+            history.iter().filter(|(_, e)| *e == Event::Query("ping".into())).map(|(serial, _)| *serial).collect();
+        pingers.dedup();
+        let opened_workers = res.count(|e| *e == Event::Opened("worker".into()));
+        assert!(
+            opened_workers == 1 && pingers.len() == 1,
+            "the worker should open one connection and ping on it until shutdown; {opened_workers} \"worker\" \
+             connection(s) were opened; events: {events:?}"
+        );
+        assert!(
+            history.iter().any(|(serial, e)| *serial == pingers[0] && *e == closed("worker")),
+            "the worker's own connection (the one that pinged) was never closed gracefully: stop the worker with \
+             a signal so it can call close() itself (abort() runs only Drop); events: {events:?}"
+        );
         let worker_closed = events.iter().position(|e| *e == closed("worker")).unwrap();
         let db_closed = events.iter().position(|e| *e == closed("db"));
         assert!(
