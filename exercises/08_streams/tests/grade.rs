@@ -16,11 +16,14 @@ fn api() -> PagedApi {
 #[tokio::test(start_paused = true)]
 async fn the_stream_yields_every_item_in_order() {
     watched(async {
-        let api = api();
-        let items: Vec<u32> = all_items(&api).collect().await;
-        assert!(items == (1..=25).collect::<Vec<_>>(), "expected items 1..=25 in order, got {items:?}");
-        let pages = api.pages_fetched();
-        assert!(pages == 3, "25 items in pages of 10 need 3 page fetches, not {pages}");
+        for (total, size) in [(25, 10), (7, 3), (40, 8)] {
+            let api = PagedApi::new(total, size);
+            let items: Vec<u32> = all_items(&api).collect().await;
+            assert!(items == (1..=total).collect::<Vec<_>>(), "expected items 1..={total} in order, got {items:?}");
+            let pages = api.pages_fetched() as u32;
+            let need = total.div_ceil(size);
+            assert!(pages == need, "{total} items in pages of {size} need {need} page fetches, not {pages}");
+        }
     })
     .await
 }
@@ -64,10 +67,13 @@ async fn an_empty_api_gives_an_empty_stream() {
 #[tokio::test(start_paused = true)]
 async fn collect_all_gets_everything() {
     watched(async {
-        let api = PagedApi::new(7, 3);
-        let run = measure(collect_all(&api)).await;
-        assert!(run.output == (1..=7).collect::<Vec<_>>(), "expected 1..=7, got {:?}", run.output);
-        expect_simulated(run.simulated, 300, "fetch each of the 3 pages once");
+        for (total, size) in [(7, 3), (33, 5)] {
+            let api = PagedApi::new(total, size);
+            let run = measure(collect_all(&api)).await;
+            assert!(run.output == (1..=total).collect::<Vec<_>>(), "expected 1..={total}, got {:?}", run.output);
+            let pages = total.div_ceil(size) as u64;
+            expect_simulated(run.simulated, pages * 100, &format!("fetch each of the {pages} pages once"));
+        }
     })
     .await
 }
@@ -75,12 +81,18 @@ async fn collect_all_gets_everything() {
 #[tokio::test(start_paused = true)]
 async fn first_above_stops_fetching_once_found() {
     watched(async {
-        let api = api();
-        let run = measure(first_above(&api, 12)).await;
-        assert!(run.output == Some(13), "the first item above 12 is 13, got {:?}", run.output);
-        let pages = api.pages_fetched();
-        assert!(pages == 2, "finding 13 needs 2 pages, but {pages} were fetched: stop consuming the stream once found");
-        expect_simulated(run.simulated, 200, "stop after the page that holds the answer");
+        for (threshold, pages_needed) in [(12, 2), (3, 1), (29, 3)] {
+            let api = PagedApi::new(45, 10);
+            let run = measure(first_above(&api, threshold)).await;
+            let want = threshold + 1;
+            assert!(run.output == Some(want), "the first item above {threshold} is {want}, got {:?}", run.output);
+            let pages = api.pages_fetched();
+            assert!(
+                pages == pages_needed,
+                "finding {want} needs {pages_needed} page(s), but {pages} were fetched: stop consuming the stream once found"
+            );
+            expect_simulated(run.simulated, pages_needed as u64 * 100, "stop after the page that holds the answer");
+        }
     })
     .await
 }
