@@ -24,6 +24,8 @@ async fn offloaded_lookup_finds_the_user_without_blocking() {
         let (found, blocking) = watch_blocking(get_user_offloaded(&driver, 2)).await;
         expect_not_blocked(&blocking, "call the sync driver inside tokio::task::spawn_blocking");
         assert!(found == Some(row(2, "Grace")), "user 2 should be Grace, got {found:?}");
+        let queries = db.stats().queries;
+        assert!(queries == 1, "{queries} queries reached the database for one lookup; call driver.get_user once");
     })
     .await
 }
