@@ -65,9 +65,20 @@ async fn pitfall_3_concurrent_updates_do_not_wait_for_each_other() {
 #[tokio::test(start_paused = true)]
 async fn pitfall_4_settings_load_inside_a_runtime() {
     watched(async {
-        let world = World::new();
-        let prefs = load_settings(&world).await;
-        assert!(prefs.user_id == 1, "expected user 1's preferences, got {prefs:?}");
+        // A latency no other test uses: the answer must come from the service.
+        let world = World::new().with_latency(std::time::Duration::from_millis(170));
+        let run = measure(load_settings(&world)).await;
+        let prefs = run.output;
+        let stats = world.stats("fetch_preferences");
+        assert!(
+            stats.finished == 1,
+            "load_settings should fetch user 1's preferences from the service (once), stats: {stats:?}"
+        );
+        assert!(
+            prefs.user_id == 1 && prefs.theme == "light",
+            "expected user 1's preferences (theme \"light\"), got {prefs:?}"
+        );
+        expect_simulated(run.simulated, 170, "await the service on the runtime you are already on");
     })
     .await
 }
@@ -75,16 +86,25 @@ async fn pitfall_4_settings_load_inside_a_runtime() {
 #[tokio::test(start_paused = true)]
 async fn pitfall_5_all_lines_are_written_before_returning() {
     watched(async {
-        let world = World::new();
-        let lines = ["a", "b", "c", "d"];
-        let run = measure(save_all(&world, &lines)).await;
-        let mut log = world.audit_log();
-        log.sort();
-        assert!(
-            log == lines,
-            "when save_all returned, the log held {log:?}: detached tasks were still running. Await them (JoinSet or join_all)"
-        );
-        expect_simulated(run.simulated, 50, "write the four lines concurrently");
+        // Audit writes of different lengths: the lines are written when (and
+        // only when) every write has finished, whatever it takes.
+        for (latency, lines) in [(50, vec!["a", "b", "c", "d"]), (83, vec!["x", "y"]), (9, vec!["only"])] {
+            let world = World::new().with_audit_latency(std::time::Duration::from_millis(latency));
+            let run = measure(save_all(&world, &lines)).await;
+            let mut log = world.audit_log();
+            log.sort();
+            assert!(
+                log == lines,
+                "when save_all returned, the log held {log:?}: detached tasks were still running. Await them (JoinSet or join_all)"
+            );
+            let in_flight = world.in_flight();
+            assert!(in_flight == 0, "{in_flight} audit write(s) were still running when save_all returned; await every write");
+            expect_simulated(
+                run.simulated,
+                latency,
+                &format!("write the lines concurrently and return when the last one is written ({latency} ms each)"),
+            );
+        }
     })
     .await
 }
