@@ -11,8 +11,11 @@ use support::world::{expected_user, World};
 async fn greet_says_hello_to_the_user() {
     watched(async {
         let world = World::new();
-        let greeting = greet(&world, 1).await;
-        assert!(greeting == "Hello, Grace!", "greet(1) should be \"Hello, Grace!\", got {greeting:?}");
+        for id in [1, 4, 11] {
+            let greeting = greet(&world, id).await;
+            let want = format!("Hello, {}!", expected_user(id).name);
+            assert!(greeting == want, "greet({id}) should be {want:?}, got {greeting:?}");
+        }
     })
     .await
 }
@@ -32,8 +35,9 @@ async fn greet_fetches_the_user_once() {
 #[tokio::test(start_paused = true)]
 async fn lazy_user_does_nothing_until_awaited() {
     watched(async {
+        for id in [2, 9] {
         let world = World::new();
-        let future = lazy_user(&world, 2);
+        let future = lazy_user(&world, id);
         // Give any eagerly started work plenty of time to show up.
         tokio::time::sleep(Duration::from_secs(1)).await;
         let started = world.stats("fetch_user").started;
@@ -42,7 +46,10 @@ async fn lazy_user_does_nothing_until_awaited() {
             "fetch_user started before the future was awaited; return the future itself (do not spawn or await it)"
         );
         let user = future.await;
-        assert!(user == expected_user(2), "awaiting the future should give user 2, got {user:?}");
+        assert!(user == expected_user(id), "awaiting the future should give user {id}, got {user:?}");
+        let stats = world.stats("fetch_user");
+        assert!(stats.finished == 1, "awaiting the future should run world.fetch_user once; stats: {stats:?}");
+        }
     })
     .await
 }
@@ -93,6 +100,11 @@ async fn a_dropped_handle_does_not_stop_the_task() {
 fn greet_blocking_runs_greet_on_its_own_runtime() {
     // No tokio runtime here: this is a plain #[test], like `main` in a script.
     let world = World::new().with_latency(Duration::from_millis(1));
-    let greeting = greet_blocking(&world, 3);
-    assert!(greeting == "Hello, Barbara!", "greet_blocking(3) should be \"Hello, Barbara!\", got {greeting:?}");
+    for id in [3, 8] {
+        let greeting = greet_blocking(&world, id);
+        let want = format!("Hello, {}!", expected_user(id).name);
+        assert!(greeting == want, "greet_blocking({id}) should be {want:?}, got {greeting:?}");
+    }
+    let stats = world.stats("fetch_user");
+    assert!(stats.finished == 2, "greet_blocking should run greet (one fetch_user each time); stats: {stats:?}");
 }
