@@ -65,6 +65,11 @@ async fn profiles_keep_their_steps_in_order_but_overlap_each_other() {
         let world = World::new();
         let ids = [1, 2, 3, 4];
         let run = measure(load_profiles(&world, &ids)).await;
+        let other = World::new().with_latency(Duration::ZERO);
+        let expected_orders: Vec<_> = futures::future::join_all(ids.iter().map(|&id| other.fetch_orders(id))).await;
+        for (((_, orders), want), id) in run.output.iter().zip(&expected_orders).zip(&ids) {
+            assert!(orders == want, "profile {id} should have its own orders {want:?}, got {orders:?}");
+        }
         assert!(run.output.len() == 4, "expected 4 profiles, got {}", run.output.len());
         for ((user, orders), &id) in run.output.iter().zip(&ids) {
             assert!(user.id == id, "profile for id {id} has user {}", user.id);
@@ -81,22 +86,26 @@ async fn profiles_keep_their_steps_in_order_but_overlap_each_other() {
 
 #[test]
 fn predictions_for_waiting() {
-    let waits = [100, 250, 50];
-    let seq = predict_sequential_ms(&waits);
-    assert!(seq == 400, "one after another, waits of 100, 250 and 50 ms take their sum; you predicted {seq}");
-    let conc = predict_concurrent_ms(&waits);
-    assert!(conc == 250, "awaited together, waits of 100, 250 and 50 ms take as long as the longest; you predicted {conc}");
+    for waits in [vec![100, 250, 50], vec![30, 20], vec![7], vec![5, 500, 60, 1]] {
+        let (sum, max) = (waits.iter().sum::<u64>(), *waits.iter().max().unwrap());
+        let seq = predict_sequential_ms(&waits);
+        assert!(seq == sum, "one after another, waits of {waits:?} ms take their sum; you predicted {seq}");
+        let conc = predict_concurrent_ms(&waits);
+        assert!(conc == max, "awaited together, waits of {waits:?} ms take as long as the longest; you predicted {conc}");
+    }
     assert!(predict_sequential_ms(&[]) == 0 && predict_concurrent_ms(&[]) == 0, "no waits take 0 ms");
 }
 
 #[test]
 fn prediction_for_cpu_work() {
-    let work = [100, 250, 50];
-    let cpu = predict_concurrent_cpu_ms(&work);
-    assert!(
-        cpu == 400,
-        "join! polls its branches on one thread, so CPU work (which never waits) does not overlap; you predicted {cpu}"
-    );
+    for work in [vec![100, 250, 50], vec![40, 2]] {
+        let cpu = predict_concurrent_cpu_ms(&work);
+        let sum: u64 = work.iter().sum();
+        assert!(
+            cpu == sum,
+            "join! polls its branches on one thread, so CPU work of {work:?} ms (which never waits) does not overlap; you predicted {cpu}"
+        );
+    }
 }
 
 #[tokio::test(start_paused = true)]
