@@ -44,15 +44,17 @@ fn paused_runtime_is_single_threaded_and_paused_from_the_start() {
 #[test]
 fn elapsed_of_reads_the_tokio_clock() {
     let runtime = paused_runtime();
-    let (out, took) = runtime.block_on(elapsed_of(async {
-        tokio::time::sleep(Duration::from_secs(5)).await;
-        42
-    }));
-    assert!(out == 42, "elapsed_of should return the future's output, got {out}");
-    assert!(
-        took == Duration::from_secs(5),
-        "elapsed_of measured {took:?} for a 5 s sleep on the paused clock; measure with tokio::time::Instant"
-    );
+    for (secs, value) in [(5, 42), (2, 7), (0, 1)] {
+        let (out, took) = runtime.block_on(elapsed_of(async move {
+            tokio::time::sleep(Duration::from_secs(secs)).await;
+            value
+        }));
+        assert!(out == value, "elapsed_of should return the future's output {value}, got {out}");
+        assert!(
+            took == Duration::from_secs(secs),
+            "elapsed_of measured {took:?} for a {secs} s sleep on the paused clock; measure with tokio::time::Instant"
+        );
+    }
 }
 
 // ----- the stub ---------------------------------------------------------------
