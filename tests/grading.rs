@@ -61,6 +61,7 @@ fn info(name: &str) -> ExerciseInfo {
                 .unwrap_or_default(),
             title: name.into(),
             hints: vec![],
+            hint_tests: vec![],
         })
 }
 
@@ -360,6 +361,12 @@ fn an_edited_test_file_is_reported_and_the_original_is_used() {
         "{human}"
     );
     assert!(human.contains("grading used the original"), "{human}");
+    assert!(human.contains("your edit was ignored"), "{human}");
+    // The learner's edited file is left alone: graded from a pristine copy, not restored.
+    assert_eq!(
+        std::fs::read_to_string(&tests).unwrap(),
+        "#[test]\nfn always_passes() {}\n"
+    );
     reset::reset_exercise(&wb, GATHER).unwrap();
     assert!(!wb.exercise_dir(GATHER).join("tests/mine.rs").exists());
 }

@@ -369,6 +369,10 @@ pub async fn watched<F: Future>(body: F) -> F::Output {
     tokio::task::yield_now().await;
     let stall = guard.dog.drain();
     drop(guard);
+    // For measuring the threshold: `SUPPORT_REPORT_STALL=1 cargo test -- --nocapture`.
+    if std::env::var_os("SUPPORT_REPORT_STALL").is_some() {
+        println!("longest stall: {} us", stall.as_micros());
+    }
     if stall >= threshold() {
         panic!("{}", blocked_message(stall));
     }
