@@ -169,6 +169,36 @@ fn blocking_the_runtime_is_reported_as_blocking() {
 }
 
 #[test]
+fn blocking_by_joining_a_thread_is_caught_end_to_end() {
+    let (_g, wb) = workbook();
+    // issue 12: `std::thread::spawn(..).join()` around the blocking call used to pass, because
+    // only the support crate's own sync calls were watched. The watchdog sees any stall.
+    let solved = solution("09_blocking");
+    let old = "tokio::task::spawn_blocking(move || legacy_checksum(&data))\n        .await\n        .expect(\"the checksum job panicked\")";
+    assert!(solved.contains(old));
+    let joined = solved.replacen(
+        old,
+        "std::thread::spawn(move || legacy_checksum(&data)).join().expect(\"panicked\")",
+        1,
+    );
+    let r = attempt(&wb, "09_blocking", &joined, Duration::from_secs(60));
+    assert_eq!(r.outcome, Outcome::Fail, "{r:#?}");
+    let t = r
+        .tests
+        .iter()
+        .find(|t| t.name == "checksum_gives_the_library_result_without_blocking_the_runtime")
+        .unwrap();
+    assert_eq!(t.kind, Some(FailureKind::Blocking), "{t:#?}");
+    assert!(
+        t.message
+            .as_deref()
+            .unwrap()
+            .contains("the runtime was blocked for ~"),
+        "{t:#?}"
+    );
+}
+
+#[test]
 fn code_that_does_not_compile_is_an_error_with_file_and_line() {
     let (_g, wb) = workbook();
     let broken = shipped(GATHER).replacen(

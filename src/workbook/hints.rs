@@ -40,8 +40,8 @@ pub fn next_hint(progress: &Progress, ex: &ExerciseInfo) -> progress::Result<Hin
     }
 }
 
-/// After a failed check: the hint about the first failing test that has one (hints may name
-/// their tests in info.toml); otherwise the latest general hint the learner has reached (at
+/// After a failed check: the hint about the first failing test, if one names it (hints may
+/// name their tests in info.toml); otherwise the latest general hint the learner has reached (at
 /// least the first, which this marks as seen).
 pub fn hint_after_failure(
     progress: &Progress,
@@ -58,7 +58,8 @@ pub fn hint_after_failure(
         shown = 1;
     }
     let about = |i: usize| ex.hint_tests.get(i).map(Vec::as_slice).unwrap_or_default();
-    for test in failing {
+    // The first failing test is the one the report leads with: its own hint, if it has one.
+    if let Some(test) = failing.first() {
         if let Some(i) = (0..total).find(|&i| about(i).iter().any(|t| t == test)) {
             return Ok(Some((i + 1, total, ex.hints[i].clone())));
         }
@@ -156,7 +157,7 @@ mod tests {
     #[test]
     fn failure_shows_the_hint_about_the_failing_test() {
         let p = Progress::open_in_memory().unwrap();
-        let failing = vec!["other".to_string(), "pair_test".to_string()];
+        let failing = vec!["pair_test".to_string(), "other".to_string()];
         assert_eq!(
             hint_after_failure(&p, &ex(), &failing).unwrap(),
             Some((3, 3, "three".to_string()))

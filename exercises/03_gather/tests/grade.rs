@@ -131,6 +131,11 @@ async fn check_pair_fails_fast(first: u32, second: u32, failing: u32) {
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     let stats = world.stats("fetch_report");
     assert!(
+        stats.started == 2,
+        "only {} of the two reports was requested; request both at once (concurrently), then return the first error",
+        stats.started
+    );
+    assert!(
         stats.finished == 0 && stats.cancelled == 1,
         "the still-running report call should have been cancelled when its sibling failed, not left running; stats: {stats:?}"
     );
