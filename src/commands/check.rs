@@ -230,7 +230,7 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
         return Ok(());
     }
     if let Some(p) = progress {
-        if let Some((n, total, text)) = hints::hint_after_failure(p, ex)? {
+        if let Some((n, total, text)) = hints::hint_after_failure(p, ex, &r.failing_tests())? {
             outln!(
                 "\n{} {text}",
                 style(format!("Hint {n} of {total}:")).cyan().bold()

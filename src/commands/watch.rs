@@ -233,7 +233,8 @@ fn show(
     let r = &reports[0];
     out!("{}", report::human(r));
     if !r.passed() {
-        if let Some((n, total, text)) = hints::hint_after_failure(progress, ex)? {
+        if let Some((n, total, text)) = hints::hint_after_failure(progress, ex, &r.failing_tests())?
+        {
             outln!(
                 "\n{} {text}",
                 style(format!("Hint {n} of {total}:")).cyan().bold()

@@ -168,7 +168,7 @@ pub fn human(report: &ExerciseReport) -> String {
         for t in &report.tampered {
             let _ = writeln!(
                 out,
-                "  {} you {} {}: grading used the original test files and manifest.",
+                "  {} you {} {}: your edit was ignored; grading used the original test files and manifest.",
                 style("!").yellow().bold(),
                 match t.change.as_str() {
                     "added" => "added",
@@ -180,7 +180,7 @@ pub fn human(report: &ExerciseReport) -> String {
         }
         let _ = writeln!(
             out,
-            "    Only src/ is yours to change; `asyncwork reset {}` restores the rest.",
+            "    Your files are left as they are; only src/ is graded. `asyncwork reset {}` restores the rest.",
             report.exercise
         );
     }

@@ -318,6 +318,7 @@ mod tests {
             lesson: "gather".into(),
             title: "t".into(),
             hints: vec![],
+            hint_tests: vec![],
         };
         std::fs::create_dir_all(dir.path().join(&ex.name)).unwrap();
         let exe = dir.path().join("grade-fake");
