@@ -625,3 +625,100 @@ async fn dropped_join_handles_detach() {
     assert_eq!(s.count(Outcome::Ok), 2);
     assert_eq!(row(s, "fetch#1").end_ms.map(r), Some(300));
 }
+
+#[tokio::test(start_paused = true)]
+async fn phase_claims_tell_a_cut_in_the_body_from_one_in_the_teardown() {
+    // setup 0..50, body 50..250, teardown 250..290.
+    let expect = r#"
+[[expect]]
+claim = "a 100 ms deadline cuts the query in its body"
+kind = "outcome"
+strategy = "cut_body"
+task = "report"
+outcome = "timed_out"
+phase = "body"
+[[expect]]
+claim = "a 270 ms deadline cuts it in its teardown"
+kind = "outcome"
+strategy = "cut_teardown"
+task = "report"
+outcome = "timed_out"
+phase = "teardown"
+[[expect]]
+claim = "a 100 ms deadline cuts it in its teardown (false)"
+kind = "outcome"
+strategy = "cut_body"
+task = "report"
+outcome = "timed_out"
+phase = "teardown"
+[[expect]]
+claim = "cut in its body, the resource is torn down after the caller got control back"
+kind = "cleanup"
+strategy = "cut_body"
+task = "report"
+finished = "after_return"
+[[expect]]
+claim = "left alone, it is torn down before the caller gets control back"
+kind = "cleanup"
+strategy = "gather"
+task = "report"
+finished = "before_return"
+[[expect]]
+claim = "left alone, it is torn down after the caller gets control back (false)"
+kind = "cleanup"
+strategy = "gather"
+task = "report"
+finished = "after_return"
+"#;
+    let rep = demo_with(
+        r#"["gather", { kind = "timeout", ms = 100, label = "cut_body" }, { kind = "timeout", ms = 270, label = "cut_teardown" }]"#,
+        &resource("report", 200, ""),
+        expect,
+    )
+    .run_async(1.0)
+    .await;
+    let shown: Vec<bool> = rep.expectations.iter().map(|e| e.shown).collect();
+    assert_eq!(
+        shown,
+        [true, true, false, true, true, false],
+        "{:#?}",
+        rep.expectations
+    );
+    assert!(
+        rep.expectations[2]
+            .detail
+            .contains("report ended timed_out in body"),
+        "{}",
+        rep.expectations[2].detail
+    );
+    let cut = row(strategy(&rep, "cut_body"), "report");
+    assert_eq!(cut.cut_in.as_deref(), Some("body"));
+    assert_eq!(phase(cut, "teardown"), (100, Some(140)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_resource_may_fail_in_setup_or_in_teardown() {
+    let tasks = resource(
+        "in_setup",
+        100,
+        "fails = \"setup\"\nmessage = \"no connection\"",
+    ) + &resource(
+        "in_teardown",
+        100,
+        "fails = \"teardown\"\nmessage = \"commit failed\"",
+    ) + &resource("in_body", 100, "fails = true");
+    let rep = demo(r#"["gather"]"#, &tasks).run_async(1.0).await;
+    let g = strategy(&rep, "gather");
+    let setup = row(g, "in_setup");
+    assert_eq!(setup.outcome, Outcome::Failed);
+    assert_eq!(setup.cut_in.as_deref(), Some("setup"));
+    assert_eq!(setup.error.as_deref(), Some("no connection"));
+    // Nothing was acquired, so nothing is torn down.
+    assert!(setup.phases.iter().all(|p| p.name == "setup"));
+    assert_eq!(r(setup.end_ms.unwrap()), 50);
+    let teardown = row(g, "in_teardown");
+    assert_eq!(teardown.cut_in.as_deref(), Some("teardown"));
+    assert_eq!(phase(teardown, "teardown"), (150, Some(190)));
+    assert_eq!(r(teardown.end_ms.unwrap()), 190);
+    assert_eq!(row(g, "in_body").cut_in.as_deref(), Some("body"));
+}

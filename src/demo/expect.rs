@@ -8,6 +8,7 @@
 //! with a note. When the allowance is as large as what a claim measures, the claim is "not judged
 //! at this speed": neither shown nor refuted.
 
+use crate::demo::model::Phase;
 use crate::demo::plan::Plan;
 use crate::demo::report::{ExpectationResult, Outcome, StrategyReport, TaskReport};
 use crate::text::fmt_ms as ms;
@@ -29,8 +30,16 @@ pub struct Claim {
 pub enum Check {
     /// `than`'s wall time / the strategy's is at least `factor`.
     Faster { than: String, factor: f64 },
-    /// Every copy of `task` ended as `outcome`.
-    Outcome { task: String, outcome: Outcome },
+    /// Every copy of `task` ended as `outcome` (in `phase`, when named: the phase of a
+    /// `resource` in which it failed or was cancelled).
+    Outcome {
+        task: String,
+        outcome: Outcome,
+        phase: Option<Phase>,
+    },
+    /// Every copy of `task` that was set up finished its teardown after the strategy returned
+    /// (`after_return`), or before.
+    Cleanup { task: String, after_return: bool },
     /// Every copy of `task` that finished its setup finished its teardown.
     Teardown { task: String },
     /// The strategy's caller got an error (containing `contains`).
@@ -61,6 +70,7 @@ impl Check {
         match self {
             Check::Faster { .. } => "faster",
             Check::Outcome { .. } => "outcome",
+            Check::Cleanup { .. } => "cleanup",
             Check::Teardown { .. } => "teardown",
             Check::Error { .. } => "error",
             Check::NoError => "no_error",
@@ -206,20 +216,70 @@ fn judge(e: &Claim, plan: &Plan, runs: &[StrategyReport]) -> Result<String, Miss
                 measured >= factor * (1.0 - CLOSE),
             ))
         }
-        Check::Outcome { task, outcome } => {
+        Check::Outcome {
+            task,
+            outcome,
+            phase,
+        } => {
             let want = *outcome;
             let rows = rows(task)?;
             let wrong: Vec<String> = rows
                 .iter()
-                .filter(|t| t.outcome != want)
-                .map(|t| format!("{} ended {}", t.name, t.outcome.as_str()))
+                .filter_map(|t| {
+                    let cut = t.cut_in.as_deref().unwrap_or("no phase");
+                    if t.outcome != want {
+                        Some(format!("{} ended {}", t.name, t.outcome.as_str()))
+                    } else if phase.is_some_and(|p| p.as_str() != cut) {
+                        Some(format!("{} ended {} in {cut}", t.name, t.outcome.as_str()))
+                    } else {
+                        None
+                    }
+                })
                 .collect();
+            let within = phase.map_or(String::new(), |p| format!(" in {}", p.as_str()));
             if wrong.is_empty() {
                 Ok(format!(
-                    "{} of {} ended {}",
+                    "{} of {} ended {}{within}",
                     rows.len(),
                     rows.len(),
                     want.as_str()
+                ))
+            } else {
+                Err(Miss::from(summarize(&wrong, rows.len())))
+            }
+        }
+        Check::Cleanup { task, after_return } => {
+            let rows = rows(task)?;
+            let mut wrong = Vec::new();
+            let mut ends = Vec::new();
+            for t in &rows {
+                let Some(teardown) = t.phases.iter().find(|p| p.name == "teardown") else {
+                    continue;
+                };
+                let Some(end) = teardown.end_ms else {
+                    wrong.push(format!("{} never finished its teardown", t.name));
+                    continue;
+                };
+                ends.push(end);
+                if (end > run.wall_ms) != *after_return {
+                    wrong.push(format!(
+                        "{} finished its teardown at {}, {} the caller got control back at {}",
+                        t.name,
+                        ms(end),
+                        if end > run.wall_ms { "after" } else { "before" },
+                        ms(run.wall_ms)
+                    ));
+                }
+            }
+            if ends.is_empty() && wrong.is_empty() {
+                return Err(Miss::from(format!("no copy of `{task}` had a teardown")));
+            }
+            if wrong.is_empty() {
+                let last = ends.iter().copied().fold(0.0, f64::max);
+                Ok(format!(
+                    "teardown finished by {}; the caller got control back at {}",
+                    ms(last),
+                    ms(run.wall_ms)
                 ))
             } else {
                 Err(Miss::from(summarize(&wrong, rows.len())))

@@ -68,6 +68,26 @@ pub fn cores() -> f64 {
     std::thread::available_parallelism().map_or(1, |n| n.get()) as f64
 }
 
+/// A part of a `resource` task's span, like the parts of `async with`: `__aenter__` (setup), the
+/// block (body), `__aexit__` (teardown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Setup,
+    Body,
+    Teardown,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Setup => "setup",
+            Phase::Body => "body",
+            Phase::Teardown => "teardown",
+        }
+    }
+}
+
 /// One `[[demo.task]]`, validated: its name, what it does, how many copies run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Task {
@@ -88,12 +108,12 @@ pub enum Op {
     Cpu { ms: u64 },
     /// Waits `ms`, then fails with `message`.
     Fail { ms: u64, message: String },
-    /// Setup, body, teardown, like `async with`. `fails`: the body errors with this message.
+    /// Setup, body, teardown, like `async with`. `fails`: the phase that errors, and the message.
     Resource {
         setup_ms: u64,
         ms: u64,
         teardown_ms: u64,
-        fails: Option<String>,
+        fails: Option<(Phase, String)>,
     },
     /// An async stream of `items` items, one every `ms` (an async generator over pages).
     Pages { items: u32, ms: u64 },
@@ -166,6 +186,13 @@ impl Op {
     pub fn fails_at(&self) -> Option<u64> {
         match self {
             Op::Fail { ms, .. } => Some(*ms),
+            // Failing in setup, it never gets a teardown; otherwise it closes before the error
+            // surfaces.
+            Op::Resource {
+                setup_ms,
+                fails: Some((Phase::Setup, _)),
+                ..
+            } => Some(*setup_ms),
             Op::Resource { fails: Some(_), .. } => Some(self.nominal_ms()),
             _ => None,
         }

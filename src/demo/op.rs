@@ -12,7 +12,7 @@ use futures::StreamExt;
 use futures::stream::{self, Stream};
 
 use crate::demo::ctx::Ctx;
-use crate::demo::model::Op;
+use crate::demo::model::{Op, Phase};
 
 /// Runs task `id`'s op. `Err` carries the error message.
 ///
@@ -38,7 +38,10 @@ pub async fn run(cx: &Arc<Ctx>, id: u32) -> Result<(), String> {
             fails,
         } => {
             let durations = [*setup_ms, *ms, *teardown_ms].map(|m| cx.scaled(m));
-            Box::pin(resource(cx, id, durations, fails.as_deref())).await
+            let fails = fails
+                .as_ref()
+                .map(|(phase, message)| (*phase, message.as_str()));
+            Box::pin(resource(cx, id, durations, fails)).await
         }
         Op::Pages { items, ms } => Box::pin(pages(cx, id, *items, cx.scaled(*ms))).await,
     }
@@ -100,11 +103,21 @@ async fn resource(
     cx: &Arc<Ctx>,
     id: u32,
     [setup, body, teardown]: [Duration; 3],
-    fails: Option<&str>,
+    fails: Option<(Phase, &str)>,
 ) -> Result<(), String> {
+    let failure = |at: Phase| match fails {
+        Some((phase, message)) if phase == at => {
+            cx.rec.failed_in(id, at);
+            Err(message.to_string())
+        }
+        _ => Ok(()),
+    };
     let phase = cx.rec.phase_begin(id, "setup");
     tokio::time::sleep(setup).await;
     cx.rec.phase_end(phase);
+    // A setup that fails acquired nothing: there is nothing to tear down (`__aenter__` raised,
+    // so `__aexit__` never runs).
+    failure(Phase::Setup)?;
     // Setup is done: from here on the resource must be torn down, whatever happens.
     let guard = Teardown {
         cx: cx.clone(),
@@ -117,13 +130,11 @@ async fn resource(
     let phase = cx.rec.phase_begin(id, "body");
     tokio::time::sleep(body).await;
     cx.rec.phase_end(phase);
-    let result = match fails {
-        Some(message) => Err(message.to_string()),
-        None => Ok(()),
-    };
+    let result = failure(Phase::Body);
     // Success or error: close explicitly (the `__aexit__` of the normal path).
     guard.close().await;
-    result
+    // The body's error wins over the teardown's, as in Python when both raise.
+    result.and(failure(Phase::Teardown))
 }
 
 /// The RAII guard of [`resource`]. `close()` is the normal, awaited teardown; `Drop` is the

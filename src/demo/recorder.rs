@@ -15,6 +15,7 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
+use crate::demo::model::Phase as ResourcePhase;
 use crate::demo::plan::Plan;
 use crate::demo::report::{Outcome, PhaseReport, TaskReport};
 
@@ -88,6 +89,7 @@ struct Extras {
     phases: Vec<Phase>,
     items: Vec<(u32, u64)>,
     blocked: Vec<(u32, Duration)>,
+    failed_in: Vec<(u32, ResourcePhase)>,
 }
 
 pub struct Recorder {
@@ -258,6 +260,11 @@ impl Recorder {
         }
     }
 
+    /// Task `id`'s error was raised in `phase` (of a `resource`).
+    pub fn failed_in(&self, id: u32, phase: ResourcePhase) {
+        self.extras().failed_in.push((id, phase));
+    }
+
     pub fn blocked(&self, id: u32, held: Duration) {
         self.extras().blocked.push((id, held));
     }
@@ -376,6 +383,7 @@ impl Recorder {
                         .then(|| s.items.load(Relaxed)),
                     item_ms: Vec::new(),
                     blocked_ms: None,
+                    cut_in: None,
                     nominal_ms: op.nominal_ms() as f64,
                 }
             })
@@ -392,6 +400,20 @@ impl Recorder {
         }
         for (id, t) in &x.items {
             rows[*id as usize].item_ms.push(self.ns_ms(*t));
+        }
+        for (id, phase) in &x.failed_in {
+            rows[*id as usize].cut_in = Some(phase.as_str().to_string());
+        }
+        // A cancelled task was cut in the first phase still unfinished when it ended.
+        for row in rows.iter_mut().filter(|r| {
+            matches!(r.outcome, Outcome::Cancelled | Outcome::TimedOut) && !r.phases.is_empty()
+        }) {
+            let end = row.end_ms.unwrap_or(f64::INFINITY);
+            row.cut_in = row
+                .phases
+                .iter()
+                .find(|p| p.start_ms < end && p.end_ms.is_none_or(|e| e > end))
+                .map(|p| p.name.clone());
         }
         for (id, held) in &x.blocked {
             rows[*id as usize].blocked_ms = Some(held.as_secs_f64() * 1000.0 * self.to_lesson);

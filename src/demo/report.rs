@@ -64,6 +64,10 @@ pub struct TaskReport {
     /// paused one; in lesson time like every other field).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_ms: Option<f64>,
+    /// `resource`: the phase (`setup`, `body`, `teardown`) in which the task failed, or was
+    /// cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut_in: Option<String>,
     /// The duration the lesson asked for.
     pub nominal_ms: f64,
 }

@@ -40,7 +40,7 @@ pub use crate::demo::report::Outcome;
 
 use crate::demo::expect::{Check, Claim};
 pub use crate::demo::model::{MAX_ITEMS, MAX_MS, MAX_TASKS, MAX_WORKERS, RuntimeFlavor};
-use crate::demo::model::{Op, Task};
+use crate::demo::model::{Op, Phase, Task};
 pub use crate::demo::strategy::TimeoutScope;
 use crate::demo::strategy::{Named, Strategy};
 
@@ -103,9 +103,10 @@ pub struct TaskSpec {
     /// `pages` only: how many items the stream yields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<u32>,
-    /// `resource` only: the body fails (after `ms`) instead of succeeding.
+    /// `resource` only: `true` or `"body"`: the body fails (after `ms`) instead of succeeding;
+    /// `"setup"` or `"teardown"`: that phase fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fails: Option<bool>,
+    pub fails: Option<FailsIn>,
     /// `fail` and failing `resource`: the error message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -113,6 +114,24 @@ pub struct TaskSpec {
 
 fn one() -> u32 {
     1
+}
+
+/// `fails` of a `resource` task: `true` (the body), `false`, or the phase's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum FailsIn {
+    Body(bool),
+    Phase(Phase),
+}
+
+impl FailsIn {
+    fn phase(self) -> Option<Phase> {
+        match self {
+            FailsIn::Body(true) => Some(Phase::Body),
+            FailsIn::Body(false) => None,
+            FailsIn::Phase(p) => Some(p),
+        }
+    }
 }
 
 /// The closed set of ops. Real HTTP and SQLite ops will join this list.
@@ -314,6 +333,12 @@ pub struct ExpectSpec {
     /// `outcome`: what the task ended as.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
+    /// `outcome`: the phase of a `resource` task in which it failed or was cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Phase>,
+    /// `cleanup`: whether the teardown finished `before_return` or `after_return`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished: Option<CleanupTiming>,
     /// `error`: text the surfaced error must contain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
@@ -357,6 +382,18 @@ pub enum ExpectKind {
     Started,
     /// The wall time within `at_least_ms` ..= `at_most_ms`.
     Wall,
+    /// The teardown of `task` (a `resource`) finished `before_return` or `after_return`: before
+    /// the strategy's caller got control back, or after (torn down in the background after a
+    /// cancellation, since Rust has no async `Drop`).
+    Cleanup,
+}
+
+/// `finished` of a `cleanup` claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CleanupTiming {
+    BeforeReturn,
+    AfterReturn,
 }
 
 impl ExpectKind {
@@ -370,6 +407,7 @@ impl ExpectKind {
             ExpectKind::Concurrency => "concurrency",
             ExpectKind::Started => "started",
             ExpectKind::Wall => "wall",
+            ExpectKind::Cleanup => "cleanup",
         }
     }
 }
@@ -637,61 +675,45 @@ impl ExpectSpec {
                 ));
             }
         };
-        let (than, factor, task, outcome, contains, conc, started, wall) = match self.kind {
-            K::Faster => (true, true, false, false, false, false, false, false),
-            K::Outcome => (false, false, true, true, false, false, false, false),
-            K::Teardown => (false, false, true, false, false, false, false, false),
-            K::Error => (false, false, false, false, true, false, false, false),
-            K::NoError => (false, false, false, false, false, false, false, false),
-            K::Concurrency => (false, false, false, false, false, true, false, false),
-            K::Started => (false, false, true, false, false, false, true, false),
-            K::Wall => (false, false, false, false, false, false, false, true),
+        // The keys each kind takes; of each group in `required`, one key must be present.
+        let (allowed, required): (&[&str], &[&[&str]]) = match self.kind {
+            K::Faster => (&["than", "factor"], &[&["than"]]),
+            K::Outcome => (&["task", "outcome", "phase"], &[&["task"], &["outcome"]]),
+            K::Teardown => (&["task"], &[&["task"]]),
+            K::Cleanup => (&["task", "finished"], &[&["task"], &["finished"]]),
+            K::Error => (&["contains"], &[]),
+            K::NoError => (&[], &[]),
+            K::Concurrency => (&["at_most", "at_least"], &[&["at_most", "at_least"]]),
+            K::Started => (
+                &["task", "after_ms", "before_ms"],
+                &[&["task"], &["after_ms", "before_ms"]],
+            ),
+            K::Wall => (
+                &["at_least_ms", "at_most_ms"],
+                &[&["at_least_ms", "at_most_ms"]],
+            ),
         };
-        if than {
-            needs("than", self.than.is_some(), out);
-        }
-        if task {
-            needs("task", self.task.is_some(), out);
-        }
-        if outcome {
-            needs("outcome", self.outcome.is_some(), out);
-        }
-        if conc {
-            needs(
-                "at_most` or `at_least",
-                self.at_most.is_some() || self.at_least.is_some(),
-                out,
-            );
-        }
-        if started {
-            needs(
-                "after_ms` or `before_ms",
-                self.after_ms.is_some() || self.before_ms.is_some(),
-                out,
-            );
-        }
-        if wall {
-            needs(
-                "at_least_ms` or `at_most_ms",
-                self.at_least_ms.is_some() || self.at_most_ms.is_some(),
-                out,
-            );
-        }
-        let stray: [(&str, bool, bool); 11] = [
-            ("than", self.than.is_some(), than),
-            ("factor", self.factor.is_some(), factor),
-            ("task", self.task.is_some(), task),
-            ("outcome", self.outcome.is_some(), outcome),
-            ("contains", self.contains.is_some(), contains),
-            ("at_most", self.at_most.is_some(), conc),
-            ("at_least", self.at_least.is_some(), conc),
-            ("after_ms", self.after_ms.is_some(), started),
-            ("before_ms", self.before_ms.is_some(), started),
-            ("at_least_ms", self.at_least_ms.is_some(), wall),
-            ("at_most_ms", self.at_most_ms.is_some(), wall),
+        let present = [
+            ("than", self.than.is_some()),
+            ("factor", self.factor.is_some()),
+            ("task", self.task.is_some()),
+            ("outcome", self.outcome.is_some()),
+            ("phase", self.phase.is_some()),
+            ("finished", self.finished.is_some()),
+            ("contains", self.contains.is_some()),
+            ("at_most", self.at_most.is_some()),
+            ("at_least", self.at_least.is_some()),
+            ("after_ms", self.after_ms.is_some()),
+            ("before_ms", self.before_ms.is_some()),
+            ("at_least_ms", self.at_least_ms.is_some()),
+            ("at_most_ms", self.at_most_ms.is_some()),
         ];
-        for (key, present, allowed) in stray {
-            if present && !allowed {
+        let has = |key: &str| present.iter().any(|(k, p)| *k == key && *p);
+        for group in required {
+            needs(&group.join("` or `"), group.iter().any(|k| has(k)), out);
+        }
+        for (key, is_present) in present {
+            if is_present && !allowed.contains(&key) {
                 out.push(SpecProblem::at(
                     format!("{at}.{key}"),
                     format!("`{key}` does not apply to expectation `{kind}`"),
@@ -731,7 +753,7 @@ impl ExpectSpec {
                 ),
             ));
         }
-        if self.kind == K::Teardown
+        if matches!(self.kind, K::Teardown | K::Cleanup)
             && let Some(task) = &self.task
             && let Some((i, _)) = resolve_task(tasks, task)
             && tasks[i].op != OpKind::Resource
@@ -900,7 +922,7 @@ impl TaskSpec {
                 setup_ms: self.setup_ms.unwrap_or(0).min(MAX_MS),
                 ms,
                 teardown_ms: self.teardown_ms.unwrap_or(0).min(MAX_MS),
-                fails: self.fails.unwrap_or(false).then(message),
+                fails: self.fails.and_then(FailsIn::phase).map(|p| (p, message())),
             },
             OpKind::Pages => Op::Pages {
                 items: self.items.unwrap_or(0).min(MAX_ITEMS),
@@ -953,6 +975,11 @@ impl ExpectSpec {
             ExpectKind::Outcome => Check::Outcome {
                 task: task(),
                 outcome: self.outcome.unwrap_or(Outcome::Ok),
+                phase: self.phase,
+            },
+            ExpectKind::Cleanup => Check::Cleanup {
+                task: task(),
+                after_return: self.finished == Some(CleanupTiming::AfterReturn),
             },
             ExpectKind::Teardown => Check::Teardown { task: task() },
             ExpectKind::Error => Check::Error {
