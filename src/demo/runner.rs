@@ -90,6 +90,8 @@ pub struct FixedCosts {
     pub runtime_ms: f64,
     pub task_ms: f64,
     pub tick_ms: f64,
+    /// Starting a thread of the blocking pool for an offloaded op.
+    pub thread_ms: f64,
 }
 
 impl FixedCosts {
@@ -97,63 +99,91 @@ impl FixedCosts {
         runtime_ms: 0.0,
         task_ms: 0.0,
         tick_ms: 0.0,
+        thread_ms: 0.0,
     };
 
-    /// Measures the costs once (a few milliseconds), then answers from memory. Twice the median
-    /// of three runs, so a busy machine's hiccup is covered rather than blamed on the lesson.
+    /// Measures the costs once (a few tens of milliseconds), then answers from memory.
     pub fn measured() -> FixedCosts {
         static COSTS: std::sync::OnceLock<FixedCosts> = std::sync::OnceLock::new();
         *COSTS.get_or_init(|| {
-            let mut runs: Vec<(f64, f64)> = (0..3).filter_map(|_| measure_once()).collect();
+            let runs: Vec<(f64, f64, f64, f64)> = (0..3).filter_map(|_| measure_once()).collect();
+            let worst =
+                |f: fn(&(f64, f64, f64, f64)) -> f64| runs.iter().map(f).fold(0.0, f64::max);
             if runs.is_empty() {
                 return FixedCosts {
                     runtime_ms: 5.0,
                     task_ms: 0.01,
-                    tick_ms: 1.0,
+                    tick_ms: 2.0,
+                    thread_ms: 1.0,
                 };
             }
-            runs.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let (runtime_ms, _) = runs[runs.len() / 2];
-            runs.sort_by(|a, b| a.1.total_cmp(&b.1));
-            let (_, task_ms) = runs[runs.len() / 2];
+            // The worst of three, doubled: the machine's load can change during a lesson.
             FixedCosts {
-                runtime_ms: 2.0 * runtime_ms,
-                task_ms: 2.0 * task_ms,
-                tick_ms: 1.0,
+                runtime_ms: 1.0 + 2.0 * worst(|r| r.0),
+                task_ms: 2.0 * worst(|r| r.1),
+                tick_ms: (2.0 * worst(|r| r.2)).max(1.0) + 1.0,
+                thread_ms: 2.0 * worst(|r| r.3),
             }
         })
     }
 
-    /// The allowance for one strategy run, in real milliseconds.
-    fn allowance_ms(&self, tasks: usize, timer_waits: f64) -> f64 {
-        self.runtime_ms + self.task_ms * tasks as f64 + self.tick_ms * timer_waits
+    /// The allowance for one strategy run, in real milliseconds. `threads`: blocking-pool
+    /// threads it may start.
+    fn allowance_ms(&self, tasks: usize, timer_waits: f64, threads: usize) -> f64 {
+        self.runtime_ms
+            + self.task_ms * tasks as f64
+            + self.tick_ms * timer_waits
+            + self.thread_ms * threads as f64
     }
 }
 
-/// One measurement: (runtime start and stop, per task of a 1,000-task fan-out), real ms.
-fn measure_once() -> Option<(f64, f64)> {
+/// One measurement on a fresh current-thread runtime, in real ms: (what a strategy pays to get
+/// going: spawning and joining a few tasks; per task of a 1,000-task fan-out; how late one timer
+/// wait fires under the machine's current load).
+fn measure_once() -> Option<(f64, f64, f64, f64)> {
     use futures::StreamExt;
-    let t = std::time::Instant::now();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .ok()?;
-    rt.block_on(prime_timer_driver());
-    let runtime_ms = t.elapsed().as_secs_f64() * 1000.0;
-    const N: usize = 1000;
-    let t = std::time::Instant::now();
-    rt.block_on(async {
-        let mut all: futures::stream::FuturesUnordered<_> = (0..N)
-            .map(|_| async {
-                let _ = tokio::time::Instant::now();
-                tokio::task::yield_now().await;
-            })
-            .collect();
+    let costs = rt.block_on(async {
+        prime_timer_driver().await;
+        let t = std::time::Instant::now();
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..4 {
+            set.spawn(tokio::task::yield_now());
+        }
+        while set.join_next().await.is_some() {}
+        let start_ms = t.elapsed().as_secs_f64() * 1000.0;
+
+        const N: usize = 1000;
+        let t = std::time::Instant::now();
+        let mut all: futures::stream::FuturesUnordered<_> =
+            (0..N).map(|_| tokio::task::yield_now()).collect();
         while all.next().await.is_some() {}
+        let task_ms = t.elapsed().as_secs_f64() * 1000.0 / N as f64;
+
+        const WAITS: u32 = 5;
+        let wait = Duration::from_millis(2);
+        let t = std::time::Instant::now();
+        for _ in 0..WAITS {
+            tokio::time::sleep(wait).await;
+        }
+        let late_ms = (t.elapsed() - wait * WAITS).as_secs_f64() * 1000.0 / f64::from(WAITS);
+        // A fresh runtime's blocking pool has no thread yet: each of these starts one.
+        const THREADS: usize = 4;
+        let t = std::time::Instant::now();
+        let handles: Vec<_> = (0..THREADS)
+            .map(|_| tokio::task::spawn_blocking(|| std::thread::sleep(Duration::from_micros(200))))
+            .collect();
+        for h in handles {
+            let _ = h.await;
+        }
+        let thread_ms = (t.elapsed().as_secs_f64() * 1000.0 - 0.2) / THREADS as f64;
+        (start_ms, task_ms, late_ms, thread_ms.max(0.0))
     });
-    let task_ms = t.elapsed().as_secs_f64() * 1000.0 / N as f64;
     rt.shutdown_timeout(Duration::from_millis(10));
-    Some((runtime_ms, task_ms))
+    Some(costs)
 }
 
 impl Demo {
@@ -385,7 +415,17 @@ impl Demo {
 
         let ideal_ms = self.ideal_ms(&strategy.strategy);
         let shape = Shape::new(&self.plan, &self.runtime);
-        let allowance_ms = costs.allowance_ms(len, strategy.strategy.timer_waits(&shape)) * speed;
+        let threads = if strategy.strategy.offloads() {
+            self.plan
+                .groups()
+                .filter(|(_, op, _)| op.is_blocking())
+                .map(|(_, _, n)| n as usize)
+                .sum()
+        } else {
+            0
+        };
+        let allowance_ms =
+            costs.allowance_ms(len, strategy.strategy.timer_waits(&shape), threads) * speed;
         StrategyReport {
             name: strategy.name.clone(),
             kind: strategy.strategy.kind().to_string(),
