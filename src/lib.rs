@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod commands;
 pub mod demo;
+pub mod io;
 pub mod lesson;
 pub mod progress;
 pub mod render;
