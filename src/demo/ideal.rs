@@ -34,7 +34,7 @@ impl Shape {
             threads: runtime.threads(),
         };
         for (_, op, count) in plan.groups() {
-            let d = op.nominal_ms() as f64;
+            let d = op.ideal_ms();
             for _ in 0..count {
                 s.durations.push(d);
                 s.blocking.push(op.is_blocking());
@@ -82,7 +82,13 @@ impl Shape {
             .map(|(d, _)| d)
             .sum::<f64>()
             / threads;
-        longest.max(serial)
+        // CPU work an op offloads by itself (an offloaded `sqlite` query) still needs a core.
+        let offloaded_cpu: f64 = (0..self.durations.len())
+            .filter(|&i| self.cpu[i] && !self.blocking[i] && !offload)
+            .map(|i| self.durations[i])
+            .sum::<f64>()
+            / cores();
+        longest.max(serial).max(offloaded_cpu)
     }
 
     /// Every task capped at `deadline` (a per-task timeout), all at once.

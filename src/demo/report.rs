@@ -65,6 +65,10 @@ pub struct TaskReport {
     pub blocked_ms: Option<f64>,
     /// The duration the lesson asked for (already scaled by `--speed`).
     pub nominal_ms: f64,
+    /// Real-I/O ops: the demo server connections (numbered in accept order) that served this
+    /// task's requests, in order, repeats included.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connections: Vec<u64>,
 }
 
 impl TaskReport {

@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::demo::ctx::Ctx;
 use crate::demo::expect::{self, Claim};
 use crate::demo::ideal::Shape;
+use crate::demo::lab::Lab;
 use crate::demo::model::{MAX_STRATEGY_MS, Runtime, RuntimeFlavor};
 use crate::demo::plan::Plan;
 use crate::demo::recorder::{Event, Recorder};
@@ -69,6 +70,8 @@ pub struct Demo {
     pub strategies: Vec<Named>,
     pub claims: Vec<Claim>,
     plan: Arc<Plan>,
+    /// The demo server and database of a run with real-I/O ops (see [`Demo::with_lab`]).
+    lab: Option<Arc<Lab>>,
 }
 
 impl Demo {
@@ -90,6 +93,7 @@ impl Demo {
             strategies: spec.strategies(),
             claims: spec.claims(),
             plan: Arc::new(Plan::new(&spec.tasks())),
+            lab: None,
         };
         let too_long: Vec<SpecProblem> = demo
             .strategies
@@ -117,6 +121,18 @@ impl Demo {
 
     pub fn plan(&self) -> &Plan {
         &self.plan
+    }
+
+    /// This demo with its real-I/O world started (the loopback server, a temporary database) and
+    /// measured latencies in its ideal times; the same demo when it has no real-I/O op. The world
+    /// lives as long as the returned demo: dropping it shuts the server down.
+    pub fn with_lab(&self, speed: f64) -> Demo {
+        let mut demo = self.clone();
+        if let Some(lab) = Lab::start(&self.plan) {
+            demo.plan = Arc::new(lab.estimate(&self.plan, speed));
+            demo.lab = Some(lab);
+        }
+        demo
     }
 
     /// What `strategy` would take on a runtime with no overhead, in lesson milliseconds.
@@ -189,6 +205,7 @@ impl Demo {
             rec,
             speed,
             offload: strategy.strategy.offloads(),
+            io: self.lab.as_ref().map(Lab::session),
         });
         let work = Work::new(cx.clone());
 
@@ -260,10 +277,11 @@ impl Demo {
         opts: &RunOptions,
         observer: &mut dyn Observer,
     ) -> std::io::Result<DemoReport> {
+        let demo = self.with_lab(opts.speed);
         let mut reports = Vec::new();
         for i in 0..self.strategies.len() {
             let events = observer.strategy_started(self, i);
-            let r = self.run_strategy(i, opts, events)?;
+            let r = demo.run_strategy(i, opts, events)?;
             observer.strategy_finished(self, i, &r);
             let stop = r.interrupted;
             reports.push(r);
@@ -271,19 +289,20 @@ impl Demo {
                 break;
             }
         }
-        Ok(self.report(reports, opts.speed))
+        Ok(demo.report(reports, opts.speed))
     }
 
     /// Async twin of [`Demo::run`] on the current runtime (tests, paused clock).
     pub async fn run_async(&self, speed: f64) -> DemoReport {
+        let demo = self.with_lab(speed);
         let mut reports = Vec::new();
-        for s in &self.strategies {
+        for s in &demo.strategies {
             reports.push(
-                self.run_strategy_async(s, speed, None, std::future::pending())
+                demo.run_strategy_async(s, speed, None, std::future::pending())
                     .await,
             );
         }
-        self.report(reports, speed)
+        demo.report(reports, speed)
     }
 }
 

@@ -44,6 +44,8 @@ use crate::demo::model::{Op, Task};
 pub use crate::demo::strategy::TimeoutScope;
 use crate::demo::strategy::{Named, Strategy};
 
+mod io_ops;
+
 /// One `[[demo]]` table.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -109,13 +111,41 @@ pub struct TaskSpec {
     /// `fail` and failing `resource`: the error message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// `http`, `http_retry`: the demo server path to GET (`/delay/{ms}`, `/flaky/{key}?fail=2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// `http`: build a new client for this request instead of sharing one (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_client: Option<bool>,
+    /// `http`, `http_retry`: the deadline of one request (attempt).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// `http_retry`: how many tries at most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<u32>,
+    /// `http_retry`: the first backoff; it doubles after every failed attempt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff_ms: Option<u64>,
+    /// `http_pages`: items per page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    /// `sqlite`, `sqlite_bulk`: run the synchronous driver on `spawn_blocking` (default false:
+    /// inline on the runtime thread).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offload: Option<bool>,
+    /// `sqlite_bulk`: how many rows to insert.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u32>,
+    /// `sqlite_bulk`: all rows in one transaction (true) or each committed on its own (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<bool>,
 }
 
 fn one() -> u32 {
     1
 }
 
-/// The closed set of ops. Real HTTP and SQLite ops will join this list.
+/// The closed set of ops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OpKind {
@@ -131,6 +161,16 @@ pub enum OpKind {
     Resource,
     /// An async stream of `items` items, one every `ms`.
     Pages,
+    /// GET a path of the loopback demo server with reqwest.
+    Http,
+    /// GET with retries, exponential backoff with jitter and a per-attempt timeout.
+    HttpRetry,
+    /// An async stream over the demo server's `/pages`.
+    HttpPages,
+    /// A real rusqlite query of about `ms`, inline or offloaded.
+    Sqlite,
+    /// `rows` inserts, committed one by one or in one transaction.
+    SqliteBulk,
 }
 
 impl OpKind {
@@ -142,6 +182,11 @@ impl OpKind {
             OpKind::Fail => "fail",
             OpKind::Resource => "resource",
             OpKind::Pages => "pages",
+            OpKind::Http => "http",
+            OpKind::HttpRetry => "http_retry",
+            OpKind::HttpPages => "http_pages",
+            OpKind::Sqlite => "sqlite",
+            OpKind::SqliteBulk => "sqlite_bulk",
         }
     }
 }
@@ -357,6 +402,9 @@ pub enum ExpectKind {
     Started,
     /// The wall time within `at_least_ms` ..= `at_most_ms`.
     Wall,
+    /// Connections to the demo server that served `task` (or every task) within `at_least`
+    /// ..= `at_most`.
+    Connections,
 }
 
 impl ExpectKind {
@@ -370,6 +418,7 @@ impl ExpectKind {
             ExpectKind::Concurrency => "concurrency",
             ExpectKind::Started => "started",
             ExpectKind::Wall => "wall",
+            ExpectKind::Connections => "connections",
         }
     }
 }
@@ -413,7 +462,10 @@ impl TaskSpec {
             OpKind::Sleep | OpKind::Block | OpKind::Cpu => (false, false, false, false, false),
             OpKind::Fail => (false, false, false, false, true),
             OpKind::Resource => (true, true, false, true, true),
-            OpKind::Pages => (false, false, true, false, false),
+            OpKind::Pages | OpKind::HttpPages => (false, false, true, false, false),
+            OpKind::Http | OpKind::HttpRetry | OpKind::Sqlite | OpKind::SqliteBulk => {
+                (false, false, false, false, false)
+            }
         };
         if self.setup_ms.is_some() && !setup {
             stray.push("setup_ms");
@@ -454,6 +506,8 @@ impl TaskSpec {
         }
         let op = self.op.as_str();
         match self.ms {
+            // The real-I/O ops say themselves when they need `ms` (`io_problems`).
+            None if self.op.is_real_io() => {}
             None => out.push(SpecProblem::at(
                 format!("{at}.op"),
                 match self.op {
@@ -523,6 +577,7 @@ impl TaskSpec {
                 format!("`{key}` does not apply to op `{op}`"),
             ));
         }
+        self.io_problems(at, out);
         if let Some(m) = &self.message
             && m.len() > 500
         {
@@ -646,7 +701,10 @@ impl ExpectSpec {
             K::Concurrency => (false, false, false, false, false, true, false, false),
             K::Started => (false, false, true, false, false, false, true, false),
             K::Wall => (false, false, false, false, false, false, false, true),
+            K::Connections => (false, false, false, false, false, true, false, false),
         };
+        // `connections` may name a task (its copies' connections) or not (every task's).
+        let task_optional = self.kind == K::Connections;
         if than {
             needs("than", self.than.is_some(), out);
         }
@@ -680,7 +738,7 @@ impl ExpectSpec {
         let stray: [(&str, bool, bool); 11] = [
             ("than", self.than.is_some(), than),
             ("factor", self.factor.is_some(), factor),
-            ("task", self.task.is_some(), task),
+            ("task", self.task.is_some(), task || task_optional),
             ("outcome", self.outcome.is_some(), outcome),
             ("contains", self.contains.is_some(), contains),
             ("at_most", self.at_most.is_some(), conc),
@@ -906,6 +964,11 @@ impl TaskSpec {
                 items: self.items.unwrap_or(0).min(MAX_ITEMS),
                 ms,
             },
+            OpKind::Http
+            | OpKind::HttpRetry
+            | OpKind::HttpPages
+            | OpKind::Sqlite
+            | OpKind::SqliteBulk => self.to_io_op(ms),
         };
         Task {
             name: self.name.clone(),
@@ -971,6 +1034,11 @@ impl ExpectSpec {
             ExpectKind::Wall => Check::Wall {
                 at_least_ms: self.at_least_ms,
                 at_most_ms: self.at_most_ms,
+            },
+            ExpectKind::Connections => Check::Connections {
+                task: self.task.clone(),
+                at_least: self.at_least,
+                at_most: self.at_most,
             },
         };
         Claim {
