@@ -89,6 +89,13 @@ pub enum Command {
     #[command(after_help = "Example:\n  asyncwork progress")]
     Progress(commands::progress::Args),
 
+    /// Run the loopback demo server (delays, pages, flaky, rate limit, handler styles) for curl
+    #[command(
+        after_help = "Examples:\n  asyncwork serve\n  asyncwork serve --port 0   # any free port\n  \
+                      curl -s http://127.0.0.1:8000/delay/500"
+    )]
+    Serve(commands::serve::Args),
+
     /// Print a shell completion script
     #[command(
         after_help = "Example:\n  asyncwork completions bash > ~/.local/share/bash-completion/completions/asyncwork"

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod commands;
 pub mod demo;
+pub mod io;
 pub(crate) mod lesson;
 pub mod progress;
 pub mod render;

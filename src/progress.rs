@@ -218,9 +218,21 @@ impl Progress {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(unreadable)?;
         // Reading the journal mode is the first real read: a file that is not a database
         // fails here ("file is not a database").
-        let _mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(unreadable)?;
+        // Switching to WAL takes an exclusive lock and SQLite does not wait for it through the busy
+        // handler: two first runs at once would see "database is locked". Retry within the busy
+        // timeout instead.
+        let started = std::time::Instant::now();
+        let _mode: String = loop {
+            match conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)) {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                other => break other.map_err(unreadable)?,
+            }
+        };
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(unreadable)?;
         let version: i64 = conn
@@ -234,10 +246,19 @@ impl Progress {
         }
         if version < SCHEMA_VERSION {
             // IMMEDIATE: two first runs at once must not both migrate half-way.
-            conn.execute_batch(&format!(
-                "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-            ))
-            .map_err(unreadable)?;
+            // Another first run may have migrated while this one waited for the lock: look again
+            // inside the transaction.
+            conn.execute_batch("BEGIN IMMEDIATE").map_err(unreadable)?;
+            let now: i64 = conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .map_err(unreadable)?;
+            let migrate = if now < SCHEMA_VERSION {
+                format!("{SCHEMA} PRAGMA user_version = {SCHEMA_VERSION};")
+            } else {
+                String::new()
+            };
+            conn.execute_batch(&format!("{migrate} COMMIT;"))
+                .map_err(unreadable)?;
         }
         Ok(Progress { conn, path })
     }

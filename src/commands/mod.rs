@@ -23,6 +23,7 @@ pub mod lesson;
 pub mod menu;
 pub mod progress;
 pub mod reset;
+pub mod serve;
 pub mod watch;
 
 use std::collections::{BTreeSet, HashMap};

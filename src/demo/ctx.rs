@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::demo::lab::Session;
 use crate::demo::plan::Plan;
 use crate::demo::recorder::Recorder;
 
@@ -15,6 +16,8 @@ pub struct Ctx {
     pub speed: f64,
     /// Run blocking and cpu ops on the blocking pool (the `offload` strategy).
     pub offload: bool,
+    /// The demo server, database and HTTP client of real-I/O ops (`None`: the demo has none).
+    pub io: Option<Session>,
 }
 
 impl Ctx {

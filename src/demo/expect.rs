@@ -62,6 +62,13 @@ pub enum Check {
         at_least_ms: Option<u64>,
         at_most_ms: Option<u64>,
     },
+    /// The demo server connections that served `task` (every task when `None`) are within the
+    /// bounds: one shared client reuses a few, a client per request opens one each.
+    Connections {
+        task: Option<String>,
+        at_least: Option<u32>,
+        at_most: Option<u32>,
+    },
 }
 
 impl Check {
@@ -77,6 +84,7 @@ impl Check {
             Check::Concurrency { .. } => "concurrency",
             Check::Started { .. } => "started",
             Check::Wall { .. } => "wall",
+            Check::Connections { .. } => "connections",
         }
     }
 }
@@ -440,6 +448,39 @@ fn judge(e: &Claim, plan: &Plan, runs: &[StrategyReport]) -> Result<String, Miss
                 })
             } else {
                 Err(Miss::from(summarize(&wrong, rows.len())))
+            }
+        }
+        Check::Connections {
+            task,
+            at_least,
+            at_most,
+        } => {
+            let (rows, whose) = match task {
+                Some(task) => (rows(task)?, format!("{task}: ")),
+                None => (run.tasks.iter().collect(), String::new()),
+            };
+            let requests: usize = rows.iter().map(|t| t.connections.len()).sum();
+            let mut used: Vec<u64> = rows.iter().flat_map(|t| t.connections.clone()).collect();
+            used.sort_unstable();
+            used.dedup();
+            let n = used.len() as u32;
+            let text = format!(
+                "{whose}{requests} request{} on {n} connection{}",
+                if requests == 1 { "" } else { "s" },
+                if n == 1 { "" } else { "s" }
+            );
+            if at_least.is_some_and(|lo| n < lo) {
+                Err(Miss::from(format!(
+                    "{text}; claimed at least {}",
+                    at_least.unwrap_or(0)
+                )))
+            } else if at_most.is_some_and(|hi| n > hi) {
+                Err(Miss::from(format!(
+                    "{text}; claimed at most {}",
+                    at_most.unwrap_or(0)
+                )))
+            } else {
+                Ok(text)
             }
         }
         Check::Wall {

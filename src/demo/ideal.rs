@@ -22,6 +22,8 @@ pub struct Shape {
     fail_at: Vec<Option<f64>>,
     /// Timer waits each copy makes one after another.
     waits: Vec<f64>,
+    /// Server time each copy spends blocking the demo server's one thread.
+    server_blocking: Vec<f64>,
     /// Threads that run tasks.
     pub threads: f64,
 }
@@ -34,16 +36,18 @@ impl Shape {
             cpu: vec![],
             fail_at: vec![],
             waits: vec![],
+            server_blocking: vec![],
             threads: runtime.threads(),
         };
         for (_, op, count) in plan.groups() {
-            let d = op.nominal_ms() as f64;
+            let d = op.ideal_ms();
             for _ in 0..count {
                 s.durations.push(d);
                 s.blocking.push(op.is_blocking());
                 s.cpu.push(op.is_cpu());
                 s.fail_at.push(op.fails_at().map(|ms| ms as f64));
                 s.waits.push(f64::from(op.timer_waits()));
+                s.server_blocking.push(op.server_blocking_ms());
             }
         }
         s
@@ -120,6 +124,9 @@ impl Shape {
         } else {
             (&self.blocking, self.threads)
         };
+        // The demo server runs on one thread: requests to a blocking handler queue behind each
+        // other, however many the client sends at once.
+        let server: f64 = self.server_blocking.iter().sum();
         let serial: f64 = self
             .durations
             .iter()
@@ -128,7 +135,13 @@ impl Shape {
             .map(|(d, _)| d)
             .sum::<f64>()
             / threads;
-        longest.max(serial)
+        // CPU work an op offloads by itself (an offloaded `sqlite` query) still needs a core.
+        let offloaded_cpu: f64 = (0..self.durations.len())
+            .filter(|&i| self.cpu[i] && !self.blocking[i] && !offload)
+            .map(|i| self.durations[i])
+            .sum::<f64>()
+            / cores();
+        longest.max(serial).max(server).max(offloaded_cpu)
     }
 
     /// How long the runtime's one thread is held by blocking ops in the first poll of an
@@ -159,6 +172,7 @@ impl Shape {
             cpu: self.cpu.clone(),
             fail_at: self.fail_at.clone(),
             waits: self.waits.clone(),
+            server_blocking: self.server_blocking.clone(),
             threads: self.threads,
         };
         capped.concurrent(false)

@@ -117,7 +117,55 @@ pub enum Op {
     },
     /// An async stream of `items` items, one every `ms` (an async generator over pages).
     Pages { items: u32, ms: u64 },
+    /// GET `path` from the loopback demo server (`{ms}` in it becomes the scaled `ms`, `{key}` a
+    /// key unique to the task copy and run). One shared reqwest client, or a new one per request.
+    Http {
+        path: String,
+        /// What `{ms}` in the path stands for.
+        ms: u64,
+        /// The server's own time on the request (`{ms}`, times the chunks of a stream).
+        server_ms: u64,
+        new_client: bool,
+        timeout_ms: Option<u64>,
+        measured: Measured,
+    },
+    /// GET with retries: exponential backoff with jitter, at most `attempts` tries, each cut off
+    /// after `timeout_ms`.
+    HttpRetry {
+        path: String,
+        ms: u64,
+        server_ms: u64,
+        attempts: u32,
+        backoff_ms: u64,
+        timeout_ms: u64,
+        /// Attempts expected to fail before one succeeds (`/flaky?fail=K`) or the attempts run
+        /// out (`/status/503`, a server slower than the timeout), for the ideal time.
+        failures: u32,
+        measured: Measured,
+    },
+    /// An async stream over `/pages`: `items` items, `page_size` per page, each page `ms` late.
+    HttpPages {
+        items: u32,
+        page_size: u32,
+        ms: u64,
+        measured: Measured,
+    },
+    /// A real rusqlite query of about `ms` (a recursive CTE sized by calibration), inline on the
+    /// runtime thread (the pitfall) or offloaded to `spawn_blocking`.
+    Sqlite { ms: u64, offload: bool },
+    /// `rows` inserts into a temporary database, committed one by one or in one transaction.
+    SqliteBulk {
+        rows: u32,
+        transaction: bool,
+        offload: bool,
+        measured: Measured,
+    },
 }
+
+/// What a real-I/O op adds to its lesson durations, measured once per run (loopback latency,
+/// the cost of commits), in lesson milliseconds. 0 until measured.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Measured(pub f64);
 
 impl Op {
     /// The name lesson files use.
@@ -129,6 +177,11 @@ impl Op {
             Op::Fail { .. } => "fail",
             Op::Resource { .. } => "resource",
             Op::Pages { .. } => "pages",
+            Op::Http { .. } => "http",
+            Op::HttpRetry { .. } => "http_retry",
+            Op::HttpPages { .. } => "http_pages",
+            Op::Sqlite { .. } => "sqlite",
+            Op::SqliteBulk { .. } => "sqlite_bulk",
         }
     }
 
@@ -143,12 +196,77 @@ impl Op {
                 ..
             } => setup_ms + ms + teardown_ms,
             Op::Pages { items, ms } => u64::from(*items) * ms,
+            // A deadline cuts a slow request short.
+            Op::Http {
+                server_ms,
+                timeout_ms,
+                ..
+            } => timeout_ms.map_or(*server_ms, |t| t.min(*server_ms)),
+            Op::Sqlite { ms, .. } => *ms,
+            // Every failed attempt, then the last one, each cut off at the timeout (the backoff
+            // between them is in `measured`).
+            Op::HttpRetry {
+                server_ms,
+                failures,
+                timeout_ms,
+                ..
+            } => u64::from(*failures + 1) * server_ms.min(timeout_ms),
+            // One page per `page_size` items, then the empty page that ends the listing.
+            Op::HttpPages {
+                items,
+                page_size,
+                ms,
+                ..
+            } => u64::from(items.div_ceil((*page_size).max(1)) + 1) * ms,
+            Op::SqliteBulk { .. } => 0,
         }
+    }
+
+    /// [`Op::nominal_ms`] plus what was measured for a real-I/O op, in lesson milliseconds: what
+    /// the ideal-time model uses.
+    pub fn ideal_ms(&self) -> f64 {
+        let measured = match self {
+            Op::Http { measured, .. }
+            | Op::HttpRetry { measured, .. }
+            | Op::HttpPages { measured, .. }
+            | Op::SqliteBulk { measured, .. } => measured.0,
+            _ => 0.0,
+        };
+        self.nominal_ms() as f64 + measured
+    }
+
+    /// Talks to the loopback demo server.
+    pub fn uses_server(&self) -> bool {
+        matches!(
+            self,
+            Op::Http { .. } | Op::HttpRetry { .. } | Op::HttpPages { .. }
+        )
+    }
+
+    /// The server's time on this request that it spends blocking its only thread (a `def`-style
+    /// handler, `/work/blocking`): such requests are served one after another.
+    pub fn server_blocking_ms(&self) -> f64 {
+        match self {
+            Op::Http {
+                path, server_ms, ..
+            } if path.starts_with("/work/blocking") => *server_ms as f64,
+            _ => 0.0,
+        }
+    }
+
+    /// Uses the temporary SQLite database.
+    pub fn uses_db(&self) -> bool {
+        matches!(self, Op::Sqlite { .. } | Op::SqliteBulk { .. })
     }
 
     /// Holds its thread for its whole duration (cannot be interleaved on one thread).
     pub fn is_blocking(&self) -> bool {
-        matches!(self, Op::Block { .. } | Op::Cpu { .. })
+        match self {
+            Op::Block { .. } | Op::Cpu { .. } => true,
+            // A synchronous driver called inline holds the runtime thread.
+            Op::Sqlite { offload, .. } | Op::SqliteBulk { offload, .. } => !offload,
+            _ => false,
+        }
     }
 
     /// How many timer waits the op makes, one after another (each can fire up to one timer tick
@@ -159,6 +277,14 @@ impl Op {
             Op::Block { .. } | Op::Cpu { .. } => 0,
             Op::Resource { .. } => 3,
             Op::Pages { items, .. } => *items,
+            // A request waits on the server's timer (and the network).
+            Op::Http { .. } => 1,
+            // Each failed attempt, then its backoff, then the last attempt.
+            Op::HttpRetry { failures, .. } => 2 * failures + 1,
+            Op::HttpPages {
+                items, page_size, ..
+            } => items.div_ceil((*page_size).max(1)) + 1,
+            Op::Sqlite { .. } | Op::SqliteBulk { .. } => 0,
         }
     }
 
@@ -178,7 +304,8 @@ impl Op {
 
     /// Needs a core while it runs, even off the runtime's threads.
     pub fn is_cpu(&self) -> bool {
-        matches!(self, Op::Cpu { .. })
+        // SQLite computing the slow query is CPU work wherever it runs.
+        matches!(self, Op::Cpu { .. } | Op::Sqlite { .. })
     }
 
     /// When it fails, in lesson ms after it starts; `None` when it succeeds. A failing resource

@@ -1,8 +1,9 @@
 //! Ops: what one task does. One async function per [`Op`] variant; the strategies never look
 //! inside.
 //!
-//! Adding an op (real HTTP, SQLite) touches three files: its variant (parameters, nominal
-//! duration) in `demo/model.rs`, its name and parameters in `demo/spec.rs`, and a function here.
+//! Adding an op touches three files: its variant (parameters, nominal duration) in
+//! `demo/model.rs`, its name and parameters in `demo/spec.rs`, and a function here (a big one in
+//! a module of its own: `op/http.rs`, `op/sqlite.rs`).
 
 use std::pin::pin;
 use std::sync::Arc;
@@ -13,6 +14,9 @@ use futures::stream::{self, Stream};
 
 use crate::demo::ctx::Ctx;
 use crate::demo::model::{Op, Phase};
+
+mod http;
+mod sqlite;
 
 /// Runs task `id`'s op. `Err` carries the error message.
 ///
@@ -44,6 +48,11 @@ pub async fn run(cx: &Arc<Ctx>, id: u32) -> Result<(), String> {
             Box::pin(resource(cx, id, durations, fails)).await
         }
         Op::Pages { items, ms } => Box::pin(pages(cx, id, *items, cx.scaled(*ms))).await,
+        Op::Http { .. } => Box::pin(http::get(cx, id)).await,
+        Op::HttpRetry { .. } => Box::pin(http::retry(cx, id)).await,
+        Op::HttpPages { .. } => Box::pin(http::pages(cx, id)).await,
+        Op::Sqlite { ms, offload } => Box::pin(sqlite::query(cx, id, *ms, *offload)).await,
+        Op::SqliteBulk { .. } => Box::pin(sqlite::bulk(cx, id)).await,
     }
 }
 

@@ -90,6 +90,7 @@ struct Extras {
     items: Vec<(u32, u64)>,
     blocked: Vec<(u32, Duration)>,
     failed_in: Vec<(u32, ResourcePhase)>,
+    connections: Vec<(u32, u64)>,
 }
 
 pub struct Recorder {
@@ -269,6 +270,11 @@ impl Recorder {
         self.extras().blocked.push((id, held));
     }
 
+    /// Task `id` was served by the demo server's connection `connection`.
+    pub fn connection(&self, id: u32, connection: u64) {
+        self.extras().connections.push((id, connection));
+    }
+
     fn error(&self, id: u32, message: &str) {
         self.extras().errors.push((id, message.to_string()));
     }
@@ -379,12 +385,17 @@ impl Recorder {
                     outcome: decode(s.outcome.load(Relaxed)).unwrap_or(Outcome::Cancelled),
                     error: None,
                     phases: Vec::new(),
-                    items: matches!(op, crate::demo::model::Op::Pages { .. })
-                        .then(|| s.items.load(Relaxed)),
+                    items: matches!(
+                        op,
+                        crate::demo::model::Op::Pages { .. }
+                            | crate::demo::model::Op::HttpPages { .. }
+                    )
+                    .then(|| s.items.load(Relaxed)),
                     item_ms: Vec::new(),
                     blocked_ms: None,
                     cut_in: None,
                     nominal_ms: op.nominal_ms() as f64,
+                    connections: Vec::new(),
                 }
             })
             .collect();
@@ -417,6 +428,9 @@ impl Recorder {
         }
         for (id, held) in &x.blocked {
             rows[*id as usize].blocked_ms = Some(held.as_secs_f64() * 1000.0 * self.to_lesson);
+        }
+        for (id, c) in &x.connections {
+            rows[*id as usize].connections.push(*c);
         }
         rows
     }

@@ -70,6 +70,10 @@ pub struct TaskReport {
     pub cut_in: Option<String>,
     /// The duration the lesson asked for.
     pub nominal_ms: f64,
+    /// Real-I/O ops: the demo server connections (numbered in accept order) that served this
+    /// task's requests, in order, repeats included.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connections: Vec<u64>,
 }
 
 impl TaskReport {

@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::demo::ctx::Ctx;
 use crate::demo::expect::{self, Claim};
 use crate::demo::ideal::Shape;
+use crate::demo::lab::Lab;
 use crate::demo::model::{MAX_STRATEGY_MS, Runtime, RuntimeFlavor};
 use crate::demo::plan::Plan;
 use crate::demo::predict::{self, Forecast, Verdict};
@@ -79,6 +80,8 @@ pub struct Demo {
     plan: Arc<Plan>,
     /// See [`Demo::max_speed`].
     max_speed: f64,
+    /// The demo server and database of a run with real-I/O ops (see [`Demo::with_lab`]).
+    lab: Option<Arc<Lab>>,
 }
 
 /// What every strategy run pays in real time, whatever it runs: the runtime's start and the
@@ -206,6 +209,7 @@ impl Demo {
             claims: spec.claims(),
             plan: Arc::new(Plan::new(&spec.tasks())),
             max_speed: 1.0,
+            lab: None,
         };
         let demo = Demo {
             max_speed: demo.fastest_judgeable_speed(),
@@ -324,6 +328,18 @@ impl Demo {
         requested.min(self.max_speed)
     }
 
+    /// This demo with its real-I/O world started (the loopback server, a temporary database) and
+    /// measured latencies in its ideal times; the same demo when it has no real-I/O op. The world
+    /// lives as long as the returned demo: dropping it shuts the server down.
+    pub fn with_lab(&self, speed: f64) -> Demo {
+        let mut demo = self.clone();
+        if let Some(lab) = Lab::start(&self.plan) {
+            demo.plan = Arc::new(lab.estimate(&self.plan, speed));
+            demo.lab = Some(lab);
+        }
+        demo
+    }
+
     /// What `strategy` would take on a runtime with no overhead, in lesson milliseconds.
     pub fn ideal_ms(&self, strategy: &Strategy) -> f64 {
         strategy.ideal_ms(&Shape::new(&self.plan, &self.runtime))
@@ -395,6 +411,7 @@ impl Demo {
             rec,
             speed,
             offload: strategy.strategy.offloads(),
+            io: self.lab.as_ref().map(Lab::session),
         });
         let work = Work::new(cx.clone());
 
@@ -482,10 +499,11 @@ impl Demo {
         opts: &RunOptions,
         observer: &mut dyn Observer,
     ) -> std::io::Result<DemoReport> {
+        let demo = self.with_lab(self.playback(opts.speed));
         let mut reports = Vec::new();
         for i in 0..self.strategies.len() {
             let events = observer.strategy_started(self, i);
-            let r = self.run_strategy(i, opts, events)?;
+            let r = demo.run_strategy(i, opts, events)?;
             observer.strategy_finished(self, i, &r);
             let stop = r.interrupted;
             reports.push(r);
@@ -493,19 +511,20 @@ impl Demo {
                 break;
             }
         }
-        Ok(self.report(reports, opts.speed))
+        Ok(demo.report(reports, opts.speed))
     }
 
     /// Async twin of [`Demo::run`] on the current runtime (tests, paused clock).
     pub async fn run_async(&self, speed: f64) -> DemoReport {
+        let demo = self.with_lab(self.playback(speed));
         let mut reports = Vec::new();
-        for s in &self.strategies {
+        for s in &demo.strategies {
             reports.push(
-                self.run_strategy_async(s, speed, FixedCosts::NONE, None, std::future::pending())
+                demo.run_strategy_async(s, speed, FixedCosts::NONE, None, std::future::pending())
                     .await,
             );
         }
-        self.report(reports, speed)
+        demo.report(reports, speed)
     }
 }
 

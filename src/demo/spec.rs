@@ -44,6 +44,8 @@ use crate::demo::model::{Op, Phase, Task};
 pub use crate::demo::strategy::TimeoutScope;
 use crate::demo::strategy::{Named, Strategy};
 
+mod io_ops;
+
 /// One `[[demo]]` table.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -110,6 +112,34 @@ pub struct TaskSpec {
     /// `fail` and failing `resource`: the error message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// `http`, `http_retry`: the demo server path to GET (`/delay/{ms}`, `/flaky/{key}?fail=2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// `http`: build a new client for this request instead of sharing one (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_client: Option<bool>,
+    /// `http`, `http_retry`: the deadline of one request (attempt).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// `http_retry`: how many tries at most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<u32>,
+    /// `http_retry`: the first backoff; it doubles after every failed attempt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff_ms: Option<u64>,
+    /// `http_pages`: items per page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    /// `sqlite`, `sqlite_bulk`: run the synchronous driver on `spawn_blocking` (default false:
+    /// inline on the runtime thread).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offload: Option<bool>,
+    /// `sqlite_bulk`: how many rows to insert.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u32>,
+    /// `sqlite_bulk`: all rows in one transaction (true) or each committed on its own (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<bool>,
 }
 
 fn one() -> u32 {
@@ -134,7 +164,7 @@ impl FailsIn {
     }
 }
 
-/// The closed set of ops. Real HTTP and SQLite ops will join this list.
+/// The closed set of ops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OpKind {
@@ -150,6 +180,16 @@ pub enum OpKind {
     Resource,
     /// An async stream of `items` items, one every `ms`.
     Pages,
+    /// GET a path of the loopback demo server with reqwest.
+    Http,
+    /// GET with retries, exponential backoff with jitter and a per-attempt timeout.
+    HttpRetry,
+    /// An async stream over the demo server's `/pages`.
+    HttpPages,
+    /// A real rusqlite query of about `ms`, inline or offloaded.
+    Sqlite,
+    /// `rows` inserts, committed one by one or in one transaction.
+    SqliteBulk,
 }
 
 impl OpKind {
@@ -161,6 +201,11 @@ impl OpKind {
             OpKind::Fail => "fail",
             OpKind::Resource => "resource",
             OpKind::Pages => "pages",
+            OpKind::Http => "http",
+            OpKind::HttpRetry => "http_retry",
+            OpKind::HttpPages => "http_pages",
+            OpKind::Sqlite => "sqlite",
+            OpKind::SqliteBulk => "sqlite_bulk",
         }
     }
 }
@@ -382,6 +427,9 @@ pub enum ExpectKind {
     Started,
     /// The wall time within `at_least_ms` ..= `at_most_ms`.
     Wall,
+    /// Connections to the demo server that served `task` (or every task) within `at_least`
+    /// ..= `at_most`.
+    Connections,
     /// The teardown of `task` (a `resource`) finished `before_return` or `after_return`: before
     /// the strategy's caller got control back, or after (torn down in the background after a
     /// cancellation, since Rust has no async `Drop`).
@@ -408,6 +456,7 @@ impl ExpectKind {
             ExpectKind::Started => "started",
             ExpectKind::Wall => "wall",
             ExpectKind::Cleanup => "cleanup",
+            ExpectKind::Connections => "connections",
         }
     }
 }
@@ -451,7 +500,10 @@ impl TaskSpec {
             OpKind::Sleep | OpKind::Block | OpKind::Cpu => (false, false, false, false, false),
             OpKind::Fail => (false, false, false, false, true),
             OpKind::Resource => (true, true, false, true, true),
-            OpKind::Pages => (false, false, true, false, false),
+            OpKind::Pages | OpKind::HttpPages => (false, false, true, false, false),
+            OpKind::Http | OpKind::HttpRetry | OpKind::Sqlite | OpKind::SqliteBulk => {
+                (false, false, false, false, false)
+            }
         };
         if self.setup_ms.is_some() && !setup {
             stray.push("setup_ms");
@@ -492,6 +544,8 @@ impl TaskSpec {
         }
         let op = self.op.as_str();
         match self.ms {
+            // The real-I/O ops say themselves when they need `ms` (`io_problems`).
+            None if self.op.is_real_io() => {}
             None => out.push(SpecProblem::at(
                 format!("{at}.op"),
                 match self.op {
@@ -561,6 +615,7 @@ impl TaskSpec {
                 format!("`{key}` does not apply to op `{op}`"),
             ));
         }
+        self.io_problems(at, out);
         if let Some(m) = &self.message
             && m.len() > 500
         {
@@ -691,6 +746,11 @@ impl ExpectSpec {
             K::Wall => (
                 &["at_least_ms", "at_most_ms"],
                 &[&["at_least_ms", "at_most_ms"]],
+            ),
+            // A task names its copies' connections; without one, every task's count.
+            K::Connections => (
+                &["task", "at_most", "at_least"],
+                &[&["at_most", "at_least"]],
             ),
         };
         let present = [
@@ -928,6 +988,11 @@ impl TaskSpec {
                 items: self.items.unwrap_or(0).min(MAX_ITEMS),
                 ms,
             },
+            OpKind::Http
+            | OpKind::HttpRetry
+            | OpKind::HttpPages
+            | OpKind::Sqlite
+            | OpKind::SqliteBulk => self.to_io_op(ms),
         };
         Task {
             name: self.name.clone(),
@@ -998,6 +1063,11 @@ impl ExpectSpec {
             ExpectKind::Wall => Check::Wall {
                 at_least_ms: self.at_least_ms,
                 at_most_ms: self.at_most_ms,
+            },
+            ExpectKind::Connections => Check::Connections {
+                task: self.task.clone(),
+                at_least: self.at_least,
+                at_most: self.at_most,
             },
         };
         Claim {

@@ -46,6 +46,36 @@ pub fn table(d: &DemoReport) -> String {
     table.render().lines().map(|l| format!("  {l}\n")).collect()
 }
 
+/// Per-request latency of the HTTP tasks, for each strategy: p50, p95, max (nearest rank) and
+/// the wall time. `None` when the demo made no HTTP request.
+pub fn latency(d: &DemoReport) -> Option<String> {
+    let mut table = Table::new(&["strategy", ">requests", ">p50", ">p95", ">max", ">wall"]);
+    let mut any = false;
+    for s in &d.strategies {
+        let mut ms: Vec<f64> = s
+            .tasks
+            .iter()
+            .filter(|t| t.op.starts_with("http"))
+            .filter_map(|t| t.duration_ms())
+            .collect();
+        if ms.is_empty() {
+            continue;
+        }
+        any = true;
+        ms.sort_by(f64::total_cmp);
+        let rank = |p: f64| ms[((p * ms.len() as f64).ceil() as usize).clamp(1, ms.len()) - 1];
+        table.row(vec![
+            s.name.clone(),
+            ms.len().to_string(),
+            fmt_ms(rank(0.50)),
+            fmt_ms(rank(0.95)),
+            fmt_ms(rank(1.0)),
+            fmt_ms(s.wall_ms),
+        ]);
+    }
+    any.then(|| table.render().lines().map(|l| format!("  {l}\n")).collect())
+}
+
 /// One line per claim: a check mark when the run showed it, a cross and the reason when the run
 /// refutes it, a dash when it could not judge it (interrupted, or too fast a speed).
 pub fn claims(d: &DemoReport) -> String {
@@ -82,6 +112,12 @@ pub fn summary(d: &DemoReport) -> String {
             })
     );
     out.push_str(&table(d));
+    if let Some(latency) = latency(d) {
+        out.push_str(&format!(
+            "{}\n{latency}",
+            Style::new().bold().apply_to("Request latency")
+        ));
+    }
     if !d.expectations.is_empty() {
         out.push_str(&format!("{}\n", Style::new().bold().apply_to("Claims")));
         out.push_str(&claims(d));
