@@ -151,3 +151,76 @@ fn explain_prints_every_forecast() {
         "{stdout}"
     );
 }
+
+/// The template with `from` replaced by `to`, validated (or shown) from a lessons folder.
+fn lesson_dir_with(from: &str, to: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let claim =
+        "claim = \"one at a time\"\nkind = \"concurrency\"\nstrategy = \"bounded\"\nat_most = 1";
+    let text = lesson(claim);
+    assert!(text.contains(from), "{from}");
+    std::fs::write(dir.path().join("claims.toml"), text.replace(from, to)).unwrap();
+    dir
+}
+
+fn asyncwork_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::cargo_bin("asyncwork")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .arg("--lessons")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_broken_demo_is_reported_once_not_as_missing_from_its_section() {
+    let dir = lesson_dir_with("count = 3", "count = 3\ncolour = 2");
+    let (code, stderr) = asyncwork_in(dir.path(), &["lesson", "validate"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("colour"), "{stderr}");
+    assert!(!stderr.contains("no demo named"), "{stderr}");
+}
+
+#[test]
+fn planned_on_an_exercise_that_exists_is_an_error() {
+    let dir = lesson_dir_with(
+        "[[demo]]",
+        "[[exercise]]\nname = \"03_gather\"\nplanned = true\n\n[[demo]]",
+    );
+    let (code, stderr) = asyncwork_in(dir.path(), &["lesson", "validate"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("exercise `03_gather` exists"), "{stderr}");
+    // An unknown one lists those that exist.
+    let dir = lesson_dir_with(
+        "[[demo]]",
+        "[[exercise]]\nname = \"zz_nothing\"\n\n[[demo]]",
+    );
+    let (_, stderr) = asyncwork_in(dir.path(), &["lesson", "validate"]);
+    assert!(
+        stderr.contains("01_coroutines, 02_sequential_vs_concurrent"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn showing_or_running_an_invalid_lesson_says_it_is_invalid() {
+    let dir = lesson_dir_with("count = 3", "count = 3\ncolour = 2");
+    for cmd in [
+        &["lesson", "show", "claims"][..],
+        &["lesson", "run", "claims"],
+    ] {
+        let (code, stderr) = asyncwork_in(dir.path(), cmd);
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains("lesson `claims` is invalid (1 problem above)"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("no lesson"), "{stderr}");
+    }
+}

@@ -230,6 +230,9 @@ impl<'a> Cx<'a> {
         let mut hints = Vec::new();
         let mut exercise_refs = Vec::new();
         let mut demos = Vec::new();
+        // Names of every [[demo]] table, also those with problems of their own: a section that
+        // points at a broken demo gets that demo's errors, not a spurious "no demo named".
+        let mut written_demos: HashSet<String> = HashSet::new();
 
         for (key, value) in root.iter() {
             let name: &str = key.get_ref();
@@ -268,7 +271,21 @@ impl<'a> Cx<'a> {
                     }
                 }
                 "exercise" => exercise_refs = self.de_each::<ExerciseRef>(name, value),
-                "demo" => demos = self.de_each::<DemoSpec>(name, value),
+                "demo" => {
+                    if let DeValue::Array(items) = value.get_ref() {
+                        written_demos.extend(items.iter().filter_map(
+                            |item| match item.get_ref() {
+                                DeValue::Table(t) => t.iter().find_map(|(k, v)| {
+                                    (k.get_ref() == "name")
+                                        .then(|| v.get_ref().as_str().map(str::to_string))
+                                        .flatten()
+                                }),
+                                _ => None,
+                            },
+                        ));
+                    }
+                    demos = self.de_each::<DemoSpec>(name, value);
+                }
                 other => {
                     let known = TOP_KEYS.iter().map(|k| k.0);
                     let help = match closest(other, known) {
@@ -293,7 +310,8 @@ impl<'a> Cx<'a> {
         }
 
         self.check_values(&format_version, &id, stem, &title, &position, &summary);
-        let demo_names = self.check_demos(&demos);
+        let mut demo_names = self.check_demos(&demos);
+        demo_names.extend(written_demos);
         self.check_sections(&sections, &demo_names);
         self.check_exercises(&exercise_refs, exercises);
         if let Some((hints, span)) = hints.first() {
@@ -470,14 +488,25 @@ impl<'a> Cx<'a> {
                     format!("exercise `{}` is listed twice", exercise.name),
                 );
             }
+            if exercise.planned && known.contains(&exercise.name) {
+                self.error(
+                    key_span(table, "planned"),
+                    format!(
+                        "exercise `{}` exists: it is not planned any more",
+                        exercise.name
+                    ),
+                )
+                .help = Some("remove `planned = true`".into());
+            }
             if !exercise.planned && !known.contains(&exercise.name) {
                 let help = match closest(&exercise.name, known.iter().map(String::as_str)) {
                     Some(near) => format!(
                         "did you mean `{near}`? If it is not written yet, add `planned = true`"
                     ),
-                    None => {
-                        "if it is not written yet, add `planned = true` to this [[exercise]]".into()
-                    }
+                    None => format!(
+                        "the exercises are: {}; if this one is not written yet, add `planned = true`",
+                        known.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ),
                 };
                 self.error(span, format!("there is no exercise `{}`", exercise.name))
                     .help = Some(help);

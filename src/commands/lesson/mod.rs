@@ -47,6 +47,20 @@ pub(crate) fn find<'a>(catalogue: &'a Catalogue, id: &str) -> anyhow::Result<&'a
     if let Some(parsed) = catalogue.lessons.iter().find(|p| p.lesson.id == id) {
         return Ok(parsed);
     }
+    // A lesson file with that name that did not load: its problems were printed by `load`.
+    let file = format!("{id}.toml");
+    let broken: Vec<&Diagnostic> = catalogue
+        .problems
+        .iter()
+        .filter(|d| d.file == file || d.file.ends_with(&format!("/{file}")))
+        .collect();
+    if let Some(first) = broken.first() {
+        bail!(
+            "lesson `{id}` is invalid ({} above); fix them, then `asyncwork lesson validate {}`",
+            plural(broken.len(), "problem"),
+            first.file
+        );
+    }
     let near = catalogue.closest_ids(id);
     let all: Vec<&str> = catalogue
         .lessons
