@@ -224,3 +224,17 @@ fn showing_or_running_an_invalid_lesson_says_it_is_invalid() {
         assert!(!stderr.contains("no lesson"), "{stderr}");
     }
 }
+
+#[test]
+fn lesson_new_starts_a_course_in_a_new_folder_and_names_its_real_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let course = dir.path().join("course");
+    let (code, stderr) = asyncwork_in(&course, &["lesson", "new", "select_loops"]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(course.join("select_loops.toml")).unwrap();
+    let expected = format!(
+        "# Check this file with: asyncwork lesson validate {}",
+        course.join("select_loops.toml").display()
+    );
+    assert!(text.contains(&expected), "{text}");
+}
