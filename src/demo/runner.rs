@@ -318,6 +318,15 @@ impl Demo {
         shortest.map_or(f64::INFINITY, |ms| (ms as f64 / SHORTEST_REAL_MS).max(1.0))
     }
 
+    /// A demo whose point is a strategy's own cost (`join_all` over thousands of futures)
+    /// measures real time that no speed scales: played faster or slower, the effect it shows
+    /// would shrink or swell against the durations. It always plays at speed 1.
+    pub fn plays_at_one_speed(&self) -> bool {
+        self.strategies
+            .iter()
+            .any(|s| s.strategy.overhead_grows_with_size())
+    }
+
     /// The speed a run asked for `requested` actually plays at.
     pub fn playback(&self, requested: f64) -> f64 {
         let requested = if requested.is_finite() && requested > 0.0 {
@@ -325,6 +334,9 @@ impl Demo {
         } else {
             1.0
         };
+        if self.plays_at_one_speed() {
+            return 1.0;
+        }
         requested.min(self.max_speed)
     }
 
@@ -485,7 +497,7 @@ impl Demo {
             runtime: self.runtime.flavor.as_str().to_string(),
             workers: self.runtime.workers,
             speed,
-            requested_speed: (speed < requested).then_some(requested),
+            requested_speed: (speed != requested).then_some(requested),
             strategies,
             expectations,
             interrupted,

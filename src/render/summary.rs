@@ -104,8 +104,16 @@ pub fn summary(d: &DemoReport) -> String {
         Style::new()
             .dim()
             .apply_to(match d.requested_speed {
+                Some(asked) if d.speed == 1.0 && asked < 1.0 => format!(
+                    "({} runtime, speed 1x: asked {asked}x, but what it measures is the runtime's own cost, which no speed scales)",
+                    d.runtime
+                ),
+                Some(asked) if asked > d.speed => format!(
+                    "({} runtime, speed {}x: asked {asked}x, but its timings would blur faster)",
+                    d.runtime, d.speed
+                ),
                 Some(asked) => format!(
-                    "({} runtime, speed {}x: asked {asked}x, but its shortest timings would blur faster)",
+                    "({} runtime, speed {}x: asked {asked}x, but what it measures is the runtime's own cost, which no speed scales)",
                     d.runtime, d.speed
                 ),
                 None => format!("({} runtime, speed {}x)", d.runtime, d.speed),
