@@ -238,3 +238,73 @@ fn lesson_new_starts_a_course_in_a_new_folder_and_names_its_real_path() {
     );
     assert!(text.contains(&expected), "{text}");
 }
+
+#[test]
+fn a_section_may_point_at_several_demos() {
+    let dir = lesson_dir_with("demo = \"three\"", "demos = [\"three\", \"four\"]");
+    let (code, stderr) = asyncwork_in(dir.path(), &["lesson", "validate"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no demo named `four`"), "{stderr}");
+    let dir = lesson_dir_with("demo = \"three\"", "demo = \"three\"\ndemos = [\"three\"]");
+    let out = Command::cargo_bin("asyncwork")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .arg("--lessons")
+        .arg(dir.path())
+        .args(["lesson", "show", "claims"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.matches("--demo three").count(), 2, "{stdout}");
+}
+
+#[test]
+fn a_code_line_too_wide_for_its_box_is_a_warning_and_wraps_on_screen() {
+    let long = format!("let x = {};", "1 + ".repeat(30));
+    let dir = lesson_dir_with(
+        "demo = \"three\"",
+        &format!("demo = \"three\"\n[section.code]\nrust = '''\n{long}\n'''"),
+    );
+    let (code, stderr) = asyncwork_in(dir.path(), &["lesson", "validate"]);
+    assert_eq!(code, 0, "a warning, not an error: {stderr}");
+    assert!(stderr.contains("a code line of 129 characters"), "{stderr}");
+    let out = Command::cargo_bin("asyncwork")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "70")
+        .arg("--lessons")
+        .arg(dir.path())
+        .args(["lesson", "show", "claims"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("↪"), "{stdout}");
+    for line in stdout.lines() {
+        assert!(
+            line.chars().count() <= 70,
+            "{line:?} is wider than 70 columns"
+        );
+    }
+}
+
+#[test]
+fn the_id_suggestion_is_itself_a_valid_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let claim =
+        "claim = \"one at a time\"\nkind = \"concurrency\"\nstrategy = \"bounded\"\nat_most = 1";
+    let file = dir.path().join("My Lesson.toml");
+    std::fs::write(&file, lesson(claim)).unwrap();
+    let out = Command::cargo_bin("asyncwork")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args(["lesson", "validate"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("rename the file to `claims.toml`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("set id ="), "{stderr}");
+}

@@ -97,7 +97,7 @@ pub struct Task {
 }
 
 /// What one task does, with its parameters (durations in lesson milliseconds, before `--speed`).
-/// Each variant is run by one function in [`crate::demo::op`].
+/// Each variant is run by one function in `demo/op.rs`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
     /// Await a timer: the stand-in for non-blocking I/O (a socket read, a query).

@@ -376,9 +376,12 @@ impl<'a> Cx<'a> {
                     span.clone(),
                     format!("id `{id}` differs from the file name `{stem}.toml`"),
                 )
-                .help = Some(format!(
-                    "rename the file to `{id}.toml` or set id = \"{stem}\""
-                ));
+                .help = Some(if is_valid_id(stem) {
+                    format!("rename the file to `{id}.toml` or set id = \"{stem}\"")
+                } else {
+                    // The file name is no id (`My Lesson.toml`): only renaming the file fixes it.
+                    format!("rename the file to `{id}.toml`")
+                });
             }
         }
         if let Some((title, span)) = title {
@@ -418,7 +421,14 @@ impl<'a> Cx<'a> {
                 self.error(key_span(table, "code"), "[section.code] shows no code")
                     .help = Some("give `python`, `rust`, or both".into());
             }
-            if let Some(demo) = &section.demo {
+            if let Some(code) = &section.code {
+                for text in [&code.python, &code.rust].into_iter().flatten() {
+                    self.warn_wide_code(text);
+                }
+            }
+            let keys = std::iter::repeat_n("demo", usize::from(section.demo.is_some()))
+                .chain(std::iter::repeat("demos"));
+            for (demo, key) in section.demo_names().zip(keys) {
                 if !demos.contains(demo) {
                     let help = match closest(demo, demos.iter().map(String::as_str)) {
                         Some(near) => format!("did you mean `{near}`?"),
@@ -426,12 +436,36 @@ impl<'a> Cx<'a> {
                         None => format!("demos in this lesson: {}", sorted(demos).join(", ")),
                     };
                     self.error(
-                        key_span(table, "demo"),
+                        key_span(table, key),
                         format!("no demo named `{demo}` in this lesson"),
                     )
                     .help = Some(help);
                 }
             }
+        }
+    }
+
+    /// A code line wider than a box at 100 columns can show is wrapped on screen (a learner
+    /// copies code): a warning at the line.
+    fn warn_wide_code(&mut self, text: &str) {
+        /// The widest code line a box shows at 100 columns (two borders, two spaces).
+        const WIDEST: usize = 96;
+        for line in text.lines() {
+            let n = line.chars().count();
+            if n <= WIDEST {
+                continue;
+            }
+            let Some(at) = self.src.find(line) else {
+                continue;
+            };
+            let d = Diagnostic::at(
+                self.file,
+                self.src,
+                at..at + line.len(),
+                format!("a code line of {n} characters: a box at 100 columns shows {WIDEST}, so it is wrapped on screen"),
+            )
+            .with_help("break the line: learners read and copy it");
+            self.warnings.push(d.into_warning());
         }
     }
 
