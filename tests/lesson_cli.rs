@@ -85,7 +85,11 @@ fn list_json_is_an_array_with_id_title_position() {
         assert!(item["id"].is_string() && item["title"].is_string() && item["position"].is_u64());
     }
     let ids: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
-    assert_eq!(&ids[..2], ["coroutines", "sequential_vs_concurrent"], "course order");
+    assert_eq!(
+        &ids[..2],
+        ["coroutines", "sequential_vs_concurrent"],
+        "course order"
+    );
 }
 
 #[test]
