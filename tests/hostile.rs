@@ -1,0 +1,93 @@
+//! Hostile input through the binary (issue 13): a workbook or lesson folder arranged to make
+//! asyncwork lose data, hang, or give up, and what asyncwork must do instead.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn asyncwork(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("asyncwork").unwrap();
+    cmd.current_dir(dir)
+        .env_remove("ASYNCWORK_LESSONS")
+        .env_remove("ASYNCWORK_WORKBOOK")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// A fresh workbook in `dir/wb` (no build: `init` only writes files).
+fn workbook(dir: &Path) -> PathBuf {
+    let wb = dir.join("wb");
+    asyncwork(dir).args(["init", "wb"]).assert().success();
+    wb
+}
+
+fn first_exercise() -> String {
+    asyncwork::workbook::ExerciseCatalogue::embedded().exercises[0]
+        .name
+        .clone()
+}
+
+/// Issue 13, item 7: an exercise folder that is a symlink out of the workbook is moved aside as
+/// a link (nothing behind it is touched), and a learner's files are moved into the trash, never
+/// deleted, with the output saying where.
+#[test]
+fn reset_never_follows_a_link_out_or_deletes_a_learners_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wb = workbook(tmp.path());
+    let ex = first_exercise();
+
+    // The learner's own project, linked in place of the exercise folder.
+    let project = tmp.path().join("my-project");
+    std::fs::create_dir_all(project.join("src")).unwrap();
+    std::fs::write(project.join("src/main.rs"), "fn main() {}").unwrap();
+    std::fs::write(project.join("notes.md"), "months of work").unwrap();
+    std::fs::remove_dir_all(wb.join(&ex)).unwrap();
+    std::os::unix::fs::symlink(&project, wb.join(&ex)).unwrap();
+
+    let out = asyncwork(&wb)
+        .args(["reset", &ex, "--yes"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("moved aside, not deleted: .asyncwork/trash/"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("notes.md")).unwrap(),
+        "months of work"
+    );
+    assert!(project.join("src/main.rs").exists());
+    assert!(wb.join(&ex).symlink_metadata().unwrap().is_dir());
+    assert!(wb.join(&ex).join("src/lib.rs").is_file());
+
+    // An added file and an edited one: both kept in the trash, under their paths.
+    std::fs::write(wb.join(&ex).join("src/lib.rs"), "// my attempt").unwrap();
+    std::fs::write(wb.join(&ex).join("src/helper.rs"), "// my helper").unwrap();
+    let out = asyncwork(&wb)
+        .args(["reset", &ex, "--yes"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let trash_line = text
+        .lines()
+        .find(|l| l.contains(".asyncwork/trash/"))
+        .unwrap();
+    let rel = trash_line
+        .split_whitespace()
+        .find(|w| w.starts_with(".asyncwork/trash/"))
+        .unwrap();
+    let trash = wb.join(rel);
+    assert_eq!(
+        std::fs::read_to_string(trash.join(&ex).join("src/lib.rs")).unwrap(),
+        "// my attempt"
+    );
+    assert_eq!(
+        std::fs::read_to_string(trash.join(&ex).join("src/helper.rs")).unwrap(),
+        "// my helper"
+    );
+    assert!(text.contains(&format!("{ex}/src/helper.rs")), "{text}");
+    assert!(!wb.join(&ex).join("src/helper.rs").exists());
+}
