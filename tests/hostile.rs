@@ -91,3 +91,64 @@ fn reset_never_follows_a_link_out_or_deletes_a_learners_file() {
     assert!(text.contains(&format!("{ex}/src/helper.rs")), "{text}");
     assert!(!wb.join(&ex).join("src/helper.rs").exists());
 }
+
+/// Issue 13, item 8: learner code deleted `info.toml` and `Cargo.toml`. Every command still
+/// knows the workbook by its record and says what is missing; `init` points to `--repair`;
+/// `init --repair` restores the shipped files without touching `src/` or the record.
+#[test]
+fn a_workbook_without_its_shipped_files_is_known_by_its_record_and_repaired() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wb = workbook(tmp.path());
+    let ex = first_exercise();
+    // A record with something in it: the first hint was shown.
+    asyncwork(&wb).args(["hint", &ex]).assert().success();
+    std::fs::write(wb.join(&ex).join("src/lib.rs"), "// my attempt").unwrap();
+    std::fs::remove_file(wb.join("info.toml")).unwrap();
+    std::fs::remove_file(wb.join("Cargo.toml")).unwrap();
+
+    for args in [&["progress"][..], &["check", &ex]] {
+        let out = asyncwork(&wb.join(&ex)).args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("is an asyncwork workbook"), "{err}");
+        assert!(
+            err.contains("info.toml is missing and Cargo.toml is missing"),
+            "{err}"
+        );
+        assert!(err.contains("asyncwork init --repair"), "{err}");
+    }
+    let out = asyncwork(tmp.path()).args(["init", "wb"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("init --repair"), "{err}");
+
+    let out = asyncwork(&wb.join(&ex))
+        .args(["init", "--repair"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("info.toml") && text.contains("Cargo.toml"),
+        "{text}"
+    );
+    assert!(!text.contains("src/lib.rs"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(wb.join(&ex).join("src/lib.rs")).unwrap(),
+        "// my attempt"
+    );
+    // Whole again, with the record as it was: the next hint is the second.
+    let out = asyncwork(&wb).args(["hint", &ex]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("Hint 2 of"), "{text}");
+    let out = asyncwork(&wb).args(["init", "--repair"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is whole"));
+    // Nothing to repair where there is no workbook.
+    let out = asyncwork(tmp.path())
+        .args(["init", "--repair", "elsewhere"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to repair"));
+}

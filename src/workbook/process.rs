@@ -335,7 +335,8 @@ mod tests {
         let pidfile = dir.path().join("escaped.pid");
         let mut cmd = Command::new("sh");
         cmd.arg("-c").arg(format!(
-            "setsid sh -c 'echo $$ > {}; exec sleep 600' & echo printed; exit 0",
+            "setsid sh -c 'echo $$ > {0}; exec sleep 600' & \
+             while [ ! -s {0} ]; do sleep 0.01; done; echo printed; exit 0",
             pidfile.display()
         ));
         let started = Instant::now();

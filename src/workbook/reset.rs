@@ -211,6 +211,25 @@ pub fn reset_all(wb: &Workbook) -> Result<Restored> {
     Ok(finish(trash))
 }
 
+/// Make a damaged workbook whole: restore every shipped file except the exercises' `src/` (the
+/// learner's code, never touched here) and `.gitignore`. A learner's different version of a
+/// restored file is moved aside like in a reset. The record is not touched either.
+pub fn repair(wb: &Workbook) -> Result<Restored> {
+    let mut trash = Trash::new(wb);
+    let names: std::collections::BTreeSet<String> = wb.catalogue().names().into_iter().collect();
+    for (rel, contents) in embed::files(embed::exercises()) {
+        let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+        let (first, second) = (parts.next(), parts.next());
+        let learners =
+            first.as_deref().is_some_and(|f| names.contains(f)) && second.as_deref() == Some("src");
+        if learners || rel == Path::new(".gitignore") {
+            continue;
+        }
+        restore_file(&mut trash, rel, contents)?;
+    }
+    Ok(finish(trash))
+}
+
 /// `2025-01-31T09-05-00Z` for a time: sortable, readable, and valid in a file name everywhere.
 fn utc_stamp(t: std::time::SystemTime) -> String {
     let secs = t
