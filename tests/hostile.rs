@@ -152,3 +152,67 @@ fn a_workbook_without_its_shipped_files_is_known_by_its_record_and_repaired() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to repair"));
 }
+
+/// A lessons folder in `dir/lessons` with one valid lesson (`select_loops`).
+fn lessons_folder(dir: &Path) -> PathBuf {
+    asyncwork(dir)
+        .args(["lesson", "new", "select_loops"])
+        .assert()
+        .success();
+    dir.join("lessons")
+}
+
+/// Issue 13, item 6: a 1 MB file of syntax errors on one line is reported in linear time, at most
+/// `MAX_PROBLEMS_PER_FILE` of them with a count of the rest; a file of bare CRs is one problem.
+#[test]
+fn diagnostics_are_capped_and_linear() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.toml");
+    let line = format!("a=[{}]", vec!["="; 500_000].join(","));
+    std::fs::write(&bad, &line).unwrap();
+    let started = std::time::Instant::now();
+    let out = asyncwork(tmp.path())
+        .args(["lesson", "validate", "bad.toml"])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    // Quadratic reporting took minutes on this; linear takes well under a second (release).
+    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+    assert!(err.len() < 20_000, "{} bytes of diagnostics", err.len());
+    let shown = err.matches("error: ").count();
+    let max = asyncwork::lesson::diag::MAX_PROBLEMS_PER_FILE;
+    assert_eq!(shown, max + 1, "{err}");
+    assert!(err.contains("more from here on, not shown"), "{err}");
+    assert!(err.contains("1 file checked, 999999 problems"), "{err}");
+
+    std::fs::write(&bad, "a = 1\r".repeat(50_000)).unwrap();
+    let out = asyncwork(tmp.path())
+        .args(["lesson", "validate", "bad.toml"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    assert!(err.contains("bare carriage returns"), "{err}");
+    assert!(err.contains("49999 more"), "{err}");
+}
+
+/// Issue 13, item 6: one bad file in the lessons folder costs every lesson command a few lines,
+/// not its every problem.
+#[test]
+fn a_bad_lesson_file_does_not_flood_other_commands() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lessons = lessons_folder(tmp.path());
+    let garbage: String = (0..2_000).map(|i| format!("key{i} = = =\n")).collect();
+    std::fs::write(lessons.join("garbage.toml"), garbage).unwrap();
+    let out = asyncwork(tmp.path())
+        .args(["lesson", "show", "select_loops"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.lines().count() < 12, "{err}");
+    assert!(err.contains("garbage.toml` lists them"), "{err}");
+    assert!(err.contains("4000 problems"), "{err}");
+}

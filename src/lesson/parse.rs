@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use super::diag::{Diagnostic, closest, suggestion_for};
+use super::diag::{Diagnostic, MAX_PROBLEMS_PER_FILE, closest, suggestion_for};
 use super::model::{CodePair, ExerciseRef, FORMAT_VERSION, Lesson, Section, is_valid_id};
 use crate::demo::spec::DemoSpec;
 
@@ -90,8 +90,13 @@ pub fn parse_lesson(
     };
     let (root, syntax_errors) = DeTable::parse_recoverable(src);
     if !syntax_errors.is_empty() {
-        for e in syntax_errors {
-            cx.toml_error(&e, 0..0, None);
+        // Words and help for the ones shown; the rest only need a place to be counted from.
+        for (i, e) in syntax_errors.iter().enumerate() {
+            if i < MAX_PROBLEMS_PER_FILE {
+                cx.toml_error(e, 0..0, None);
+            } else {
+                cx.error(e.span().unwrap_or(0..0), String::new());
+            }
         }
         return Err(cx.finish());
     }
@@ -130,6 +135,24 @@ fn as_text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
                 .with_help("lesson files are UTF-8 text"),
         );
     }
+    // TOML ends lines with LF or CRLF; a bare CR (classic Mac OS) is an error at every line, so
+    // say it once for the whole file rather than once per line.
+    let bytes = text.as_bytes();
+    let mut bare =
+        (0..bytes.len()).filter(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+    if let Some(at) = bare.next() {
+        let others = bare.count();
+        let message = match others {
+            0 => "a line ends in a bare carriage return (CR without LF)".to_string(),
+            n => {
+                format!("lines end in bare carriage returns (CR without LF): this one and {n} more")
+            }
+        };
+        return Err(Diagnostic::at(file, text, at..at + 1, message).with_help(
+            "TOML lines end in LF or CRLF: re-save the file with Unix (LF) or Windows (CRLF) \
+             line endings",
+        ));
+    }
     Ok(text)
 }
 
@@ -150,21 +173,74 @@ pub fn too_large(file: &str, size: u64) -> Diagnostic {
 struct Cx<'a> {
     file: &'a str,
     src: &'a str,
-    problems: Vec<Diagnostic>,
+    problems: Vec<Problem>,
+}
+
+/// A problem not yet located: finding a line and column costs a pass over the file, so only the
+/// problems that are shown ([`MAX_PROBLEMS_PER_FILE`]) pay it.
+struct Problem {
+    /// `None`: the file as a whole.
+    span: Option<Range<usize>>,
+    message: String,
+    help: Option<String>,
 }
 
 type Value<'i> = Spanned<DeValue<'i>>;
 
 impl<'a> Cx<'a> {
+    /// The problems in file order, the first [`MAX_PROBLEMS_PER_FILE`] located, and a last one
+    /// that counts the rest.
     fn finish(mut self) -> Vec<Diagnostic> {
-        self.problems.sort_by_key(|d| (d.line, d.column));
-        self.problems.dedup();
+        // Unworded problems (syntax errors past the cap, only counted) go last, never shown.
+        self.problems.sort_by_key(|p| {
+            let at = p.span.as_ref().map_or((0, 0), |s| (s.start + 1, s.end));
+            (p.message.is_empty(), at)
+        });
         self.problems
+            .dedup_by(|a, b| a.span == b.span && a.message == b.message && a.help == b.help);
+        let more = self.problems.len().saturating_sub(MAX_PROBLEMS_PER_FILE);
+        let mut out: Vec<Diagnostic> = self
+            .problems
+            .iter()
+            .take(MAX_PROBLEMS_PER_FILE)
+            .map(|p| {
+                let d = match &p.span {
+                    Some(span) => Diagnostic::at(self.file, self.src, span.clone(), &p.message),
+                    None => Diagnostic::whole_file(self.file, &p.message),
+                };
+                Diagnostic {
+                    help: p.help.clone(),
+                    ..d
+                }
+            })
+            .collect();
+        if more > 0 {
+            let next = &self.problems[MAX_PROBLEMS_PER_FILE];
+            let at = next.span.clone().unwrap_or(0..0);
+            let note = Diagnostic::at(
+                self.file,
+                self.src,
+                at,
+                format!(
+                    "and {} more from here on, not shown",
+                    crate::text::plural(more, "problem")
+                ),
+            )
+            .with_help("fix the ones above and validate again");
+            out.push(Diagnostic {
+                count: more,
+                ..note
+            });
+        }
+        out
     }
 
-    fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
-        self.problems
-            .push(Diagnostic::at(self.file, self.src, span, message));
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Problem {
+        self.problems.push(Problem {
+            span: Some(span),
+            message: message.into(),
+            help: None,
+        });
         self.problems.last_mut().expect("just pushed")
     }
 
@@ -278,9 +354,11 @@ impl<'a> Cx<'a> {
 
         for (key, what, required) in TOP_KEYS {
             if *required && !root.iter().any(|(k, _)| k.get_ref() == key) {
-                let d = Diagnostic::whole_file(self.file, format!("missing required key `{key}`"))
-                    .with_help(format!("add `{key}`: {what}"));
-                self.problems.push(d);
+                self.problems.push(Problem {
+                    span: None,
+                    message: format!("missing required key `{key}`"),
+                    help: Some(format!("add `{key}`: {what}")),
+                });
             }
         }
 

@@ -7,7 +7,7 @@ use console::style;
 
 use super::exit_code;
 use crate::commands::{Exit, Global, known_exercises};
-use crate::lesson::{self, Catalogue, Source};
+use crate::lesson::{self, Catalogue, Diagnostic, Source};
 use crate::render::{emit, plural};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -62,7 +62,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let summary = format!(
         "{what}: {} checked, {} in {}",
         plural(catalogue.files.len(), "file"),
-        plural(catalogue.problems.len(), "problem"),
+        plural(Diagnostic::total(&catalogue.problems), "problem"),
         plural(bad_files, "file")
     );
     if catalogue.problems.is_empty() {
