@@ -216,3 +216,128 @@ fn a_bad_lesson_file_does_not_flood_other_commands() {
     assert!(err.contains("garbage.toml` lists them"), "{err}");
     assert!(err.contains("4000 problems"), "{err}");
 }
+
+/// Issue 13, item 14: `validate` on a FIFO or `/dev/zero` refuses at once, saying what it is.
+#[test]
+fn validate_refuses_files_that_are_not_regular() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("pipe.toml");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"))
+        .current_dir(tmp.path())
+        .args(["lesson", "validate", "pipe.toml", "/dev/zero"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("validate blocked on a FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("pipe.toml:1:1: a named pipe (FIFO), not a lesson file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("/dev/zero:1:1: a device, not a lesson file"),
+        "{err}"
+    );
+    assert!(!err.contains("MB"), "{err}");
+}
+
+/// Issue 13, item 14: a lesson file that links out of the folder is not read (its contents are
+/// never quoted); one that links inside it is read.
+#[test]
+fn lesson_links_out_of_the_folder_are_not_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lessons = lessons_folder(tmp.path());
+    let secret = tmp.path().join("secret.toml");
+    std::fs::write(&secret, "password = hunter2 oops\n").unwrap();
+    std::os::unix::fs::symlink(&secret, lessons.join("leak.toml")).unwrap();
+    std::os::unix::fs::symlink(
+        lessons.join("select_loops.toml"),
+        lessons.join("alias.toml"),
+    )
+    .unwrap();
+    let out = asyncwork(tmp.path())
+        .args(["lesson", "validate"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("hunter2"), "{err}");
+    assert!(
+        err.contains("leak.toml:1:1: a link to a file outside the lessons folder"),
+        "{err}"
+    );
+    // The alias inside the folder is read (and has the wrong id for its name).
+    assert!(err.contains("alias.toml"), "{err}");
+}
+
+/// Issue 13, item 14: a look-alike character in an id is named, and the caret points at it.
+#[test]
+fn a_look_alike_in_an_id_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lessons = lessons_folder(tmp.path());
+    let path = lessons.join("select_loops.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let forged = text.replacen("id = \"select_loops\"", "id = \"sel\u{0435}ct_loops\"", 1);
+    assert_ne!(text, forged);
+    std::fs::write(&path, forged).unwrap();
+    let out = asyncwork(tmp.path())
+        .args(["lesson", "validate"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        err.contains(
+            "U+0435 CYRILLIC SMALL LETTER IE, which looks like `e`) at column 4 of the id"
+        ),
+        "{err}"
+    );
+    let line = text.lines().position(|l| l.starts_with("id = ")).unwrap() + 1;
+    // `id = "` is 6 characters: the fourth character of the id is at column 10.
+    assert!(
+        err.contains(&format!("select_loops.toml:{line}:10:")),
+        "{err}"
+    );
+}
+
+/// Issue 13, item 14: `lesson list` lists the good lessons, warns about a bad file and exits 0;
+/// `--strict` makes the problem exit 1.
+#[test]
+fn lesson_list_survives_a_bad_file_unless_strict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lessons = lessons_folder(tmp.path());
+    std::fs::write(lessons.join("broken.toml"), "this is = not a lesson").unwrap();
+    let out = asyncwork(tmp.path())
+        .args(["lesson", "list"])
+        .output()
+        .unwrap();
+    let (text, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(text.contains("select_loops"), "{text}");
+    assert!(
+        err.contains("broken.toml") && err.contains("warning:"),
+        "{err}"
+    );
+    for args in [
+        &["lesson", "list", "--strict"][..],
+        &["lesson", "list", "--json", "--strict"],
+    ] {
+        let out = asyncwork(tmp.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("select_loops"));
+    }
+}

@@ -14,7 +14,10 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::diag::{Diagnostic, MAX_PROBLEMS_PER_FILE, closest, suggestion_for};
-use super::model::{CodePair, ExerciseRef, FORMAT_VERSION, Lesson, Section, is_valid_id};
+use super::model::{
+    CodePair, ExerciseRef, FORMAT_VERSION, Lesson, Section, first_disallowed, id_problem,
+    is_valid_id,
+};
 use crate::demo::spec::DemoSpec;
 
 /// Lesson files are small prose documents; anything larger is a mistake (or not a lesson).
@@ -235,6 +238,17 @@ impl<'a> Cx<'a> {
         out
     }
 
+    /// The span of the first character `id` may not have, inside the value at `span`, so the
+    /// caret points at it; the whole value when it cannot be found (written as an escape).
+    fn char_span(&self, span: &Range<usize>, id: &str) -> Range<usize> {
+        let found = first_disallowed(id).and_then(|c| {
+            let text = self.src.get(span.clone())?;
+            let at = span.start + text.find(c)?;
+            Some(at..at + c.len_utf8())
+        });
+        found.unwrap_or_else(|| span.clone())
+    }
+
     fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Problem {
         self.problems.push(Problem {
             span: Some(span),
@@ -419,7 +433,9 @@ impl<'a> Cx<'a> {
         }
         if let Some((id, span)) = id {
             if !is_valid_id(id) {
-                self.error(span.clone(), format!("invalid id {id:?}")).help =
+                let why = id_problem(id).unwrap_or_default();
+                let at = self.char_span(span, id);
+                self.error(at, format!("invalid id: {why}")).help =
                     Some("an id is 1 to 64 characters of a-z, 0-9, _ and -".into());
             } else if id != stem {
                 self.error(
@@ -490,11 +506,11 @@ impl<'a> Cx<'a> {
         let mut names = HashSet::new();
         for (demo, table) in demos {
             if !is_valid_id(&demo.name) {
-                self.error(
-                    key_span(table, "name"),
-                    format!("invalid demo name {:?}", demo.name),
-                )
-                .help = Some("a demo name is 1 to 64 characters of a-z, 0-9, _ and -".into());
+                let span = key_span(table, "name");
+                let at = self.char_span(&span, &demo.name);
+                let why = id_problem(&demo.name).unwrap_or_default();
+                self.error(at, format!("invalid demo name: {why}")).help =
+                    Some("a demo name is 1 to 64 characters of a-z, 0-9, _ and -".into());
             }
             if !names.insert(demo.name.clone()) {
                 self.error(
