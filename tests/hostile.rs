@@ -341,3 +341,41 @@ fn lesson_list_survives_a_bad_file_unless_strict() {
         assert!(String::from_utf8_lossy(&out.stdout).contains("select_loops"));
     }
 }
+
+/// Issue 13, item 13: every demo within its own cap, but together far too long: refused at
+/// validation, at the demo that crosses the lesson's cap (file:line).
+#[test]
+fn a_lesson_that_would_run_for_hours_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lessons = lessons_folder(tmp.path());
+    let path = lessons.join("select_loops.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    // Drop the skeleton's own demos, so only ours count.
+    if let Some(at) = text.find("[[demo]]") {
+        text.truncate(at);
+    }
+    for i in 1..=4 {
+        text.push_str(&format!(
+            "\n[[demo]]\nname = \"slow{i}\"\ntitle = \"slow\"\nabout = \"five minutes\"\n\
+             strategies = [\"sequential\"]\n\n[[demo.task]]\nname = \"wait\"\nop = \"sleep\"\n\
+             ms = 60000\ncount = 5\n"
+        ));
+    }
+    std::fs::write(&path, &text).unwrap();
+    let out = asyncwork(tmp.path())
+        .args(["lesson", "validate"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let line = text.lines().position(|l| l == "name = \"slow4\"").unwrap() + 1;
+    assert!(err.contains(&format!("select_loops.toml:{line}:")), "{err}");
+    assert!(
+        err.contains(
+            "with demo `slow4` the lesson's demos would run for about 20.0 min in all; \
+                      a lesson may run at most 15.0 min"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+}

@@ -23,6 +23,20 @@ use crate::demo::spec::DemoSpec;
 /// Lesson files are small prose documents; anything larger is a mistake (or not a lesson).
 pub const MAX_LESSON_BYTES: usize = 1 << 20;
 
+/// The longest a whole lesson's demos may run, estimated (every strategy of every demo, at
+/// `--speed 1`). Each strategy is capped on its own too; this stops a lesson of many long demos,
+/// each within its cap, from running for hours.
+pub const MAX_LESSON_MS: f64 = 15.0 * 60_000.0;
+
+/// "12.5 min" (or seconds below a minute), for the lesson cap's message.
+fn minutes(ms: f64) -> String {
+    if ms < 60_000.0 {
+        crate::text::fmt_ms(ms)
+    } else {
+        format!("{:.1} min", ms / 60_000.0)
+    }
+}
+
 /// The top-level keys, what each must be, and whether it is required.
 const TOP_KEYS: &[(&str, &str, bool)] = &[
     ("format_version", "an integer: 1", true),
@@ -501,9 +515,12 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Check demos; returns the set of demo names for section references.
+    /// Check demos; returns the set of demo names for section references. Each demo is checked
+    /// on its own ([`crate::demo::runner::Demo::new`], which also caps each strategy), and the
+    /// estimated times of all of them add up to at most [`MAX_LESSON_MS`].
     fn check_demos(&mut self, demos: &[(DemoSpec, Value<'_>)]) -> HashSet<String> {
         let mut names = HashSet::new();
+        let mut total_ms = 0.0;
         for (demo, table) in demos {
             if !is_valid_id(&demo.name) {
                 let span = key_span(table, "name");
@@ -518,15 +535,41 @@ impl<'a> Cx<'a> {
                     format!("two demos are named `{}`", demo.name),
                 );
             }
-            for problem in crate::demo::runner::Demo::new(demo)
-                .err()
-                .unwrap_or_default()
-            {
-                let span = match &problem.key {
-                    Some(key) => key_path_span(table, key),
-                    None => table.span(),
-                };
-                self.error(span, problem.message);
+            match crate::demo::runner::Demo::new(demo) {
+                Ok(d) => {
+                    let before = total_ms;
+                    total_ms += d
+                        .strategies
+                        .iter()
+                        .map(|s| d.ideal_ms(&s.strategy))
+                        .sum::<f64>();
+                    if before <= MAX_LESSON_MS && total_ms > MAX_LESSON_MS {
+                        self.error(
+                            key_span(table, "name"),
+                            format!(
+                                "with demo `{}` the lesson's demos would run for about {} in \
+                                 all; a lesson may run at most {}",
+                                demo.name,
+                                minutes(total_ms),
+                                minutes(MAX_LESSON_MS)
+                            ),
+                        )
+                        .help = Some(
+                            "shorten the durations, lower the counts, or move demos to another \
+                             lesson"
+                                .into(),
+                        );
+                    }
+                }
+                Err(problems) => {
+                    for problem in problems {
+                        let span = match &problem.key {
+                            Some(key) => key_path_span(table, key),
+                            None => table.span(),
+                        };
+                        self.error(span, problem.message);
+                    }
+                }
             }
         }
         names
