@@ -379,3 +379,116 @@ fn a_lesson_that_would_run_for_hours_is_refused() {
     );
     assert_eq!(err.matches("error: ").count(), 1, "{err}");
 }
+
+/// A lesson folder holding one lesson whose demo blocks the only thread of a current-thread
+/// runtime for `ms` in each of three strategies.
+fn blocking_lesson(dir: &Path, ms: u64) {
+    let lessons = lessons_folder(dir);
+    let path = lessons.join("select_loops.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    if let Some(at) = text.find("[[demo]]") {
+        text.truncate(at);
+    }
+    // Sections may name the skeleton's demos: point them nowhere.
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("demo = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let demo = format!(
+        "\n[[demo]]\nname = \"stall\"\ntitle = \"stall\"\nabout = \"blocks\"\n\
+         strategies = [\"sequential\", \"gather\", \"race\"]\n\n[[demo.task]]\nname = \"call\"\n\
+         op = \"block\"\nms = {ms}\n"
+    );
+    std::fs::write(&path, text + &demo).unwrap();
+}
+
+/// Starts `lesson run select_loops` and returns it once its first demo header is out (the
+/// Ctrl-C handling is installed by then), with a thread collecting the rest of stdout.
+fn start_run(dir: &Path) -> (std::process::Child, std::thread::JoinHandle<String>) {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"))
+        .current_dir(dir)
+        .args(["lesson", "run", "select_loops", "--no-live"])
+        .env("NO_COLOR", "1")
+        .env_remove("ASYNCWORK_LESSONS")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.starts_with("▶ ") {
+            break;
+        }
+    }
+    assert!(seen.contains("▶ "), "{seen}");
+    let rest = std::thread::spawn(move || {
+        let mut all = seen;
+        for line in lines.map_while(Result::ok) {
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    (child, rest)
+}
+
+/// Issue 13, item 4: a Ctrl-C while a `block` op holds a current-thread runtime's only thread,
+/// in the second strategy, is never lost: the run stops when the op returns, runs no further
+/// strategy, says so, and exits 130.
+#[test]
+fn ctrl_c_during_a_blocking_op_is_never_lost() {
+    use std::time::{Duration, Instant};
+    let tmp = tempfile::tempdir().unwrap();
+    blocking_lesson(tmp.path(), 1_000);
+    let (mut child, rest) = start_run(tmp.path());
+    let started = Instant::now();
+    // Mid-way through the second strategy's blocking call.
+    std::thread::sleep(Duration::from_millis(1_500));
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let status = child.wait().unwrap();
+    let took = started.elapsed();
+    let out = rest.join().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(130), "{out}\n{err}");
+    assert!(err.contains("interrupted:"), "{err}");
+    assert!(took < Duration::from_millis(2_800), "{took:?}");
+    // The first two strategies' timelines, and no third.
+    assert!(out.contains("\ngather (all at once"), "{out}");
+    assert!(!out.contains("\nrace (first to finish"), "{out}");
+}
+
+/// Issue 13, item 4: a second Ctrl-C ends the process at once (killed by SIGINT: status 130 in
+/// a shell), even while the blocking op still holds the thread.
+#[test]
+fn a_second_ctrl_c_quits_at_once() {
+    use std::os::unix::process::ExitStatusExt as _;
+    use std::time::{Duration, Instant};
+    let tmp = tempfile::tempdir().unwrap();
+    blocking_lesson(tmp.path(), 5_000);
+    let (mut child, _rest) = start_run(tmp.path());
+    std::thread::sleep(Duration::from_millis(300));
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let second = Instant::now();
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let status = child.wait().unwrap();
+    assert!(
+        second.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        second.elapsed()
+    );
+    assert_eq!(status.signal(), Some(libc::SIGINT), "{status:?}");
+}

@@ -15,6 +15,7 @@
 pub mod ctx;
 pub mod expect;
 pub mod ideal;
+pub mod interrupt;
 pub mod model;
 pub mod op;
 pub mod plan;

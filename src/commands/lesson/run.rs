@@ -12,6 +12,7 @@ use console::style;
 
 use super::{find, load};
 use crate::commands::{Exit, Global};
+use crate::demo::interrupt::Interrupt;
 use crate::demo::recorder::Event;
 use crate::demo::report::{DemoReport, LessonReport, StrategyReport};
 use crate::demo::runner::{Demo, Observer, RunOptions, Unobserved};
@@ -88,9 +89,16 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
 
     let width = render::width();
     let interactive = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+    let interrupt = Interrupt::ctrl_c();
+    interrupt.on_request(|| {
+        eprintln!(
+            "\n{} stopping as soon as the running operation returns (Ctrl-C again to quit now)",
+            style("interrupted:").yellow().bold()
+        );
+    });
     let opts = RunOptions {
         speed: args.speed,
-        ctrl_c: true,
+        interrupt: Some(interrupt),
     };
     let mut report = LessonReport {
         lesson: id.to_string(),
