@@ -492,3 +492,135 @@ fn a_second_ctrl_c_quits_at_once() {
     );
     assert_eq!(status.signal(), Some(libc::SIGINT), "{status:?}");
 }
+
+/// Issue 13, item 5: the largest built-in fan-out (100,000 tasks under two strategies) with
+/// `--json --trace` stays far below 300 MB (it peaked at 6.9 GB when the whole run was one JSON
+/// value), the JSON summarises the fan-out, and the trace is complete.
+#[test]
+fn a_huge_fan_out_with_json_and_trace_stays_small() {
+    let tmp = tempfile::tempdir().unwrap();
+    let trace = tmp.path().join("trace.json");
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"))
+        .current_dir(tmp.path())
+        .args([
+            "lesson",
+            "run",
+            "scale",
+            "--demo",
+            "hundred_thousand",
+            "--json",
+            "--trace",
+        ])
+        .arg(&trace)
+        .env_remove("ASYNCWORK_LESSONS")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The largest resident size of any waited-for child of this test process, in KiB.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(
+        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) },
+        0
+    );
+    assert!(
+        usage.ru_maxrss < 300 * 1024,
+        "peak RSS {} MiB",
+        usage.ru_maxrss / 1024
+    );
+    assert!(
+        out.stdout.len() < 100_000,
+        "{} bytes of JSON",
+        out.stdout.len()
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &v["demos"][0]["strategies"][0];
+    assert_eq!(s["tasks_summarised"], 100_000, "{s}");
+    assert_eq!(s["task_summary"][0]["copies"], 100_000, "{s}");
+    let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&trace).unwrap()).unwrap();
+    let spans = t["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["ph"] == "X" && e["cat"] == "ok")
+        .count();
+    assert_eq!(spans, 200_000);
+    assert_eq!(t["otherData"]["lesson"], "scale");
+}
+
+/// Issue 13, item 5: `--full` lists every task.
+#[test]
+fn json_full_lists_every_task() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lessons = lessons_folder(tmp.path());
+    let path = lessons.join("select_loops.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    if let Some(at) = text.find("[[demo]]") {
+        text.truncate(at);
+    }
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("demo = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let demo = "\n[[demo]]\nname = \"many\"\ntitle = \"many\"\nabout = \"many\"\n\
+                strategies = [\"gather\"]\n\n[[demo.task]]\nname = \"wait\"\nop = \"sleep\"\n\
+                ms = 5\ncount = 1500\n";
+    std::fs::write(&path, text + demo).unwrap();
+    for (full, tasks) in [(false, None), (true, Some(1_500))] {
+        let mut cmd = asyncwork(tmp.path());
+        cmd.args(["lesson", "run", "select_loops", "--json"]);
+        if full {
+            cmd.arg("--full");
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let s = &v["demos"][0]["strategies"][0];
+        assert_eq!(s["tasks"].as_array().map(Vec::len), tasks, "{s}");
+        assert_eq!(s.get("tasks_summarised").is_some(), !full);
+    }
+}
+
+/// Issue 13, item 5: a demo's report lives until its claims are judged, so its size is capped
+/// at validation: task runs (strategies x copies) and stream items.
+#[test]
+fn a_demo_too_big_to_hold_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lessons = lessons_folder(tmp.path());
+    let path = lessons.join("select_loops.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    if let Some(at) = text.find("[[demo]]") {
+        text.truncate(at);
+    }
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("demo = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let demos = "\n[[demo]]\nname = \"wide\"\ntitle = \"w\"\nabout = \"w\"\n\
+                 strategies = [\"gather\", \"taskgroup\", \"try_gather\", \"race\"]\n\n\
+                 [[demo.task]]\nname = \"wait\"\nop = \"sleep\"\nms = 10\ncount = 100000\n\
+                 \n[[demo]]\nname = \"chatty\"\ntitle = \"c\"\nabout = \"c\"\n\
+                 strategies = [\"gather\"]\n\n\
+                 [[demo.task]]\nname = \"feed\"\nop = \"pages\"\nitems = 100\nms = 1\ncount = 20000\n";
+    std::fs::write(&path, text + demos).unwrap();
+    let out = asyncwork(tmp.path())
+        .args(["lesson", "validate"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("400000 task runs; a demo may have at most 300000"),
+        "{err}"
+    );
+    assert!(err.contains("streams 2000000 items in all"), "{err}");
+}

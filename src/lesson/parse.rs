@@ -28,6 +28,14 @@ pub const MAX_LESSON_BYTES: usize = 1 << 20;
 /// each within its cap, from running for hours.
 pub const MAX_LESSON_MS: f64 = 15.0 * 60_000.0;
 
+/// Most task runs one demo may make, over all its strategies (strategies x copies): the
+/// largest built-in demo makes 200,000, which peaks near 100 MB.
+pub const MAX_DEMO_TASK_RUNS: u64 = 300_000;
+
+/// Most stream items (`pages`) one demo may produce over all its strategies: each is a timer
+/// event, recorded.
+pub const MAX_DEMO_ITEMS: u64 = 1_000_000;
+
 /// "12.5 min" (or seconds below a minute), for the lesson cap's message.
 fn minutes(ms: f64) -> String {
     if ms < 60_000.0 {
@@ -537,6 +545,7 @@ impl<'a> Cx<'a> {
             }
             match crate::demo::runner::Demo::new(demo) {
                 Ok(d) => {
+                    self.check_demo_size(&d, demo, table);
                     let before = total_ms;
                     total_ms += d
                         .strategies
@@ -573,6 +582,50 @@ impl<'a> Cx<'a> {
             }
         }
         names
+    }
+
+    /// A demo's report holds every task of every strategy until the demo ends (its claims are
+    /// judged then): keep that within memory's reach.
+    fn check_demo_size(
+        &mut self,
+        d: &crate::demo::runner::Demo,
+        spec: &DemoSpec,
+        table: &Value<'_>,
+    ) {
+        let strategies = d.strategies.len() as u64;
+        let copies: u64 = d.plan().groups().map(|(_, _, n)| u64::from(n)).sum();
+        let items: u64 = d
+            .plan()
+            .groups()
+            .map(|(_, op, n)| match op {
+                crate::demo::model::Op::Pages { items, .. } => u64::from(*items) * u64::from(n),
+                _ => 0,
+            })
+            .sum();
+        if strategies * copies > MAX_DEMO_TASK_RUNS {
+            self.error(
+                key_span(table, "strategies"),
+                format!(
+                    "demo `{}` runs {copies} tasks under {strategies} strategies, {} task runs; a \
+                     demo may have at most {MAX_DEMO_TASK_RUNS}",
+                    spec.name,
+                    strategies * copies
+                ),
+            )
+            .help = Some("split it into demos with fewer strategies, or lower the counts".into());
+        }
+        if strategies * items > MAX_DEMO_ITEMS {
+            self.error(
+                key_span(table, "strategies"),
+                format!(
+                    "demo `{}` streams {} items in all (count x items, under {strategies} \
+                     strategies); a demo may stream at most {MAX_DEMO_ITEMS}",
+                    spec.name,
+                    strategies * items
+                ),
+            )
+            .help = Some("lower `items` or `count` of its `pages` tasks".into());
+        }
     }
 
     fn check_exercises(&mut self, refs: &[(ExerciseRef, Value<'_>)], known: &BTreeSet<String>) {
