@@ -18,7 +18,7 @@ pub mod cli;
 pub mod commands;
 pub mod demo;
 pub mod io;
-pub(crate) mod lesson;
+pub mod lesson;
 pub mod progress;
 pub mod render;
 pub(crate) mod text;

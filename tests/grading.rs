@@ -922,3 +922,178 @@ fn two_checks_at_once_lose_nothing() {
     let after: usize = names.iter().map(|n| p.attempts(n).unwrap().len()).sum();
     assert_eq!(after, before + 2);
 }
+
+/// The shipped gather exercise with `extra` added at the end of `src/lib.rs`.
+fn shipped_plus(extra: &str) -> String {
+    format!("{}\n{extra}\n", shipped(GATHER))
+}
+
+/// Issue 13, item 3: a test that starts a process in a group of its own (so the timeout's group
+/// kill misses it) that keeps the inherited stdout and stderr open for two minutes. The check
+/// answers a short grace after the tests end, and the process is stopped.
+#[test]
+fn a_child_that_leaves_the_group_does_not_hold_the_check() {
+    let (_g, wb) = workbook();
+    let escaping = shipped(GATHER).replacen(
+        "let user = world.fetch_user(user_id).await;",
+        "let user = world.fetch_user(user_id).await;\n    {\n        use std::os::unix::process::CommandExt;\n        let _ = std::process::Command::new(\"sleep\").arg(\"120\").process_group(0).spawn();\n    }",
+        1,
+    );
+    assert_ne!(escaping, shipped(GATHER));
+    // Through the library first (this also builds it, so the CLI run below times the tests).
+    let r = attempt(&wb, GATHER, &escaping, Duration::from_secs(5));
+    assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
+    assert!(r.tests_ms.unwrap() < 5_000, "{:?}", r.tests_ms);
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(leftover_processes(&wb.root).is_empty());
+
+    std::fs::write(wb.exercise_dir(GATHER).join("src/lib.rs"), &escaping).unwrap();
+    let started = Instant::now();
+    let out = cli(&wb)
+        .args(["check", GATHER, "--timeout", "5", "--force"])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("took 900 ms of simulated time"), "{text}");
+    assert!(took < Duration::from_secs(30), "the check waited {took:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    let left = leftover_processes(&wb.root);
+    assert!(left.is_empty(), "processes left behind: {left:?}");
+    reset::reset_exercise(&wb, GATHER).unwrap();
+}
+
+/// A `const` whose evaluation never ends: rustc spins until it is killed.
+const ENDLESS_CONST: &str = "#[allow(long_running_const_eval)]
+const SPIN: u64 = {
+    let mut n: u64 = 1;
+    while n != 0 {
+        n = n.wrapping_add(2);
+    }
+    n
+};
+
+pub fn spin() -> u64 {
+    SPIN
+}";
+
+/// Issue 13, item 3: a compile-time endless loop is stopped at the build limit, said so, and
+/// leaves no rustc behind.
+#[test]
+fn a_compile_time_endless_loop_is_stopped_at_the_build_limit() {
+    let (_g, wb) = workbook();
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    std::fs::write(
+        wb.exercise_dir(GATHER).join("src/lib.rs"),
+        shipped_plus(ENDLESS_CONST),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let out = cli(&wb)
+        .args(["check", GATHER, "--build-timeout", "4", "--force"])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("the build did not finish within 4"), "{text}");
+    assert!(text.contains("--build-timeout"), "{text}");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+    std::thread::sleep(Duration::from_millis(300));
+    let left = leftover_processes(&wb.root);
+    assert!(left.is_empty(), "processes left behind: {left:?}");
+
+    let help = cli(&wb).args(["check", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("--build-timeout") && help.contains("600"),
+        "{help}"
+    );
+    reset::reset_exercise(&wb, GATHER).unwrap();
+}
+
+/// Issue 13, item 3: asyncwork interrupted (Ctrl-C) or killed (`kill -9`) while rustc spins on
+/// a compile-time loop, or while a test program's helper process runs: nothing it started keeps
+/// running. (rustc alone would die at its next write to the dead cargo's pipe; the helper, a
+/// `sleep` in the test program's group, would live on with no one to kill it.)
+#[test]
+fn nothing_outlives_an_interrupted_or_killed_check() {
+    let (_g, wb) = workbook();
+    let helper = shipped(GATHER).replacen(
+        "let user = world.fetch_user(user_id).await;",
+        "let user = world.fetch_user(user_id).await;\n    let _ = std::process::Command::new(\"sleep\").arg(\"120\").spawn();\n    loop {\n        std::hint::spin_loop();\n    }",
+        1,
+    );
+    let cases = [
+        (shipped_plus(ENDLESS_CONST), "ex03_gather"),
+        (helper, "sleep 120"),
+    ];
+    for (lib_rs, running) in &cases {
+        for signal in [libc::SIGINT, libc::SIGKILL] {
+            reset::reset_exercise(&wb, GATHER).unwrap();
+            std::fs::write(wb.exercise_dir(GATHER).join("src/lib.rs"), lib_rs).unwrap();
+            let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"))
+                .args(["--workbook"])
+                .arg(&wb.root)
+                .args(["check", GATHER, "--force", "--timeout", "120"])
+                .env("CARGO_TARGET_DIR", target_dir())
+                .env_remove("ASYNCWORK_WORKBOOK")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            let deadline = Instant::now() + Duration::from_secs(120);
+            while !leftover_processes(&wb.root)
+                .iter()
+                .any(|p| p.contains(running))
+            {
+                assert!(Instant::now() < deadline, "`{running}` never started");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            unsafe {
+                libc::kill(child.id() as i32, signal);
+            }
+            let _ = child.wait();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            let mut left = leftover_processes(&wb.root);
+            while !left.is_empty() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(50));
+                left = leftover_processes(&wb.root);
+            }
+            assert!(
+                left.is_empty(),
+                "`{running}`, signal {signal}: processes left behind: {left:?}"
+            );
+        }
+    }
+    reset::reset_exercise(&wb, GATHER).unwrap();
+}
+
+/// Issue 13, item 12: `progress` and `check --format json` whose output is lost (/dev/full
+/// takes no byte) exit 1 and say so.
+#[test]
+fn a_lost_progress_or_check_report_is_an_error() {
+    let (_g, wb) = workbook();
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    for args in [
+        &["progress"][..],
+        &["check", GATHER, "--format", "json"][..],
+    ] {
+        let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+            return;
+        };
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"))
+            .arg("--workbook")
+            .arg(&wb.root)
+            .args(args)
+            .env("CARGO_TARGET_DIR", target_dir())
+            .env_remove("ASYNCWORK_WORKBOOK")
+            .stdout(full)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("cannot write the output"), "{args:?}: {err}");
+    }
+}

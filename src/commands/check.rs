@@ -31,6 +31,11 @@ pub struct Args {
     /// Stop a test program after this many seconds (it may be stuck).
     #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = super::parse_seconds)]
     pub timeout: f64,
+    /// Stop the build after this many seconds (code that runs at compile time, a `const` or a
+    /// macro, may never end). The first build compiles tokio; later ones take seconds.
+    #[arg(long, value_name = "SECS", default_value_t = grade::DEFAULT_BUILD_TIMEOUT.as_secs_f64(),
+          value_parser = super::parse_seconds)]
+    pub build_timeout: f64,
     /// Output format: human, json (Exercism results.json v2) or junit (JUnit XML).
     #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = parse_format)]
     pub format: Format,
@@ -146,7 +151,8 @@ pub(crate) fn current_exercise<'a>(
 }
 
 pub fn run(g: &Global, args: &Args) -> Result<Exit> {
-    let opts = grade_options(args.timeout, args.jobs, args.force)?;
+    let mut opts = grade_options(args.timeout, args.jobs, args.force)?;
+    opts.build_timeout = Duration::from_secs_f64(args.build_timeout);
     if args.solutions {
         return check_solutions(g, args, &opts);
     }

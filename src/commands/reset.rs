@@ -24,7 +24,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let (question, name) = if args.all {
         (
             format!(
-                "Restore ALL exercises in {} to their original state? Your code in them will be lost",
+                "Restore ALL exercises in {} to their original state? Your versions are moved to .asyncwork/trash/",
                 wb.root.display()
             ),
             None,
@@ -35,7 +35,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             .find(args.exercise.as_deref().unwrap_or_default())?;
         (
             format!(
-                "Restore {} to its original state? Your code in it will be lost",
+                "Restore {} to its original state? Your versions are moved to .asyncwork/trash/",
                 ex.name
             ),
             Some(ex.name.clone()),
@@ -45,20 +45,29 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         outln!("Nothing changed.");
         return Ok(Exit::Failure);
     }
-    let changed = match &name {
+    let done = match &name {
         Some(n) => reset::reset_exercise(&wb, n)?,
         None => reset::reset_all(&wb)?,
     };
-    if changed.is_empty() {
+    if done.is_empty() {
         outln!("Already as shipped: nothing to restore.");
-    } else {
+        return Ok(Exit::Success);
+    }
+    outln!(
+        "{} restored {}:",
+        style("✓").green().bold(),
+        plural(done.restored.len(), "file")
+    );
+    for c in &done.restored {
+        outln!("  {c}");
+    }
+    if let Some(trash) = &done.trash {
         outln!(
-            "{} restored {}:",
-            style("✓").green().bold(),
-            plural(changed.len(), "file")
+            "Your versions were moved aside, not deleted: {} (same paths):",
+            wb.display_rel(trash)
         );
-        for c in &changed {
-            outln!("  {c}");
+        for m in &done.moved {
+            outln!("  {m}");
         }
     }
     Ok(Exit::Success)

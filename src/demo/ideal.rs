@@ -5,12 +5,48 @@
 //!
 //! This module holds the building blocks; each strategy states its own formula with them
 //! ([`crate::demo::strategy::Strategy::ideal_ms`]).
+//!
+//! "Zero overhead" still means the runtime as it is, since the estimate also bounds how long a
+//! lesson may run: tokio's blocking pool has at most [`BLOCKING_POOL_THREADS`] threads (5,120
+//! offloaded one-second calls take ten seconds, not one), and its timer fires on whole
+//! milliseconds, so every awaited page of a `pages` stream costs up to [`TIMER_TICK_MS`] more
+//! than its delay (at speed 1; faster, the claims' `allowance_ms` covers the ticks).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::demo::model::{Runtime, cores};
+use crate::demo::model::{Op, Runtime, cores};
 use crate::demo::plan::Plan;
+
+/// Threads in tokio's blocking pool (`Builder::max_blocking_threads`, default 512): offloaded
+/// calls beyond that many wait in a queue for a free thread.
+pub const BLOCKING_POOL_THREADS: usize = 512;
+
+/// tokio's timer resolution: a sleep ends on the first millisecond tick at or after its deadline.
+pub const TIMER_TICK_MS: f64 = 1.0;
+
+/// How long one copy of `op` takes when nothing else is in its way.
+fn duration_ms(op: &Op) -> f64 {
+    match op {
+        // Each page is its own sleep, rounded up to the timer's tick.
+        Op::Pages { items, ms } => f64::from(*items) * (*ms as f64 + TIMER_TICK_MS),
+        op => op.ideal_ms(),
+    }
+}
+
+/// `durations` run `slots` at a time, each taking the first free slot in order (what a
+/// semaphore, `buffer_unordered` and the blocking pool's queue do).
+fn schedule(durations: impl Iterator<Item = f64>, slots: usize) -> f64 {
+    let mut free: BinaryHeap<Reverse<u64>> = (0..slots.max(1)).map(|_| Reverse(0)).collect();
+    let mut end = 0u64;
+    for d in durations {
+        let Reverse(start) = free.pop().unwrap_or(Reverse(0));
+        let finish = start + (d * 1000.0) as u64;
+        end = end.max(finish);
+        free.push(Reverse(finish));
+    }
+    end as f64 / 1000.0
+}
 
 /// The demo's tasks as the ideal model sees them: one entry per copy.
 pub struct Shape {
@@ -40,7 +76,7 @@ impl Shape {
             threads: runtime.threads(),
         };
         for (_, op, count) in plan.groups() {
-            let d = op.ideal_ms();
+            let d = duration_ms(op);
             for _ in 0..count {
                 s.durations.push(d);
                 s.blocking.push(op.is_blocking());
@@ -110,8 +146,8 @@ impl Shape {
     }
 
     /// All at once: the longest task, unless blocking work adds up to more on the threads
-    /// available. `offload`: blocking ops run on the blocking pool, where only cpu work competes
-    /// for cores.
+    /// available. `offload`: blocking ops run on the blocking pool instead, at most
+    /// [`BLOCKING_POOL_THREADS`] at a time, and cpu work among them still needs a core.
     pub fn concurrent(&self, offload: bool) -> f64 {
         let longest = self
             .first_poll_starts(offload)
@@ -119,10 +155,24 @@ impl Shape {
             .zip(&self.durations)
             .map(|(start, d)| start + d)
             .fold(0.0, f64::max);
+        // Offloaded, blocking calls queue for the blocking pool's threads, and cpu work among
+        // them still needs a core.
         let (holds, threads) = if offload {
             (&self.cpu, cores())
         } else {
             (&self.blocking, self.threads)
+        };
+        let pooled = if offload {
+            schedule(
+                self.durations
+                    .iter()
+                    .zip(&self.blocking)
+                    .filter(|(_, b)| **b)
+                    .map(|(d, _)| *d),
+                BLOCKING_POOL_THREADS,
+            )
+        } else {
+            0.0
         };
         // The demo server runs on one thread: requests to a blocking handler queue behind each
         // other, however many the client sends at once.
@@ -141,7 +191,11 @@ impl Shape {
             .map(|i| self.durations[i])
             .sum::<f64>()
             / cores();
-        longest.max(serial).max(server).max(offloaded_cpu)
+        longest
+            .max(serial)
+            .max(server)
+            .max(offloaded_cpu)
+            .max(pooled)
     }
 
     /// How long the runtime's one thread is held by blocking ops in the first poll of an
@@ -194,16 +248,59 @@ impl Shape {
 
     /// `slots` at a time, each task taking the first free slot in order (what a semaphore does).
     pub fn list_schedule(&self, slots: usize) -> f64 {
-        let mut free: BinaryHeap<Reverse<u64>> = (0..slots.min(self.durations.len()).max(1))
-            .map(|_| Reverse(0))
-            .collect();
-        let mut end = 0u64;
-        for d in &self.durations {
-            let Reverse(start) = free.pop().unwrap_or(Reverse(0));
-            let finish = start + (d * 1000.0) as u64;
-            end = end.max(finish);
-            free.push(Reverse(finish));
-        }
-        end as f64 / 1000.0
+        schedule(
+            self.durations.iter().copied(),
+            slots.min(self.durations.len()).max(1),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::model::{RuntimeFlavor, Task};
+
+    fn shape(op: Op, count: u32) -> Shape {
+        let plan = Plan::new(&[Task {
+            name: "t".into(),
+            op,
+            count,
+        }]);
+        Shape::new(
+            &plan,
+            &Runtime {
+                flavor: RuntimeFlavor::CurrentThread,
+                workers: None,
+            },
+        )
+    }
+
+    /// Issue 13, item 13: 5,120 offloaded one-second blocking calls queue for 512 pool threads.
+    #[test]
+    fn the_blocking_pool_has_512_threads() {
+        let s = shape(Op::Block { ms: 1_000 }, 5_120);
+        assert_eq!(s.concurrent(true), 10_000.0);
+        let s = shape(Op::Block { ms: 1_000 }, 512);
+        assert_eq!(s.concurrent(true), 1_000.0);
+        let s = shape(Op::Block { ms: 1_000 }, 513);
+        assert_eq!(s.concurrent(true), 2_000.0);
+        // On the runtime's one thread, they add up.
+        let s = shape(Op::Block { ms: 10 }, 100);
+        assert_eq!(s.concurrent(false), 1_000.0);
+    }
+
+    /// Issue 13, item 13: every page of a stream is a sleep rounded up to the timer's tick.
+    #[test]
+    fn pages_pay_the_timer_tick() {
+        let s = shape(
+            Op::Pages {
+                items: 1_000,
+                ms: 1,
+            },
+            1,
+        );
+        assert_eq!(s.sum(), 2_000.0);
+        let s = shape(Op::Pages { items: 200, ms: 5 }, 1);
+        assert_eq!(s.sum(), 1_200.0);
     }
 }

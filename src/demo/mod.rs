@@ -15,6 +15,7 @@
 pub(crate) mod ctx;
 pub mod expect;
 pub(crate) mod ideal;
+pub mod interrupt;
 pub mod lab;
 pub mod model;
 pub(crate) mod op;

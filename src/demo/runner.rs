@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::demo::ctx::Ctx;
 use crate::demo::expect::{self, Claim};
 use crate::demo::ideal::Shape;
+use crate::demo::interrupt::Interrupt;
 use crate::demo::lab::Lab;
 use crate::demo::model::{MAX_STRATEGY_MS, Runtime, RuntimeFlavor};
 use crate::demo::plan::Plan;
@@ -34,15 +35,16 @@ pub struct RunOptions {
     /// shortest durations would be lost in timer ticks runs at the fastest speed that keeps them
     /// (see [`Demo::max_speed`]).
     pub speed: f64,
-    /// Cancel the running strategy on Ctrl-C (and report it as interrupted).
-    pub ctrl_c: bool,
+    /// Cancel the running strategy when this is raised (the command passes
+    /// [`Interrupt::ctrl_c`]), report it as interrupted, and run no further strategy.
+    pub interrupt: Option<Interrupt>,
 }
 
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
             speed: 1.0,
-            ctrl_c: false,
+            interrupt: None,
         }
     }
 }
@@ -377,22 +379,26 @@ impl Demo {
             }
         };
         let rt = builder.enable_all().build()?;
-        let ctrl_c = opts.ctrl_c;
-        let report = rt.block_on(self.run_strategy_async(
+        let interrupt = opts.interrupt.clone();
+        let mut report = rt.block_on(self.run_strategy_async(
             strategy,
             speed,
             FixedCosts::measured(),
             events,
             async move {
-                // No signal support: never interrupt.
-                if ctrl_c && tokio::signal::ctrl_c().await.is_ok() {
-                    return;
+                match &interrupt {
+                    Some(i) => i.wait().await,
+                    None => std::future::pending::<()>().await,
                 }
-                std::future::pending::<()>().await
             },
         ));
         // Blocking work cannot be aborted: do not let a leftover `spawn_blocking` hold us up.
         rt.shutdown_timeout(Duration::from_millis(200));
+        // A Ctrl-C while a blocking op held the only thread may come in after the strategy ended:
+        // it still stops the run here.
+        if opts.interrupt.as_ref().is_some_and(Interrupt::requested) {
+            report.interrupted = true;
+        }
         Ok(report)
     }
 

@@ -12,6 +12,10 @@ use console::style;
 /// How many characters of the offending line are shown on each side of the column.
 const EXCERPT_RADIUS: usize = 40;
 
+/// The most problems reported for one file; the rest are counted ("and 9,980 more"). An author
+/// fixes the first few and runs again; a file of garbage must not print megabytes.
+pub const MAX_PROBLEMS_PER_FILE: usize = 20;
+
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -29,6 +33,9 @@ pub struct Diagnostic {
     pub excerpt: Option<Box<Excerpt>>,
     /// A warning: worth fixing, but the lesson still loads and runs.
     pub warning: bool,
+    /// How many problems this one stands for: 1, or for the note that ends a capped list ("and
+    /// 9980 more problems"), the number it counts.
+    pub count: usize,
 }
 
 /// A bounded window of the offending line.
@@ -43,13 +50,30 @@ pub struct Excerpt {
 
 impl Diagnostic {
     /// A problem at a byte span of `src`. Spans past the end are clamped, so any span is safe.
+    ///
+    /// A line ends at LF, CRLF (once) or a bare CR. The cost is one pass over `src` up to the
+    /// span and over the span's line: callers cap how many they make per file
+    /// ([`MAX_PROBLEMS_PER_FILE`]), so reporting a file stays linear in its size.
     pub fn at(file: &str, src: &str, span: Range<usize>, message: impl Into<String>) -> Self {
         let start = clamp_to_char_boundary(src, span.start);
         let end = clamp_to_char_boundary(src, span.end.max(start));
-        let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
-        let line_text = src[line_start..line_end].trim_end_matches('\r');
-        let line = src[..start].matches('\n').count() + 1;
+        let before = &src.as_bytes()[..start];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n' || b == b'\r')
+            .map_or(0, |i| i + 1);
+        let line_end = src.as_bytes()[start..]
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+            .map_or(src.len(), |i| start + i);
+        let line = 1 + before
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| {
+                b == b'\n' || (b == b'\r' && src.as_bytes().get(i + 1) != Some(&b'\n'))
+            })
+            .count();
+        let line_text = &src[line_start..line_end];
         let column = src[line_start..start].chars().count() + 1;
         let span_chars = src[start..end.min(line_end)].chars().count().max(1);
         Diagnostic {
@@ -60,6 +84,7 @@ impl Diagnostic {
             help: None,
             excerpt: Some(Box::new(Excerpt::cut(line_text, column - 1, span_chars))),
             warning: false,
+            count: 1,
         }
     }
 
@@ -73,6 +98,7 @@ impl Diagnostic {
             help: None,
             excerpt: None,
             warning: false,
+            count: 1,
         }
     }
 
@@ -80,6 +106,11 @@ impl Diagnostic {
     pub fn into_warning(mut self) -> Self {
         self.warning = true;
         self
+    }
+
+    /// How many problems `diagnostics` stand for (a capped list's note counts what it hides).
+    pub fn total(diagnostics: &[Diagnostic]) -> usize {
+        diagnostics.iter().map(|d| d.count).sum()
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -130,27 +161,31 @@ impl Diagnostic {
 }
 
 impl Excerpt {
-    /// Cut `line` to at most about `2 * EXCERPT_RADIUS` characters around `col` (0-based chars).
+    /// Cut `line` to at most about `2 * EXCERPT_RADIUS` characters around `col` (0-based chars),
+    /// looking only at that window (a 1 MB line costs no more than a short one).
     fn cut(line: &str, col: usize, width: usize) -> Self {
-        // Tabs would misalign the caret; show them as single spaces.
-        let chars: Vec<char> = line
-            .chars()
+        let from = col.saturating_sub(EXCERPT_RADIUS);
+        let mut window = line.chars().skip(from);
+        // Tabs would misalign the caret; show them (and other controls) as single spaces.
+        let shown: String = window
+            .by_ref()
+            .take(col + EXCERPT_RADIUS - from)
             .map(|c| if c == '\t' || c.is_control() { ' ' } else { c })
             .collect();
-        let col = col.min(chars.len());
-        let from = col.saturating_sub(EXCERPT_RADIUS);
-        let to = (col + EXCERPT_RADIUS).min(chars.len());
+        let shown_len = shown.chars().count();
+        let more_after = window.next().is_some();
+        let col = (col - from).min(shown_len);
         let mut text = String::new();
-        let mut caret = col - from;
+        let mut caret = col;
         if from > 0 {
             text.push('…');
             caret += 1;
         }
-        text.extend(&chars[from..to]);
-        if to < chars.len() {
+        text.push_str(&shown);
+        if more_after {
             text.push('…');
         }
-        let width = width.min(to.saturating_sub(col).max(1));
+        let width = width.min(shown_len.saturating_sub(col).max(1));
         Excerpt { text, caret, width }
     }
 }
@@ -206,6 +241,19 @@ mod tests {
         assert!(ex.text.chars().count() <= 2 * EXCERPT_RADIUS + 2);
         assert_eq!(ex.text.chars().nth(ex.caret), Some('x'));
         assert!(d.render().len() < 400);
+    }
+
+    /// Issue 13, item 6: a bare CR ends a line, and CRLF ends one line, not two.
+    #[test]
+    fn bare_crs_and_crlf_each_count_as_one_line_break() {
+        let src = "a = 1\r\nb = 2\rc = 3\n\nd = ?";
+        let at = src.find('?').unwrap();
+        let d = Diagnostic::at("f.toml", src, at..at + 1, "boom");
+        assert_eq!((d.line, d.column), (5, 5));
+        let at = src.find('c').unwrap();
+        let d = Diagnostic::at("f.toml", src, at..at + 1, "boom");
+        assert_eq!((d.line, d.column), (3, 1));
+        assert_eq!(d.excerpt.unwrap().text, "c = 3");
     }
 
     #[test]

@@ -95,3 +95,119 @@ pub fn is_valid_id(id: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
+
+/// The first character of `id` that an id may not have.
+pub fn first_disallowed(id: &str) -> Option<char> {
+    id.chars()
+        .find(|&c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-'))
+}
+
+/// Why `id` is not a valid id, naming the first character that is not allowed and its column:
+/// "`а` (U+0430 CYRILLIC SMALL LETTER A, which looks like `a`) at column 3". A look-alike letter
+/// from another script is otherwise invisible in the message that quotes the id.
+pub fn id_problem(id: &str) -> Option<String> {
+    if id.is_empty() {
+        return Some("it is empty".into());
+    }
+    if let Some(c) = first_disallowed(id) {
+        let column = id.chars().position(|x| x == c).unwrap_or(0);
+        return Some(format!(
+            "{} at column {} of the id",
+            describe_char(c),
+            column + 1
+        ));
+    }
+    (id.len() > 64).then(|| format!("it is {} characters long; at most 64", id.chars().count()))
+}
+
+/// Characters that pass for allowed ones, with their Unicode names and what they look like.
+const LOOK_ALIKES: &[(char, &str, char)] = &[
+    ('\u{0430}', "CYRILLIC SMALL LETTER A", 'a'),
+    ('\u{0435}', "CYRILLIC SMALL LETTER IE", 'e'),
+    ('\u{043E}', "CYRILLIC SMALL LETTER O", 'o'),
+    ('\u{0440}', "CYRILLIC SMALL LETTER ER", 'p'),
+    ('\u{0441}', "CYRILLIC SMALL LETTER ES", 'c'),
+    ('\u{0443}', "CYRILLIC SMALL LETTER U", 'y'),
+    ('\u{0445}', "CYRILLIC SMALL LETTER HA", 'x'),
+    (
+        '\u{0456}',
+        "CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I",
+        'i',
+    ),
+    ('\u{0458}', "CYRILLIC SMALL LETTER JE", 'j'),
+    ('\u{0455}', "CYRILLIC SMALL LETTER DZE", 's'),
+    ('\u{03BF}', "GREEK SMALL LETTER OMICRON", 'o'),
+    ('\u{03B1}', "GREEK SMALL LETTER ALPHA", 'a'),
+    ('\u{03BD}', "GREEK SMALL LETTER NU", 'v'),
+    ('\u{0131}', "LATIN SMALL LETTER DOTLESS I", 'i'),
+    ('\u{2010}', "HYPHEN", '-'),
+    ('\u{2011}', "NON-BREAKING HYPHEN", '-'),
+    ('\u{2012}', "FIGURE DASH", '-'),
+    ('\u{2013}', "EN DASH", '-'),
+    ('\u{2014}', "EM DASH", '-'),
+    ('\u{2212}', "MINUS SIGN", '-'),
+    ('\u{FF3F}', "FULLWIDTH LOW LINE", '_'),
+    ('\u{0301}', "COMBINING ACUTE ACCENT", '\u{301}'),
+];
+
+/// "`а` (U+0430 CYRILLIC SMALL LETTER A, which looks like `a`)", or for characters without a
+/// known look-alike, what kind of character it is.
+fn describe_char(c: char) -> String {
+    let code = format!("U+{:04X}", c as u32);
+    if let Some((_, name, like)) = LOOK_ALIKES.iter().find(|(l, _, _)| *l == c) {
+        if like.is_ascii() {
+            return format!("`{c}` ({code} {name}, which looks like `{like}`)");
+        }
+        return format!("{code} {name}");
+    }
+    let kind = match c {
+        c if c.is_ascii_uppercase() => {
+            return format!(
+                "`{c}` ({code}, an uppercase letter: use `{}`)",
+                c.to_ascii_lowercase()
+            );
+        }
+        ' ' => "a space",
+        c if c.is_whitespace() => "a space character",
+        c if c.is_control() => "a control character",
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => "an invisible character",
+        c if c.is_alphabetic() => "a letter outside a-z",
+        c if c.is_numeric() => "a digit outside 0-9",
+        _ => "a character outside a-z, 0-9, _ and -",
+    };
+    if c.is_control()
+        || c.is_whitespace()
+        || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    {
+        format!("{code} ({kind})")
+    } else {
+        format!("`{c}` ({code}, {kind})")
+    }
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::*;
+
+    /// Issue 13, item 14: a look-alike in an id is named, with its column.
+    #[test]
+    fn a_look_alike_is_named_with_its_column() {
+        assert_eq!(id_problem("gather"), None);
+        assert_eq!(
+            id_problem("g\u{0430}ther").as_deref(),
+            Some(
+                "`\u{0430}` (U+0430 CYRILLIC SMALL LETTER A, which looks like `a`) at column 2 of \
+                 the id"
+            )
+        );
+        assert!(
+            id_problem("my\u{2013}lesson")
+                .unwrap()
+                .contains("U+2013 EN DASH, which looks like `-`) at column 3 of the id")
+        );
+        assert!(id_problem("Gather").unwrap().contains("use `g`"));
+        assert!(id_problem("a\u{200B}b").unwrap().contains("invisible"));
+        assert!(id_problem(&"a".repeat(65)).unwrap().contains("at most 64"));
+        assert!(id_problem("").is_some());
+    }
+}

@@ -13,12 +13,37 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use super::diag::{Diagnostic, closest, suggestion_for};
-use super::model::{CodePair, ExerciseRef, FORMAT_VERSION, Lesson, Section, is_valid_id};
+use super::diag::{Diagnostic, MAX_PROBLEMS_PER_FILE, closest, suggestion_for};
+use super::model::{
+    CodePair, ExerciseRef, FORMAT_VERSION, Lesson, Section, first_disallowed, id_problem,
+    is_valid_id,
+};
 use crate::demo::spec::DemoSpec;
 
 /// Lesson files are small prose documents; anything larger is a mistake (or not a lesson).
 pub const MAX_LESSON_BYTES: usize = 1 << 20;
+
+/// The longest a whole lesson's demos may run, estimated (every strategy of every demo, at
+/// `--speed 1`). Each strategy is capped on its own too; this stops a lesson of many long demos,
+/// each within its cap, from running for hours.
+pub const MAX_LESSON_MS: f64 = 15.0 * 60_000.0;
+
+/// Most task runs one demo may make, over all its strategies (strategies x copies): the
+/// largest built-in demo makes 200,000, which peaks near 100 MB.
+pub const MAX_DEMO_TASK_RUNS: u64 = 300_000;
+
+/// Most stream items (`pages`) one demo may produce over all its strategies: each is a timer
+/// event, recorded.
+pub const MAX_DEMO_ITEMS: u64 = 1_000_000;
+
+/// "12.5 min" (or seconds below a minute), for the lesson cap's message.
+fn minutes(ms: f64) -> String {
+    if ms < 60_000.0 {
+        crate::text::fmt_ms(ms)
+    } else {
+        format!("{:.1} min", ms / 60_000.0)
+    }
+}
 
 /// The top-level keys, what each must be, and whether it is required.
 const TOP_KEYS: &[(&str, &str, bool)] = &[
@@ -96,8 +121,13 @@ pub fn parse_lesson(
     };
     let (root, syntax_errors) = DeTable::parse_recoverable(src);
     if !syntax_errors.is_empty() {
-        for e in syntax_errors {
-            cx.toml_error(&e, 0..0, None);
+        // Words and help for the ones shown; the rest only need a place to be counted from.
+        for (i, e) in syntax_errors.iter().enumerate() {
+            if i < MAX_PROBLEMS_PER_FILE {
+                cx.toml_error(e, 0..0, None);
+            } else {
+                cx.error(e.span().unwrap_or(0..0), String::new());
+            }
         }
         return Err(cx.finish());
     }
@@ -136,6 +166,24 @@ fn as_text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
                 .with_help("lesson files are UTF-8 text"),
         );
     }
+    // TOML ends lines with LF or CRLF; a bare CR (classic Mac OS) is an error at every line, so
+    // say it once for the whole file rather than once per line.
+    let bytes = text.as_bytes();
+    let mut bare =
+        (0..bytes.len()).filter(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+    if let Some(at) = bare.next() {
+        let others = bare.count();
+        let message = match others {
+            0 => "a line ends in a bare carriage return (CR without LF)".to_string(),
+            n => {
+                format!("lines end in bare carriage returns (CR without LF): this one and {n} more")
+            }
+        };
+        return Err(Diagnostic::at(file, text, at..at + 1, message).with_help(
+            "TOML lines end in LF or CRLF: re-save the file with Unix (LF) or Windows (CRLF) \
+             line endings",
+        ));
+    }
     Ok(text)
 }
 
@@ -156,23 +204,87 @@ pub fn too_large(file: &str, size: u64) -> Diagnostic {
 struct Cx<'a> {
     file: &'a str,
     src: &'a str,
-    problems: Vec<Diagnostic>,
+    problems: Vec<Problem>,
     warnings: Vec<Diagnostic>,
     claim_lines: HashMap<String, Vec<usize>>,
+}
+
+/// A problem not yet located: finding a line and column costs a pass over the file, so only the
+/// problems that are shown ([`MAX_PROBLEMS_PER_FILE`]) pay it.
+struct Problem {
+    /// `None`: the file as a whole.
+    span: Option<Range<usize>>,
+    message: String,
+    help: Option<String>,
 }
 
 type Value<'i> = Spanned<DeValue<'i>>;
 
 impl<'a> Cx<'a> {
+    /// The problems in file order, the first [`MAX_PROBLEMS_PER_FILE`] located, and a last one
+    /// that counts the rest.
     fn finish(mut self) -> Vec<Diagnostic> {
-        self.problems.sort_by_key(|d| (d.line, d.column));
-        self.problems.dedup();
+        // Unworded problems (syntax errors past the cap, only counted) go last, never shown.
+        self.problems.sort_by_key(|p| {
+            let at = p.span.as_ref().map_or((0, 0), |s| (s.start + 1, s.end));
+            (p.message.is_empty(), at)
+        });
         self.problems
+            .dedup_by(|a, b| a.span == b.span && a.message == b.message && a.help == b.help);
+        let more = self.problems.len().saturating_sub(MAX_PROBLEMS_PER_FILE);
+        let mut out: Vec<Diagnostic> = self
+            .problems
+            .iter()
+            .take(MAX_PROBLEMS_PER_FILE)
+            .map(|p| {
+                let d = match &p.span {
+                    Some(span) => Diagnostic::at(self.file, self.src, span.clone(), &p.message),
+                    None => Diagnostic::whole_file(self.file, &p.message),
+                };
+                Diagnostic {
+                    help: p.help.clone(),
+                    ..d
+                }
+            })
+            .collect();
+        if more > 0 {
+            let next = &self.problems[MAX_PROBLEMS_PER_FILE];
+            let at = next.span.clone().unwrap_or(0..0);
+            let note = Diagnostic::at(
+                self.file,
+                self.src,
+                at,
+                format!(
+                    "and {} more from here on, not shown",
+                    crate::text::plural(more, "problem")
+                ),
+            )
+            .with_help("fix the ones above and validate again");
+            out.push(Diagnostic {
+                count: more,
+                ..note
+            });
+        }
+        out
     }
 
-    fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
-        self.problems
-            .push(Diagnostic::at(self.file, self.src, span, message));
+    /// The span of the first character `id` may not have, inside the value at `span`, so the
+    /// caret points at it; the whole value when it cannot be found (written as an escape).
+    fn char_span(&self, span: &Range<usize>, id: &str) -> Range<usize> {
+        let found = first_disallowed(id).and_then(|c| {
+            let text = self.src.get(span.clone())?;
+            let at = span.start + text.find(c)?;
+            Some(at..at + c.len_utf8())
+        });
+        found.unwrap_or_else(|| span.clone())
+    }
+
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Problem {
+        self.problems.push(Problem {
+            span: Some(span),
+            message: message.into(),
+            help: None,
+        });
         self.problems.last_mut().expect("just pushed")
     }
 
@@ -303,9 +415,11 @@ impl<'a> Cx<'a> {
 
         for (key, what, required) in TOP_KEYS {
             if *required && !root.iter().any(|(k, _)| k.get_ref() == key) {
-                let d = Diagnostic::whole_file(self.file, format!("missing required key `{key}`"))
-                    .with_help(format!("add `{key}`: {what}"));
-                self.problems.push(d);
+                self.problems.push(Problem {
+                    span: None,
+                    message: format!("missing required key `{key}`"),
+                    help: Some(format!("add `{key}`: {what}")),
+                });
             }
         }
 
@@ -369,7 +483,9 @@ impl<'a> Cx<'a> {
         }
         if let Some((id, span)) = id {
             if !is_valid_id(id) {
-                self.error(span.clone(), format!("invalid id {id:?}")).help =
+                let why = id_problem(id).unwrap_or_default();
+                let at = self.char_span(span, id);
+                self.error(at, format!("invalid id: {why}")).help =
                     Some("an id is 1 to 64 characters of a-z, 0-9, _ and -".into());
             } else if id != stem {
                 self.error(
@@ -469,16 +585,19 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Check demos; returns the set of demo names for section references.
+    /// Check demos; returns the set of demo names for section references. Each demo is checked
+    /// on its own ([`crate::demo::runner::Demo::new`], which also caps each strategy), and the
+    /// estimated times of all of them add up to at most [`MAX_LESSON_MS`].
     fn check_demos(&mut self, demos: &[(DemoSpec, Value<'_>)]) -> HashSet<String> {
         let mut names = HashSet::new();
+        let mut total_ms = 0.0;
         for (demo, table) in demos {
             if !is_valid_id(&demo.name) {
-                self.error(
-                    key_span(table, "name"),
-                    format!("invalid demo name {:?}", demo.name),
-                )
-                .help = Some("a demo name is 1 to 64 characters of a-z, 0-9, _ and -".into());
+                let span = key_span(table, "name");
+                let at = self.char_span(&span, &demo.name);
+                let why = id_problem(&demo.name).unwrap_or_default();
+                self.error(at, format!("invalid demo name: {why}")).help =
+                    Some("a demo name is 1 to 64 characters of a-z, 0-9, _ and -".into());
             }
             if !names.insert(demo.name.clone()) {
                 self.error(
@@ -486,16 +605,44 @@ impl<'a> Cx<'a> {
                     format!("two demos are named `{}`", demo.name),
                 );
             }
-            let (problems, warnings) = match crate::demo::runner::Demo::new(demo) {
-                Ok(d) => (Vec::new(), d.thin_margins()),
-                Err(problems) => (problems, Vec::new()),
-            };
             let span_of = |key: &Option<String>| match key {
                 Some(key) => key_path_span(table, key),
                 None => table.span(),
             };
-            for problem in problems {
-                self.error(span_of(&problem.key), problem.message);
+            let mut warnings = Vec::new();
+            match crate::demo::runner::Demo::new(demo) {
+                Ok(d) => {
+                    warnings = d.thin_margins();
+                    self.check_demo_size(&d, demo, table);
+                    let before = total_ms;
+                    total_ms += d
+                        .strategies
+                        .iter()
+                        .map(|s| d.ideal_ms(&s.strategy))
+                        .sum::<f64>();
+                    if before <= MAX_LESSON_MS && total_ms > MAX_LESSON_MS {
+                        self.error(
+                            key_span(table, "name"),
+                            format!(
+                                "with demo `{}` the lesson's demos would run for about {} in \
+                                 all; a lesson may run at most {}",
+                                demo.name,
+                                minutes(total_ms),
+                                minutes(MAX_LESSON_MS)
+                            ),
+                        )
+                        .help = Some(
+                            "shorten the durations, lower the counts, or move demos to another \
+                             lesson"
+                                .into(),
+                        );
+                    }
+                }
+                Err(problems) => {
+                    for problem in problems {
+                        self.error(span_of(&problem.key), problem.message);
+                    }
+                }
             }
             for warning in warnings {
                 let d = Diagnostic::at(self.file, self.src, span_of(&warning.key), warning.message);
@@ -510,6 +657,50 @@ impl<'a> Cx<'a> {
             self.claim_lines.insert(demo.name.clone(), lines);
         }
         names
+    }
+
+    /// A demo's report holds every task of every strategy until the demo ends (its claims are
+    /// judged then): keep that within memory's reach.
+    fn check_demo_size(
+        &mut self,
+        d: &crate::demo::runner::Demo,
+        spec: &DemoSpec,
+        table: &Value<'_>,
+    ) {
+        let strategies = d.strategies.len() as u64;
+        let copies: u64 = d.plan().groups().map(|(_, _, n)| u64::from(n)).sum();
+        let items: u64 = d
+            .plan()
+            .groups()
+            .map(|(_, op, n)| match op {
+                crate::demo::model::Op::Pages { items, .. } => u64::from(*items) * u64::from(n),
+                _ => 0,
+            })
+            .sum();
+        if strategies * copies > MAX_DEMO_TASK_RUNS {
+            self.error(
+                key_span(table, "strategies"),
+                format!(
+                    "demo `{}` runs {copies} tasks under {strategies} strategies, {} task runs; a \
+                     demo may have at most {MAX_DEMO_TASK_RUNS}",
+                    spec.name,
+                    strategies * copies
+                ),
+            )
+            .help = Some("split it into demos with fewer strategies, or lower the counts".into());
+        }
+        if strategies * items > MAX_DEMO_ITEMS {
+            self.error(
+                key_span(table, "strategies"),
+                format!(
+                    "demo `{}` streams {} items in all (count x items, under {strategies} \
+                     strategies); a demo may stream at most {MAX_DEMO_ITEMS}",
+                    spec.name,
+                    strategies * items
+                ),
+            )
+            .help = Some("lower `items` or `count` of its `pages` tasks".into());
+        }
     }
 
     fn check_exercises(&mut self, refs: &[(ExerciseRef, Value<'_>)], known: &BTreeSet<String>) {

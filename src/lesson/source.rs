@@ -114,29 +114,94 @@ impl fmt::Display for Source {
 }
 
 /// Every `*.toml` in `dir` (not recursive), sorted by name.
+///
+/// A link is followed only to a file inside `dir`: a link out of the folder (to `~/.ssh/config`,
+/// say) is reported without being read, so its contents are never quoted in a message.
 pub fn dir_files(dir: &Path) -> anyhow::Result<Vec<LessonFile>> {
     let mut paths = Vec::new();
     let entries =
         std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     for entry in entries {
-        let path = entry
-            .with_context(|| format!("cannot read {}", dir.display()))?
-            .path();
-        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "toml")
+            && entry.file_type().is_ok_and(|t| !t.is_dir())
+        {
             paths.push(path);
         }
     }
     paths.sort();
-    Ok(paths.iter().map(|p| read_file(p)).collect())
+    let inside = std::fs::canonicalize(dir).ok();
+    Ok(paths
+        .iter()
+        .filter_map(|p| {
+            let is_link = p
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink());
+            if !is_link {
+                return Some(read_file(p));
+            }
+            let target = std::fs::canonicalize(p).ok();
+            match (&inside, &target) {
+                (Some(dir), Some(t)) if t.starts_with(dir) => {
+                    // A link within the folder: an alias of a lesson file, read like one.
+                    t.is_file().then(|| read_file(p))
+                }
+                // A dangling link or a directory link: not a lesson file.
+                (_, None) => None,
+                (_, Some(t)) if t.is_dir() => None,
+                _ => Some(refused(
+                    p,
+                    "a link to a file outside the lessons folder; it was not read",
+                    "copy the lesson into the folder instead of linking to it",
+                )),
+            }
+        })
+        .collect())
 }
 
-/// Read one file, never more than the size limit (a 50 MB file is refused, not loaded).
+fn refused(path: &Path, why: &str, help: &str) -> LessonFile {
+    let label = path.display().to_string();
+    LessonFile {
+        stem: stem_of(path),
+        bytes: Err(Diagnostic::whole_file(&label, why).with_help(help)),
+        label,
+    }
+}
+
+fn stem_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Read one file, never more than the size limit (a 50 MB file is refused, not loaded), and
+/// only a regular file: a FIFO would block the read forever and `/dev/zero` never ends.
 pub fn read_file(path: &Path) -> LessonFile {
     let label = path.display().to_string();
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let stem = stem_of(path);
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() {
+            use std::os::unix::fs::FileTypeExt as _;
+            let t = meta.file_type();
+            let kind = if t.is_fifo() {
+                "a named pipe (FIFO)"
+            } else if t.is_char_device() || t.is_block_device() {
+                "a device"
+            } else if t.is_socket() {
+                "a socket"
+            } else if t.is_dir() {
+                "a directory"
+            } else {
+                "not a regular file"
+            };
+            return refused(
+                path,
+                &format!("{kind}, not a lesson file; it was not read"),
+                "lesson files are regular .toml files",
+            );
+        }
+    }
     let bytes = (|| {
         let file = std::fs::File::open(path)?;
         let mut bytes = Vec::new();

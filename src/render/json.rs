@@ -1,8 +1,349 @@
-//! `--json`: the whole run as one JSON document on stdout (see `LessonReport`).
+//! `--json`: the whole run as one JSON document on stdout (see `LessonReport`), written demo by
+//! demo as each one finishes, so a run holds one demo's report at a time, not the lesson's.
+//!
+//! The document is `{"lesson": ID, "demos": [...], "interrupted": BOOL}`; each demo is written
+//! with serde as soon as it ends, and `interrupted` (known last) comes last. A strategy with more
+//! than [`SUMMARY_ABOVE`] tasks lists one summary per `[[demo.task]]` (`task_summary`, with
+//! `tasks_summarised` copies) instead of every copy, unless `full` is asked for: 100,000 copies
+//! would be 25 MB of JSON that no one reads line by line.
 
-use crate::demo::report::LessonReport;
+use std::collections::BTreeMap;
+use std::io::Write;
 
-pub fn to_json(report: &LessonReport) -> String {
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::demo::report::{DemoReport, StrategyReport};
+
+/// A whole report as one document in memory, every task listed (for small reports and tests;
+/// `lesson run --json` streams with [`JsonStream`]).
+pub fn to_json(report: &crate::demo::report::LessonReport) -> String {
     // Serializing plain data with string keys cannot fail.
     serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Strategies with more tasks than this are summarised (unless `full`).
+pub const SUMMARY_ABOVE: usize = 1_000;
+
+/// Writes the document piece by piece through `out`.
+pub struct JsonStream<W: Write> {
+    out: W,
+    full: bool,
+    demos: usize,
+}
+
+impl<W: Write> JsonStream<W> {
+    /// Starts the document for lesson `id`.
+    pub fn begin(mut out: W, id: &str, full: bool) -> std::io::Result<JsonStream<W>> {
+        write!(out, "{{\n  \"lesson\": {},\n  \"demos\": [", json!(id))?;
+        Ok(JsonStream {
+            out,
+            full,
+            demos: 0,
+        })
+    }
+
+    /// Writes one finished demo.
+    pub fn demo(&mut self, d: &DemoReport) -> std::io::Result<()> {
+        let sep = if self.demos == 0 { "\n" } else { ",\n" };
+        self.out.write_all(sep.as_bytes())?;
+        self.demos += 1;
+        let mut indented = Indent::new(&mut self.out, "    ");
+        if self.full || d.strategies.iter().all(|s| s.tasks.len() <= SUMMARY_ABOVE) {
+            serde_json::to_writer_pretty(&mut indented, d)?;
+        } else {
+            serde_json::to_writer_pretty(&mut indented, &Summarised(d))?;
+        }
+        Ok(())
+    }
+
+    /// Ends the document (`interrupted` is written only when true, as serde would).
+    pub fn end(mut self, interrupted: bool) -> std::io::Result<W> {
+        let close = if self.demos == 0 { "]" } else { "\n  ]" };
+        self.out.write_all(close.as_bytes())?;
+        if interrupted {
+            self.out.write_all(b",\n  \"interrupted\": true")?;
+        }
+        self.out.write_all(b"\n}\n")?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// A demo whose large strategies are summarised.
+struct Summarised<'a>(&'a DemoReport);
+
+impl Serialize for Summarised<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let d = self.0;
+        // The demo as serde writes it, with each strategy then replaced by its own value.
+        let head = DemoReport {
+            strategies: d.strategies.iter().map(without_tasks).collect(),
+            expectations: d.expectations.clone(),
+            ..DemoReport {
+                name: d.name.clone(),
+                title: d.title.clone(),
+                runtime: d.runtime.clone(),
+                workers: d.workers,
+                speed: d.speed,
+                requested_speed: d.requested_speed,
+                strategies: Vec::new(),
+                expectations: Vec::new(),
+                interrupted: d.interrupted,
+            }
+        };
+        let mut v = serde_json::to_value(&head).map_err(serde::ser::Error::custom)?;
+        if let Some(Value::Array(list)) = v.get_mut("strategies") {
+            for (slot, s) in list.iter_mut().zip(&d.strategies) {
+                *slot = strategy_value(s).map_err(serde::ser::Error::custom)?;
+            }
+        }
+        v.serialize(serializer)
+    }
+}
+
+/// A strategy's report without its tasks (cheap to copy).
+fn without_tasks(s: &StrategyReport) -> StrategyReport {
+    StrategyReport {
+        name: s.name.clone(),
+        kind: s.kind.clone(),
+        detail: s.detail.clone(),
+        wall_ms: s.wall_ms,
+        ideal_ms: s.ideal_ms,
+        overhead_ms: s.overhead_ms,
+        allowance_ms: s.allowance_ms,
+        speedup: s.speedup,
+        peak_concurrency: s.peak_concurrency,
+        error: s.error.clone(),
+        cleanup_ms: s.cleanup_ms,
+        interrupted: s.interrupted,
+        tasks: Vec::new(),
+    }
+}
+
+/// A strategy as JSON; above [`SUMMARY_ABOVE`] tasks, a summary per task instead of each copy.
+fn strategy_value(s: &StrategyReport) -> serde_json::Result<Value> {
+    if s.tasks.len() <= SUMMARY_ABOVE {
+        return serde_json::to_value(s);
+    }
+    let mut v = serde_json::to_value(without_tasks(s))?;
+    #[derive(Default)]
+    struct Group {
+        copies: u64,
+        outcomes: BTreeMap<&'static str, u64>,
+        first_start: Option<f64>,
+        last_end: Option<f64>,
+        total_ms: f64,
+        timed: u64,
+    }
+    let mut groups: Vec<(&str, Group)> = Vec::new();
+    for t in &s.tasks {
+        let at = match groups.iter().position(|(name, _)| *name == t.task) {
+            Some(at) => at,
+            None => {
+                groups.push((&t.task, Group::default()));
+                groups.len() - 1
+            }
+        };
+        let g = &mut groups[at].1;
+        g.copies += 1;
+        *g.outcomes.entry(t.outcome.as_str()).or_default() += 1;
+        if let Some(start) = t.start_ms {
+            g.first_start = Some(g.first_start.map_or(start, |f| f.min(start)));
+        }
+        if let Some(end) = t.end_ms {
+            g.last_end = Some(g.last_end.map_or(end, |l| l.max(end)));
+        }
+        if let Some(d) = t.duration_ms() {
+            g.total_ms += d;
+            g.timed += 1;
+        }
+    }
+    let summary: Vec<Value> = groups
+        .into_iter()
+        .map(|(task, g)| {
+            json!({
+                "task": task,
+                "copies": g.copies,
+                "outcomes": g.outcomes,
+                "first_start_ms": g.first_start,
+                "last_end_ms": g.last_end,
+                "mean_ms": (g.timed > 0).then(|| g.total_ms / g.timed as f64),
+            })
+        })
+        .collect();
+    if let Value::Object(map) = &mut v {
+        map.remove("tasks");
+        map.insert("tasks_summarised".into(), json!(s.tasks.len()));
+        map.insert("task_summary".into(), Value::Array(summary));
+    }
+    Ok(v)
+}
+
+/// Indents every line after the first by `pad` (JSON strings hold no raw newline, so this
+/// only touches the layout).
+struct Indent<'a, W: Write> {
+    out: &'a mut W,
+    pad: &'static str,
+    started: bool,
+}
+
+impl<'a, W: Write> Indent<'a, W> {
+    fn new(out: &'a mut W, pad: &'static str) -> Self {
+        Indent {
+            out,
+            pad,
+            started: false,
+        }
+    }
+}
+
+impl<W: Write> Write for Indent<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.started {
+            self.out.write_all(self.pad.as_bytes())?;
+            self.started = true;
+        }
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+            self.out.write_all(&rest[..=i])?;
+            self.out.write_all(self.pad.as_bytes())?;
+            rest = &rest[i + 1..];
+        }
+        self.out.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// An `io::Write` that hands whole UTF-8 text to [`super::emit`] (which keeps the first write
+/// error for `main` to report), holding back a character split between two writes.
+#[derive(Default)]
+pub struct EmitWriter {
+    pending: Vec<u8>,
+}
+
+impl Write for EmitWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let valid = match std::str::from_utf8(&self.pending) {
+            Ok(s) => s.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        if valid > 0 {
+            let text = std::str::from_utf8(&self.pending[..valid]).unwrap_or_default();
+            super::emit(text);
+            self.pending.drain(..valid);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::report::{Outcome, TaskReport};
+
+    fn task(i: usize) -> TaskReport {
+        TaskReport {
+            name: format!("fetch#{i}"),
+            task: "fetch".into(),
+            op: "sleep".into(),
+            start_ms: Some(0.0),
+            end_ms: Some(100.0 + i as f64 % 3.0),
+            outcome: if i % 10 == 0 {
+                Outcome::Failed
+            } else {
+                Outcome::Ok
+            },
+            error: None,
+            phases: vec![],
+            items: None,
+            item_ms: vec![],
+            blocked_ms: None,
+            cut_in: None,
+            nominal_ms: 100.0,
+            connections: vec![],
+        }
+    }
+
+    fn demo(tasks: usize) -> DemoReport {
+        DemoReport {
+            name: "d".into(),
+            title: "t".into(),
+            runtime: "current_thread".into(),
+            workers: None,
+            speed: 1.0,
+            requested_speed: None,
+            strategies: vec![StrategyReport {
+                name: "gather".into(),
+                kind: "gather".into(),
+                detail: "all at once".into(),
+                wall_ms: 102.0,
+                ideal_ms: 100.0,
+                overhead_ms: 2.0,
+                allowance_ms: 0.0,
+                speedup: None,
+                peak_concurrency: tasks as u32,
+                error: None,
+                cleanup_ms: None,
+                interrupted: false,
+                tasks: (0..tasks).map(task).collect(),
+            }],
+            expectations: vec![],
+            interrupted: false,
+        }
+    }
+
+    fn document(demos: &[DemoReport], full: bool) -> Value {
+        let mut s = JsonStream::begin(Vec::new(), "l", full).unwrap();
+        for d in demos {
+            s.demo(d).unwrap();
+        }
+        let bytes = s.end(false).unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[test]
+    fn small_demos_are_written_whole_and_as_serde_would() {
+        let d = demo(3);
+        let v = document(&[d.clone(), d.clone()], false);
+        assert_eq!(v["lesson"], "l");
+        assert!(v.get("interrupted").is_none());
+        assert_eq!(v["demos"][1], serde_json::to_value(&d).unwrap());
+        assert_eq!(document(&[], false)["demos"], json!([]));
+    }
+
+    /// Issue 13, item 5: a large fan-out is summarised unless asked for in full.
+    #[test]
+    fn large_fan_outs_are_summarised_unless_full() {
+        let d = demo(SUMMARY_ABOVE + 1);
+        let v = document(std::slice::from_ref(&d), false);
+        let s = &v["demos"][0]["strategies"][0];
+        assert!(s.get("tasks").is_none(), "{s}");
+        assert_eq!(s["tasks_summarised"], SUMMARY_ABOVE + 1);
+        let g = &s["task_summary"][0];
+        assert_eq!(g["task"], "fetch");
+        assert_eq!(g["copies"], SUMMARY_ABOVE + 1);
+        assert_eq!(g["outcomes"]["failed"], 101);
+        assert_eq!(g["outcomes"]["ok"], 900);
+        assert_eq!(g["last_end_ms"], 102.0);
+        assert_eq!(s["wall_ms"], 102.0);
+        assert_eq!(v["demos"][0]["name"], "d");
+        let full = document(&[d], true);
+        assert_eq!(
+            full["demos"][0]["strategies"][0]["tasks"]
+                .as_array()
+                .unwrap()
+                .len(),
+            SUMMARY_ABOVE + 1
+        );
+    }
 }

@@ -3,6 +3,11 @@
 //! Order: `--workbook DIR`, then `$ASYNCWORK_WORKBOOK`, then the nearest directory at or above
 //! the current one that holds an asyncwork workbook (`info.toml` + a `[workspace]` `Cargo.toml`),
 //! then `./exercises` (the dev checkout of the asyncwork repository).
+//!
+//! A folder whose shipped files are gone (learner code that deleted `info.toml` at test time) is
+//! still recognised by its record, `.asyncwork/progress.db`: discovery stops there and says what
+//! is missing and how to restore it (`asyncwork init --repair`), instead of "no workbook here",
+//! which would send the learner to start over with their record left behind.
 
 use std::path::{Path, PathBuf};
 
@@ -33,6 +38,55 @@ pub fn is_workbook(dir: &Path) -> bool {
     info_ok && cargo.contains("[workspace]")
 }
 
+/// The learner's record in `dir`, the mark of a workbook even when its shipped files are gone.
+fn has_record(dir: &Path) -> bool {
+    dir.join(".asyncwork")
+        .join("progress.db")
+        .symlink_metadata()
+        .is_ok_and(|m| m.is_file())
+}
+
+/// What a workbook root lacks, in words; empty for a whole workbook.
+pub(crate) fn missing(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    match std::fs::read_to_string(dir.join("info.toml")) {
+        Err(_) => out.push("info.toml is missing".to_string()),
+        Ok(text) => {
+            let ok = toml::from_str::<toml::Table>(&text)
+                .map(|t| t.contains_key("format_version"))
+                .unwrap_or(false);
+            if !ok {
+                out.push("info.toml is not the exercise catalogue".to_string());
+            }
+        }
+    }
+    match std::fs::read_to_string(dir.join("Cargo.toml")) {
+        Err(_) => out.push("Cargo.toml is missing".to_string()),
+        Ok(text) if !text.contains("[workspace]") => {
+            out.push("Cargo.toml is not the workspace manifest".to_string())
+        }
+        Ok(_) => {}
+    }
+    out
+}
+
+/// A workbook whose record is there but whose shipped files are not: the error that says so.
+fn damaged(dir: &Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{} is an asyncwork workbook (its record .asyncwork/progress.db is there), but {}.\n\
+         Restore the shipped files with `asyncwork init --repair {}`: your code in each \
+         exercise's src/ and your record are not touched.",
+        dir.display(),
+        missing(dir).join(" and "),
+        dir.display()
+    )
+}
+
+/// Is `dir` a workbook, whole or damaged (its record is there)?
+pub(crate) fn is_workbook_or_damaged(dir: &Path) -> bool {
+    is_workbook(dir) || has_record(dir)
+}
+
 /// Find the workbook. `flag` is the value of `--workbook`, `env` of `$ASYNCWORK_WORKBOOK`.
 pub(crate) fn discover(
     flag: Option<&Path>,
@@ -53,6 +107,9 @@ pub(crate) fn discover(
         if is_workbook(dir) {
             return Ok((dir.to_path_buf(), Source::Ancestor));
         }
+        if has_record(dir) {
+            return Err(damaged(dir));
+        }
     }
     let dev = cwd.join("exercises");
     if is_workbook(&dev) {
@@ -66,6 +123,37 @@ pub(crate) fn discover(
     )
 }
 
+/// The workbook to repair: `dir` when given (else `--workbook`, `$ASYNCWORK_WORKBOOK`, the walk
+/// up from the current directory), whole or damaged.
+pub(crate) fn discover_for_repair(dir: Option<&Path>) -> Result<PathBuf> {
+    let env = std::env::var_os(ENV_VAR)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    if let Some(dir) = dir.or(env.as_deref()) {
+        if is_workbook_or_damaged(dir) {
+            return Ok(std::path::absolute(dir)?);
+        }
+        bail!(
+            "nothing to repair: {} is not an asyncwork workbook and holds no record of one.\n\
+             `asyncwork init {}` writes a new workbook.",
+            dir.display(),
+            dir.display()
+        );
+    }
+    let cwd = std::env::current_dir()?;
+    cwd.ancestors()
+        .filter(|d| !d.components().any(|c| c.as_os_str() == ".asyncwork"))
+        .find(|d| is_workbook_or_damaged(d))
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "nothing to repair: no asyncwork workbook (and no record of one) in {} or above \
+                 it. `asyncwork init` writes a new workbook.",
+                cwd.display()
+            )
+        })
+}
+
 /// Discover with the process's environment and cwd.
 pub(crate) fn discover_from_env(flag: Option<&Path>) -> Result<(PathBuf, Source)> {
     let env = std::env::var_os(ENV_VAR).map(PathBuf::from);
@@ -76,6 +164,8 @@ pub(crate) fn discover_from_env(flag: Option<&Path>) -> Result<(PathBuf, Source)
 fn explicit(dir: &Path, via: &str) -> Result<PathBuf> {
     if is_workbook(dir) {
         Ok(std::path::absolute(dir)?)
+    } else if has_record(dir) {
+        Err(damaged(dir))
     } else if !dir.exists() {
         bail!(
             "{} (from {via}) does not exist; create a workbook there with `asyncwork init {}`",

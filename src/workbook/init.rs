@@ -26,6 +26,15 @@ pub fn init(dir: &Path) -> Result<PathBuf> {
             dir.display()
         );
     }
+    if discover::is_workbook_or_damaged(dir) {
+        bail!(
+            "{} holds an asyncwork workbook whose shipped files are damaged ({}).\n\
+             `asyncwork init --repair {}` restores them and keeps your code and your record.",
+            dir.display(),
+            discover::missing(dir).join(", "),
+            dir.display()
+        );
+    }
     if dir.exists() {
         let non_empty = std::fs::read_dir(dir)
             .with_context(|| format!("cannot read {}", dir.display()))?

@@ -1,38 +1,93 @@
-//! Running a program with a time limit, and killing its whole process tree when it runs over.
+//! Running a program with a time limit, and making sure nothing it started outlives the limit or
+//! asyncwork itself.
 //!
-//! The child is started in a process group of its own (`process_group(0)`), so on timeout one
-//! `kill(-pgid, SIGKILL)` stops it and everything it started (a test that spawned a helper, a
-//! runtime's threads). On Linux the child also gets `PR_SET_PDEATHSIG`, so a Ctrl-C that kills
-//! asyncwork does not leave a learner's endless loop spinning in the background.
+//! Three ways a child could escape, and what stops each:
+//! * **Its own children.** The child starts in a process group of its own (`process_group(0)`),
+//!   so at the limit one `kill(-pgid, SIGKILL)` stops it and everything it started (a test that
+//!   spawned a helper, cargo's rustc processes).
+//! * **asyncwork dying first** (Ctrl-C, `kill -9`, a crash). A guard process (`sh`, in a group of
+//!   its own so the terminal's Ctrl-C does not reach it) waits on a pipe that only asyncwork
+//!   holds; when asyncwork ends for any reason the pipe closes and the guard kills the group. A
+//!   Ctrl-C handler could not do this for `kill -9`, and `PR_SET_PDEATHSIG` (also set, on Linux)
+//!   reaches only the direct child, not the rustc that cargo started.
+//! * **A descendant that left the group** (`setsid`) but kept the inherited stdout/stderr: reading
+//!   "to the end" would wait for it. Once the group is gone, the pipes get a short grace
+//!   ([`PIPE_GRACE`]); then the processes still holding them are killed (found by the pipes'
+//!   inodes in `/proc`, on Linux) and the output read so far is what the run produced.
 
-use std::io::Read;
-use std::process::{Command, ExitStatus, Stdio};
+use std::io::{Read, Write};
+use std::os::unix::fs::MetadataExt as _;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The most a run keeps of each of stdout and stderr; the rest is read (so the child never
 /// blocks on a full pipe) and counted, not kept. A test that prints 50 MB costs 4 MiB here.
 pub(crate) const MAX_CAPTURE: usize = 4 << 20;
 
-/// Read `pipe` to the end, keeping at most [`MAX_CAPTURE`] bytes and saying how many were cut.
-fn read_capped(mut pipe: impl Read) -> String {
-    let mut kept = Vec::new();
-    let mut cut: u64 = 0;
+/// How long the output pipes may stay open after the process group is gone, before whatever
+/// still holds them is killed (and again before the run stops reading them).
+pub(crate) const PIPE_GRACE: Duration = Duration::from_millis(500);
+
+/// What one reader thread has read so far: shared, so a run can stop waiting for a pipe that a
+/// runaway process keeps open and still report what came through it.
+#[derive(Default)]
+struct Capture {
+    kept: Vec<u8>,
+    cut: u64,
+}
+
+impl Capture {
+    fn text(&self) -> String {
+        let mut text = String::from_utf8_lossy(&self.kept).into_owned();
+        if self.cut > 0 {
+            text.push_str(&format!("\n[{} bytes cut]\n", self.cut));
+        }
+        text
+    }
+}
+
+/// Read `pipe` to the end into `into`, keeping at most [`MAX_CAPTURE`] bytes, then say `done`.
+fn read_capped(mut pipe: impl Read, into: Arc<Mutex<Capture>>, done: mpsc::Sender<()>) {
     let mut buf = [0u8; 64 * 1024];
     loop {
         match pipe.read(&mut buf) {
             Ok(0) | Err(_) => break,
             Ok(n) => {
-                let room = MAX_CAPTURE.saturating_sub(kept.len()).min(n);
-                kept.extend_from_slice(&buf[..room]);
-                cut += (n - room) as u64;
+                let mut c = into.lock().unwrap_or_else(|p| p.into_inner());
+                let room = MAX_CAPTURE.saturating_sub(c.kept.len()).min(n);
+                c.kept.extend_from_slice(&buf[..room]);
+                c.cut += (n - room) as u64;
             }
         }
     }
-    let mut text = String::from_utf8_lossy(&kept).into_owned();
-    if cut > 0 {
-        text.push_str(&format!("\n[{cut} bytes cut]\n"));
+    let _ = done.send(());
+}
+
+/// A pipe being read on its own thread.
+struct Reader {
+    capture: Arc<Mutex<Capture>>,
+    /// The pipe's inode, to find processes that still hold its other end.
+    inode: u64,
+}
+
+impl Reader {
+    fn start(pipe: impl Into<std::os::fd::OwnedFd>, done: &mpsc::Sender<()>) -> Reader {
+        let file = std::fs::File::from(pipe.into());
+        let inode = file.metadata().map(|m| m.ino()).unwrap_or(0);
+        let capture = Arc::new(Mutex::new(Capture::default()));
+        let (into, done) = (capture.clone(), done.clone());
+        std::thread::spawn(move || read_capped(file, into, done));
+        Reader { capture, inode }
     }
-    text
+
+    fn text(&self) -> String {
+        self.capture
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .text()
+    }
 }
 
 /// What a run produced.
@@ -57,7 +112,8 @@ impl Finished {
     }
 }
 
-/// Run `cmd` to completion or until `timeout`, capturing stdout and stderr.
+/// Run `cmd` to completion or until `timeout`, capturing stdout and stderr. Returns within about
+/// `timeout + 2 * PIPE_GRACE` whatever the child and its descendants do.
 pub(crate) fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::Result<Finished> {
     use std::os::unix::process::CommandExt;
     cmd.stdin(Stdio::null())
@@ -75,11 +131,12 @@ pub(crate) fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::
     let start = Instant::now();
     let mut child = cmd.spawn()?;
     let pgid = child.id() as i32;
-    let out_pipe = child.stdout.take().expect("piped");
-    let err_pipe = child.stderr.take().expect("piped");
+    let guard = Guard::start(pgid);
     // Read both pipes on threads: a child that fills one pipe while we wait would block forever.
-    let out_reader = std::thread::spawn(move || read_capped(out_pipe));
-    let err_reader = std::thread::spawn(move || read_capped(err_pipe));
+    let (done_tx, done_rx) = mpsc::channel();
+    let out = Reader::start(child.stdout.take().expect("piped"), &done_tx);
+    let err = Reader::start(child.stderr.take().expect("piped"), &done_tx);
+    drop(done_tx);
 
     let mut timed_out = false;
     let mut poll = Duration::from_millis(1);
@@ -97,13 +154,40 @@ pub(crate) fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::
     };
     // The leader is gone; make sure nothing it started lingers holding the pipes open.
     kill_group(pgid);
-    let stdout = out_reader.join().unwrap_or_default();
-    let stderr = err_reader.join().unwrap_or_default();
+    if let Some(guard) = guard {
+        guard.dismiss();
+    }
+    let mut stragglers = 0;
+    if !wait_for(&done_rx, 2, PIPE_GRACE) {
+        // Something outside the group holds the pipes: stop it, then stop waiting either way.
+        stragglers = kill_pipe_holders(&[out.inode, err.inode]);
+        wait_for(&done_rx, 2, PIPE_GRACE);
+    }
+    let mut stderr = err.text();
+    if stragglers > 0 {
+        stderr.push_str(&format!(
+            "\n[asyncwork stopped {stragglers} process(es) that left the program's process group \
+             and kept its output open]\n"
+        ));
+    }
     Ok(Finished {
         status,
-        stdout,
+        stdout: out.text(),
         stderr,
         timed_out,
+    })
+}
+
+/// Wait until `count` readers said they are done, or `grace` passes. True when all were done.
+fn wait_for(done: &mpsc::Receiver<()>, count: usize, grace: Duration) -> bool {
+    let deadline = Instant::now() + grace;
+    (0..count).all(|_| {
+        let left = deadline.saturating_duration_since(Instant::now());
+        // A disconnected channel means every reader already finished and was counted.
+        !matches!(
+            done.recv_timeout(left),
+            Err(mpsc::RecvTimeoutError::Timeout)
+        )
     })
 }
 
@@ -117,6 +201,82 @@ pub(crate) fn kill_group(pgid: i32) {
     }
 }
 
+/// SIGKILL every other process that holds one of the pipes `inodes` (Linux: `/proc/PID/fd`
+/// links read `pipe:[INODE]`; only our own user's processes are readable, and only processes
+/// that inherited the child's output hold these pipes). Returns how many were killed.
+fn kill_pipe_holders(inodes: &[u64]) -> usize {
+    let wanted: Vec<String> = inodes
+        .iter()
+        .filter(|&&i| i != 0)
+        .map(|i| format!("pipe:[{i}]"))
+        .collect();
+    let me = std::process::id();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    let mut killed = 0;
+    for entry in procs.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == me {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else {
+            continue;
+        };
+        let holds = fds.flatten().any(|fd| {
+            std::fs::read_link(fd.path())
+                .is_ok_and(|target| wanted.iter().any(|w| target.as_os_str() == w.as_str()))
+        });
+        if holds {
+            // SAFETY: plain syscall on a pid we just read.
+            if unsafe { libc::kill(pid as i32, libc::SIGKILL) } == 0 {
+                killed += 1;
+            }
+        }
+    }
+    killed
+}
+
+/// A process that kills group `pgid` if asyncwork ends before the run does (see the module doc).
+///
+/// `sh` reads one line from a pipe whose only writer is asyncwork: "done" means the run ended
+/// normally; end-of-file means asyncwork died, and the group goes with it.
+struct Guard {
+    child: Child,
+    tell: ChildStdin,
+}
+
+impl Guard {
+    const SCRIPT: &str = r#"read line; [ "$line" = done ] || kill -KILL "-$1" 2>/dev/null"#;
+
+    /// Start the guard; `None` when it cannot start (the run still works, unguarded).
+    fn start(pgid: i32) -> Option<Guard> {
+        use std::os::unix::process::CommandExt;
+        let mut child = Command::new("/bin/sh")
+            .args(["-c", Self::SCRIPT, "asyncwork-guard", &pgid.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .ok()?;
+        let tell = child.stdin.take()?;
+        Some(Guard { child, tell })
+    }
+
+    /// The run is over: the guard exits without killing anything.
+    fn dismiss(mut self) {
+        let _ = self.tell.write_all(b"done\n");
+        drop(self.tell);
+        let _ = self.child.wait();
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +302,92 @@ mod tests {
         assert!(f.stdout.len() < MAX_CAPTURE + 100, "{}", f.stdout.len());
         let cut = 20_000_000 - MAX_CAPTURE;
         assert!(f.stdout.ends_with(&format!("[{cut} bytes cut]\n")));
+    }
+
+    /// True while `pid` is a live (not zombie) process.
+    fn alive(pid: i32) -> bool {
+        let exists = unsafe { libc::kill(pid, 0) } == 0;
+        exists
+            && std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .map(|s| !s.contains(") Z "))
+                .unwrap_or(false)
+    }
+
+    fn read_pid(path: &std::path::Path) -> i32 {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Ok(text) = std::fs::read_to_string(path) {
+                if let Ok(pid) = text.trim().parse() {
+                    return pid;
+                }
+            }
+            assert!(Instant::now() < deadline, "no pid in {}", path.display());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Issue 13, item 3: a process that leaves the group (`setsid`) but keeps the inherited
+    /// stdout does not make the run wait for it: the run answers a short grace after the program
+    /// ends, with what it printed, and the straggler is stopped.
+    #[test]
+    fn a_process_that_leaves_the_group_does_not_hold_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("escaped.pid");
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(format!(
+            "setsid sh -c 'echo $$ > {0}; exec sleep 600' & \
+             while [ ! -s {0} ]; do sleep 0.01; done; echo printed; exit 0",
+            pidfile.display()
+        ));
+        let started = Instant::now();
+        let f = run_with_timeout(cmd, Duration::from_secs(30)).unwrap();
+        let took = started.elapsed();
+        assert!(took < 3 * PIPE_GRACE + Duration::from_secs(1), "{took:?}");
+        assert!(f.success(), "{f:?}");
+        assert_eq!(f.stdout, "printed\n");
+        assert!(
+            f.stderr
+                .contains("stopped 1 process(es) that left the program's process group"),
+            "{f:?}"
+        );
+        let pid = read_pid(&pidfile);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while alive(pid) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!alive(pid), "the straggler {pid} survived");
+    }
+
+    /// Issue 13, item 3: when asyncwork ends without finishing the run (here: the guard's pipe
+    /// closes without "done", as it does when asyncwork is killed), the guard kills the group.
+    #[test]
+    fn the_guard_kills_the_group_when_asyncwork_is_gone() {
+        use std::os::unix::process::CommandExt;
+        let mut victim = Command::new("sleep")
+            .arg("600")
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let pid = victim.id() as i32;
+        let guard = Guard::start(pid).unwrap();
+        drop(guard.tell);
+        let status = victim.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(libc::SIGKILL));
+        let mut sh = guard.child;
+        let _ = sh.wait();
+
+        // Dismissed, it leaves the group alone.
+        let mut spared = Command::new("sleep")
+            .arg("600")
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        Guard::start(spared.id() as i32).unwrap().dismiss();
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(spared.try_wait().unwrap().is_none(), "killed after dismiss");
+        let _ = spared.kill();
+        let _ = spared.wait();
     }
 
     #[test]

@@ -1,50 +1,201 @@
-//! Restoring exercises to their original state.
+//! Restoring exercises to their shipped files, without losing anything the learner wrote.
+//!
+//! A reset never deletes and never writes through a link:
+//! * every learner file it would remove or overwrite (an added file, an edited original, a
+//!   symlink, a file where a folder belongs) is first **moved aside** into
+//!   `.asyncwork/trash/<UTC time>/`, under the same relative path, and the result says where;
+//! * a symlink met on the way (an exercise folder that links out of the workbook, `src` linked
+//!   elsewhere, a linked `lib.rs`) is moved aside as a link: what it points to is never read,
+//!   changed or deleted, and the shipped files are written into a real folder in its place.
+//!
+//! The alternative, deleting after a confirmation, is what lost a learner's files when an
+//! exercise folder was a symlink to their own project.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use super::shadow::list_files;
 use super::{Workbook, embed};
 
-/// Restore `exercise` to its pristine files: rewrite every original file and delete files the
-/// learner added inside it (but never `target/`). Returns the paths changed, relative to the
-/// workbook.
-pub fn reset_exercise(wb: &Workbook, exercise: &str) -> Result<Vec<String>> {
+/// What a reset did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// Files written with their shipped contents, relative to the workbook.
+    pub restored: Vec<String>,
+    /// The learner's files (and links) moved aside, relative to the workbook; each is now at the
+    /// same relative path below [`Restored::trash`].
+    pub moved: Vec<String>,
+    /// Where moved files went (`<workbook>/.asyncwork/trash/<time>`), when any were.
+    pub trash: Option<PathBuf>,
+}
+
+impl Restored {
+    /// Nothing changed: the files were already as shipped.
+    pub fn is_empty(&self) -> bool {
+        self.restored.is_empty() && self.moved.is_empty()
+    }
+}
+
+/// The folder moved files go to, created on first use; one per reset.
+struct Trash<'a> {
+    wb: &'a Workbook,
+    stamp: String,
+    out: Restored,
+}
+
+impl<'a> Trash<'a> {
+    fn new(wb: &'a Workbook) -> Trash<'a> {
+        Trash {
+            wb,
+            stamp: utc_stamp(std::time::SystemTime::now()),
+            out: Restored::default(),
+        }
+    }
+
+    fn dir(&mut self) -> Result<PathBuf> {
+        if let Some(dir) = &self.out.trash {
+            return Ok(dir.clone());
+        }
+        let base = self.wb.data_dir().join("trash");
+        // Two resets in the same second get their own folders.
+        let mut dir = base.join(&self.stamp);
+        let mut n = 1;
+        while dir.symlink_metadata().is_ok() {
+            n += 1;
+            dir = base.join(format!("{}-{n}", self.stamp));
+        }
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", self.wb.display_rel(&dir)))?;
+        self.out.trash = Some(dir.clone());
+        Ok(dir)
+    }
+
+    /// Move `rel` (relative to the workbook: a file, a link or a folder) into the trash.
+    fn put(&mut self, rel: &Path) -> Result<()> {
+        let from = self.wb.root.join(rel);
+        let to = self.dir()?.join(rel);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        // A rename moves a link as a link: what it points to is not touched.
+        std::fs::rename(&from, &to).with_context(|| {
+            format!(
+                "cannot move {} aside to {}; nothing was deleted",
+                rel.display(),
+                self.wb.display_rel(&to)
+            )
+        })?;
+        self.out.moved.push(rel.display().to_string());
+        Ok(())
+    }
+}
+
+/// Write the shipped `contents` at `rel` (relative to the workbook). Every folder on the way
+/// must be a real folder: a link or a file in its place is moved aside first, as is a learner's
+/// different version of the file itself. Returns whether anything was written.
+fn restore_file(trash: &mut Trash<'_>, rel: &Path, contents: &[u8]) -> Result<bool> {
+    let root = trash.wb.root.clone();
+    let mut at = PathBuf::new();
+    let parts: Vec<_> = rel.components().collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        at.push(part);
+        if let Ok(meta) = root.join(&at).symlink_metadata() {
+            if !meta.is_dir() {
+                trash.put(&at)?;
+            }
+        }
+    }
+    let dest = root.join(rel);
+    match dest.symlink_metadata() {
+        Ok(meta) if meta.is_file() => {
+            if std::fs::read(&dest).is_ok_and(|existing| existing == contents) {
+                return Ok(false);
+            }
+            trash.put(rel)?;
+        }
+        // A link, a folder, anything else where the file belongs.
+        Ok(_) => trash.put(rel)?,
+        Err(_) => {}
+    }
+    embed::write_if_different(&dest, contents)
+        .with_context(|| format!("cannot write {}", rel.display()))?;
+    trash.out.restored.push(rel.display().to_string());
+    Ok(true)
+}
+
+/// Files and links below `dir` (never following a link, skipping `target/`), relative to `dir`.
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(list) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in list.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let path = entry.path();
+            if kind.is_dir() {
+                if entry.file_name() != "target" {
+                    walk(base, &path, out);
+                }
+            } else if let Ok(rel) = path.strip_prefix(base) {
+                out.push(rel.to_path_buf());
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Restore `exercise` to its shipped files. Files the learner added are moved aside, as are
+/// their versions of shipped files and any link met on the way (see the module doc).
+pub fn reset_exercise(wb: &Workbook, exercise: &str) -> Result<Restored> {
+    let mut trash = Trash::new(wb);
+    reset_one(&mut trash, exercise)?;
+    Ok(finish(trash))
+}
+
+fn reset_one(trash: &mut Trash<'_>, exercise: &str) -> Result<()> {
     let files = embed::exercise_files(exercise);
     anyhow::ensure!(
         !files.is_empty(),
         "no exercise named `{exercise}` in this asyncwork"
     );
-    let mut changed = Vec::new();
-    let dir = wb.exercise_dir(exercise);
-    let pristine: std::collections::BTreeSet<&Path> = files.iter().map(|(p, _)| *p).collect();
-    for rel in list_files(&dir) {
+    let dir = trash.wb.exercise_dir(exercise);
+    // The exercise folder itself as a link (or a file): move it aside before looking inside.
+    if let Ok(meta) = dir.symlink_metadata() {
+        if !meta.is_dir() {
+            trash.put(Path::new(exercise))?;
+        }
+    }
+    let shipped: std::collections::BTreeSet<&Path> = files.iter().map(|(p, _)| *p).collect();
+    for rel in entries(&dir) {
         let full_rel = Path::new(exercise).join(&rel);
-        if !pristine.contains(full_rel.as_path()) {
-            std::fs::remove_file(dir.join(&rel))
-                .with_context(|| format!("cannot remove {}", full_rel.display()))?;
-            changed.push(full_rel.display().to_string());
+        if !shipped.contains(full_rel.as_path()) {
+            trash.put(&full_rel)?;
         }
     }
     for (rel, contents) in files {
-        let dest = wb.root.join(rel);
-        if embed::write_if_different(&dest, contents)
-            .with_context(|| format!("cannot write {}", dest.display()))?
-        {
-            changed.push(rel.display().to_string());
-        }
+        restore_file(trash, rel, contents)?;
     }
-    changed.sort();
-    Ok(changed)
+    Ok(())
+}
+
+fn finish(trash: Trash<'_>) -> Restored {
+    let mut out = trash.out;
+    out.restored.sort();
+    out.moved.sort();
+    out
 }
 
 /// Restore every exercise and the shared files (workspace manifest, `support`, catalogue).
-pub fn reset_all(wb: &Workbook) -> Result<Vec<String>> {
-    let mut changed = Vec::new();
+pub fn reset_all(wb: &Workbook) -> Result<Restored> {
+    let mut trash = Trash::new(wb);
     let names: std::collections::BTreeSet<String> = wb.catalogue().names().into_iter().collect();
     for name in &names {
-        changed.extend(reset_exercise(wb, name)?);
+        reset_one(&mut trash, name)?;
     }
     for (rel, contents) in embed::files(embed::exercises()) {
         let first = rel
@@ -52,16 +203,55 @@ pub fn reset_all(wb: &Workbook) -> Result<Vec<String>> {
             .next()
             .map(|c| c.as_os_str().to_string_lossy().into_owned());
         // `.gitignore` is the learner's (init adds `.asyncwork/` to it), not curriculum.
-        if first.is_some_and(|f| names.contains(&f)) || rel == std::path::Path::new(".gitignore") {
+        if first.is_some_and(|f| names.contains(&f)) || rel == Path::new(".gitignore") {
             continue;
         }
-        let dest = wb.root.join(rel);
-        if embed::write_if_different(&dest, contents)? {
-            changed.push(rel.display().to_string());
-        }
+        restore_file(&mut trash, rel, contents)?;
     }
-    changed.sort();
-    Ok(changed)
+    Ok(finish(trash))
+}
+
+/// Make a damaged workbook whole: restore every shipped file except the exercises' `src/` (the
+/// learner's code, never touched here) and `.gitignore`. A learner's different version of a
+/// restored file is moved aside like in a reset. The record is not touched either.
+pub fn repair(wb: &Workbook) -> Result<Restored> {
+    let mut trash = Trash::new(wb);
+    let names: std::collections::BTreeSet<String> = wb.catalogue().names().into_iter().collect();
+    for (rel, contents) in embed::files(embed::exercises()) {
+        let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+        let (first, second) = (parts.next(), parts.next());
+        let learners =
+            first.as_deref().is_some_and(|f| names.contains(f)) && second.as_deref() == Some("src");
+        if learners || rel == Path::new(".gitignore") {
+            continue;
+        }
+        restore_file(&mut trash, rel, contents)?;
+    }
+    Ok(finish(trash))
+}
+
+/// `2025-01-31T09-05-00Z` for a time: sortable, readable, and valid in a file name everywhere.
+fn utc_stamp(t: std::time::SystemTime) -> String {
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Howard Hinnant's days-to-civil: the proleptic Gregorian date of a day count from 1970.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}-{:02}-{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// Can we ask? `--yes` skips the question; without a terminal and without `--yes`, refuse.
@@ -73,7 +263,8 @@ pub(crate) fn confirm(question: &str, yes: bool) -> Result<bool> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         anyhow::bail!(
             "refusing to reset without confirmation: there is no terminal to ask on.\n\
-             Pass --yes to reset anyway (your changes to these files will be lost)."
+             Pass --yes to reset anyway (your versions of these files are moved to \
+             .asyncwork/trash/)."
         );
     }
     Ok(dialoguer::Confirm::new()
@@ -86,24 +277,83 @@ pub(crate) fn confirm(question: &str, yes: bool) -> Result<bool> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn reset_restores_and_removes_additions() {
-        let Some(ex) = crate::workbook::ExerciseCatalogue::embedded()
+    fn first_exercise() -> Option<String> {
+        crate::workbook::ExerciseCatalogue::embedded()
             .exercises
             .first()
-        else {
-            return;
-        };
+            .map(|e| e.name.clone())
+    }
+
+    #[test]
+    fn reset_restores_and_moves_the_learners_files_aside() {
+        let Some(ex) = first_exercise() else { return };
         let tmp = tempfile::tempdir().unwrap();
         let wb = Workbook::new(tmp.path());
         embed::write_all(&embed::files(embed::exercises()), tmp.path()).unwrap();
-        let lib = tmp.path().join(&ex.name).join("src/lib.rs");
+        let lib = tmp.path().join(&ex).join("src/lib.rs");
         std::fs::write(&lib, "// mine").unwrap();
-        std::fs::write(tmp.path().join(&ex.name).join("src/extra.rs"), "// mine").unwrap();
-        let changed = reset_exercise(&wb, &ex.name).unwrap();
-        assert_eq!(changed.len(), 2, "{changed:?}");
+        std::fs::write(tmp.path().join(&ex).join("src/extra.rs"), "// mine too").unwrap();
+        let r = reset_exercise(&wb, &ex).unwrap();
+        assert_eq!(r.restored, vec![format!("{ex}/src/lib.rs")]);
+        assert_eq!(
+            r.moved,
+            vec![format!("{ex}/src/extra.rs"), format!("{ex}/src/lib.rs")]
+        );
         assert_ne!(std::fs::read_to_string(&lib).unwrap(), "// mine");
-        assert!(!tmp.path().join(&ex.name).join("src/extra.rs").exists());
-        assert!(reset_exercise(&wb, &ex.name).unwrap().is_empty());
+        assert!(!tmp.path().join(&ex).join("src/extra.rs").exists());
+        let trash = r.trash.unwrap();
+        assert!(trash.starts_with(tmp.path().join(".asyncwork/trash")));
+        let kept = |p: &str| std::fs::read_to_string(trash.join(&ex).join(p)).unwrap();
+        assert_eq!(kept("src/lib.rs"), "// mine");
+        assert_eq!(kept("src/extra.rs"), "// mine too");
+        assert!(reset_exercise(&wb, &ex).unwrap().is_empty());
+    }
+
+    /// Issue 13, item 7: links are moved aside as links; what they point to is never touched.
+    #[test]
+    fn links_are_moved_aside_and_never_followed() {
+        let Some(ex) = first_exercise() else { return };
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("wb");
+        let wb = Workbook::new(&root);
+        embed::write_all(&embed::files(embed::exercises()), &root).unwrap();
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("precious.txt"), "keep me").unwrap();
+        std::fs::write(outside.join("lib.rs"), "// not the workbook's").unwrap();
+        // `src/lib.rs` is a link to a file outside.
+        let lib = root.join(&ex).join("src/lib.rs");
+        std::fs::remove_file(&lib).unwrap();
+        std::os::unix::fs::symlink(outside.join("lib.rs"), &lib).unwrap();
+        let r = reset_exercise(&wb, &ex).unwrap();
+        assert_eq!(r.moved, vec![format!("{ex}/src/lib.rs")]);
+        assert!(lib.symlink_metadata().unwrap().is_file());
+        assert_eq!(
+            std::fs::read_to_string(outside.join("lib.rs")).unwrap(),
+            "// not the workbook's"
+        );
+        // The whole exercise folder is a link out of the workbook.
+        let dir = root.join(&ex);
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::os::unix::fs::symlink(&outside, &dir).unwrap();
+        let r = reset_exercise(&wb, &ex).unwrap();
+        assert_eq!(r.moved, vec![ex.clone()]);
+        assert!(dir.symlink_metadata().unwrap().is_dir());
+        assert_eq!(
+            std::fs::read_to_string(outside.join("precious.txt")).unwrap(),
+            "keep me"
+        );
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 2);
+        let link = r.trash.unwrap().join(&ex);
+        assert_eq!(std::fs::read_link(link).unwrap(), outside);
+    }
+
+    #[test]
+    fn stamps_are_utc_civil_time() {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_738_314_300);
+        assert_eq!(utc_stamp(t), "2025-01-31T09-05-00Z");
+        assert_eq!(utc_stamp(std::time::UNIX_EPOCH), "1970-01-01T00-00-00Z");
+        let leap = std::time::UNIX_EPOCH + std::time::Duration::from_secs(951_782_400);
+        assert_eq!(utc_stamp(leap), "2000-02-29T00-00-00Z");
     }
 }

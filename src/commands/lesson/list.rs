@@ -15,6 +15,10 @@ pub struct Args {
     /// Print a JSON array of lessons instead of a table
     #[arg(long)]
     pub json: bool,
+    /// Exit 1 when a lesson file has a problem (by default the good lessons are listed, the
+    /// problems are warned about, and the exit code is 0)
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Serialize)]
@@ -56,7 +60,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         .collect();
     if json {
         emit(&(serde_json::to_string_pretty(&entries)? + "\n"));
-        return Ok(exit_code(&catalogue.problems));
+        return Ok(exit(args, &catalogue.problems));
     }
     let mut out = format!("{}\n\n", style(source.to_string()).dim());
     let mut table = Table::new(&[">#", "id", "title", ">demos", "exercise"]);
@@ -87,5 +91,15 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         ));
     }
     emit(&out);
-    Ok(exit_code(&catalogue.problems))
+    Ok(exit(args, &catalogue.problems))
+}
+
+/// A bad file elsewhere in the folder does not make the listing of the good ones a failure,
+/// unless `--strict` asks for it (for CI).
+fn exit(args: &Args, problems: &[crate::lesson::Diagnostic]) -> Exit {
+    if args.strict {
+        exit_code(problems)
+    } else {
+        Exit::Success
+    }
 }

@@ -24,15 +24,28 @@ pub(crate) fn load(lessons_dir: Option<&Path>) -> anyhow::Result<(Source, Catalo
     Ok((source, catalogue))
 }
 
+/// Problems in lesson files, for commands that are not `validate`: the first problem of each bad
+/// file and how many it has, so one bad file in the folder does not flood every command's output.
 fn report_problems(problems: &[Diagnostic]) {
-    for d in problems {
-        eprint!("{}", d.render());
+    let mut files: Vec<&str> = problems.iter().map(|d| d.file.as_str()).collect();
+    files.dedup();
+    for file in &files {
+        let mine: Vec<&Diagnostic> = problems.iter().filter(|d| d.file == *file).collect();
+        let total: usize = mine.iter().map(|d| d.count).sum();
+        eprint!("{}", mine[0].render());
+        if total > 1 {
+            eprintln!(
+                "  {} `asyncwork lesson validate {file}` lists them",
+                style(format!("({} in this file)", plural(total, "problem"))).dim()
+            );
+        }
     }
     if !problems.is_empty() {
         eprintln!(
-            "{} {} in lesson files; `asyncwork lesson validate` lists them all",
+            "{} {} in {}; `asyncwork lesson validate` lists them all",
             style("warning:").yellow().bold(),
-            plural(problems.len(), "problem")
+            plural(Diagnostic::total(problems), "problem"),
+            plural(files.len(), "lesson file")
         );
     }
 }

@@ -12,8 +12,9 @@ use console::style;
 
 use super::{find, load};
 use crate::commands::{Exit, Global};
+use crate::demo::interrupt::Interrupt;
 use crate::demo::recorder::Event;
-use crate::demo::report::{DemoReport, ExpectationResult, LessonReport, StrategyReport};
+use crate::demo::report::{DemoReport, ExpectationResult, StrategyReport};
 use crate::demo::runner::{Demo, Observer, RunOptions, Unobserved};
 use crate::render::{
     self, emit, json, live::Live, live::MAX_LINES, plural, summary, timeline, trace,
@@ -37,8 +38,12 @@ pub struct Args {
     #[arg(long, value_name = "X", default_value_t = 1.0, value_parser = parse_speed)]
     pub speed: f64,
     /// Print one JSON document on stdout instead of the live view, timelines and tables
+    /// (written demo by demo; a strategy of more than 1,000 tasks lists a summary per task)
     #[arg(long)]
     pub json: bool,
+    /// With --json: list every task of every strategy, however many
+    #[arg(long, requires = "json")]
+    pub full: bool,
     /// Also write every task span as Chrome trace-event JSON to FILE (Perfetto opens it)
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
@@ -92,15 +97,38 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
 
     let width = render::width();
     let interactive = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+    let interrupt = Interrupt::ctrl_c();
+    interrupt.on_request(|| {
+        eprintln!(
+            "\n{} stopping as soon as the running operation returns (Ctrl-C again to quit now)",
+            style("interrupted:").yellow().bold()
+        );
+    });
     let opts = RunOptions {
         speed: args.speed,
-        ctrl_c: true,
+        interrupt: Some(interrupt),
     };
-    let mut report = LessonReport {
-        lesson: id.to_string(),
-        demos: Vec::new(),
-        interrupted: false,
+    // Each demo's report is written (JSON, trace) as soon as the demo ends, then dropped: memory
+    // holds one demo at a time, however many the lesson has.
+    let mut json = if args.json {
+        Some(json::JsonStream::begin(
+            std::io::BufWriter::new(json::EmitWriter::default()),
+            id,
+            args.full,
+        )?)
+    } else {
+        None
     };
+    let mut trace = match &args.trace {
+        Some(path) => Some(trace::TraceWriter::begin(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+        ))?),
+        None => None,
+    };
+    let mut interrupted = false;
+    // Claims the run refuted, kept (small) after their demo's report is gone.
+    let mut refuted: Vec<ExpectationResult> = Vec::new();
 
     for spec in specs {
         let mut demo = match Demo::new(spec) {
@@ -130,20 +158,26 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         if !args.json {
             emit(&format!("\n{}", summary::summary(&d)));
         }
-        let stop = d.interrupted;
-        report.demos.push(d);
-        if stop {
-            report.interrupted = true;
+        if let Some(j) = &mut json {
+            j.demo(&d)?;
+        }
+        if let (Some(t), Some(path)) = (&mut trace, &args.trace) {
+            t.demo(&d)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        refuted.extend(d.expectations.iter().filter(|e| e.refuted()).cloned());
+        if d.interrupted {
+            interrupted = true;
             break;
         }
     }
 
-    if args.json {
-        emit(&(json::to_json(&report) + "\n"));
+    if let Some(j) = json {
+        j.end(interrupted)?;
     }
-    if let Some(path) = &args.trace {
-        let text = serde_json::to_string(&trace::chrome_trace(&report))?;
-        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    if let (Some(t), Some(path)) = (trace, &args.trace) {
+        t.finish(id)
+            .with_context(|| format!("cannot write {}", path.display()))?;
         if !args.json {
             emit(&format!(
                 "\n{} {} (open it in https://ui.perfetto.dev or chrome://tracing)\n",
@@ -153,7 +187,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         }
     }
 
-    if report.interrupted {
+    if interrupted {
         if !args.json {
             eprintln!(
                 "{} partial results above",
@@ -162,11 +196,6 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         }
         return Ok(Exit::Interrupted);
     }
-    let refuted: Vec<&ExpectationResult> = report
-        .demos
-        .iter()
-        .flat_map(|d| d.expectations.iter().filter(|e| e.refuted()))
-        .collect();
     if !refuted.is_empty() && !args.json {
         let (label, color) = if args.strict {
             ("error:", style("error:").red().bold())

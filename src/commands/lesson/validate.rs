@@ -9,7 +9,7 @@ use super::exit_code;
 use crate::commands::{Exit, Global, known_exercises};
 use crate::demo::predict::Verdict;
 use crate::demo::runner::Demo;
-use crate::lesson::{self, Catalogue, Source};
+use crate::lesson::{self, Catalogue, Diagnostic, Source};
 use crate::render::{emit, plural};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -73,7 +73,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let mut summary = format!(
         "{what}: {} checked, {} in {}",
         plural(catalogue.files.len(), "file"),
-        plural(catalogue.problems.len(), "problem"),
+        plural(Diagnostic::total(&catalogue.problems), "problem"),
         plural(bad_files, "file")
     );
     if !catalogue.warnings.is_empty() {

@@ -53,10 +53,19 @@ pub fn classify_stdout(
 /// The time limit of a test run when none is given.
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The time limit of the build when none is given. The first build compiles tokio (a minute or
+/// two on a slow machine); a learner's build after that takes seconds. Ten minutes is far above
+/// both and still stops a compile-time endless loop (a `const` that never finishes evaluating, a
+/// macro that recurses without end) well before anyone gives up on it.
+pub const DEFAULT_BUILD_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
 /// How to grade.
 #[derive(Debug, Clone)]
 pub struct GradeOptions {
+    /// The limit of each exercise's test programs together.
     pub timeout: Duration,
+    /// The limit of the build (cargo and every rustc it starts).
+    pub build_timeout: Duration,
     /// Test programs run at once.
     pub jobs: usize,
     /// Answer unchanged sources from the record.
@@ -67,6 +76,7 @@ impl Default for GradeOptions {
     fn default() -> Self {
         GradeOptions {
             timeout: DEFAULT_TIMEOUT,
+            build_timeout: DEFAULT_BUILD_TIMEOUT,
             // Half the CPUs: test programs are short (building dominates), and the tests that
             // detect a blocked runtime watch the wall clock, which CPU contention disturbs.
             jobs: std::thread::available_parallelism()
@@ -163,7 +173,7 @@ pub fn grade(
             .map(|b| exercises[b.index].package.as_str())
             .collect();
         let cmd = cargo::build_tests_command(&root, &wb.target_dir(), &packages);
-        let built = run_cargo(cmd)?;
+        let built = run_cargo(cmd, opts.build_timeout)?;
         let build = cargo::parse_messages(&built.stdout, &root);
         let build_share = build_started.elapsed().as_millis() as u64 / to_build.len() as u64;
 
@@ -171,6 +181,20 @@ pub fn grade(
             let ex = exercises[b.index];
             let started = Instant::now();
             let pkg = build.packages.get(&ex.name).cloned().unwrap_or_default();
+            if built.timed_out && pkg.test_executables.is_empty() && pkg.errors.is_empty() {
+                // Exercises whose tests were built before the limit are still judged.
+                let mut report = judge::error_report(
+                    ex,
+                    build_stopped(opts.build_timeout),
+                    b.tampered.clone(),
+                    opts,
+                    started,
+                );
+                report.source_hash = b.hash.clone();
+                report.duration_ms += build_share;
+                observer.finished(&report);
+                return report;
+            }
             observer.running(&ex.name);
             let mut report = judge::judge(
                 &root,
@@ -197,10 +221,22 @@ pub fn grade(
         .collect())
 }
 
-fn run_cargo(cmd: std::process::Command) -> Result<process::Finished> {
-    // Building has no learner code to get stuck in; the generous limit only guards against a
-    // wedged cargo (a lock held forever).
-    let finished = process::run_with_timeout(cmd, Duration::from_secs(30 * 60))
+/// Run the build within `limit`. The learner's code runs at compile time too (`const`
+/// evaluation, macros), so the build is bounded like the tests, and killed as a process group:
+/// cargo and every rustc it started.
+fn run_cargo(cmd: std::process::Command, limit: Duration) -> Result<process::Finished> {
+    let finished = process::run_with_timeout(cmd, limit)
         .context("cannot run cargo: is the Rust toolchain installed (https://rustup.rs)?")?;
     Ok(finished)
+}
+
+/// The verdict's message for an exercise whose build was stopped at the limit.
+fn build_stopped(limit: Duration) -> String {
+    format!(
+        "the build did not finish within {} and was stopped. Code that runs at compile time may \
+         never end: a `const` whose evaluation loops, a macro that recurses without end. \
+         (A first build on a slow machine can need longer: raise the limit with \
+         --build-timeout SECS.)",
+        crate::text::fmt_ms(limit.as_secs_f64() * 1000.0)
+    )
 }
