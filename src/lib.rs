@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod course;
 pub mod demo;
 pub mod lesson;
 pub mod progress;

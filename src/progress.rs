@@ -2,7 +2,13 @@
 //!
 //! Every `check` is an attempt: when, how long, the outcome, the failing tests, a hash of the
 //! learner's sources and the full report (so a re-check of unchanged sources can be answered
-//! from the record). Hints seen are counted per exercise.
+//! from the record). Hints seen are counted per exercise. A `reset` is recorded too: attempts
+//! before an exercise's latest reset no longer count, so a reset exercise is "to do" again (its
+//! history stays, for `progress` and for answering re-checks).
+//!
+//! Migrations only add tables (`CREATE TABLE IF NOT EXISTS`), so a record written by an older
+//! asyncwork opens, keeps every row, and gains the new tables; the schema version says which
+//! tables exist.
 //!
 //! WAL mode and a busy timeout let two `asyncwork check`s write at once without losing either.
 //! A database that cannot be read is reported with the way out (move it aside), never a panic.
@@ -16,7 +22,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 /// How long a writer waits for another one before giving up.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS attempts (
@@ -35,6 +41,13 @@ CREATE TABLE IF NOT EXISTS hints (
     exercise TEXT PRIMARY KEY,
     shown    INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS resets (
+    id            INTEGER PRIMARY KEY,
+    exercise      TEXT NOT NULL,
+    at_ms         INTEGER NOT NULL,
+    after_attempt INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS resets_by_exercise ON resets(exercise, after_attempt);
 ";
 
 #[derive(Debug, thiserror::Error)]
@@ -104,25 +117,19 @@ impl Status {
     }
 }
 
-/// Summary of one exercise's attempts.
+/// Summary of one exercise's attempts since its latest reset (all of them when never reset).
+/// Which status that makes is decided in one place, `crate::course`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ExerciseSummary {
     pub attempts: u32,
     pub(crate) passed: bool,
     pub(crate) last_outcome: String,
-    /// UTC, `YYYY-MM-DD HH:MM:SS`; `?` when the stored time is out of range.
+    /// Local time, `YYYY-MM-DD HH:MM:SS`; `?` when the stored time is out of range.
     pub(crate) last_at: String,
     pub(crate) last_failing: Vec<String>,
-}
-
-impl ExerciseSummary {
-    pub(crate) fn status(&self) -> Status {
-        if self.passed {
-            Status::Done
-        } else {
-            Status::Attempted
-        }
-    }
+    /// The distinct source hashes graded: an exercise only ever graded as shipped was not
+    /// attempted by the learner (`check --all` grades every exercise).
+    pub(crate) hashes: Vec<String>,
 }
 
 pub struct Progress {
@@ -159,6 +166,25 @@ fn open_error(path: &Path, e: rusqlite::Error) -> ProgressError {
         ProgressError::Unreadable {
             path: path.to_path_buf(),
             detail: e.to_string(),
+        }
+    }
+}
+
+/// Run `step` again while SQLite answers "database is locked" without waiting: switching a new
+/// file to WAL and the first migration take locks that the busy timeout does not cover, so two
+/// first runs at once can see it. Tried for about two seconds, then the error stands.
+fn busy_retry<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let mut tries = 0;
+    loop {
+        match step() {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && tries < 100 =>
+            {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
         }
     }
 }
@@ -218,9 +244,9 @@ impl Progress {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(unreadable)?;
         // Reading the journal mode is the first real read: a file that is not a database
         // fails here ("file is not a database").
-        let _mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(unreadable)?;
+        let _mode: String =
+            busy_retry(|| conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)))
+                .map_err(unreadable)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(unreadable)?;
         let version: i64 = conn
@@ -234,9 +260,15 @@ impl Progress {
         }
         if version < SCHEMA_VERSION {
             // IMMEDIATE: two first runs at once must not both migrate half-way.
-            conn.execute_batch(&format!(
-                "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-            ))
+            busy_retry(|| {
+                let done = conn.execute_batch(&format!(
+                    "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                ));
+                if done.is_err() && !conn.is_autocommit() {
+                    let _ = conn.execute_batch("ROLLBACK");
+                }
+                done
+            })
             .map_err(unreadable)?;
         }
         Ok(Progress { conn, path })
@@ -278,7 +310,8 @@ impl Progress {
     ) -> Result<Option<(String, String)>> {
         self.conn
             .query_row(
-                "SELECT report, COALESCE(datetime(started_at_ms / 1000, 'unixepoch'), '?') FROM attempts
+                "SELECT report, COALESCE(datetime(started_at_ms / 1000, 'unixepoch', 'localtime'), '?')
+                 FROM attempts
                  WHERE exercise = ?1 AND source_hash = ?2 AND report IS NOT NULL
                    AND outcome IN ('pass', 'fail', 'error')
                  ORDER BY id DESC LIMIT 1",
@@ -318,21 +351,30 @@ impl Progress {
             .map_err(|e| self.err(e))
     }
 
-    /// Per exercise: attempt count, whether it ever passed, the last result.
+    /// Per exercise: attempt count, whether it passed, the last result, counting only the
+    /// attempts since the exercise's latest reset. An exercise reset after its last attempt has
+    /// no summary: it is to do again.
     pub(crate) fn summaries(&self) -> Result<HashMap<String, ExerciseSummary>> {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT a.exercise, agg.n, agg.passed, a.outcome,
-                        COALESCE(datetime(a.started_at_ms / 1000, 'unixepoch'), '?'), a.failing_tests
-                 FROM attempts a
-                 JOIN (SELECT exercise, COUNT(*) AS n, MAX(outcome = 'pass') AS passed, MAX(id) AS last
-                       FROM attempts GROUP BY exercise) agg ON a.id = agg.last",
+                "WITH live AS (
+                     SELECT * FROM attempts t
+                     WHERE t.id > COALESCE((SELECT MAX(after_attempt) FROM resets r
+                                            WHERE r.exercise = t.exercise), 0))
+                 SELECT a.exercise, agg.n, agg.passed, a.outcome,
+                        COALESCE(datetime(a.started_at_ms / 1000, 'unixepoch', 'localtime'), '?'),
+                        a.failing_tests, agg.hashes
+                 FROM live a
+                 JOIN (SELECT exercise, COUNT(*) AS n, MAX(outcome = 'pass') AS passed, MAX(id) AS last,
+                              GROUP_CONCAT(DISTINCT source_hash) AS hashes
+                       FROM live GROUP BY exercise) agg ON a.id = agg.last",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| {
                 let failing: String = r.get(5)?;
+                let hashes: Option<String> = r.get(6)?;
                 Ok((
                     r.get::<_, String>(0)?,
                     ExerciseSummary {
@@ -341,12 +383,31 @@ impl Progress {
                         last_outcome: r.get(3)?,
                         last_at: r.get(4)?,
                         last_failing: serde_json::from_str(&failing).unwrap_or_default(),
+                        hashes: hashes
+                            .unwrap_or_default()
+                            .split(',')
+                            .filter(|h| !h.is_empty())
+                            .map(String::from)
+                            .collect(),
                     },
                 ))
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<std::result::Result<HashMap<_, _>, _>>()
             .map_err(|e| self.err(e))
+    }
+
+    /// Record that `exercise` was restored to its shipped files: its earlier attempts stop
+    /// counting (they stay in the record).
+    pub(crate) fn record_reset(&self, exercise: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO resets (exercise, at_ms, after_attempt)
+                 VALUES (?1, ?2, COALESCE((SELECT MAX(id) FROM attempts), 0))",
+                params![exercise, now_ms()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     /// Change the count of hints seen of `exercise` to `change(count)`, atomically: the read and
@@ -391,10 +452,7 @@ mod tests {
 
     /// Done / attempted / not started, the way every reader of the record computes it.
     fn status(p: &Progress, exercise: &str) -> Status {
-        p.summaries()
-            .unwrap()
-            .get(exercise)
-            .map_or(Status::NotStarted, |s| s.status())
+        crate::course::status_of(exercise, p.summaries().unwrap().get(exercise))
     }
 
     fn attempt(ex: &str, outcome: &str, hash: &str) -> Attempt {
@@ -435,6 +493,63 @@ mod tests {
         assert_eq!(g.last_failing, vec!["t1".to_string()]);
         assert_eq!(g.last_at.len(), 19, "{}", g.last_at);
         assert_eq!(p.attempts("03_gather").unwrap().len(), 3);
+    }
+
+    /// Issue 14: `reset` makes an exercise "to do" again; its history stays.
+    #[test]
+    fn a_reset_makes_an_exercise_to_do_again() {
+        let p = Progress::open_in_memory().unwrap();
+        p.record_attempt(&attempt("03_gather", "pass", "h1"))
+            .unwrap();
+        p.record_attempt(&attempt("04_taskgroup", "fail", "h2"))
+            .unwrap();
+        assert_eq!(status(&p, "03_gather"), Status::Done);
+        p.record_reset("03_gather").unwrap();
+        assert_eq!(status(&p, "03_gather"), Status::NotStarted);
+        assert_eq!(
+            status(&p, "04_taskgroup"),
+            Status::Attempted,
+            "only that one"
+        );
+        assert_eq!(p.attempts("03_gather").unwrap().len(), 1, "history kept");
+        p.record_attempt(&attempt("03_gather", "fail", "h3"))
+            .unwrap();
+        assert_eq!(status(&p, "03_gather"), Status::Attempted);
+        assert_eq!(p.summaries().unwrap()["03_gather"].attempts, 1);
+    }
+
+    /// A record written by the first schema (no `resets` table) opens, keeps its rows and gains
+    /// the new table.
+    #[test]
+    fn a_version_1_record_is_migrated_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE attempts (
+                    id INTEGER PRIMARY KEY, exercise TEXT NOT NULL, started_at_ms INTEGER NOT NULL,
+                    duration_ms INTEGER NOT NULL, outcome TEXT NOT NULL,
+                    failing_tests TEXT NOT NULL DEFAULT '[]', source_hash TEXT NOT NULL,
+                    from_record INTEGER NOT NULL DEFAULT 0, report TEXT);
+                 CREATE TABLE hints (exercise TEXT PRIMARY KEY, shown INTEGER NOT NULL);
+                 INSERT INTO attempts (exercise, started_at_ms, duration_ms, outcome, source_hash)
+                    VALUES ('03_gather', 1700000000000, 5, 'pass', 'h');
+                 INSERT INTO hints VALUES ('03_gather', 2);
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        }
+        let p = Progress::open(&path).unwrap();
+        assert_eq!(status(&p, "03_gather"), Status::Done);
+        assert_eq!(p.update_hints_shown("03_gather", |n| n).unwrap().0, 2);
+        p.record_reset("03_gather").unwrap();
+        assert_eq!(status(&p, "03_gather"), Status::NotStarted);
+        let version: i64 = p
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
     }
 
     #[test]

@@ -87,7 +87,7 @@ fn every_command_starts_with_the_right_line() {
         )
     );
     let wb = dir.join("wb");
-    assert!(first_line(&wb, &["progress"], 0).starts_with("lesson"));
+    assert!(first_line(&wb, &["progress"], 0).starts_with("exercise"));
     assert!(
         first_line(&wb, &["hint", "01_coroutines"], 0)
             .starts_with("Hint 1 of 3: Calling an async fn")

@@ -85,7 +85,11 @@ fn list_json_is_an_array_with_id_title_position() {
         assert!(item["id"].is_string() && item["title"].is_string() && item["position"].is_u64());
     }
     let ids: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
-    assert_eq!(&ids[..2], ["coroutines", "sequential_vs_concurrent"], "course order");
+    assert_eq!(
+        &ids[..2],
+        ["coroutines", "sequential_vs_concurrent"],
+        "course order"
+    );
 }
 
 #[test]
@@ -97,7 +101,8 @@ fn env_var_chooses_the_lessons_directory_and_flag_beats_it() {
         .assert()
         .success()
         .stdout(predicate::str::contains("$ASYNCWORK_LESSONS"))
-        .stdout(predicate::str::contains("no lessons found"));
+        .stdout(predicate::str::contains("No lessons in"))
+        .stdout(predicate::str::contains("run without --lessons"));
     asyncwork()
         .env("ASYNCWORK_LESSONS", dir.path())
         .arg("--lessons")
@@ -131,7 +136,8 @@ fn show_renders_headings_code_and_next_steps() {
         .stdout(predicate::str::contains("## Waiting together"))
         .stdout(predicate::str::contains("─ Python"))
         .stdout(predicate::str::contains("─ Rust"))
-        .stdout(predicate::str::contains("Hints: 3 hints"))
+        .stdout(predicate::str::contains("Hints (from gentle to specific"))
+        .stdout(predicate::str::contains("1. If three calls do not depend"))
         .stdout(predicate::str::contains("Next:"));
 }
 

@@ -1,6 +1,5 @@
 //! `asyncwork check [EX | --all | --solutions]`: grade exercises and explain what failed.
 
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -10,6 +9,7 @@ use console::style;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Exit, Global};
+use crate::course::Standing;
 use crate::progress::Progress;
 use crate::render::grading::{self as report, Format};
 use crate::workbook::grade::{self, GradeOptions, Observer};
@@ -130,19 +130,12 @@ pub(crate) fn grade_options(
     Ok(opts)
 }
 
-/// The first exercise not done yet, in curriculum order.
+/// The first exercise not done yet, in curriculum order (see `crate::course`).
 pub(crate) fn current_exercise<'a>(
     catalogue: &'a ExerciseCatalogue,
     progress: Option<&Progress>,
 ) -> Result<Option<&'a ExerciseInfo>> {
-    let summaries = match progress {
-        Some(p) => p.summaries()?,
-        None => HashMap::new(),
-    };
-    Ok(catalogue
-        .exercises
-        .iter()
-        .find(|e| !summaries.get(&e.name).is_some_and(|s| s.passed)))
+    Ok(Standing::read(catalogue, progress)?.current(catalogue))
 }
 
 pub fn run(g: &Global, args: &Args) -> Result<Exit> {
@@ -164,10 +157,8 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
     };
     let exercises: Vec<&ExerciseInfo> = if args.all {
         catalogue.exercises.iter().collect()
-    } else if let Some(name) = &args.exercise {
-        vec![catalogue.find(name)?]
     } else {
-        match current_exercise(catalogue, progress.as_ref())? {
+        match g.exercise_or_current(&wb, args.exercise.as_deref(), progress.as_ref())? {
             Some(ex) => vec![ex],
             None => {
                 eprintln!(
@@ -196,7 +187,14 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
             print_next_step(&wb, r, progress.as_ref())?;
         }
         Format::Human => {
-            out!("{}", report::summary_table(&reports));
+            out!(
+                "{}",
+                report::summary_table(&reports, crate::render::width())
+            );
+            // The one count the menu and `progress` show too (see `crate::course`).
+            if let Ok(standing) = Standing::read(catalogue, progress.as_ref()) {
+                outln!("Your course: {}.", standing.counts());
+            }
             if !all_passed {
                 outln!(
                     "{}",
@@ -215,6 +213,9 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
         return Ok(());
     };
     if r.passed() {
+        if let Some(line) = solution_line(wb, &r.exercise) {
+            outln!("{line}");
+        }
         let next = current_exercise(catalogue, progress)?;
         match next {
             Some(n) => outln!(
@@ -231,9 +232,10 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
     }
     if let Some(p) = progress {
         if let Some((n, total, text)) = hints::hint_after_failure(p, ex)? {
-            outln!(
-                "\n{} {text}",
-                style(format!("Hint {n} of {total}:")).cyan().bold()
+            out!(
+                "
+{}",
+                crate::render::hints::hint_line(n, total, &text, crate::render::width())
             );
             if n < total {
                 outln!(
@@ -244,6 +246,21 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
         }
     }
     Ok(())
+}
+
+/// After a pass: the reference solution written where the README promises, and where it is.
+pub(crate) fn solution_line(wb: &Workbook, exercise: &str) -> Option<String> {
+    match solutions::write_for_learner(wb, exercise) {
+        Ok(Some(path)) => Some(format!(
+            "\nCompare with the reference solution: {}",
+            style(wb.display_rel(&path)).bold()
+        )),
+        Ok(None) => None,
+        Err(e) => Some(format!(
+            "\n{} could not write the reference solution: {e:#}",
+            style("note:").yellow().bold()
+        )),
+    }
 }
 
 fn check_solutions(g: &Global, args: &Args, opts: &GradeOptions) -> Result<Exit> {

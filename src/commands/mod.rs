@@ -28,8 +28,9 @@ pub mod watch;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use crate::course::Standing;
 use crate::progress::{Progress, Status};
-use crate::workbook::{Workbook, discover};
+use crate::workbook::{ExerciseInfo, Workbook, discover};
 
 /// How a command ended, as the process exit code tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,25 +86,40 @@ impl Global {
     /// Progress of each exercise, for lesson listings; `None` when there is no workbook or no
     /// readable record (listings still work without one).
     pub fn exercise_statuses(&self) -> Option<HashMap<String, Status>> {
+        self.standing().map(|s| s.as_map())
+    }
+
+    /// The exercise a command without a name means: `named` when given; else the exercise
+    /// whose folder the learner stands in; else the first one not done. `None`: all done.
+    pub(crate) fn exercise_or_current<'a>(
+        &self,
+        wb: &'a Workbook,
+        named: Option<&str>,
+        progress: Option<&Progress>,
+    ) -> anyhow::Result<Option<&'a ExerciseInfo>> {
+        let catalogue = wb.catalogue();
+        if let Some(name) = named {
+            return Ok(Some(catalogue.find(name)?));
+        }
+        if let Some(here) = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| wb.exercise_at(&cwd))
+        {
+            return Ok(Some(here));
+        }
+        Ok(Standing::read(catalogue, progress)?.current(catalogue))
+    }
+
+    /// Where the learner stands (see `crate::course`); `None` without a workbook or a readable
+    /// record. Reading never creates a record: no database yet means nothing started.
+    pub fn standing(&self) -> Option<Standing> {
         let wb = self.find_workbook().ok()?;
-        // Listing lessons must not create a record: no database yet means nothing started.
-        let summaries = if wb.progress_path().exists() {
-            Progress::open(&wb.progress_path()).ok()?.summaries().ok()?
+        let progress = if wb.progress_path().exists() {
+            Some(Progress::open(&wb.progress_path()).ok()?)
         } else {
-            HashMap::new()
+            None
         };
-        Some(
-            wb.catalogue()
-                .exercises
-                .iter()
-                .map(|e| {
-                    let status = summaries
-                        .get(&e.name)
-                        .map_or(Status::NotStarted, |s| s.status());
-                    (e.name.clone(), status)
-                })
-                .collect(),
-        )
+        Standing::read(wb.catalogue(), progress.as_ref()).ok()
     }
 }
 

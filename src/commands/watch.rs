@@ -234,9 +234,10 @@ fn show(
     out!("{}", report::human(r));
     if !r.passed() {
         if let Some((n, total, text)) = hints::hint_after_failure(progress, ex)? {
-            outln!(
-                "\n{} {text}",
-                style(format!("Hint {n} of {total}:")).cyan().bold()
+            out!(
+                "
+{}",
+                crate::render::hints::hint_line(n, total, &text, crate::render::width())
             );
         }
         outln!(

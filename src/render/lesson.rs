@@ -71,11 +71,7 @@ pub fn render(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
 
 fn footer(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
     let mut out = String::new();
-    let hints = match lesson.hints.len() {
-        0 => "none".to_string(),
-        n => plural(n, "hint"),
-    };
-    let _ = writeln!(out, "{} {hints}", style("Hints:").bold());
+    out.push_str(&hints(lesson, width));
     let _ = writeln!(out, "{}", style("Next:").bold());
     let mut step = |command: String, why: String| {
         let line = format!("  {command}    {}", style(why).dim());
@@ -107,6 +103,47 @@ fn footer(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
             format!("next: {}", next.title),
         );
     }
+    out
+}
+
+/// The lesson's hints, numbered and wrapped, from gentle to specific; then where the exercise's
+/// own hints are (one at a time, counted in the record).
+pub fn hints(lesson: &Lesson, width: usize) -> String {
+    let prose_width = width.clamp(20, MAX_PROSE_WIDTH);
+    let mut out = String::new();
+    if lesson.hints.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{} {}",
+        style("Hints").bold(),
+        style("(from gentle to specific; try without them first)").dim()
+    );
+    for (i, hint) in lesson.hints.iter().enumerate() {
+        out.push_str(&super::wrap(
+            &format!("{}. {hint}", i + 1),
+            prose_width,
+            "  ",
+            "     ",
+        ));
+    }
+    if let Some(ex) = lesson.main_exercise().filter(|e| !e.planned) {
+        out.push_str(
+            &style(super::wrap(
+                &format!(
+                    "Hints for the exercise, one at a time: asyncwork hint {}",
+                    ex.name
+                ),
+                prose_width,
+                "  ",
+                "  ",
+            ))
+            .dim()
+            .to_string(),
+        );
+    }
+    out.push('\n');
     out
 }
 

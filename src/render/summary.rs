@@ -33,7 +33,9 @@ pub fn table(d: &DemoReport) -> String {
             fmt_ms(s.wall_ms),
             fmt_ms(s.ideal_ms),
             s.speedup.map_or("-".to_string(), |x| format!("{x:.2}x")),
-            if s.interrupted {
+            // An interrupted run has no meaningful overhead (its wall time stops early and can
+            // read below the ideal).
+            if s.interrupted || d.interrupted || s.overhead_ms < 0.0 {
                 "-".to_string()
             } else {
                 fmt_ms(s.overhead_ms)
@@ -46,28 +48,45 @@ pub fn table(d: &DemoReport) -> String {
     table.render().lines().map(|l| format!("  {l}\n")).collect()
 }
 
-/// One line per claim: a check mark when the run showed it, a cross and the reason when not.
-pub fn claims(d: &DemoReport) -> String {
+/// One entry per claim, wrapped to `width` between words: a check mark when the run showed it,
+/// a cross and the reason when not. A run stopped by Ctrl-C judges nothing: its claims say
+/// "not judged: interrupted" (calm, not red), since a deliberate stop is not a failed claim.
+pub fn claims(d: &DemoReport, width: usize) -> String {
+    let interrupted = d.interrupted || d.strategies.iter().any(|s| s.interrupted);
     let mut out = String::new();
     for e in &d.expectations {
-        let (mark, style) = if e.shown {
-            ("✓", Style::new().green())
+        let (mark, style, why) = if interrupted {
+            ("·", Style::new().dim(), "not judged: interrupted")
+        } else if e.shown {
+            ("✓", Style::new().green(), "")
         } else {
-            ("✗", Style::new().red().bold())
+            ("✗", Style::new().red().bold(), "not shown: ")
         };
-        out.push_str(&format!(
-            "  {} {}\n      {}{}\n",
-            style.apply_to(mark),
-            e.claim,
-            if e.shown { "" } else { "not shown: " },
-            Style::new().dim().apply_to(&e.detail)
+        out.push_str(&super::wrap(
+            &format!("{} {}", style.apply_to(mark), e.claim),
+            width,
+            "  ",
+            "    ",
         ));
+        let detail = if interrupted {
+            why.to_string()
+        } else {
+            format!("{why}{}", e.detail)
+        };
+        let detail = super::wrap(&detail, width, "      ", "      ");
+        out.push_str(&Style::new().dim().apply_to(detail.trim_end()).to_string());
+        out.push('\n');
     }
     out
 }
 
-/// The table, then the claims.
+/// The table, then the claims, at the terminal's width.
 pub fn summary(d: &DemoReport) -> String {
+    summary_at(d, super::width())
+}
+
+/// [`summary`] at `width` columns.
+pub fn summary_at(d: &DemoReport, width: usize) -> String {
     let mut out = format!(
         "{} {}\n",
         Style::new().bold().apply_to(format!("Summary: {}", d.name)),
@@ -78,7 +97,7 @@ pub fn summary(d: &DemoReport) -> String {
     out.push_str(&table(d));
     if !d.expectations.is_empty() {
         out.push_str(&format!("{}\n", Style::new().bold().apply_to("Claims")));
-        out.push_str(&claims(d));
+        out.push_str(&claims(d, width));
     }
     out
 }
