@@ -61,6 +61,12 @@ pub enum Command {
     #[command(after_help = "Examples:\n  asyncwork init\n  asyncwork init ~/async-exercises")]
     Init(commands::init::Args),
 
+    /// Print an exercise's task (its README) and where to edit it
+    #[command(
+        after_help = "Examples:\n  asyncwork task             # the exercise you are in, else the next one\n  asyncwork task 03_gather"
+    )]
+    Task(commands::task::Args),
+
     /// Grade an exercise: build it, run its tests with a time limit, explain what failed
     #[command(
         after_help = "Examples:\n  asyncwork check                 # the first exercise not done yet\n  \
@@ -102,6 +108,8 @@ pub enum LessonCommand {
     List(commands::lesson::list::Args),
     /// Show a lesson: prose, Python and Rust side by side, hints and what to run next
     Show(commands::lesson::show::Args),
+    /// Step through a lesson a screen at a time, each section's demo run in place
+    Step(commands::lesson::step::Args),
     /// Run a lesson's demos live: every strategy timed, drawn as a timeline, its claims checked
     Run(commands::lesson::run::Args),
     /// Check lesson files and report every problem with file, line and column

@@ -10,10 +10,15 @@
 //!
 //! The alternative, a status column written by each command, would let `check --all` and the
 //! menu drift apart again; deriving it from the attempts keeps the record the only truth.
+//!
+//! A lesson's mark adds the demos watched (also in the record): not started, demos watched,
+//! exercise attempted, done. The next step of the course is the first lesson not done, and what
+//! to do in it follows from its mark (step through it, read the task, check).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
+use crate::lesson::Catalogue;
 use crate::progress::{self, ExerciseSummary, Progress, Status};
 use crate::workbook::{ExerciseCatalogue, ExerciseInfo, shadow};
 
@@ -122,6 +127,159 @@ impl fmt::Display for Counts {
     }
 }
 
+/// Where a learner stands on one lesson.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LessonMark {
+    NotStarted,
+    DemosWatched,
+    Attempted,
+    Done,
+}
+
+impl LessonMark {
+    pub fn label(self) -> &'static str {
+        match self {
+            LessonMark::NotStarted => "not started",
+            LessonMark::DemosWatched => "demos watched",
+            LessonMark::Attempted => "exercise attempted",
+            LessonMark::Done => "done",
+        }
+    }
+}
+
+/// One lesson of the course, with the learner's mark.
+#[derive(Debug, Clone)]
+pub struct LessonStanding {
+    pub id: String,
+    pub position: u32,
+    pub title: String,
+    pub demos: Vec<String>,
+    pub watched: usize,
+    /// The lesson's exercise (when it is written) and its status.
+    pub exercise: Option<(String, Status)>,
+    pub mark: LessonMark,
+}
+
+/// What to do next, as the command that does it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextStep {
+    /// Read the lesson a screen at a time (`lesson step ID`).
+    Step { lesson: String },
+    /// Demos watched, no workbook yet: `init`.
+    Init,
+    /// Demos watched: read the exercise's task (`task EX`).
+    Task { exercise: String },
+    /// Attempted: grade it again (`check EX`).
+    Check { exercise: String },
+    /// Nothing left.
+    AllDone,
+}
+
+impl NextStep {
+    /// The command line, as the learner would type it.
+    pub fn command(&self) -> String {
+        match self {
+            NextStep::Step { lesson } => format!("asyncwork lesson step {lesson}"),
+            NextStep::Init => "asyncwork init".to_string(),
+            NextStep::Task { exercise } => format!("asyncwork task {exercise}"),
+            NextStep::Check { exercise } => format!("asyncwork check {exercise}"),
+            NextStep::AllDone => "asyncwork progress".to_string(),
+        }
+    }
+}
+
+/// The whole course: each lesson with its mark, and the exercises' standing.
+#[derive(Debug, Clone)]
+pub struct Course {
+    pub lessons: Vec<LessonStanding>,
+    pub exercises: Standing,
+    /// False without a workbook: exercises cannot be started yet.
+    pub has_workbook: bool,
+}
+
+impl Course {
+    /// Put the lessons and the record together. `watched`: demos watched per lesson;
+    /// `standing`: `None` without a workbook.
+    pub fn new(
+        lessons: &Catalogue,
+        standing: Option<Standing>,
+        watched: &HashMap<String, BTreeSet<String>>,
+    ) -> Course {
+        let has_workbook = standing.is_some();
+        let exercises = standing.unwrap_or_default();
+        let lessons = lessons
+            .lessons
+            .iter()
+            .map(|p| {
+                let l = &p.lesson;
+                let demos: Vec<String> = l.demos.iter().map(|d| d.name.clone()).collect();
+                let seen = watched.get(&l.id);
+                let watched = demos
+                    .iter()
+                    .filter(|d| seen.is_some_and(|s| s.contains(*d)))
+                    .count();
+                let exercise = l
+                    .main_exercise()
+                    .filter(|e| !e.planned)
+                    .map(|e| (e.name.clone(), exercises.get(&e.name)));
+                let all_watched = !demos.is_empty() && watched == demos.len();
+                let mark = match exercise.as_ref().map(|(_, s)| *s) {
+                    Some(Status::Done) => LessonMark::Done,
+                    Some(Status::Attempted) => LessonMark::Attempted,
+                    Some(Status::NotStarted) if all_watched => LessonMark::DemosWatched,
+                    None if all_watched => LessonMark::Done,
+                    _ => LessonMark::NotStarted,
+                };
+                LessonStanding {
+                    id: l.id.clone(),
+                    position: l.position,
+                    title: l.title.clone(),
+                    demos,
+                    watched,
+                    exercise,
+                    mark,
+                }
+            })
+            .collect();
+        Course {
+            lessons,
+            exercises,
+            has_workbook,
+        }
+    }
+
+    /// The first lesson not done: where the learner goes next.
+    pub fn next_lesson(&self) -> Option<&LessonStanding> {
+        self.lessons.iter().find(|l| l.mark != LessonMark::Done)
+    }
+
+    /// The next step, as a command.
+    pub fn next_step(&self) -> NextStep {
+        let Some(lesson) = self.next_lesson() else {
+            return NextStep::AllDone;
+        };
+        match (lesson.mark, &lesson.exercise) {
+            (LessonMark::Attempted, Some((ex, _))) => NextStep::Check {
+                exercise: ex.clone(),
+            },
+            (LessonMark::DemosWatched, Some(_)) if !self.has_workbook => NextStep::Init,
+            (LessonMark::DemosWatched, Some((ex, _))) => NextStep::Task {
+                exercise: ex.clone(),
+            },
+            _ => NextStep::Step {
+                lesson: lesson.id.clone(),
+            },
+        }
+    }
+}
+
+/// Read the demos watched from a record (none without one).
+pub(crate) fn demos_watched(
+    progress: Option<&Progress>,
+) -> progress::Result<HashMap<String, BTreeSet<String>>> {
+    progress.map_or_else(|| Ok(HashMap::new()), Progress::demos_watched)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +333,66 @@ mod tests {
         assert_eq!(
             c.to_string(),
             "1 of 4 exercises done, 1 attempted, 2 not started"
+        );
+    }
+
+    #[test]
+    fn lesson_marks_and_the_next_step() {
+        let source = crate::lesson::Source::discover(None).unwrap();
+        let known: std::collections::BTreeSet<String> =
+            ExerciseCatalogue::embedded().names().into_iter().collect();
+        let lessons = Catalogue::check(source.files().unwrap(), &known);
+        let first = &lessons.lessons[0].lesson;
+        let ex = first.main_exercise().unwrap().name.clone();
+        let mut standing = Standing::new(ExerciseCatalogue::embedded(), None);
+
+        let course = Course::new(&lessons, Some(standing.clone()), &HashMap::new());
+        assert_eq!(course.lessons[0].mark, LessonMark::NotStarted);
+        assert_eq!(
+            course.next_step().command(),
+            format!("asyncwork lesson step {}", first.id)
+        );
+
+        let all: BTreeSet<String> = first.demos.iter().map(|d| d.name.clone()).collect();
+        let watched = HashMap::from([(first.id.clone(), all)]);
+        let course = Course::new(&lessons, Some(standing.clone()), &watched);
+        assert_eq!(course.lessons[0].mark, LessonMark::DemosWatched);
+        assert_eq!(
+            course.next_step(),
+            NextStep::Task {
+                exercise: ex.clone()
+            }
+        );
+        // Without a workbook the exercise cannot start: init first.
+        assert_eq!(
+            Course::new(&lessons, None, &watched).next_step(),
+            NextStep::Init
+        );
+
+        for (name, status) in &mut standing.statuses {
+            if *name == ex {
+                *status = Status::Attempted;
+            }
+        }
+        let course = Course::new(&lessons, Some(standing.clone()), &watched);
+        assert_eq!(course.lessons[0].mark, LessonMark::Attempted);
+        assert_eq!(
+            course.next_step(),
+            NextStep::Check {
+                exercise: ex.clone()
+            }
+        );
+
+        for (name, status) in &mut standing.statuses {
+            if *name == ex {
+                *status = Status::Done;
+            }
+        }
+        let course = Course::new(&lessons, Some(standing), &watched);
+        assert_eq!(course.lessons[0].mark, LessonMark::Done);
+        assert_eq!(
+            course.next_lesson().unwrap().id,
+            lessons.lessons[1].lesson.id
         );
     }
 }

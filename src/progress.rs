@@ -1,5 +1,8 @@
 //! The learner's record, in SQLite (`<workbook>/.asyncwork/progress.db`).
 //!
+//! Demos watched to the end (by `lesson run` or `lesson step`) are kept per lesson, so the menu
+//! and `progress` show the whole course, not only the exercises.
+//!
 //! Every `check` is an attempt: when, how long, the outcome, the failing tests, a hash of the
 //! learner's sources and the full report (so a re-check of unchanged sources can be answered
 //! from the record). Hints seen are counted per exercise. A `reset` is recorded too: attempts
@@ -22,7 +25,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 /// How long a writer waits for another one before giving up.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS attempts (
@@ -48,6 +51,13 @@ CREATE TABLE IF NOT EXISTS resets (
     after_attempt INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS resets_by_exercise ON resets(exercise, after_attempt);
+CREATE TABLE IF NOT EXISTS demos_watched (
+    lesson        TEXT NOT NULL,
+    demo          TEXT NOT NULL,
+    first_at_ms   INTEGER NOT NULL,
+    times         INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (lesson, demo)
+);
 ";
 
 #[derive(Debug, thiserror::Error)]
@@ -397,6 +407,37 @@ impl Progress {
             .map_err(|e| self.err(e))
     }
 
+    /// Record that the demo `demo` of lesson `lesson` ran to its end in front of the learner.
+    pub(crate) fn record_demo_watched(&self, lesson: &str, demo: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO demos_watched (lesson, demo, first_at_ms) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(lesson, demo) DO UPDATE SET times = times + 1",
+                params![lesson, demo, now_ms()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The demos watched, per lesson.
+    pub(crate) fn demos_watched(
+        &self,
+    ) -> Result<HashMap<String, std::collections::BTreeSet<String>>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT lesson, demo FROM demos_watched")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(e))?;
+        let mut out: HashMap<String, std::collections::BTreeSet<String>> = HashMap::new();
+        for row in rows {
+            let (lesson, demo) = row.map_err(|e| self.err(e))?;
+            out.entry(lesson).or_default().insert(demo);
+        }
+        Ok(out)
+    }
+
     /// Record that `exercise` was restored to its shipped files: its earlier attempts stop
     /// counting (they stay in the record).
     pub(crate) fn record_reset(&self, exercise: &str) -> Result<()> {
@@ -543,6 +584,12 @@ mod tests {
         let p = Progress::open(&path).unwrap();
         assert_eq!(status(&p, "03_gather"), Status::Done);
         assert_eq!(p.update_hints_shown("03_gather", |n| n).unwrap().0, 2);
+        assert!(p.demos_watched().unwrap().is_empty());
+        p.record_demo_watched("gather", "sequential_vs_gather")
+            .unwrap();
+        p.record_demo_watched("gather", "sequential_vs_gather")
+            .unwrap();
+        assert_eq!(p.demos_watched().unwrap()["gather"].len(), 1);
         p.record_reset("03_gather").unwrap();
         assert_eq!(status(&p, "03_gather"), Status::NotStarted);
         let version: i64 = p

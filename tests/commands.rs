@@ -120,8 +120,8 @@ fn every_command_starts_with_the_right_line() {
 
     // The rest.
     assert!(first_line(dir, &["completions", "bash"], 0).starts_with("_asyncwork()"));
-    // No command and no terminal: the usage, exit 2.
-    assert!(first_line(dir, &[], 2).starts_with("A workbook that teaches async Rust"));
+    // No command and no terminal: the course outline and the next command, exit 0.
+    assert!(first_line(dir, &[], 0).starts_with("asyncwork: the course"));
 }
 
 #[test]

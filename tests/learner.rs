@@ -54,6 +54,11 @@ fn record_attempt(wb: &Path, exercise: &str, outcome: &str, at_ms: i64) {
     .unwrap();
 }
 
+/// The words of `text` on one line: what a wrapped text says, whatever the width.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn row<'a>(text: &'a str, exercise: &str) -> &'a str {
     text.lines()
         .find(|l| l.starts_with(exercise))
@@ -125,14 +130,14 @@ fn a_lessons_folder_without_lessons_does_not_hide_the_course() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(tmp.path().join("lessons")).unwrap();
     std::fs::write(tmp.path().join("lessons/notes.md"), "my notes").unwrap();
-    let out = run(tmp.path(), &["lesson", "list"], 0);
+    let out = flat(&run(tmp.path(), &["lesson", "list"], 0));
     assert!(out.contains("lessons built into asyncwork"), "{out}");
     assert!(out.contains("./lessons has no lesson files"), "{out}");
     assert!(out.contains("coroutines"), "{out}");
 
     // A ./lessons with lesson files that all fail to load: the built-in course, and why.
     std::fs::write(tmp.path().join("lessons/broken.toml"), "not = [valid").unwrap();
-    let out = run(tmp.path(), &["lesson", "list"], 0);
+    let out = flat(&run(tmp.path(), &["lesson", "list"], 0));
     assert!(
         out.contains("has no lessons this asyncwork can read"),
         "{out}"
@@ -142,7 +147,11 @@ fn a_lessons_folder_without_lessons_does_not_hide_the_course() {
     // An explicit empty --lessons: an empty course, with the way back.
     let empty = tmp.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    let out = run(tmp.path(), &["lesson", "list", "--lessons", "empty"], 0);
+    let out = flat(&run(
+        tmp.path(),
+        &["lesson", "list", "--lessons", "empty"],
+        0,
+    ));
     assert!(out.contains("No lessons in lessons from empty"), "{out}");
     assert!(out.contains("run without --lessons"), "{out}");
 }
@@ -216,4 +225,89 @@ fn what_a_learner_reads_fits_70_columns() {
     );
     let claims = &run_out[run_out.find("Claims").expect(&run_out)..];
     fits_70(claims);
+}
+
+#[test]
+fn off_a_terminal_plain_asyncwork_prints_the_course_and_the_next_command() {
+    let (_tmp, wb) = workbook();
+    let out = run(&wb, &[], 0);
+    assert!(out.starts_with("asyncwork: the course"), "{out}");
+    assert!(out.contains("·  1  Calling is not running"), "{out}");
+    assert!(out.contains("0 of 15 exercises done"), "{out}");
+    assert!(
+        out.contains("Next: asyncwork lesson step coroutines"),
+        "{out}"
+    );
+    fits_70(&out);
+
+    // Every demo of lesson 1 watched (recorded by `lesson run`): ◔, and the task is next.
+    run(
+        &wb,
+        &[
+            "lesson",
+            "run",
+            "coroutines",
+            "--speed",
+            "0.01",
+            "--no-live",
+        ],
+        0,
+    );
+    let out = run(&wb, &[], 0);
+    assert!(out.contains("◔  1  Calling is not running"), "{out}");
+    assert!(out.contains("3 demos, 3 watched"), "{out}");
+    assert!(out.contains("Next: asyncwork task 01_coroutines"), "{out}");
+
+    // An attempt: ◐ and check is next; a pass: ✓ and lesson 2 is next.
+    record_attempt(&wb, "01_coroutines", "fail", 1_700_000_000_000);
+    let out = run(&wb, &[], 0);
+    assert!(out.contains("◐  1"), "{out}");
+    assert!(out.contains("Next: asyncwork check 01_coroutines"), "{out}");
+    record_attempt(&wb, "01_coroutines", "pass", 1_700_000_000_000);
+    let out = run(&wb, &[], 0);
+    assert!(out.contains("✓  1"), "{out}");
+    assert!(out.contains("1 of 15 exercises done"), "{out}");
+    assert!(
+        out.contains("Next: asyncwork lesson step sequential_vs_concurrent"),
+        "{out}"
+    );
+}
+
+#[test]
+fn without_a_workbook_the_course_says_how_to_start_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &[], 0);
+    assert!(out.contains("`asyncwork init` writes one"), "{out}");
+    assert!(
+        out.contains("Next: asyncwork lesson step coroutines"),
+        "{out}"
+    );
+}
+
+#[test]
+fn task_prints_the_exercise_readme_for_the_terminal() {
+    let (_tmp, wb) = workbook();
+    let out = run(&wb, &["task", "03_gather"], 0);
+    assert!(out.starts_with("03 gather: load a dashboard"), "{out}");
+    assert!(out.contains("What to do"), "{out}");
+    assert!(out.contains("edit      03_gather/src/lib.rs"), "{out}");
+    assert!(out.contains("asyncwork check 03_gather"), "{out}");
+    // Prose fits; code blocks (indented four) are never re-flowed.
+    let prose: String = out
+        .lines()
+        .filter(|l| !l.starts_with("    ") && !l.starts_with('|'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fits_70(&prose);
+    // Without a name, inside an exercise: that one, with the path from there.
+    let out = run(&wb.join("05_limits"), &["task"], 0);
+    assert!(out.contains("edit      src/lib.rs"), "{out}");
+    assert!(out.contains("asyncwork check 05_limits"), "{out}");
+}
+
+#[test]
+fn lesson_step_needs_a_terminal_and_says_what_to_use_instead() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &["lesson", "step", "gather"], 1);
+    assert!(out.contains("asyncwork lesson show gather"), "{out}");
 }

@@ -42,6 +42,22 @@ pub struct Args {
     pub jobs: Option<usize>,
 }
 
+impl Args {
+    /// `asyncwork check EXERCISE` with every flag at its default (for the menu's and the
+    /// stepped lesson's "check it").
+    pub(crate) fn for_exercise(exercise: &str) -> Args {
+        Args {
+            exercise: Some(exercise.to_string()),
+            all: false,
+            solutions: false,
+            timeout: 60.0,
+            format: Format::Human,
+            force: false,
+            jobs: None,
+        }
+    }
+}
+
 fn parse_format(s: &str) -> Result<Format, String> {
     match s {
         "human" => Ok(Format::Human),

@@ -23,12 +23,14 @@ pub mod lesson;
 pub mod menu;
 pub mod progress;
 pub mod reset;
+pub(crate) mod screen;
+pub mod task;
 pub mod watch;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::course::Standing;
+use crate::course::{Course, Standing};
 use crate::progress::{Progress, Status};
 use crate::workbook::{ExerciseInfo, Workbook, discover};
 
@@ -108,6 +110,42 @@ impl Global {
             return Ok(Some(here));
         }
         Ok(Standing::read(catalogue, progress)?.current(catalogue))
+    }
+
+    /// The record to note demos watched in: the learner's workbook's, when there is one. The
+    /// repository's own `./exercises` (a dev checkout) gets one only if it already has one, so
+    /// running demos from a checkout leaves no new files behind.
+    pub(crate) fn learner_record(&self) -> Option<Progress> {
+        let (root, source) = discover::discover_from_env(self.workbook()).ok()?;
+        let wb = Workbook::new(root);
+        if source == discover::Source::DevCheckout && !wb.progress_path().exists() {
+            return None;
+        }
+        Progress::open(&wb.progress_path()).ok()
+    }
+
+    /// Note that a demo ran to its end in front of the learner. Best effort: a demo is never
+    /// spoiled by a record that cannot be written.
+    pub(crate) fn record_demo_watched(&self, lesson: &str, demo: &str) {
+        if let Some(p) = self.learner_record() {
+            let _ = p.record_demo_watched(lesson, demo);
+        }
+    }
+
+    /// The whole course with the learner's marks, and where its lessons came from.
+    pub(crate) fn course(&self) -> anyhow::Result<(crate::lesson::Source, Course)> {
+        let (source, lessons) = lesson::load_quiet(self.lessons())?;
+        let wb = self.find_workbook().ok();
+        let progress = wb
+            .as_ref()
+            .filter(|wb| wb.progress_path().exists())
+            .and_then(|wb| Progress::open(&wb.progress_path()).ok());
+        let standing = wb
+            .as_ref()
+            .map(|wb| Standing::read(wb.catalogue(), progress.as_ref()))
+            .transpose()?;
+        let watched = crate::course::demos_watched(progress.as_ref())?;
+        Ok((source, Course::new(&lessons, standing, &watched)))
     }
 
     /// Where the learner stands (see `crate::course`); `None` without a workbook or a readable

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use console::{Alignment, measure_text_width, pad_str, style};
 
 use super::plural;
-use crate::lesson::model::{CodePair, Lesson};
+use crate::lesson::model::{CodePair, Lesson, Section};
 
 /// Prose is hard to read past about 100 columns, however wide the terminal.
 const MAX_PROSE_WIDTH: usize = 100;
@@ -35,19 +35,7 @@ pub fn render(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
     let _ = writeln!(out, "{}", style(&lesson.title).bold().underlined());
     out.push_str(&wrap(&lesson.summary, prose_width, ""));
     for section in &lesson.sections {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            style(format!("## {}", section.heading)).cyan().bold()
-        );
-        for paragraph in paragraphs(&section.body) {
-            out.push('\n');
-            out.push_str(&wrap(&paragraph, prose_width, ""));
-        }
-        if let Some(code) = &section.code {
-            out.push('\n');
-            out.push_str(&render_code(code, width));
-        }
+        out.push_str(&section_text(section, width));
         if let Some(demo) = &section.demo {
             let command = format!("asyncwork lesson run {} --demo {demo}", lesson.id);
             // A command is never wrapped: when it does not fit beside the label, it gets its own line.
@@ -66,6 +54,27 @@ pub fn render(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
     }
     out.push('\n');
     out.push_str(&footer(lesson, cx, width));
+    out
+}
+
+/// One section: its heading, its prose re-flowed, its Python | Rust code. `lesson step` shows
+/// one of these per screen; `lesson show` all of them.
+pub fn section_text(section: &Section, width: usize) -> String {
+    let prose_width = width.clamp(20, MAX_PROSE_WIDTH);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n{}",
+        style(format!("## {}", section.heading)).cyan().bold()
+    );
+    for paragraph in paragraphs(&section.body) {
+        out.push('\n');
+        out.push_str(&wrap(&paragraph, prose_width, ""));
+    }
+    if let Some(code) = &section.code {
+        out.push('\n');
+        out.push_str(&render_code(code, width));
+    }
     out
 }
 

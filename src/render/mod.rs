@@ -12,6 +12,7 @@ pub mod hints;
 pub mod json;
 pub mod lesson;
 pub mod live;
+pub mod markdown;
 pub mod summary;
 pub mod table;
 pub mod timeline;

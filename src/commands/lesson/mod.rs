@@ -5,6 +5,7 @@ pub mod list;
 pub mod new;
 pub mod run;
 pub mod show;
+pub mod step;
 pub mod validate;
 
 use std::path::Path;
