@@ -807,7 +807,9 @@ fn watch_moves_on(wb: &Workbook, extra: &[&str]) -> String {
         if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(100)) {
             seen.push_str(&chunk);
         }
-        if !saved && seen.contains("and save: it is checked again") {
+        // Wrapped to the width: compare the words.
+        let words = seen.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !saved && words.contains("and save: it is checked again") {
             std::thread::sleep(Duration::from_millis(300));
             for (rel, contents) in embed::solution_files(first) {
                 std::fs::write(wb.exercise_dir(first).join(rel), contents).unwrap();

@@ -230,7 +230,10 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
     };
     if r.passed() {
         if let Some(line) = solution_line(wb, &r.exercise) {
-            outln!("{line}");
+            out!(
+                "{}",
+                crate::render::wrap(&line, crate::render::width(), "", "  ")
+            );
         }
         let next = current_exercise(catalogue, progress)?;
         match next {

@@ -27,6 +27,67 @@ pub(crate) fn key(term: &Term) -> Input {
     }
 }
 
+/// Wait up to `timeout` for one key on the terminal on stdin, without Enter; `None` when none
+/// came. The terminal is raw (no line editing, no echo, Ctrl-C a key) only while waiting, so
+/// between waits (a build, a test run) Ctrl-C stops asyncwork as usual and leaves the terminal
+/// as it was. For screens that watch something else at the same time (`watch`), where
+/// `read_key`, which blocks until a key comes, cannot be used.
+pub(crate) fn key_within(timeout: std::time::Duration) -> Option<Input> {
+    use std::os::fd::AsRawFd as _;
+    let fd = std::io::stdin().as_raw_fd();
+    // SAFETY: termios is plain data filled by tcgetattr before use; fd is this process's stdin.
+    let mut original = unsafe { std::mem::zeroed::<libc::termios>() };
+    if unsafe { libc::tcgetattr(fd, &mut original) } != 0 {
+        std::thread::sleep(timeout);
+        return None;
+    }
+    let mut raw = original;
+    raw.c_lflag &= !(libc::ICANON | libc::ECHO | libc::ISIG);
+    raw.c_cc[libc::VMIN] = 0;
+    raw.c_cc[libc::VTIME] = 0;
+    // SAFETY: as above; `original` is restored below on every path.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &raw) };
+    let mut poll = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let millis = timeout.as_millis().min(i32::MAX as u128) as i32;
+    // SAFETY: one valid pollfd; a read of at most buf.len() bytes into buf.
+    let ready = unsafe { libc::poll(&mut poll, 1, millis) } > 0;
+    let mut buf = [0u8; 8];
+    let n = if ready {
+        unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) }
+    } else {
+        0
+    };
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &original) };
+    if n <= 0 {
+        return None;
+    }
+    Some(decode(&buf[..n as usize]))
+}
+
+/// The key a terminal's bytes stand for.
+fn decode(bytes: &[u8]) -> Input {
+    match bytes {
+        [0x03, ..] => Input::Interrupt,
+        [b'\r' | b'\n', ..] => Input::Key(Key::Enter),
+        [0x1b, b'[', b'A', ..] => Input::Key(Key::ArrowUp),
+        [0x1b, b'[', b'B', ..] => Input::Key(Key::ArrowDown),
+        [0x1b, b'[', b'C', ..] => Input::Key(Key::ArrowRight),
+        [0x1b, b'[', b'D', ..] => Input::Key(Key::ArrowLeft),
+        [0x1b] => Input::Key(Key::Escape),
+        _ => match std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|s| s.chars().next())
+        {
+            Some(c) => Input::Key(Key::Char(c)),
+            None => Input::Key(Key::Unknown),
+        },
+    }
+}
+
 /// Hides the cursor for as long as it lives and shows it again when dropped, however the screen
 /// ends (a return, an error, a panic unwinding).
 pub(crate) struct HiddenCursor<'a>(&'a Term);
@@ -207,6 +268,15 @@ pub(crate) fn bar(done: usize, partly: usize, total: usize, width: usize) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_decode_to_keys() {
+        assert_eq!(decode(b"n"), Input::Key(Key::Char('n')));
+        assert_eq!(decode(&[0x03]), Input::Interrupt);
+        assert_eq!(decode(b"\x1b[C"), Input::Key(Key::ArrowRight));
+        assert_eq!(decode(b"\r"), Input::Key(Key::Enter));
+        assert_eq!(decode(b"\x1b"), Input::Key(Key::Escape));
+    }
 
     #[test]
     fn a_bar_has_its_width_whatever_the_counts() {
