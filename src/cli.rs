@@ -95,6 +95,10 @@ pub enum Command {
     #[command(after_help = "Example:\n  asyncwork progress")]
     Progress(commands::progress::Args),
 
+    /// The background build `init` starts (internal)
+    #[command(name = "warm-build", hide = true)]
+    WarmBuild(commands::warm_build::Args),
+
     /// Print a shell completion script
     #[command(
         after_help = "Example:\n  asyncwork completions bash > ~/.local/share/bash-completion/completions/asyncwork"

@@ -100,6 +100,7 @@ fn dispatch(cli: &Cli, command: &Command) -> ExitCode {
         Command::Reset(args) => commands::reset::run(&g, args),
         Command::Watch(args) => commands::watch::run(&g, args),
         Command::Progress(args) => commands::progress::run(&g, args),
+        Command::WarmBuild(args) => commands::warm_build::run(&g, args),
         Command::Completions(args) => commands::completions::run(&g, args, Cli::command()),
     };
     exit(result)

@@ -25,6 +25,7 @@ pub mod progress;
 pub mod reset;
 pub(crate) mod screen;
 pub mod task;
+pub mod warm_build;
 pub mod watch;
 
 use std::collections::{BTreeSet, HashMap};

@@ -16,7 +16,8 @@
 //! * [`grade`]: the grader (pipeline, worker pool, judging, classification, the record's side);
 //! * [`report`]: what grading found, as plain data;
 //! * [`hints`], [`reset`], [`init`], [`solutions`]: the data behind the other commands (the
-//!   commands themselves live in `crate::commands`).
+//!   commands themselves live in `crate::commands`);
+//! * [`warm`]: the background build `init` starts, so the first check is quick.
 
 pub(crate) mod cargo;
 pub(crate) mod catalogue;
@@ -31,6 +32,7 @@ pub mod report;
 pub mod reset;
 pub(crate) mod shadow;
 pub(crate) mod solutions;
+pub mod warm;
 
 use std::path::{Path, PathBuf};
 
