@@ -14,6 +14,19 @@ use asyncwork::commands::{self, Exit};
 use asyncwork::render;
 
 fn main() -> ExitCode {
+    // The shell asking for completions (`COMPLETE=bash asyncwork ...`): answer and stop.
+    let cwd = std::env::current_dir().ok();
+    match clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(commands::completions::VAR)
+        .try_complete(std::env::args_os(), cwd.as_deref())
+    {
+        Ok(true) => return ExitCode::SUCCESS,
+        Ok(false) => {}
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+    }
     let cli = Cli::parse();
     render::init_color(cli.color);
     let code = match &cli.command {

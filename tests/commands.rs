@@ -119,7 +119,7 @@ fn every_command_starts_with_the_right_line() {
     assert!(first.starts_with("checking 01_coroutines"), "{first}");
 
     // The rest.
-    assert!(first_line(dir, &["completions", "bash"], 0).starts_with("_asyncwork()"));
+    assert!(first_line(dir, &["completions", "bash"], 0).starts_with("_clap_complete_asyncwork()"));
     // No command and no terminal: the course outline and the next command, exit 0.
     assert!(first_line(dir, &[], 0).starts_with("asyncwork: the course"));
 }

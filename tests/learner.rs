@@ -311,3 +311,55 @@ fn lesson_step_needs_a_terminal_and_says_what_to_use_instead() {
     let out = run(tmp.path(), &["lesson", "step", "gather"], 1);
     assert!(out.contains("asyncwork lesson show gather"), "{out}");
 }
+
+/// What the shell gets when it asks for completions (fish's protocol: one candidate a line,
+/// a tab, its description).
+fn complete(dir: &Path, words: &[&str]) -> Vec<String> {
+    let out = asyncwork(dir)
+        .env("COMPLETE", "fish")
+        .arg("--")
+        .args(words)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn completions_name_lessons_demos_and_exercises() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    assert_eq!(
+        complete(dir, &["asyncwork", "lesson", "step", "ga"]),
+        ["gather"]
+    );
+    assert!(
+        complete(
+            dir,
+            &[
+                "asyncwork",
+                "lesson",
+                "run",
+                "gather",
+                "--demo",
+                "sequential_vs_g"
+            ]
+        )
+        .contains(&"sequential_vs_gather".to_string())
+    );
+    let exercises = complete(dir, &["asyncwork", "check", "0"]);
+    assert!(
+        exercises.contains(&"03_gather".to_string()),
+        "{exercises:?}"
+    );
+    assert!(complete(dir, &["asyncwork", "hint", "15"]).contains(&"15_scale".to_string()));
+    assert!(complete(dir, &["asyncwork", "ta"]).contains(&"task".to_string()));
+    // The scripts a shell sources.
+    for shell in ["bash", "zsh", "fish"] {
+        let script = run(dir, &["completions", shell], 0);
+        assert!(script.contains("COMPLETE"), "{shell}: {script}");
+    }
+}

@@ -20,6 +20,7 @@ use crate::workbook::{ExerciseCatalogue, ExerciseInfo, Workbook, hints, solution
 pub struct Args {
     /// The exercise to grade (name like `03_gather`, its number, or its lesson id).
     /// Without one: the first exercise not yet done.
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::commands::completions::exercise_names))]
     pub exercise: Option<String>,
     /// Grade every exercise.
     #[arg(long, conflicts_with = "exercise")]

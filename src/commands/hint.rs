@@ -8,6 +8,7 @@ use crate::workbook::hints;
 pub struct Args {
     /// The exercise (name, number or lesson id). Without one: the exercise whose folder you are
     /// in, else the first one not done.
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::commands::completions::exercise_names))]
     pub exercise: Option<String>,
 }
 

@@ -14,6 +14,7 @@ pub struct Args {
     /// The exercise to restore. Without one: the exercise whose folder you are in, else the
     /// first one not done.
     #[arg(conflicts_with = "all")]
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::commands::completions::exercise_names))]
     pub exercise: Option<String>,
     /// Restore every exercise and the shared files.
     #[arg(long)]

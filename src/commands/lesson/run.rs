@@ -28,9 +28,11 @@ use crate::render::{
                         130 interrupted (Ctrl-C).")]
 pub struct Args {
     /// The lesson id (see `asyncwork lesson list`)
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::commands::completions::lesson_ids))]
     pub id: String,
     /// Run only this demo (default: every demo of the lesson, in order)
     #[arg(long, value_name = "NAME")]
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::commands::completions::demo_names))]
     pub demo: Option<String>,
     /// Multiply every duration by F: 0.1 runs ten times faster (0.01 to 10)
     #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = parse_speed)]

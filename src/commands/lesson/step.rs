@@ -22,6 +22,7 @@ use crate::render::{self, emit};
                         Keys: Enter or → next · ← back · d run the demo again · q leave")]
 pub struct Args {
     /// The lesson id (see `asyncwork lesson list`)
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::commands::completions::lesson_ids))]
     pub id: String,
     /// Demo playback speed factor, as for `lesson run` (0.1 runs ten times faster)
     #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = super::run::parse_speed)]
