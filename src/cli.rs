@@ -16,7 +16,7 @@ use crate::render::ColorChoice;
     long_about = "asyncwork teaches async programming in Rust (tokio) to people who know Python's \
                   asyncio. Lessons run live demos that time sequential and concurrent code side by \
                   side; exercises are graded on correctness and on concurrency.",
-    after_help = "Examples:\n  asyncwork                     (in a terminal: a menu of lessons)\n  asyncwork lesson list\n  asyncwork lesson show gather\n  \
+    after_help = "Examples:\n  asyncwork                     (the course and your next step; a menu in a terminal)\n  asyncwork lesson step gather\n  asyncwork task\n  asyncwork lesson show gather\n  \
                   asyncwork lesson validate lessons/"
 )]
 pub struct Cli {
@@ -34,7 +34,7 @@ pub struct Cli {
     pub workbook: Option<PathBuf>,
 
     #[command(subcommand)]
-    /// Without a command, in a terminal: an interactive menu of lessons and exercises.
+    /// Without a command: the course with your marks and the next step (in a terminal, a menu).
     pub command: Option<Command>,
 }
 

@@ -467,11 +467,13 @@ fn the_authoring_guide_example_validates() {
         .success();
 }
 
+/// Issue 14: off a terminal, plain `asyncwork` prints the course and the next command to run
+/// (it used to print the usage and exit 2).
 #[test]
-fn bare_command_without_a_terminal_prints_usage_instead_of_a_menu() {
+fn bare_command_without_a_terminal_prints_the_course_and_the_next_command() {
     asyncwork()
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains("Usage: asyncwork"))
-        .stderr(predicate::str::contains("a menu of lessons"));
+        .code(0)
+        .stdout(predicate::str::contains("asyncwork: the course"))
+        .stdout(predicate::str::contains("Next: asyncwork lesson step"));
 }

@@ -421,18 +421,30 @@ impl<'a> Watch<'a> {
             );
         }
         if self.interactive {
-            out!("{}", self.footer(&lib)?);
+            out!("{}", self.footer(&lib, r)?);
         }
         Ok(r.passed())
     }
 
-    /// Under every run: the course's bar, the file to edit, the keys.
-    fn footer(&self, lib: &str) -> Result<String> {
+    /// Under every run: the verdict again (a long report scrolls its first line away), the
+    /// course's bar, the file to edit, the keys.
+    fn footer(&self, lib: &str, r: &crate::workbook::report::ExerciseReport) -> Result<String> {
         let width = render::width();
         let counts = Standing::read(self.wb.catalogue(), Some(self.progress))?.counts();
         let bar_width = width.saturating_sub(22).clamp(10, 50);
+        let verdict = format!(
+            "{} {}: {}",
+            if r.passed() {
+                style("✓").green().bold()
+            } else {
+                style("✗").red().bold()
+            },
+            style(&self.current.name).bold(),
+            r.message.lines().next().unwrap_or_default()
+        );
         Ok(format!(
-            "\n{} {}\n{} {}\n{}\n",
+            "\n{}{} {}\n{} {}\n{}\n",
+            render::wrap(&verdict, width, "", "  "),
             screen::bar(counts.done, counts.attempted, counts.total(), bar_width),
             style(format!("{} of {} done", counts.done, counts.total())).bold(),
             style("Current file:").dim(),

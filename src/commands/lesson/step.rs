@@ -131,8 +131,11 @@ fn demo_of(g: &Global, lesson: &Lesson, at: usize, speed: f64) -> anyhow::Result
     Ok(())
 }
 
+/// The bottom line: where the learner is, and the keys. At the bottom because a section with
+/// its demo can be taller than the terminal, and this line must stay in sight.
 fn keys_line(at: usize, screens: usize, demo: bool) -> String {
-    let mut keys = Vec::new();
+    let position = format!("screen {} of {screens}", at + 1);
+    let mut keys = vec![position.as_str()];
     if at + 1 < screens {
         keys.push("Enter/→ next");
     }
