@@ -167,7 +167,11 @@ pub(crate) fn pick(term: &Term, header: &str, rows: &[Row], mut selected: usize)
     }
     loop {
         let (height, width) = term.size();
-        let (height, width) = (usize::from(height).max(8), usize::from(width).max(20));
+        // Past 100 columns the commands beside the entries drift too far from them to read.
+        let (height, width) = (
+            usize::from(height).max(8),
+            usize::from(width).clamp(20, 100),
+        );
         let header_lines = header.lines().count();
         let footer = style("↑/↓ move · Enter choose · q quit").dim().to_string();
         let room = height.saturating_sub(header_lines + 2).max(3);
