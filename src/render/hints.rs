@@ -14,6 +14,8 @@ pub(crate) fn render(view: &HintView, exercise: &str) -> String {
 
 /// One hint, wrapped between words: "Hint 1 of 3:" then the text, continuation lines indented.
 pub(crate) fn hint_line(n: usize, total: usize, text: &str, width: usize) -> String {
+    // Prose is hard to read past about 100 columns, however wide the terminal.
+    let width = width.min(100);
     let label = style(format!("Hint {n} of {total}:")).cyan().bold();
     super::wrap(&format!("{label} {text}"), width, "", "  ")
 }
