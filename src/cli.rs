@@ -98,6 +98,12 @@ pub enum Command {
     /// The background build `init` starts (internal)
     #[command(name = "warm-build", hide = true)]
     WarmBuild(commands::warm_build::Args),
+    /// Run the loopback demo server (delays, pages, flaky, rate limit, handler styles) for curl
+    #[command(
+        after_help = "Examples:\n  asyncwork serve\n  asyncwork serve --port 0   # any free port\n  \
+                      curl -s http://127.0.0.1:8000/delay/500"
+    )]
+    Serve(commands::serve::Args),
 
     /// Print a shell completion script
     #[command(

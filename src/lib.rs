@@ -1,14 +1,26 @@
 //! asyncwork: a command-line workbook that teaches async Rust.
 //!
-//! Data flows one way: lesson file -> validated model (`lesson`) -> demo spec -> engine (`demo`)
-//! -> report -> renderers (`render`). `commands` glue them together for `main.rs`.
+//! ```text
+//! main.rs -> cli (clap) -> commands::<one per command>::run(&Global, &Args) -> Exit
+//!                              |            |                  \
+//!   lesson file -> lesson (parse, validate) |                   render (text for people)
+//!              -> demo::spec -> demo::runner::Demo -> Demo::run --Observer--> live view
+//!                               (typed: Op, Strategy, Claim)   -> report -> expect (claims)
+//!   learner crate -> workbook::grade (shadow, cargo, process, judge, classify) -> report
+//!   io: loopback server, client, SQLite for demos     progress: the learner's SQLite record
+//! ```
+//!
+//! Data flows down and to the right only: the library (`demo`, `lesson`, `workbook`,
+//! `progress`, `io`, `text`) returns data and never prints; `render` and `commands` write to the
+//! terminal. `tests/architecture.rs` and the clippy lints in `Cargo.toml` keep it so.
 
 pub mod cli;
 pub mod commands;
 pub mod course;
 pub mod demo;
-pub mod lesson;
+pub mod io;
+pub(crate) mod lesson;
 pub mod progress;
 pub mod render;
-pub mod text;
+pub(crate) mod text;
 pub mod workbook;

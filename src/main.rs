@@ -114,6 +114,7 @@ fn dispatch(cli: &Cli, command: &Command) -> ExitCode {
         Command::Watch(args) => commands::watch::run(&g, args),
         Command::Progress(args) => commands::progress::run(&g, args),
         Command::WarmBuild(args) => commands::warm_build::run(&g, args),
+        Command::Serve(args) => commands::serve::run(&g, args),
         Command::Completions(args) => commands::completions::run(&g, args, Cli::command()),
     };
     exit(result)

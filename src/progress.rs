@@ -180,25 +180,6 @@ fn open_error(path: &Path, e: rusqlite::Error) -> ProgressError {
     }
 }
 
-/// Run `step` again while SQLite answers "database is locked" without waiting: switching a new
-/// file to WAL and the first migration take locks that the busy timeout does not cover, so two
-/// first runs at once can see it. Tried for about two seconds, then the error stands.
-fn busy_retry<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
-    let mut tries = 0;
-    loop {
-        match step() {
-            Err(e)
-                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
-                    && tries < 100 =>
-            {
-                tries += 1;
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            other => return other,
-        }
-    }
-}
-
 /// Does the file or its folder lack write permission?
 fn path_is_read_only(path: &Path) -> bool {
     let read_only = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.permissions().readonly());
@@ -254,9 +235,21 @@ impl Progress {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(unreadable)?;
         // Reading the journal mode is the first real read: a file that is not a database
         // fails here ("file is not a database").
-        let _mode: String =
-            busy_retry(|| conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)))
-                .map_err(unreadable)?;
+        // Switching to WAL takes an exclusive lock and SQLite does not wait for it through the busy
+        // handler: two first runs at once would see "database is locked". Retry within the busy
+        // timeout instead.
+        let started = std::time::Instant::now();
+        let _mode: String = loop {
+            match conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)) {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                other => break other.map_err(unreadable)?,
+            }
+        };
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(unreadable)?;
         let version: i64 = conn
@@ -270,16 +263,19 @@ impl Progress {
         }
         if version < SCHEMA_VERSION {
             // IMMEDIATE: two first runs at once must not both migrate half-way.
-            busy_retry(|| {
-                let done = conn.execute_batch(&format!(
-                    "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-                ));
-                if done.is_err() && !conn.is_autocommit() {
-                    let _ = conn.execute_batch("ROLLBACK");
-                }
-                done
-            })
-            .map_err(unreadable)?;
+            // Another first run may have migrated while this one waited for the lock: look again
+            // inside the transaction.
+            conn.execute_batch("BEGIN IMMEDIATE").map_err(unreadable)?;
+            let now: i64 = conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .map_err(unreadable)?;
+            let migrate = if now < SCHEMA_VERSION {
+                format!("{SCHEMA} PRAGMA user_version = {SCHEMA_VERSION};")
+            } else {
+                String::new()
+            };
+            conn.execute_batch(&format!("{migrate} COMMIT;"))
+                .map_err(unreadable)?;
         }
         Ok(Progress { conn, path })
     }

@@ -62,6 +62,7 @@ fn info(name: &str) -> ExerciseInfo {
                 .unwrap_or_default(),
             title: name.into(),
             hints: vec![],
+            hint_tests: vec![],
         })
 }
 
@@ -166,6 +167,36 @@ fn blocking_the_runtime_is_reported_as_blocking() {
     );
     let human = asyncwork::render::grading::human(&r);
     assert!(human.contains("blocks the runtime"), "{human}");
+}
+
+#[test]
+fn blocking_by_joining_a_thread_is_caught_end_to_end() {
+    let (_g, wb) = workbook();
+    // issue 12: `std::thread::spawn(..).join()` around the blocking call used to pass, because
+    // only the support crate's own sync calls were watched. The watchdog sees any stall.
+    let solved = solution("09_blocking");
+    let old = "tokio::task::spawn_blocking(move || legacy_checksum(&data))\n        .await\n        .expect(\"the checksum job panicked\")";
+    assert!(solved.contains(old));
+    let joined = solved.replacen(
+        old,
+        "std::thread::spawn(move || legacy_checksum(&data)).join().expect(\"panicked\")",
+        1,
+    );
+    let r = attempt(&wb, "09_blocking", &joined, Duration::from_secs(60));
+    assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
+    let t = r
+        .tests
+        .iter()
+        .find(|t| t.name == "checksum_gives_the_library_result_without_blocking_the_runtime")
+        .unwrap();
+    assert_eq!(t.kind, Some(FailureKind::Blocking), "{t:#?}");
+    assert!(
+        t.message
+            .as_deref()
+            .unwrap()
+            .contains("the runtime was blocked for ~"),
+        "{t:#?}"
+    );
 }
 
 #[test]
@@ -355,12 +386,20 @@ fn an_edited_test_file_is_reported_and_the_original_is_used() {
         changed.contains(&("03_gather/tests/mine.rs", "added")),
         "{changed:?}"
     );
+    // Wrapped to the terminal's width: compare the words.
     let human = asyncwork::render::grading::human(&r);
+    let human = human.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         human.contains("you changed 03_gather/tests/grade.rs"),
         "{human}"
     );
     assert!(human.contains("grading used the original"), "{human}");
+    assert!(human.contains("your edit was ignored"), "{human}");
+    // The learner's edited file is left alone: graded from a pristine copy, not restored.
+    assert_eq!(
+        std::fs::read_to_string(&tests).unwrap(),
+        "#[test]\nfn always_passes() {}\n"
+    );
     reset::reset_exercise(&wb, GATHER).unwrap();
     assert!(!wb.exercise_dir(GATHER).join("tests/mine.rs").exists());
 }

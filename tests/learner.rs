@@ -218,7 +218,7 @@ fn what_a_learner_reads_fits_70_columns() {
             "--demo",
             "sequential_vs_gather",
             "--speed",
-            "0.05",
+            "20",
             "--no-live",
         ],
         0,
@@ -243,14 +243,7 @@ fn off_a_terminal_plain_asyncwork_prints_the_course_and_the_next_command() {
     // Every demo of lesson 1 watched (recorded by `lesson run`): ◔, and the task is next.
     run(
         &wb,
-        &[
-            "lesson",
-            "run",
-            "coroutines",
-            "--speed",
-            "0.01",
-            "--no-live",
-        ],
+        &["lesson", "run", "coroutines", "--speed", "50", "--no-live"],
         0,
     );
     let out = run(&wb, &[], 0);

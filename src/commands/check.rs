@@ -251,10 +251,9 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
         return Ok(());
     }
     if let Some(p) = progress {
-        if let Some((n, total, text)) = hints::hint_after_failure(p, ex)? {
+        if let Some((n, total, text)) = hints::hint_after_failure(p, ex, &r.failing_tests())? {
             out!(
-                "
-{}",
+                "\n{}",
                 crate::render::hints::hint_line(n, total, &text, crate::render::width())
             );
             if n < total {

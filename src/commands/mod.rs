@@ -24,6 +24,7 @@ pub mod menu;
 pub mod progress;
 pub mod reset;
 pub(crate) mod screen;
+pub mod serve;
 pub mod task;
 pub mod warm_build;
 pub mod watch;

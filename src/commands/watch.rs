@@ -404,7 +404,9 @@ impl<'a> Watch<'a> {
                 }
             }
         } else {
-            if let Some((n, total, text)) = hints::hint_after_failure(self.progress, ex)? {
+            if let Some((n, total, text)) =
+                hints::hint_after_failure(self.progress, ex, &r.failing_tests())?
+            {
                 out!(
                     "\n{}",
                     crate::render::hints::hint_line(n, total, &text, render::width())

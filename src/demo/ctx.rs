@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::demo::lab::Session;
 use crate::demo::plan::Plan;
 use crate::demo::recorder::Recorder;
 
@@ -11,15 +12,17 @@ use crate::demo::recorder::Recorder;
 pub struct Ctx {
     pub plan: Arc<Plan>,
     pub rec: Recorder,
-    /// Every duration is multiplied by this (`--speed`).
+    /// The playback speed (`--speed`): a lesson duration `d` takes `d / speed` of real time.
     pub speed: f64,
     /// Run blocking and cpu ops on the blocking pool (the `offload` strategy).
     pub offload: bool,
+    /// The demo server, database and HTTP client of real-I/O ops (`None`: the demo has none).
+    pub io: Option<Session>,
 }
 
 impl Ctx {
-    /// A lesson duration, scaled by `--speed`.
+    /// A lesson duration as real time at this speed.
     pub fn scaled(&self, ms: u64) -> Duration {
-        Duration::from_secs_f64(ms as f64 / 1000.0 * self.speed)
+        Duration::from_secs_f64(ms as f64 / 1000.0 / self.speed)
     }
 }

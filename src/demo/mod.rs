@@ -12,15 +12,17 @@
 //!
 //! The engine never prints.
 
-pub mod ctx;
+pub(crate) mod ctx;
 pub mod expect;
-pub mod ideal;
+pub(crate) mod ideal;
+pub mod lab;
 pub mod model;
-pub mod op;
+pub(crate) mod op;
 pub mod plan;
-pub mod recorder;
+pub mod predict;
+pub(crate) mod recorder;
 pub mod report;
 pub mod runner;
 pub mod spec;
 pub mod strategy;
-pub mod work;
+pub(crate) mod work;

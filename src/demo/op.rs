@@ -1,8 +1,9 @@
 //! Ops: what one task does. One async function per [`Op`] variant; the strategies never look
 //! inside.
 //!
-//! Adding an op (real HTTP, SQLite) touches three files: its variant (parameters, nominal
-//! duration) in `demo/model.rs`, its name and parameters in `demo/spec.rs`, and a function here.
+//! Adding an op touches three files: its variant (parameters, nominal duration) in
+//! `demo/model.rs`, its name and parameters in `demo/spec.rs`, and a function here (a big one in
+//! a module of its own: `op/http.rs`, `op/sqlite.rs`).
 
 use std::pin::pin;
 use std::sync::Arc;
@@ -12,7 +13,10 @@ use futures::StreamExt;
 use futures::stream::{self, Stream};
 
 use crate::demo::ctx::Ctx;
-use crate::demo::model::Op;
+use crate::demo::model::{Op, Phase};
+
+mod http;
+mod sqlite;
 
 /// Runs task `id`'s op. `Err` carries the error message.
 ///
@@ -38,9 +42,17 @@ pub async fn run(cx: &Arc<Ctx>, id: u32) -> Result<(), String> {
             fails,
         } => {
             let durations = [*setup_ms, *ms, *teardown_ms].map(|m| cx.scaled(m));
-            Box::pin(resource(cx, id, durations, fails.as_deref())).await
+            let fails = fails
+                .as_ref()
+                .map(|(phase, message)| (*phase, message.as_str()));
+            Box::pin(resource(cx, id, durations, fails)).await
         }
         Op::Pages { items, ms } => Box::pin(pages(cx, id, *items, cx.scaled(*ms))).await,
+        Op::Http { .. } => Box::pin(http::get(cx, id)).await,
+        Op::HttpRetry { .. } => Box::pin(http::retry(cx, id)).await,
+        Op::HttpPages { .. } => Box::pin(http::pages(cx, id)).await,
+        Op::Sqlite { ms, offload } => Box::pin(sqlite::query(cx, id, *ms, *offload)).await,
+        Op::SqliteBulk { .. } => Box::pin(sqlite::bulk(cx, id)).await,
     }
 }
 
@@ -100,11 +112,21 @@ async fn resource(
     cx: &Arc<Ctx>,
     id: u32,
     [setup, body, teardown]: [Duration; 3],
-    fails: Option<&str>,
+    fails: Option<(Phase, &str)>,
 ) -> Result<(), String> {
+    let failure = |at: Phase| match fails {
+        Some((phase, message)) if phase == at => {
+            cx.rec.failed_in(id, at);
+            Err(message.to_string())
+        }
+        _ => Ok(()),
+    };
     let phase = cx.rec.phase_begin(id, "setup");
     tokio::time::sleep(setup).await;
     cx.rec.phase_end(phase);
+    // A setup that fails acquired nothing: there is nothing to tear down (`__aenter__` raised,
+    // so `__aexit__` never runs).
+    failure(Phase::Setup)?;
     // Setup is done: from here on the resource must be torn down, whatever happens.
     let guard = Teardown {
         cx: cx.clone(),
@@ -117,13 +139,11 @@ async fn resource(
     let phase = cx.rec.phase_begin(id, "body");
     tokio::time::sleep(body).await;
     cx.rec.phase_end(phase);
-    let result = match fails {
-        Some(message) => Err(message.to_string()),
-        None => Ok(()),
-    };
+    let result = failure(Phase::Body);
     // Success or error: close explicitly (the `__aexit__` of the normal path).
     guard.close().await;
-    result
+    // The body's error wins over the teardown's, as in Python when both raise.
+    result.and(failure(Phase::Teardown))
 }
 
 /// The RAII guard of [`resource`]. `close()` is the normal, awaited teardown; `Drop` is the

@@ -1,7 +1,9 @@
 //! Spans per task: start, end, outcome, phases. Cheap at 100,000 tasks: one slot of three atomics
 //! per task, no allocation on the hot path; rare data (errors, phases, items) goes to a side table.
 //!
-//! Times come from `tokio::time::Instant`, so on a paused clock they are virtual time.
+//! Times come from `tokio::time::Instant`, so on a paused clock they are virtual time. Everything
+//! the recorder reports is in lesson time: real time multiplied by the playback speed, so a
+//! 200 ms deadline reads 200 ms at any `--speed`.
 //! The recorder never prints: a live view may subscribe to [`Event`]s.
 
 use std::future::Future;
@@ -13,6 +15,7 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
+use crate::demo::model::Phase as ResourcePhase;
 use crate::demo::plan::Plan;
 use crate::demo::report::{Outcome, PhaseReport, TaskReport};
 
@@ -86,6 +89,8 @@ struct Extras {
     phases: Vec<Phase>,
     items: Vec<(u32, u64)>,
     blocked: Vec<(u32, Duration)>,
+    failed_in: Vec<(u32, ResourcePhase)>,
+    connections: Vec<(u32, u64)>,
 }
 
 pub struct Recorder {
@@ -100,6 +105,8 @@ pub struct Recorder {
     events: Option<Sender<Event>>,
     /// Keep every item's arrival time (small demos only).
     keep_items: bool,
+    /// Real milliseconds to lesson milliseconds: the playback speed.
+    to_lesson: f64,
 }
 
 impl Recorder {
@@ -115,7 +122,22 @@ impl Recorder {
             cleanup: Mutex::default(),
             events,
             keep_items: len <= 100,
+            to_lesson: 1.0,
         }
+    }
+
+    /// Report times in lesson time at playback `speed` (real ms x speed).
+    pub fn in_lesson_time(mut self, speed: f64) -> Self {
+        self.to_lesson = speed;
+        self
+    }
+
+    fn us_ms(&self, us: u32) -> f64 {
+        us.saturating_sub(1) as f64 / 1e3 * self.to_lesson
+    }
+
+    fn ns_ms(&self, ns: u64) -> f64 {
+        ns.saturating_sub(1) as f64 / 1e6 * self.to_lesson
     }
 
     /// Microseconds since the base + 1, for slots.
@@ -139,7 +161,7 @@ impl Recorder {
     }
 
     pub fn elapsed_ms(&self) -> f64 {
-        ns_to_ms(self.now())
+        self.ns_ms(self.now())
     }
 
     fn send(&self, e: Event) {
@@ -187,7 +209,7 @@ impl Recorder {
             self.send(Event::Finished {
                 id,
                 outcome,
-                ms: us_to_ms(now) - us_to_ms(start),
+                ms: self.us_ms(now) - self.us_ms(start),
             });
         }
     }
@@ -239,8 +261,18 @@ impl Recorder {
         }
     }
 
+    /// Task `id`'s error was raised in `phase` (of a `resource`).
+    pub fn failed_in(&self, id: u32, phase: ResourcePhase) {
+        self.extras().failed_in.push((id, phase));
+    }
+
     pub fn blocked(&self, id: u32, held: Duration) {
         self.extras().blocked.push((id, held));
+    }
+
+    /// Task `id` was served by the demo server's connection `connection`.
+    pub fn connection(&self, id: u32, connection: u64) {
+        self.extras().connections.push((id, connection));
     }
 
     fn error(&self, id: u32, message: &str) {
@@ -333,7 +365,7 @@ impl Recorder {
     }
 
     /// The spans as report rows. Tasks that never finished are `cancelled`.
-    pub fn tasks(&self, plan: &Plan, speed: f64) -> Vec<TaskReport> {
+    pub fn tasks(&self, plan: &Plan) -> Vec<TaskReport> {
         let x = self.extras();
         let mut rows: Vec<TaskReport> = self
             .slots
@@ -348,16 +380,22 @@ impl Recorder {
                     name: plan.name(id),
                     task: plan.task_name(id).to_string(),
                     op: op.name().to_string(),
-                    start_ms: (start != 0).then(|| us_to_ms(start)),
-                    end_ms: (end != 0).then(|| us_to_ms(end)),
+                    start_ms: (start != 0).then(|| self.us_ms(start)),
+                    end_ms: (end != 0).then(|| self.us_ms(end)),
                     outcome: decode(s.outcome.load(Relaxed)).unwrap_or(Outcome::Cancelled),
                     error: None,
                     phases: Vec::new(),
-                    items: matches!(op, crate::demo::model::Op::Pages { .. })
-                        .then(|| s.items.load(Relaxed)),
+                    items: matches!(
+                        op,
+                        crate::demo::model::Op::Pages { .. }
+                            | crate::demo::model::Op::HttpPages { .. }
+                    )
+                    .then(|| s.items.load(Relaxed)),
                     item_ms: Vec::new(),
                     blocked_ms: None,
-                    nominal_ms: op.nominal_ms() as f64 * speed,
+                    cut_in: None,
+                    nominal_ms: op.nominal_ms() as f64,
+                    connections: Vec::new(),
                 }
             })
             .collect();
@@ -367,24 +405,33 @@ impl Recorder {
         for p in &x.phases {
             rows[p.id as usize].phases.push(PhaseReport {
                 name: p.name.to_string(),
-                start_ms: ns_to_ms(p.start),
-                end_ms: (p.end != 0).then(|| ns_to_ms(p.end)),
+                start_ms: self.ns_ms(p.start),
+                end_ms: (p.end != 0).then(|| self.ns_ms(p.end)),
             });
         }
         for (id, t) in &x.items {
-            rows[*id as usize].item_ms.push(ns_to_ms(*t));
+            rows[*id as usize].item_ms.push(self.ns_ms(*t));
+        }
+        for (id, phase) in &x.failed_in {
+            rows[*id as usize].cut_in = Some(phase.as_str().to_string());
+        }
+        // A cancelled task was cut in the first phase still unfinished when it ended.
+        for row in rows.iter_mut().filter(|r| {
+            matches!(r.outcome, Outcome::Cancelled | Outcome::TimedOut) && !r.phases.is_empty()
+        }) {
+            let end = row.end_ms.unwrap_or(f64::INFINITY);
+            row.cut_in = row
+                .phases
+                .iter()
+                .find(|p| p.start_ms < end && p.end_ms.is_none_or(|e| e > end))
+                .map(|p| p.name.clone());
         }
         for (id, held) in &x.blocked {
-            rows[*id as usize].blocked_ms = Some(held.as_secs_f64() * 1000.0);
+            rows[*id as usize].blocked_ms = Some(held.as_secs_f64() * 1000.0 * self.to_lesson);
+        }
+        for (id, c) in &x.connections {
+            rows[*id as usize].connections.push(*c);
         }
         rows
     }
-}
-
-fn us_to_ms(us: u32) -> f64 {
-    us.saturating_sub(1) as f64 / 1e3
-}
-
-fn ns_to_ms(ns: u64) -> f64 {
-    ns.saturating_sub(1) as f64 / 1e6
 }

@@ -9,8 +9,10 @@ use std::time::Duration;
 use crate::demo::ctx::Ctx;
 use crate::demo::expect::{self, Claim};
 use crate::demo::ideal::Shape;
+use crate::demo::lab::Lab;
 use crate::demo::model::{MAX_STRATEGY_MS, Runtime, RuntimeFlavor};
 use crate::demo::plan::Plan;
+use crate::demo::predict::{self, Forecast, Verdict};
 use crate::demo::recorder::{Event, Recorder};
 use crate::demo::report::{DemoReport, StrategyReport};
 use crate::demo::spec::{DemoSpec, SpecProblem};
@@ -20,10 +22,17 @@ use crate::demo::work::Work;
 /// How long the runner waits for cleanup that cancelled tasks spawned (async teardown).
 const CLEANUP_LIMIT: Duration = Duration::from_secs(65);
 
+/// The shortest real time a duration that claims turn on may shrink to at a fast playback speed.
+/// tokio's timers fire on 1 ms ticks; below a few ticks, which of two timers fires first (a
+/// deadline or the task it guards) is a coin toss, and no claim about it can be judged.
+const SHORTEST_REAL_MS: f64 = 4.0;
+
 /// How to run.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// Multiplies every duration (0.1 runs ten times faster). Must be > 0.
+    /// Playback speed: 5 runs five times faster, 0.5 half as fast (0.1 to 100). A demo whose
+    /// shortest durations would be lost in timer ticks runs at the fastest speed that keeps them
+    /// (see [`Demo::max_speed`]).
     pub speed: f64,
     /// Cancel the running strategy on Ctrl-C (and report it as interrupted).
     pub ctrl_c: bool,
@@ -69,6 +78,115 @@ pub struct Demo {
     pub strategies: Vec<Named>,
     pub claims: Vec<Claim>,
     plan: Arc<Plan>,
+    /// See [`Demo::max_speed`].
+    max_speed: f64,
+    /// The demo server and database of a run with real-I/O ops (see [`Demo::with_lab`]).
+    lab: Option<Arc<Lab>>,
+}
+
+/// What every strategy run pays in real time, whatever it runs: the runtime's start and the
+/// priming of its timer, the recording and polling of each task, and each timer firing on the
+/// next 1 ms tick. Measured once per process on this machine ([`FixedCosts::measured`]); the
+/// paused clock of the tests has none ([`FixedCosts::NONE`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FixedCosts {
+    pub runtime_ms: f64,
+    pub task_ms: f64,
+    pub tick_ms: f64,
+    /// Starting a thread of the blocking pool for an offloaded op.
+    pub thread_ms: f64,
+}
+
+impl FixedCosts {
+    pub const NONE: FixedCosts = FixedCosts {
+        runtime_ms: 0.0,
+        task_ms: 0.0,
+        tick_ms: 0.0,
+        thread_ms: 0.0,
+    };
+
+    /// Measures the costs once (a few tens of milliseconds), then answers from memory.
+    pub fn measured() -> FixedCosts {
+        static COSTS: std::sync::OnceLock<FixedCosts> = std::sync::OnceLock::new();
+        *COSTS.get_or_init(|| {
+            let runs: Vec<(f64, f64, f64, f64)> = (0..3).filter_map(|_| measure_once()).collect();
+            let worst =
+                |f: fn(&(f64, f64, f64, f64)) -> f64| runs.iter().map(f).fold(0.0, f64::max);
+            if runs.is_empty() {
+                return FixedCosts {
+                    runtime_ms: 5.0,
+                    task_ms: 0.01,
+                    tick_ms: 2.0,
+                    thread_ms: 1.0,
+                };
+            }
+            // The worst of three, doubled: the machine's load can change during a lesson.
+            FixedCosts {
+                runtime_ms: 1.0 + 2.0 * worst(|r| r.0),
+                task_ms: 2.0 * worst(|r| r.1),
+                tick_ms: (2.0 * worst(|r| r.2)).max(1.0) + 1.0,
+                thread_ms: 2.0 * worst(|r| r.3),
+            }
+        })
+    }
+
+    /// The allowance for one strategy run, in real milliseconds. `threads`: blocking-pool
+    /// threads it may start.
+    fn allowance_ms(&self, tasks: usize, timer_waits: f64, threads: usize) -> f64 {
+        self.runtime_ms
+            + self.task_ms * tasks as f64
+            + self.tick_ms * timer_waits
+            + self.thread_ms * threads as f64
+    }
+}
+
+/// One measurement on a fresh current-thread runtime, in real ms: (what a strategy pays to get
+/// going: spawning and joining a few tasks; per task of a 1,000-task fan-out; how late one timer
+/// wait fires under the machine's current load).
+fn measure_once() -> Option<(f64, f64, f64, f64)> {
+    use futures::StreamExt;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    let costs = rt.block_on(async {
+        prime_timer_driver().await;
+        let t = std::time::Instant::now();
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..4 {
+            set.spawn(tokio::task::yield_now());
+        }
+        while set.join_next().await.is_some() {}
+        let start_ms = t.elapsed().as_secs_f64() * 1000.0;
+
+        const N: usize = 1000;
+        let t = std::time::Instant::now();
+        let mut all: futures::stream::FuturesUnordered<_> =
+            (0..N).map(|_| tokio::task::yield_now()).collect();
+        while all.next().await.is_some() {}
+        let task_ms = t.elapsed().as_secs_f64() * 1000.0 / N as f64;
+
+        const WAITS: u32 = 5;
+        let wait = Duration::from_millis(2);
+        let t = std::time::Instant::now();
+        for _ in 0..WAITS {
+            tokio::time::sleep(wait).await;
+        }
+        let late_ms = (t.elapsed() - wait * WAITS).as_secs_f64() * 1000.0 / f64::from(WAITS);
+        // A fresh runtime's blocking pool has no thread yet: each of these starts one.
+        const THREADS: usize = 4;
+        let t = std::time::Instant::now();
+        let handles: Vec<_> = (0..THREADS)
+            .map(|_| tokio::task::spawn_blocking(|| std::thread::sleep(Duration::from_micros(200))))
+            .collect();
+        for h in handles {
+            let _ = h.await;
+        }
+        let thread_ms = (t.elapsed().as_secs_f64() * 1000.0 - 0.2) / THREADS as f64;
+        (start_ms, task_ms, late_ms, thread_ms.max(0.0))
+    });
+    rt.shutdown_timeout(Duration::from_millis(10));
+    Some(costs)
 }
 
 impl Demo {
@@ -90,6 +208,12 @@ impl Demo {
             strategies: spec.strategies(),
             claims: spec.claims(),
             plan: Arc::new(Plan::new(&spec.tasks())),
+            max_speed: 1.0,
+            lab: None,
+        };
+        let demo = Demo {
+            max_speed: demo.fastest_judgeable_speed(),
+            ..demo
         };
         let too_long: Vec<SpecProblem> = demo
             .strategies
@@ -108,15 +232,124 @@ impl Demo {
                 })
             })
             .collect();
-        if too_long.is_empty() {
+        if !too_long.is_empty() {
+            return Err(too_long);
+        }
+        // Claims the ideal model contradicts cannot hold at any speed on any machine.
+        let impossible: Vec<SpecProblem> = demo
+            .forecasts()
+            .into_iter()
+            .filter_map(|f| match f.verdict {
+                Verdict::Impossible { key } => Some(SpecProblem {
+                    key: Some(format!("expect.{}.{key}", f.index)),
+                    message: format!("{}; {}, which cannot hold", f.predicted, f.margin),
+                }),
+                _ => None,
+            })
+            .collect();
+        if impossible.is_empty() {
             Ok(demo)
         } else {
-            Err(too_long)
+            Err(impossible)
+        }
+    }
+
+    /// What the ideal model predicts for each claim (see [`crate::demo::predict`]).
+    pub fn forecasts(&self) -> Vec<Forecast> {
+        predict::forecasts(&self.plan, &self.runtime, &self.strategies, &self.claims)
+    }
+
+    /// Claims that hold in the ideal model with less margin than a real run on a busy machine
+    /// can honour, each with a safe value for the key to change.
+    pub fn thin_margins(&self) -> Vec<SpecProblem> {
+        self.forecasts()
+            .into_iter()
+            .filter_map(|f| match f.verdict {
+                Verdict::Thin { key, safe } => Some(SpecProblem {
+                    key: Some(format!("expect.{}.{key}", f.index)),
+                    message: format!(
+                        "{}; {}: a busy machine will refute it now and then (a safe value: {key} = {safe})",
+                        f.predicted, f.margin
+                    ),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Where each claim is written (`lessons/gather.toml:120`), for messages about it.
+    pub fn locate_claims(&mut self, file: &str, lines: &[usize]) {
+        for (claim, line) in self.claims.iter_mut().zip(lines) {
+            claim.at = Some(format!("{file}:{line}"));
         }
     }
 
     pub fn plan(&self) -> &Plan {
         &self.plan
+    }
+
+    /// The fastest playback speed at which every duration the demo's timing turns on (each op's
+    /// parts, each deadline and delay, and the gap between a deadline and the tasks it guards)
+    /// still lasts [`SHORTEST_REAL_MS`] of real time. Never below 1: at speed 1 a lesson runs as
+    /// written.
+    pub fn max_speed(&self) -> f64 {
+        self.max_speed
+    }
+
+    fn fastest_judgeable_speed(&self) -> f64 {
+        let mut durations: Vec<u64> = Vec::new();
+        for (_, op, _) in self.plan.groups() {
+            durations.extend(op.durations());
+        }
+        let tasks = durations.clone();
+        for s in &self.strategies {
+            match s.strategy {
+                Strategy::Timeout { ms, .. } => {
+                    durations.push(ms);
+                    durations.extend(tasks.iter().map(|d| d.abs_diff(ms)));
+                }
+                Strategy::Sequential { delay_ms }
+                | Strategy::Gather { delay_ms }
+                | Strategy::Spawn { delay_ms, .. } => durations.push(delay_ms),
+                _ => {}
+            }
+        }
+        let shortest = durations.into_iter().filter(|d| *d > 0).min();
+        shortest.map_or(f64::INFINITY, |ms| (ms as f64 / SHORTEST_REAL_MS).max(1.0))
+    }
+
+    /// A demo whose point is a strategy's own cost (`join_all` over thousands of futures)
+    /// measures real time that no speed scales: played faster or slower, the effect it shows
+    /// would shrink or swell against the durations. It always plays at speed 1.
+    pub fn plays_at_one_speed(&self) -> bool {
+        self.strategies
+            .iter()
+            .any(|s| s.strategy.overhead_grows_with_size())
+    }
+
+    /// The speed a run asked for `requested` actually plays at.
+    pub fn playback(&self, requested: f64) -> f64 {
+        let requested = if requested.is_finite() && requested > 0.0 {
+            requested
+        } else {
+            1.0
+        };
+        if self.plays_at_one_speed() {
+            return 1.0;
+        }
+        requested.min(self.max_speed)
+    }
+
+    /// This demo with its real-I/O world started (the loopback server, a temporary database) and
+    /// measured latencies in its ideal times; the same demo when it has no real-I/O op. The world
+    /// lives as long as the returned demo: dropping it shuts the server down.
+    pub fn with_lab(&self, speed: f64) -> Demo {
+        let mut demo = self.clone();
+        if let Some(lab) = Lab::start(&self.plan) {
+            demo.plan = Arc::new(lab.estimate(&self.plan, speed));
+            demo.lab = Some(lab);
+        }
+        demo
     }
 
     /// What `strategy` would take on a runtime with no overhead, in lesson milliseconds.
@@ -132,6 +365,7 @@ impl Demo {
         events: Option<Sender<Event>>,
     ) -> std::io::Result<StrategyReport> {
         let strategy = &self.strategies[index];
+        let speed = self.playback(opts.speed);
         let mut builder = match self.runtime.flavor {
             RuntimeFlavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
             RuntimeFlavor::MultiThread => {
@@ -144,16 +378,19 @@ impl Demo {
         };
         let rt = builder.enable_all().build()?;
         let ctrl_c = opts.ctrl_c;
-        let report =
-            rt.block_on(
-                self.run_strategy_async(strategy, opts.speed, events, async move {
-                    // No signal support: never interrupt.
-                    if ctrl_c && tokio::signal::ctrl_c().await.is_ok() {
-                        return;
-                    }
-                    std::future::pending::<()>().await
-                }),
-            );
+        let report = rt.block_on(self.run_strategy_async(
+            strategy,
+            speed,
+            FixedCosts::measured(),
+            events,
+            async move {
+                // No signal support: never interrupt.
+                if ctrl_c && tokio::signal::ctrl_c().await.is_ok() {
+                    return;
+                }
+                std::future::pending::<()>().await
+            },
+        ));
         // Blocking work cannot be aborted: do not let a leftover `spawn_blocking` hold us up.
         rt.shutdown_timeout(Duration::from_millis(200));
         Ok(report)
@@ -165,17 +402,14 @@ impl Demo {
         &self,
         strategy: &Named,
         speed: f64,
+        costs: FixedCosts,
         events: Option<Sender<Event>>,
         interrupt: impl Future<Output = ()>,
     ) -> StrategyReport {
-        let speed = if speed.is_finite() && speed > 0.0 {
-            speed
-        } else {
-            1.0
-        };
+        let speed = self.playback(speed);
         prime_timer_driver().await;
         let len = self.plan.len();
-        let mut rec = Recorder::new(len, events);
+        let mut rec = Recorder::new(len, events).in_lesson_time(speed);
         if strategy.strategy.spawns() {
             // Spawned tasks may outlive the strategy (detached): count them to wait for them.
             rec = rec.track_live();
@@ -189,6 +423,7 @@ impl Demo {
             rec,
             speed,
             offload: strategy.strategy.offloads(),
+            io: self.lab.as_ref().map(Lab::session),
         });
         let work = Work::new(cx.clone());
 
@@ -207,7 +442,19 @@ impl Demo {
         cx.rec.wait_idle(limit).await;
         let cleanup_ms = cx.rec.wait_cleanup(limit).await.filter(|ms| *ms > wall_ms);
 
-        let ideal_ms = self.ideal_ms(&strategy.strategy) * speed;
+        let ideal_ms = self.ideal_ms(&strategy.strategy);
+        let shape = Shape::new(&self.plan, &self.runtime);
+        let threads = if strategy.strategy.offloads() {
+            self.plan
+                .groups()
+                .filter(|(_, op, _)| op.is_blocking())
+                .map(|(_, _, n)| n as usize)
+                .sum()
+        } else {
+            0
+        };
+        let allowance_ms =
+            costs.allowance_ms(len, strategy.strategy.timer_waits(&shape), threads) * speed;
         StrategyReport {
             name: strategy.name.clone(),
             kind: strategy.strategy.kind().to_string(),
@@ -215,17 +462,20 @@ impl Demo {
             wall_ms,
             ideal_ms,
             overhead_ms: wall_ms - ideal_ms,
+            allowance_ms,
             speedup: None,
             peak_concurrency: cx.rec.peak(),
             error: result.err().map(|e| e.to_string()),
             cleanup_ms,
             interrupted,
-            tasks: cx.rec.tasks(&self.plan, speed),
+            tasks: cx.rec.tasks(&self.plan),
         }
     }
 
     /// Assembles the demo's report from its strategies' reports: speedups and verdicts.
-    pub fn report(&self, mut strategies: Vec<StrategyReport>, speed: f64) -> DemoReport {
+    /// `requested` is the speed asked for; the demo played at [`Demo::playback`] of it.
+    pub fn report(&self, mut strategies: Vec<StrategyReport>, requested: f64) -> DemoReport {
+        let speed = self.playback(requested);
         let sequential = strategies
             .iter()
             .find(|s| s.kind == "sequential" && !s.interrupted)
@@ -240,13 +490,14 @@ impl Demo {
         }
         let interrupted =
             strategies.iter().any(|s| s.interrupted) || strategies.len() < self.strategies.len();
-        let expectations = expect::check(&self.claims, &self.plan, &strategies, speed);
+        let expectations = expect::check(&self.claims, &self.plan, &strategies);
         DemoReport {
             name: self.name.clone(),
             title: self.title.clone(),
             runtime: self.runtime.flavor.as_str().to_string(),
             workers: self.runtime.workers,
             speed,
+            requested_speed: (speed != requested).then_some(requested),
             strategies,
             expectations,
             interrupted,
@@ -260,10 +511,11 @@ impl Demo {
         opts: &RunOptions,
         observer: &mut dyn Observer,
     ) -> std::io::Result<DemoReport> {
+        let demo = self.with_lab(self.playback(opts.speed));
         let mut reports = Vec::new();
         for i in 0..self.strategies.len() {
             let events = observer.strategy_started(self, i);
-            let r = self.run_strategy(i, opts, events)?;
+            let r = demo.run_strategy(i, opts, events)?;
             observer.strategy_finished(self, i, &r);
             let stop = r.interrupted;
             reports.push(r);
@@ -271,19 +523,20 @@ impl Demo {
                 break;
             }
         }
-        Ok(self.report(reports, opts.speed))
+        Ok(demo.report(reports, opts.speed))
     }
 
     /// Async twin of [`Demo::run`] on the current runtime (tests, paused clock).
     pub async fn run_async(&self, speed: f64) -> DemoReport {
+        let demo = self.with_lab(self.playback(speed));
         let mut reports = Vec::new();
-        for s in &self.strategies {
+        for s in &demo.strategies {
             reports.push(
-                self.run_strategy_async(s, speed, None, std::future::pending())
+                demo.run_strategy_async(s, speed, FixedCosts::NONE, None, std::future::pending())
                     .await,
             );
         }
-        self.report(reports, speed)
+        demo.report(reports, speed)
     }
 }
 

@@ -40,9 +40,11 @@ pub use crate::demo::report::Outcome;
 
 use crate::demo::expect::{Check, Claim};
 pub use crate::demo::model::{MAX_ITEMS, MAX_MS, MAX_TASKS, MAX_WORKERS, RuntimeFlavor};
-use crate::demo::model::{Op, Task};
+use crate::demo::model::{Op, Phase, Task};
 pub use crate::demo::strategy::TimeoutScope;
 use crate::demo::strategy::{Named, Strategy};
+
+mod io_ops;
 
 /// One `[[demo]]` table.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -103,19 +105,66 @@ pub struct TaskSpec {
     /// `pages` only: how many items the stream yields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<u32>,
-    /// `resource` only: the body fails (after `ms`) instead of succeeding.
+    /// `resource` only: `true` or `"body"`: the body fails (after `ms`) instead of succeeding;
+    /// `"setup"` or `"teardown"`: that phase fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fails: Option<bool>,
+    pub fails: Option<FailsIn>,
     /// `fail` and failing `resource`: the error message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// `http`, `http_retry`: the demo server path to GET (`/delay/{ms}`, `/flaky/{key}?fail=2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// `http`: build a new client for this request instead of sharing one (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_client: Option<bool>,
+    /// `http`, `http_retry`: the deadline of one request (attempt).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// `http_retry`: how many tries at most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<u32>,
+    /// `http_retry`: the first backoff; it doubles after every failed attempt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff_ms: Option<u64>,
+    /// `http_pages`: items per page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    /// `sqlite`, `sqlite_bulk`: run the synchronous driver on `spawn_blocking` (default false:
+    /// inline on the runtime thread).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offload: Option<bool>,
+    /// `sqlite_bulk`: how many rows to insert.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u32>,
+    /// `sqlite_bulk`: all rows in one transaction (true) or each committed on its own (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<bool>,
 }
 
 fn one() -> u32 {
     1
 }
 
-/// The closed set of ops. Real HTTP and SQLite ops will join this list.
+/// `fails` of a `resource` task: `true` (the body), `false`, or the phase's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum FailsIn {
+    Body(bool),
+    Phase(Phase),
+}
+
+impl FailsIn {
+    fn phase(self) -> Option<Phase> {
+        match self {
+            FailsIn::Body(true) => Some(Phase::Body),
+            FailsIn::Body(false) => None,
+            FailsIn::Phase(p) => Some(p),
+        }
+    }
+}
+
+/// The closed set of ops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OpKind {
@@ -131,6 +180,16 @@ pub enum OpKind {
     Resource,
     /// An async stream of `items` items, one every `ms`.
     Pages,
+    /// GET a path of the loopback demo server with reqwest.
+    Http,
+    /// GET with retries, exponential backoff with jitter and a per-attempt timeout.
+    HttpRetry,
+    /// An async stream over the demo server's `/pages`.
+    HttpPages,
+    /// A real rusqlite query of about `ms`, inline or offloaded.
+    Sqlite,
+    /// `rows` inserts, committed one by one or in one transaction.
+    SqliteBulk,
 }
 
 impl OpKind {
@@ -142,6 +201,11 @@ impl OpKind {
             OpKind::Fail => "fail",
             OpKind::Resource => "resource",
             OpKind::Pages => "pages",
+            OpKind::Http => "http",
+            OpKind::HttpRetry => "http_retry",
+            OpKind::HttpPages => "http_pages",
+            OpKind::Sqlite => "sqlite",
+            OpKind::SqliteBulk => "sqlite_bulk",
         }
     }
 }
@@ -314,6 +378,12 @@ pub struct ExpectSpec {
     /// `outcome`: what the task ended as.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
+    /// `outcome`: the phase of a `resource` task in which it failed or was cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Phase>,
+    /// `cleanup`: whether the teardown finished `before_return` or `after_return`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished: Option<CleanupTiming>,
     /// `error`: text the surfaced error must contain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
@@ -357,6 +427,21 @@ pub enum ExpectKind {
     Started,
     /// The wall time within `at_least_ms` ..= `at_most_ms`.
     Wall,
+    /// Connections to the demo server that served `task` (or every task) within `at_least`
+    /// ..= `at_most`.
+    Connections,
+    /// The teardown of `task` (a `resource`) finished `before_return` or `after_return`: before
+    /// the strategy's caller got control back, or after (torn down in the background after a
+    /// cancellation, since Rust has no async `Drop`).
+    Cleanup,
+}
+
+/// `finished` of a `cleanup` claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CleanupTiming {
+    BeforeReturn,
+    AfterReturn,
 }
 
 impl ExpectKind {
@@ -370,6 +455,8 @@ impl ExpectKind {
             ExpectKind::Concurrency => "concurrency",
             ExpectKind::Started => "started",
             ExpectKind::Wall => "wall",
+            ExpectKind::Cleanup => "cleanup",
+            ExpectKind::Connections => "connections",
         }
     }
 }
@@ -413,7 +500,10 @@ impl TaskSpec {
             OpKind::Sleep | OpKind::Block | OpKind::Cpu => (false, false, false, false, false),
             OpKind::Fail => (false, false, false, false, true),
             OpKind::Resource => (true, true, false, true, true),
-            OpKind::Pages => (false, false, true, false, false),
+            OpKind::Pages | OpKind::HttpPages => (false, false, true, false, false),
+            OpKind::Http | OpKind::HttpRetry | OpKind::Sqlite | OpKind::SqliteBulk => {
+                (false, false, false, false, false)
+            }
         };
         if self.setup_ms.is_some() && !setup {
             stray.push("setup_ms");
@@ -454,6 +544,8 @@ impl TaskSpec {
         }
         let op = self.op.as_str();
         match self.ms {
+            // The real-I/O ops say themselves when they need `ms` (`io_problems`).
+            None if self.op.is_real_io() => {}
             None => out.push(SpecProblem::at(
                 format!("{at}.op"),
                 match self.op {
@@ -523,6 +615,7 @@ impl TaskSpec {
                 format!("`{key}` does not apply to op `{op}`"),
             ));
         }
+        self.io_problems(at, out);
         if let Some(m) = &self.message
             && m.len() > 500
         {
@@ -637,61 +730,50 @@ impl ExpectSpec {
                 ));
             }
         };
-        let (than, factor, task, outcome, contains, conc, started, wall) = match self.kind {
-            K::Faster => (true, true, false, false, false, false, false, false),
-            K::Outcome => (false, false, true, true, false, false, false, false),
-            K::Teardown => (false, false, true, false, false, false, false, false),
-            K::Error => (false, false, false, false, true, false, false, false),
-            K::NoError => (false, false, false, false, false, false, false, false),
-            K::Concurrency => (false, false, false, false, false, true, false, false),
-            K::Started => (false, false, true, false, false, false, true, false),
-            K::Wall => (false, false, false, false, false, false, false, true),
+        // The keys each kind takes; of each group in `required`, one key must be present.
+        let (allowed, required): (&[&str], &[&[&str]]) = match self.kind {
+            K::Faster => (&["than", "factor"], &[&["than"]]),
+            K::Outcome => (&["task", "outcome", "phase"], &[&["task"], &["outcome"]]),
+            K::Teardown => (&["task"], &[&["task"]]),
+            K::Cleanup => (&["task", "finished"], &[&["task"], &["finished"]]),
+            K::Error => (&["contains"], &[]),
+            K::NoError => (&[], &[]),
+            K::Concurrency => (&["at_most", "at_least"], &[&["at_most", "at_least"]]),
+            K::Started => (
+                &["task", "after_ms", "before_ms"],
+                &[&["task"], &["after_ms", "before_ms"]],
+            ),
+            K::Wall => (
+                &["at_least_ms", "at_most_ms"],
+                &[&["at_least_ms", "at_most_ms"]],
+            ),
+            // A task names its copies' connections; without one, every task's count.
+            K::Connections => (
+                &["task", "at_most", "at_least"],
+                &[&["at_most", "at_least"]],
+            ),
         };
-        if than {
-            needs("than", self.than.is_some(), out);
-        }
-        if task {
-            needs("task", self.task.is_some(), out);
-        }
-        if outcome {
-            needs("outcome", self.outcome.is_some(), out);
-        }
-        if conc {
-            needs(
-                "at_most` or `at_least",
-                self.at_most.is_some() || self.at_least.is_some(),
-                out,
-            );
-        }
-        if started {
-            needs(
-                "after_ms` or `before_ms",
-                self.after_ms.is_some() || self.before_ms.is_some(),
-                out,
-            );
-        }
-        if wall {
-            needs(
-                "at_least_ms` or `at_most_ms",
-                self.at_least_ms.is_some() || self.at_most_ms.is_some(),
-                out,
-            );
-        }
-        let stray: [(&str, bool, bool); 11] = [
-            ("than", self.than.is_some(), than),
-            ("factor", self.factor.is_some(), factor),
-            ("task", self.task.is_some(), task),
-            ("outcome", self.outcome.is_some(), outcome),
-            ("contains", self.contains.is_some(), contains),
-            ("at_most", self.at_most.is_some(), conc),
-            ("at_least", self.at_least.is_some(), conc),
-            ("after_ms", self.after_ms.is_some(), started),
-            ("before_ms", self.before_ms.is_some(), started),
-            ("at_least_ms", self.at_least_ms.is_some(), wall),
-            ("at_most_ms", self.at_most_ms.is_some(), wall),
+        let present = [
+            ("than", self.than.is_some()),
+            ("factor", self.factor.is_some()),
+            ("task", self.task.is_some()),
+            ("outcome", self.outcome.is_some()),
+            ("phase", self.phase.is_some()),
+            ("finished", self.finished.is_some()),
+            ("contains", self.contains.is_some()),
+            ("at_most", self.at_most.is_some()),
+            ("at_least", self.at_least.is_some()),
+            ("after_ms", self.after_ms.is_some()),
+            ("before_ms", self.before_ms.is_some()),
+            ("at_least_ms", self.at_least_ms.is_some()),
+            ("at_most_ms", self.at_most_ms.is_some()),
         ];
-        for (key, present, allowed) in stray {
-            if present && !allowed {
+        let has = |key: &str| present.iter().any(|(k, p)| *k == key && *p);
+        for group in required {
+            needs(&group.join("` or `"), group.iter().any(|k| has(k)), out);
+        }
+        for (key, is_present) in present {
+            if is_present && !allowed.contains(&key) {
                 out.push(SpecProblem::at(
                     format!("{at}.{key}"),
                     format!("`{key}` does not apply to expectation `{kind}`"),
@@ -731,7 +813,7 @@ impl ExpectSpec {
                 ),
             ));
         }
-        if self.kind == K::Teardown
+        if matches!(self.kind, K::Teardown | K::Cleanup)
             && let Some(task) = &self.task
             && let Some((i, _)) = resolve_task(tasks, task)
             && tasks[i].op != OpKind::Resource
@@ -900,12 +982,17 @@ impl TaskSpec {
                 setup_ms: self.setup_ms.unwrap_or(0).min(MAX_MS),
                 ms,
                 teardown_ms: self.teardown_ms.unwrap_or(0).min(MAX_MS),
-                fails: self.fails.unwrap_or(false).then(message),
+                fails: self.fails.and_then(FailsIn::phase).map(|p| (p, message())),
             },
             OpKind::Pages => Op::Pages {
                 items: self.items.unwrap_or(0).min(MAX_ITEMS),
                 ms,
             },
+            OpKind::Http
+            | OpKind::HttpRetry
+            | OpKind::HttpPages
+            | OpKind::Sqlite
+            | OpKind::SqliteBulk => self.to_io_op(ms),
         };
         Task {
             name: self.name.clone(),
@@ -953,6 +1040,11 @@ impl ExpectSpec {
             ExpectKind::Outcome => Check::Outcome {
                 task: task(),
                 outcome: self.outcome.unwrap_or(Outcome::Ok),
+                phase: self.phase,
+            },
+            ExpectKind::Cleanup => Check::Cleanup {
+                task: task(),
+                after_return: self.finished == Some(CleanupTiming::AfterReturn),
             },
             ExpectKind::Teardown => Check::Teardown { task: task() },
             ExpectKind::Error => Check::Error {
@@ -972,11 +1064,17 @@ impl ExpectSpec {
                 at_least_ms: self.at_least_ms,
                 at_most_ms: self.at_most_ms,
             },
+            ExpectKind::Connections => Check::Connections {
+                task: self.task.clone(),
+                at_least: self.at_least,
+                at_most: self.at_most,
+            },
         };
         Claim {
             text: self.claim.clone(),
             strategy: self.strategy.clone(),
             check,
+            at: None,
         }
     }
 }

@@ -79,7 +79,7 @@ impl Work {
         self.ids().map(move |id| me.call(id))
     }
 
-    /// A strategy parameter in lesson milliseconds, scaled by `--speed`.
+    /// A strategy parameter in lesson milliseconds, as real time at this speed.
     pub fn scaled(&self, ms: u64) -> Duration {
         self.cx.scaled(ms)
     }

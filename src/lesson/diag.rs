@@ -27,6 +27,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The offending line, cut to a window around the column, and where the caret goes in it.
     pub excerpt: Option<Box<Excerpt>>,
+    /// A warning: worth fixing, but the lesson still loads and runs.
+    pub warning: bool,
 }
 
 /// A bounded window of the offending line.
@@ -57,6 +59,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             excerpt: Some(Box::new(Excerpt::cut(line_text, column - 1, span_chars))),
+            warning: false,
         }
     }
 
@@ -69,7 +72,14 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             excerpt: None,
+            warning: false,
         }
+    }
+
+    /// The same finding as a warning.
+    pub fn into_warning(mut self) -> Self {
+        self.warning = true;
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -83,7 +93,11 @@ impl Diagnostic {
         let _ = writeln!(
             out,
             "{} {}:{}:{}: {}",
-            style("error:").red().bold(),
+            if self.warning {
+                style("warning:").yellow().bold()
+            } else {
+                style("error:").red().bold()
+            },
             self.file,
             self.line,
             self.column,

@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 pub use diag::Diagnostic;
 pub use model::Lesson;
 pub use parse::ParsedLesson;
-pub use source::{LessonFile, Origin, Source};
+pub use source::{LessonFile, Source};
 
 /// Every lesson from one source, with every problem found in it.
 #[derive(Debug)]
@@ -23,6 +23,8 @@ pub struct Catalogue {
     pub lessons: Vec<ParsedLesson>,
     /// Problems, ordered by file then line.
     pub problems: Vec<Diagnostic>,
+    /// Warnings in valid lessons (thin margins on claims), ordered by file then line.
+    pub warnings: Vec<Diagnostic>,
     /// The files that were read, in order.
     pub files: Vec<String>,
 }
@@ -49,9 +51,11 @@ impl Catalogue {
             (a.lesson.position, &a.lesson.id).cmp(&(b.lesson.position, &b.lesson.id))
         });
         problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        let warnings = lessons.iter().flat_map(|p| p.warnings.clone()).collect();
         Catalogue {
             lessons,
             problems,
+            warnings,
             files: names,
         }
     }

@@ -45,6 +45,16 @@ pub struct Section {
     /// Name of a `[[demo]]` in this file that shows this section's claim live.
     #[serde(default)]
     pub demo: Option<String>,
+    /// More demos for this section, when one is not enough (`demos = ["a", "b"]`).
+    #[serde(default)]
+    pub demos: Vec<String>,
+}
+
+impl Section {
+    /// Every demo the section points at: `demo`, then `demos`.
+    pub fn demo_names(&self) -> impl Iterator<Item = &str> {
+        self.demo.iter().chain(&self.demos).map(String::as_str)
+    }
 }
 
 /// `[section.code]`: code shown side by side, Python (what learners know) and Rust.

@@ -6,7 +6,7 @@
 //! `[[exercise]]` and `[[demo]]` table on its own, keeping toml's spans, so a wrong type in one
 //! section and an unknown key in a demo are both reported, each with its line and column.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use serde::de::DeserializeOwned;
@@ -50,6 +50,10 @@ const TOP_KEYS: &[(&str, &str, bool)] = &[
 pub struct ParsedLesson {
     pub file: String,
     pub lesson: Lesson,
+    /// Findings that do not stop the lesson from loading (a claim with a thin margin).
+    pub warnings: Vec<Diagnostic>,
+    /// Where each demo's claims are: demo name -> the line of each `[[demo.expect]]`, in order.
+    pub claim_lines: HashMap<String, Vec<usize>>,
     src: String,
     id_span: Range<usize>,
     position_span: Range<usize>,
@@ -87,6 +91,8 @@ pub fn parse_lesson(
         file,
         src,
         problems: Vec::new(),
+        warnings: Vec::new(),
+        claim_lines: HashMap::new(),
     };
     let (root, syntax_errors) = DeTable::parse_recoverable(src);
     if !syntax_errors.is_empty() {
@@ -151,6 +157,8 @@ struct Cx<'a> {
     file: &'a str,
     src: &'a str,
     problems: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    claim_lines: HashMap<String, Vec<usize>>,
 }
 
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -222,6 +230,9 @@ impl<'a> Cx<'a> {
         let mut hints = Vec::new();
         let mut exercise_refs = Vec::new();
         let mut demos = Vec::new();
+        // Names of every [[demo]] table, also those with problems of their own: a section that
+        // points at a broken demo gets that demo's errors, not a spurious "no demo named".
+        let mut written_demos: HashSet<String> = HashSet::new();
 
         for (key, value) in root.iter() {
             let name: &str = key.get_ref();
@@ -260,7 +271,21 @@ impl<'a> Cx<'a> {
                     }
                 }
                 "exercise" => exercise_refs = self.de_each::<ExerciseRef>(name, value),
-                "demo" => demos = self.de_each::<DemoSpec>(name, value),
+                "demo" => {
+                    if let DeValue::Array(items) = value.get_ref() {
+                        written_demos.extend(items.iter().filter_map(
+                            |item| match item.get_ref() {
+                                DeValue::Table(t) => t.iter().find_map(|(k, v)| {
+                                    (k.get_ref() == "name")
+                                        .then(|| v.get_ref().as_str().map(str::to_string))
+                                        .flatten()
+                                }),
+                                _ => None,
+                            },
+                        ));
+                    }
+                    demos = self.de_each::<DemoSpec>(name, value);
+                }
                 other => {
                     let known = TOP_KEYS.iter().map(|k| k.0);
                     let help = match closest(other, known) {
@@ -285,7 +310,8 @@ impl<'a> Cx<'a> {
         }
 
         self.check_values(&format_version, &id, stem, &title, &position, &summary);
-        let demo_names = self.check_demos(&demos);
+        let mut demo_names = self.check_demos(&demos);
+        demo_names.extend(written_demos);
         self.check_sections(&sections, &demo_names);
         self.check_exercises(&exercise_refs, exercises);
         if let Some((hints, span)) = hints.first() {
@@ -303,6 +329,8 @@ impl<'a> Cx<'a> {
             (summary, _),
         ) = (format_version?, id?, title?, position?, summary?);
         Some(ParsedLesson {
+            warnings: std::mem::take(&mut self.warnings),
+            claim_lines: std::mem::take(&mut self.claim_lines),
             file: self.file.to_string(),
             src: self.src.to_string(),
             id_span,
@@ -348,9 +376,12 @@ impl<'a> Cx<'a> {
                     span.clone(),
                     format!("id `{id}` differs from the file name `{stem}.toml`"),
                 )
-                .help = Some(format!(
-                    "rename the file to `{id}.toml` or set id = \"{stem}\""
-                ));
+                .help = Some(if is_valid_id(stem) {
+                    format!("rename the file to `{id}.toml` or set id = \"{stem}\"")
+                } else {
+                    // The file name is no id (`My Lesson.toml`): only renaming the file fixes it.
+                    format!("rename the file to `{id}.toml`")
+                });
             }
         }
         if let Some((title, span)) = title {
@@ -390,7 +421,14 @@ impl<'a> Cx<'a> {
                 self.error(key_span(table, "code"), "[section.code] shows no code")
                     .help = Some("give `python`, `rust`, or both".into());
             }
-            if let Some(demo) = &section.demo {
+            if let Some(code) = &section.code {
+                for text in [&code.python, &code.rust].into_iter().flatten() {
+                    self.warn_wide_code(text);
+                }
+            }
+            let keys = std::iter::repeat_n("demo", usize::from(section.demo.is_some()))
+                .chain(std::iter::repeat("demos"));
+            for (demo, key) in section.demo_names().zip(keys) {
                 if !demos.contains(demo) {
                     let help = match closest(demo, demos.iter().map(String::as_str)) {
                         Some(near) => format!("did you mean `{near}`?"),
@@ -398,12 +436,36 @@ impl<'a> Cx<'a> {
                         None => format!("demos in this lesson: {}", sorted(demos).join(", ")),
                     };
                     self.error(
-                        key_span(table, "demo"),
+                        key_span(table, key),
                         format!("no demo named `{demo}` in this lesson"),
                     )
                     .help = Some(help);
                 }
             }
+        }
+    }
+
+    /// A code line wider than a box at 100 columns can show is wrapped on screen (a learner
+    /// copies code): a warning at the line.
+    fn warn_wide_code(&mut self, text: &str) {
+        /// The widest code line a box shows at 100 columns (two borders, two spaces).
+        const WIDEST: usize = 96;
+        for line in text.lines() {
+            let n = line.chars().count();
+            if n <= WIDEST {
+                continue;
+            }
+            let Some(at) = self.src.find(line) else {
+                continue;
+            };
+            let d = Diagnostic::at(
+                self.file,
+                self.src,
+                at..at + line.len(),
+                format!("a code line of {n} characters: a box at 100 columns shows {WIDEST}, so it is wrapped on screen"),
+            )
+            .with_help("break the line: learners read and copy it");
+            self.warnings.push(d.into_warning());
         }
     }
 
@@ -424,16 +486,28 @@ impl<'a> Cx<'a> {
                     format!("two demos are named `{}`", demo.name),
                 );
             }
-            for problem in crate::demo::runner::Demo::new(demo)
-                .err()
-                .unwrap_or_default()
-            {
-                let span = match &problem.key {
-                    Some(key) => key_path_span(table, key),
-                    None => table.span(),
-                };
-                self.error(span, problem.message);
+            let (problems, warnings) = match crate::demo::runner::Demo::new(demo) {
+                Ok(d) => (Vec::new(), d.thin_margins()),
+                Err(problems) => (problems, Vec::new()),
+            };
+            let span_of = |key: &Option<String>| match key {
+                Some(key) => key_path_span(table, key),
+                None => table.span(),
+            };
+            for problem in problems {
+                self.error(span_of(&problem.key), problem.message);
             }
+            for warning in warnings {
+                let d = Diagnostic::at(self.file, self.src, span_of(&warning.key), warning.message);
+                self.warnings.push(d.into_warning());
+            }
+            let lines = (0..demo.expectations.len())
+                .map(|i| {
+                    let at = key_path_span(table, &format!("expect.{i}")).start;
+                    self.src[..at.min(self.src.len())].matches('\n').count() + 1
+                })
+                .collect();
+            self.claim_lines.insert(demo.name.clone(), lines);
         }
         names
     }
@@ -448,14 +522,25 @@ impl<'a> Cx<'a> {
                     format!("exercise `{}` is listed twice", exercise.name),
                 );
             }
+            if exercise.planned && known.contains(&exercise.name) {
+                self.error(
+                    key_span(table, "planned"),
+                    format!(
+                        "exercise `{}` exists: it is not planned any more",
+                        exercise.name
+                    ),
+                )
+                .help = Some("remove `planned = true`".into());
+            }
             if !exercise.planned && !known.contains(&exercise.name) {
                 let help = match closest(&exercise.name, known.iter().map(String::as_str)) {
                     Some(near) => format!(
                         "did you mean `{near}`? If it is not written yet, add `planned = true`"
                     ),
-                    None => {
-                        "if it is not written yet, add `planned = true` to this [[exercise]]".into()
-                    }
+                    None => format!(
+                        "the exercises are: {}; if this one is not written yet, add `planned = true`",
+                        known.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ),
                 };
                 self.error(span, format!("there is no exercise `{}`", exercise.name))
                     .help = Some(help);

@@ -3,8 +3,9 @@
 //! The skeleton doubles as a cheat sheet: every key is present or shown in a comment, so an
 //! instructor can fill it in without opening the authoring guide.
 
-/// The text of a new lesson file.
-pub fn skeleton(id: &str, position: u32) -> String {
+/// The text of a new lesson file, to be written at `path` (named in its first comment, so the
+/// command to check it can be copied as it stands).
+pub fn skeleton(id: &str, position: u32, path: &str) -> String {
     let title = id.replace(['_', '-'], " ");
     let mut title_chars = title.chars();
     let title = match title_chars.next() {
@@ -15,10 +16,11 @@ pub fn skeleton(id: &str, position: u32) -> String {
         .replace("{id}", id)
         .replace("{title}", &title)
         .replace("{position}", &position.to_string())
+        .replace("{path}", path)
 }
 
 const TEMPLATE: &str = r#"# A lesson for asyncwork. The authoring guide is lessons/README.md.
-# Check this file with: asyncwork lesson validate lessons/{id}.toml
+# Check this file with: asyncwork lesson validate {path}
 format_version = 1
 id = "{id}"                    # must equal the file name
 title = "{title}"

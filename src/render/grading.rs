@@ -171,7 +171,7 @@ pub fn human_at(report: &ExerciseReport, width: usize) -> String {
         out.push('\n');
         for t in &report.tampered {
             let line = format!(
-                "{} you {} {}: grading used the original test files and manifest.",
+                "{} you {} {}: your edit was ignored; grading used the original test files and manifest.",
                 style("!").yellow().bold(),
                 match t.change.as_str() {
                     "added" => "added",
@@ -183,7 +183,7 @@ pub fn human_at(report: &ExerciseReport, width: usize) -> String {
             out.push_str(&wrap(&line, "  ", "    "));
         }
         let line = format!(
-            "Only src/ is yours to change; `asyncwork reset {}` restores the rest.",
+            "Your files are left as they are; only src/ is graded. `asyncwork reset {}` restores the rest.",
             report.exercise
         );
         out.push_str(&wrap(&line, "    ", "    "));

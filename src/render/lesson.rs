@@ -36,7 +36,7 @@ pub fn render(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
     out.push_str(&wrap(&lesson.summary, prose_width, ""));
     for section in &lesson.sections {
         out.push_str(&section_text(section, width));
-        if let Some(demo) = &section.demo {
+        for demo in section.demo_names() {
             let command = format!("asyncwork lesson run {} --demo {demo}", lesson.id);
             // A command is never wrapped: when it does not fit beside the label, it gets its own line.
             let sep = if "▶ See it live: ".chars().count() + command.chars().count() > width {
@@ -244,11 +244,8 @@ fn render_code(code: &CodePair, width: usize) -> String {
         }
     } else {
         for (label, lines) in &blocks {
-            for line in boxed(
-                label,
-                lines,
-                inner(lines, label).min(width.saturating_sub(4).max(20)),
-            ) {
+            let fit = inner(lines, label).min(width.saturating_sub(4).max(20));
+            for line in boxed(label, &soft_wrap(lines, fit), fit) {
                 let _ = writeln!(out, "{line}");
             }
         }
@@ -256,8 +253,25 @@ fn render_code(code: &CodePair, width: usize) -> String {
     out
 }
 
-/// A box with the language name in its top border. Lines wider than `width` overflow the right
-/// border rather than being wrapped.
+/// Code lines cut to `width` columns, the rest of a long line continued on the next with `↪`,
+/// so a box never overflows the terminal (`lesson validate` warns about such lines).
+fn soft_wrap(lines: &[String], width: usize) -> Vec<String> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let chars: Vec<char> = line.chars().collect();
+        if chars.len() <= width || width < 4 {
+            out.push(line.clone());
+            continue;
+        }
+        out.push(chars[..width].iter().collect());
+        for chunk in chars[width..].chunks(width - 2) {
+            out.push(format!("↪ {}", chunk.iter().collect::<String>()));
+        }
+    }
+    out
+}
+
+/// A box with the language name in its top border.
 fn boxed(label: &str, lines: &[String], width: usize) -> Vec<String> {
     let color = |s: String| match label {
         "Python" => style(s).yellow().to_string(),

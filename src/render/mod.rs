@@ -13,6 +13,7 @@ pub mod json;
 pub mod lesson;
 pub mod live;
 pub mod markdown;
+pub mod serve;
 pub mod summary;
 pub mod table;
 pub mod timeline;

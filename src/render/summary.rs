@@ -48,19 +48,49 @@ pub fn table(d: &DemoReport) -> String {
     table.render().lines().map(|l| format!("  {l}\n")).collect()
 }
 
+/// Per-request latency of the HTTP tasks, for each strategy: p50, p95, max (nearest rank) and
+/// the wall time. `None` when the demo made no HTTP request.
+pub fn latency(d: &DemoReport) -> Option<String> {
+    let mut table = Table::new(&["strategy", ">requests", ">p50", ">p95", ">max", ">wall"]);
+    let mut any = false;
+    for s in &d.strategies {
+        let mut ms: Vec<f64> = s
+            .tasks
+            .iter()
+            .filter(|t| t.op.starts_with("http"))
+            .filter_map(|t| t.duration_ms())
+            .collect();
+        if ms.is_empty() {
+            continue;
+        }
+        any = true;
+        ms.sort_by(f64::total_cmp);
+        let rank = |p: f64| ms[((p * ms.len() as f64).ceil() as usize).clamp(1, ms.len()) - 1];
+        table.row(vec![
+            s.name.clone(),
+            ms.len().to_string(),
+            fmt_ms(rank(0.50)),
+            fmt_ms(rank(0.95)),
+            fmt_ms(rank(1.0)),
+            fmt_ms(s.wall_ms),
+        ]);
+    }
+    any.then(|| table.render().lines().map(|l| format!("  {l}\n")).collect())
+}
+
 /// One entry per claim, wrapped to `width` between words: a check mark when the run showed it,
-/// a cross and the reason when not. A run stopped by Ctrl-C judges nothing: its claims say
-/// "not judged: interrupted" (calm, not red), since a deliberate stop is not a failed claim.
+/// a cross and the reason when the run refutes it, a dash when it could not judge it (too fast a
+/// speed). A run stopped by Ctrl-C judges nothing: its claims say "not judged: interrupted"
+/// (calm, not red), since a deliberate stop is not a failed claim.
 pub fn claims(d: &DemoReport, width: usize) -> String {
     let interrupted = d.interrupted || d.strategies.iter().any(|s| s.interrupted);
     let mut out = String::new();
     for e in &d.expectations {
-        let (mark, style, why) = if interrupted {
-            ("·", Style::new().dim(), "not judged: interrupted")
-        } else if e.shown {
-            ("✓", Style::new().green(), "")
-        } else {
-            ("✗", Style::new().red().bold(), "not shown: ")
+        let (mark, style, lead) = match (interrupted, e.shown, e.judged) {
+            (true, _, _) => ("·", Style::new().dim(), "not judged: interrupted"),
+            (false, true, _) => ("✓", Style::new().green(), ""),
+            (false, false, true) => ("✗", Style::new().red().bold(), "not shown: "),
+            (false, false, false) => ("–", Style::new().yellow(), ""),
         };
         out.push_str(&super::wrap(
             &format!("{} {}", style.apply_to(mark), e.claim),
@@ -69,9 +99,9 @@ pub fn claims(d: &DemoReport, width: usize) -> String {
             "    ",
         ));
         let detail = if interrupted {
-            why.to_string()
+            lead.to_string()
         } else {
-            format!("{why}{}", e.detail)
+            format!("{lead}{}", e.detail)
         };
         let detail = super::wrap(&detail, width, "      ", "      ");
         out.push_str(&Style::new().dim().apply_to(detail.trim_end()).to_string());
@@ -92,9 +122,29 @@ pub fn summary_at(d: &DemoReport, width: usize) -> String {
         Style::new().bold().apply_to(format!("Summary: {}", d.name)),
         Style::new()
             .dim()
-            .apply_to(format!("({} runtime, speed {})", d.runtime, d.speed))
+            .apply_to(match d.requested_speed {
+                Some(asked) if d.speed == 1.0 && asked < 1.0 => format!(
+                    "({} runtime, speed 1x: asked {asked}x, but what it measures is the runtime's own cost, which no speed scales)",
+                    d.runtime
+                ),
+                Some(asked) if asked > d.speed => format!(
+                    "({} runtime, speed {}x: asked {asked}x, but its timings would blur faster)",
+                    d.runtime, d.speed
+                ),
+                Some(asked) => format!(
+                    "({} runtime, speed {}x: asked {asked}x, but what it measures is the runtime's own cost, which no speed scales)",
+                    d.runtime, d.speed
+                ),
+                None => format!("({} runtime, speed {}x)", d.runtime, d.speed),
+            })
     );
     out.push_str(&table(d));
+    if let Some(latency) = latency(d) {
+        out.push_str(&format!(
+            "{}\n{latency}",
+            Style::new().bold().apply_to("Request latency")
+        ));
+    }
     if !d.expectations.is_empty() {
         out.push_str(&format!("{}\n", Style::new().bold().apply_to("Claims")));
         out.push_str(&claims(d, width));

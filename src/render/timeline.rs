@@ -283,12 +283,20 @@ fn legend(s: &StrategyReport) -> String {
             ));
         }
     }
-    if s.tasks
-        .iter()
-        .any(|t| t.phases.iter().any(|p| p.name != "body"))
-    {
+    let phases = |f: fn(&str) -> bool| s.tasks.iter().any(|t| t.phases.iter().any(|p| f(&p.name)));
+    // `http_retry` marks its attempts as phases; the gaps between them are the backoff.
+    let what = match (
+        phases(|n| n != "body" && !n.starts_with("attempt")),
+        phases(|n| n.starts_with("attempt")),
+    ) {
+        (true, true) => Some("setup/teardown, attempt"),
+        (true, false) => Some("setup/teardown"),
+        (false, true) => Some("attempt (the gaps: backoff)"),
+        (false, false) => None,
+    };
+    if let Some(what) = what {
         parts.push(format!(
-            "{} setup/teardown",
+            "{} {what}",
             style(Cell::Phase).apply_to(glyph(Cell::Phase))
         ));
     }

@@ -7,7 +7,12 @@
 //! package = "ex03_gather"   # cargo package
 //! lesson = "gather"         # lesson id
 //! title = "Load a dashboard with three concurrent calls"
-//! hints = ["gentle", "names the API", "nearly the answer"]
+//! hints = [
+//!   "gentle",
+//!   "names the API",
+//!   # a hint about particular tests: shown first when one of them fails
+//!   { text = "nearly the answer for the pair", tests = ["report_pair_fails_fast_and_cancels_the_other_call"] },
+//! ]
 //! ```
 //!
 //! The catalogue that counts is the one embedded in the binary (see [`super::embed`]): it is the
@@ -30,7 +35,7 @@ pub struct ExerciseCatalogue {
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "RawExerciseInfo")]
 pub struct ExerciseInfo {
     /// Directory name and what users type, e.g. `03_gather`.
     pub name: String,
@@ -39,8 +44,53 @@ pub struct ExerciseInfo {
     /// The lesson this exercise belongs to, e.g. `gather`.
     pub lesson: String,
     pub title: String,
-    #[serde(default)]
     pub hints: Vec<String>,
+    /// For each hint (same index), the grading tests it is about; empty for a general hint.
+    pub hint_tests: Vec<Vec<String>>,
+}
+
+/// `info.toml`'s form of an exercise: a hint is a plain string, or `{ text, tests }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExerciseInfo {
+    name: String,
+    package: String,
+    lesson: String,
+    title: String,
+    #[serde(default)]
+    hints: Vec<RawHint>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawHint {
+    Text(String),
+    About {
+        text: String,
+        #[serde(default)]
+        tests: Vec<String>,
+    },
+}
+
+impl From<RawExerciseInfo> for ExerciseInfo {
+    fn from(raw: RawExerciseInfo) -> Self {
+        let (hints, hint_tests) = raw
+            .hints
+            .into_iter()
+            .map(|h| match h {
+                RawHint::Text(text) => (text, Vec::new()),
+                RawHint::About { text, tests } => (text, tests),
+            })
+            .unzip();
+        ExerciseInfo {
+            name: raw.name,
+            package: raw.package,
+            lesson: raw.lesson,
+            title: raw.title,
+            hints,
+            hint_tests,
+        }
+    }
 }
 
 impl ExerciseCatalogue {
@@ -158,6 +208,25 @@ title = "t"
         let err = cat.find("03_gaher").unwrap_err().to_string();
         assert!(err.contains("did you mean `03_gather`"), "{err}");
         assert!(cat.get("04_taskgroup").unwrap().hints.is_empty());
+    }
+
+    #[test]
+    fn hints_may_name_their_tests() {
+        let text = r#"
+format_version = 1
+[[exercise]]
+name = "03_gather"
+package = "ex03_gather"
+lesson = "gather"
+title = "t"
+hints = ["plain", { text = "about the pair", tests = ["pair_a", "pair_b"] }]
+"#;
+        let ex = ExerciseCatalogue::parse(text).unwrap().exercises.remove(0);
+        assert_eq!(ex.hints, ["plain", "about the pair"]);
+        assert_eq!(
+            ex.hint_tests,
+            [vec![], vec!["pair_a".to_string(), "pair_b".to_string()]]
+        );
     }
 
     #[test]

@@ -46,11 +46,13 @@ pub(crate) fn next_hint(progress: &Progress, ex: &ExerciseInfo) -> progress::Res
     }
 }
 
-/// After a failed check: the latest hint the learner has reached (at least the first, which
-/// this marks as seen).
+/// After a failed check: the hint about the first failing test, if one names it (hints may
+/// name their tests in info.toml); otherwise the latest general hint the learner has reached (at
+/// least the first, which this marks as seen).
 pub(crate) fn hint_after_failure(
     progress: &Progress,
     ex: &ExerciseInfo,
+    failing: &[String],
 ) -> progress::Result<Option<(usize, usize, String)>> {
     let total = ex.hints.len();
     if total == 0 {
@@ -58,7 +60,19 @@ pub(crate) fn hint_after_failure(
     }
     let (_, shown) = progress.update_hints_shown(&ex.name, |shown| shown.max(1))?;
     let shown = shown.min(total);
-    Ok(Some((shown, total, ex.hints[shown - 1].clone())))
+    let about = |i: usize| ex.hint_tests.get(i).map(Vec::as_slice).unwrap_or_default();
+    // The first failing test is the one the report leads with: its own hint, if it has one.
+    if let Some(test) = failing.first() {
+        if let Some(i) = (0..total).find(|&i| about(i).iter().any(|t| t == test)) {
+            return Ok(Some((i + 1, total, ex.hints[i].clone())));
+        }
+    }
+    // No hint names a failing test: the latest general one reached.
+    let general = (0..shown)
+        .rev()
+        .find(|&i| about(i).is_empty())
+        .unwrap_or(shown - 1);
+    Ok(Some((general + 1, total, ex.hints[general].clone())))
 }
 
 #[cfg(test)]
@@ -72,6 +86,7 @@ mod tests {
             lesson: "gather".into(),
             title: "t".into(),
             hints: vec!["one".into(), "two".into(), "three".into()],
+            hint_tests: vec![vec![], vec![], vec!["pair_test".into()]],
         }
     }
 
@@ -88,7 +103,7 @@ mod tests {
             vec![(2, "two".to_string())]
         );
         assert_eq!(
-            hint_after_failure(&p, &ex).unwrap(),
+            hint_after_failure(&p, &ex, &[]).unwrap(),
             Some((2, 3, "two".to_string()))
         );
         assert_eq!(
@@ -104,9 +119,24 @@ mod tests {
     fn failure_shows_first_hint() {
         let p = Progress::open_in_memory().unwrap();
         assert_eq!(
-            hint_after_failure(&p, &ex()).unwrap(),
+            hint_after_failure(&p, &ex(), &[]).unwrap(),
             Some((1, 3, "one".to_string()))
         );
         assert_eq!(p.update_hints_shown("03_gather", |n| n).unwrap().0, 1);
+    }
+
+    #[test]
+    fn failure_shows_the_hint_about_the_failing_test() {
+        let p = Progress::open_in_memory().unwrap();
+        let failing = vec!["pair_test".to_string(), "other".to_string()];
+        assert_eq!(
+            hint_after_failure(&p, &ex(), &failing).unwrap(),
+            Some((3, 3, "three".to_string()))
+        );
+        // A failing test no hint names: the general hint reached so far.
+        assert_eq!(
+            hint_after_failure(&p, &ex(), &["other".to_string()]).unwrap(),
+            Some((1, 3, "one".to_string()))
+        );
     }
 }

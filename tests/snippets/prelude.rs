@@ -140,3 +140,190 @@ pub fn all_items() -> impl Stream<Item = Item> {
     })
     .flatten()
 }
+
+/// Stand-ins for the real crates the real-I/O lessons name, with the signatures of the parts the
+/// snippets use (reqwest 0.12, rusqlite 0.40, axum 0.8), so the snippets compile without the
+/// crates' build (and without a network). Keep each signature as the real crate has it.
+pub mod reqwest {
+    use std::time::Duration;
+
+    #[derive(Debug)]
+    pub struct Error;
+    impl std::fmt::Display for Error {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("request failed")
+        }
+    }
+    impl std::error::Error for Error {}
+    impl Error {
+        pub fn is_timeout(&self) -> bool {
+            false
+        }
+        pub fn status(&self) -> Option<StatusCode> {
+            None
+        }
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct StatusCode(u16);
+    impl StatusCode {
+        pub const TOO_MANY_REQUESTS: StatusCode = StatusCode(429);
+        pub fn as_u16(&self) -> u16 {
+            self.0
+        }
+        pub fn is_success(&self) -> bool {
+            (200..300).contains(&self.0)
+        }
+        pub fn is_server_error(&self) -> bool {
+            self.0 >= 500
+        }
+    }
+
+    #[derive(Debug, Clone, Default)]
+    pub struct Client;
+    pub struct ClientBuilder;
+    pub struct RequestBuilder;
+    pub struct Response;
+
+    impl Client {
+        pub fn new() -> Client {
+            Client
+        }
+        pub fn builder() -> ClientBuilder {
+            ClientBuilder
+        }
+        pub fn get<U: AsRef<str>>(&self, url: U) -> RequestBuilder {
+            RequestBuilder
+        }
+    }
+    impl ClientBuilder {
+        pub fn timeout(self, timeout: Duration) -> ClientBuilder {
+            self
+        }
+        pub fn build(self) -> Result<Client, Error> {
+            Ok(Client)
+        }
+    }
+    impl RequestBuilder {
+        pub fn timeout(self, timeout: Duration) -> RequestBuilder {
+            self
+        }
+        pub async fn send(self) -> Result<Response, Error> {
+            Ok(Response)
+        }
+    }
+    impl Response {
+        pub fn status(&self) -> StatusCode {
+            StatusCode(200)
+        }
+        pub fn error_for_status(self) -> Result<Response, Error> {
+            Ok(self)
+        }
+        pub async fn text(self) -> Result<String, Error> {
+            Ok(String::new())
+        }
+        pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>, Error> {
+            Ok(None)
+        }
+    }
+}
+
+pub mod rusqlite {
+    #[derive(Debug)]
+    pub struct Error;
+    impl std::fmt::Display for Error {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("sqlite error")
+        }
+    }
+    impl std::error::Error for Error {}
+    pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+    /// A value SQLite can bind (rusqlite's `ToSql`).
+    pub trait ToSql {}
+    impl ToSql for str {}
+    impl ToSql for String {}
+    impl ToSql for i64 {}
+    impl<T: ToSql + ?Sized> ToSql for &T {}
+
+    /// Bound parameters: `[]`, `[a]`, `[a, b]`, ... as in rusqlite.
+    pub trait Params {}
+    impl Params for [&(dyn ToSql + Send + Sync); 0] {}
+    impl<T: ToSql> Params for [T; 1] {}
+    impl<T: ToSql> Params for [T; 2] {}
+    impl<T: ToSql> Params for [T; 3] {}
+
+    pub struct Connection;
+    pub struct Transaction<'conn>(&'conn mut Connection);
+    pub struct Row;
+
+    impl Connection {
+        pub fn open<P: AsRef<std::path::Path>>(path: P) -> Result<Connection> {
+            Ok(Connection)
+        }
+        pub fn execute<P: Params>(&self, sql: &str, params: P) -> Result<usize> {
+            Ok(1)
+        }
+        pub fn query_row<T, P: Params, F>(&self, sql: &str, params: P, f: F) -> Result<T>
+        where
+            F: FnOnce(&Row) -> Result<T>,
+        {
+            f(&Row)
+        }
+        pub fn transaction(&mut self) -> Result<Transaction<'_>> {
+            Ok(Transaction(self))
+        }
+    }
+    impl Transaction<'_> {
+        pub fn execute<P: Params>(&self, sql: &str, params: P) -> Result<usize> {
+            Ok(1)
+        }
+        pub fn commit(self) -> Result<()> {
+            Ok(())
+        }
+    }
+    impl Row {
+        pub fn get<I, T: Default>(&self, idx: I) -> Result<T> {
+            Ok(T::default())
+        }
+    }
+}
+
+pub mod axum {
+    use std::future::Future;
+
+    pub struct Router;
+    pub struct MethodRouter;
+    pub struct Serve;
+
+    impl Router {
+        pub fn new() -> Router {
+            Router
+        }
+        pub fn route(self, path: &str, method_router: MethodRouter) -> Router {
+            self
+        }
+    }
+    pub mod routing {
+        pub fn get<H>(handler: H) -> super::MethodRouter {
+            super::MethodRouter
+        }
+    }
+    pub fn serve(listener: tokio::net::TcpListener, app: Router) -> Serve {
+        Serve
+    }
+    impl Serve {
+        pub async fn with_graceful_shutdown<F>(self, signal: F) -> std::io::Result<()>
+        where
+            F: Future<Output = ()> + Send + 'static,
+        {
+            signal.await;
+            Ok(())
+        }
+    }
+}
+
+/// Sends a confirmation e-mail (a slow call a handler should not wait for).
+pub async fn send_email(to: String) -> Result<(), AppError> {
+    Ok(())
+}

@@ -20,18 +20,13 @@ pub fn all_items(api: &PagedApi) -> impl Stream<Item = u32> + '_ {
     futures::stream::empty()
 }
 
-/// Every item, collected into a `Vec`.
+/// Every item, collected into a `Vec`: the async list comprehension
+/// `[item async for item in all_items(api)]`.
 ///
-/// TODO: works, but by hand and eagerly. Rewrite it on top of `all_items`.
+/// TODO: implement on top of `all_items` (one line with `StreamExt::collect`).
 pub async fn collect_all(api: &PagedApi) -> Vec<u32> {
-    let mut items = Vec::new();
-    let mut next = Some(0);
-    while let Some(page_no) = next {
-        let page = api.fetch_page(page_no).await;
-        items.extend(page.items);
-        next = page.next_page;
-    }
-    items
+    let _ = api;
+    todo!("collect every item of all_items(api)")
 }
 
 /// The first item greater than `threshold`, fetching no more pages than
@@ -40,5 +35,12 @@ pub async fn collect_all(api: &PagedApi) -> Vec<u32> {
 /// TODO: correct, but fetches every page before looking. Consume
 /// `all_items` item by item and stop as soon as you find one.
 pub async fn first_above(api: &PagedApi, threshold: u32) -> Option<u32> {
-    collect_all(api).await.into_iter().find(|&item| item > threshold)
+    let mut items = Vec::new();
+    let mut next = Some(0);
+    while let Some(page_no) = next {
+        let page = api.fetch_page(page_no).await;
+        items.extend(page.items);
+        next = page.next_page;
+    }
+    items.into_iter().find(|&item| item > threshold)
 }

@@ -1,6 +1,7 @@
 //! Grading tests for 08_streams. Each page takes 100 ms; 25 items in pages
 //! of 10 make 3 pages.
 
+use support::grade::watched;
 use std::time::Duration;
 
 use ex08_streams::{all_items, collect_all, first_above};
@@ -14,61 +15,94 @@ fn api() -> PagedApi {
 
 #[tokio::test(start_paused = true)]
 async fn the_stream_yields_every_item_in_order() {
-    let api = api();
-    let items: Vec<u32> = all_items(&api).collect().await;
-    assert!(items == (1..=25).collect::<Vec<_>>(), "expected items 1..=25 in order, got {items:?}");
-    let pages = api.pages_fetched();
-    assert!(pages == 3, "25 items in pages of 10 need 3 page fetches, not {pages}");
+    watched(async {
+        for (total, size) in [(25, 10), (7, 3), (40, 8)] {
+            let api = PagedApi::new(total, size);
+            let items: Vec<u32> = all_items(&api).collect().await;
+            assert!(items == (1..=total).collect::<Vec<_>>(), "expected items 1..={total} in order, got {items:?}");
+            let pages = api.pages_fetched() as u32;
+            let need = total.div_ceil(size);
+            assert!(pages == need, "{total} items in pages of {size} need {need} page fetches, not {pages}");
+        }
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_stream_fetches_nothing_until_polled() {
-    let api = api();
-    let stream = all_items(&api);
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let pages = api.pages_fetched();
-    assert!(pages == 0, "{pages} page(s) were fetched before anyone asked for an item; fetch inside the stream, lazily");
-    drop(stream);
+    watched(async {
+        let api = api();
+        let stream = all_items(&api);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let pages = api.pages_fetched();
+        assert!(pages == 0, "{pages} page(s) were fetched before anyone asked for an item; fetch inside the stream, lazily");
+        drop(stream);
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_stream_fetches_only_the_pages_consumed() {
-    let api = api();
-    let run = measure(all_items(&api).take(3).collect::<Vec<u32>>()).await;
-    assert!(run.output == [1, 2, 3], "the first three items should be 1, 2, 3; got {:?}", run.output);
-    let pages = api.pages_fetched();
-    assert!(pages == 1, "taking 3 items should fetch 1 page, not {pages}: fetch the next page only when it is needed");
-    expect_simulated(run.simulated, 100, "fetch one page for the first three items");
+    watched(async {
+        let api = api();
+        let run = measure(all_items(&api).take(3).collect::<Vec<u32>>()).await;
+        assert!(run.output == [1, 2, 3], "the first three items should be 1, 2, 3; got {:?}", run.output);
+        let pages = api.pages_fetched();
+        assert!(pages == 1, "taking 3 items should fetch 1 page, not {pages}: fetch the next page only when it is needed");
+        expect_simulated(run.simulated, 100, "fetch one page for the first three items");
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn an_empty_api_gives_an_empty_stream() {
-    let api = PagedApi::new(0, 10);
-    let items: Vec<u32> = all_items(&api).collect().await;
-    assert!(items.is_empty(), "no items expected, got {items:?}");
+    watched(async {
+        let api = PagedApi::new(0, 10);
+        let items: Vec<u32> = all_items(&api).collect().await;
+        assert!(items.is_empty(), "no items expected, got {items:?}");
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn collect_all_gets_everything() {
-    let api = PagedApi::new(7, 3);
-    let run = measure(collect_all(&api)).await;
-    assert!(run.output == (1..=7).collect::<Vec<_>>(), "expected 1..=7, got {:?}", run.output);
-    expect_simulated(run.simulated, 300, "fetch each of the 3 pages once");
+    watched(async {
+        for (total, size) in [(7, 3), (33, 5)] {
+            let api = PagedApi::new(total, size);
+            let run = measure(collect_all(&api)).await;
+            assert!(run.output == (1..=total).collect::<Vec<_>>(), "expected 1..={total}, got {:?}", run.output);
+            let pages = total.div_ceil(size) as u64;
+            expect_simulated(run.simulated, pages * 100, &format!("fetch each of the {pages} pages once"));
+        }
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn first_above_stops_fetching_once_found() {
-    let api = api();
-    let run = measure(first_above(&api, 12)).await;
-    assert!(run.output == Some(13), "the first item above 12 is 13, got {:?}", run.output);
-    let pages = api.pages_fetched();
-    assert!(pages == 2, "finding 13 needs 2 pages, but {pages} were fetched: stop consuming the stream once found");
-    expect_simulated(run.simulated, 200, "stop after the page that holds the answer");
+    watched(async {
+        for (threshold, pages_needed) in [(12, 2), (3, 1), (29, 3)] {
+            let api = PagedApi::new(45, 10);
+            let run = measure(first_above(&api, threshold)).await;
+            let want = threshold + 1;
+            assert!(run.output == Some(want), "the first item above {threshold} is {want}, got {:?}", run.output);
+            let pages = api.pages_fetched();
+            assert!(
+                pages == pages_needed,
+                "finding {want} needs {pages_needed} page(s), but {pages} were fetched: stop consuming the stream once found"
+            );
+            expect_simulated(run.simulated, pages_needed as u64 * 100, "stop after the page that holds the answer");
+        }
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn first_above_gives_none_when_nothing_matches() {
-    let api = api();
-    let found = first_above(&api, 100).await;
-    assert!(found.is_none(), "no item is above 100, got {found:?}");
+    watched(async {
+        let api = api();
+        let found = first_above(&api, 100).await;
+        assert!(found.is_none(), "no item is above 100, got {found:?}");
+    })
+    .await
 }

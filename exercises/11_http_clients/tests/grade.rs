@@ -1,5 +1,6 @@
 //! Grading tests for 11_http_clients. Connecting takes 100 ms, a request 50 ms.
 
+use support::grade::watched;
 use std::time::Duration;
 
 use ex11_http_clients::{fetch_all, get_with_retry, RetryPolicy};
@@ -11,8 +12,22 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
-fn policy(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy { max_attempts, base_delay: ms(100), per_attempt_timeout: ms(1000) }
+fn policy(max_attempts: u32, base_delay_ms: u64) -> RetryPolicy {
+    RetryPolicy { max_attempts, base_delay: ms(base_delay_ms), per_attempt_timeout: ms(1000) }
+}
+
+/// When each attempt starts, for a route that fails its first attempts
+/// (each request takes 50 ms): attempt 1 at 0; after each failure, wait
+/// base, 2 x base, 4 x base...
+fn expected_offsets(attempts: usize, base_ms: u64) -> Vec<u128> {
+    let mut offsets = vec![0u128];
+    let mut delay = base_ms as u128;
+    while offsets.len() < attempts {
+        let last = *offsets.last().unwrap();
+        offsets.push(last + 50 + delay);
+        delay *= 2;
+    }
+    offsets
 }
 
 const PATHS: [&str; 5] = ["/a", "/b", "/c", "/d", "/e"];
@@ -23,100 +38,137 @@ fn service() -> HttpService {
 
 #[tokio::test(start_paused = true)]
 async fn fetch_all_reuses_one_client() {
-    let svc = service();
-    let _ = fetch_all(&svc, &PATHS).await;
-    let clients = svc.clients_created();
-    assert!(clients == 1, "{clients} clients were created for 5 requests; connect once and reuse the client");
+    watched(async {
+        let svc = service();
+        let _ = fetch_all(&svc, &PATHS).await;
+        let clients = svc.clients_created();
+        assert!(clients == 1, "{clients} clients were created for 5 requests; connect once and reuse the client");
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn fetch_all_runs_the_requests_concurrently() {
-    let svc = service();
-    let run = measure(fetch_all(&svc, &PATHS)).await;
-    assert!(run.output.iter().all(|r| r.is_ok()), "every request should succeed: {:?}", run.output);
-    expect_simulated(run.simulated, 150, "connect once (100 ms), then send the five requests concurrently (50 ms)");
-    let peak = svc.peak_in_flight();
-    assert!(peak == 5, "only {peak} request(s) were in flight at once; send all five together");
+    watched(async {
+        let svc = service();
+        let run = measure(fetch_all(&svc, &PATHS)).await;
+        assert!(run.output.iter().all(|r| r.is_ok()), "every request should succeed: {:?}", run.output);
+        expect_simulated(run.simulated, 150, "connect once (100 ms), then send the five requests concurrently (50 ms)");
+        let peak = svc.peak_in_flight();
+        assert!(peak == 5, "only {peak} request(s) were in flight at once; send all five together");
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn fetch_all_keeps_order_and_every_outcome() {
-    let svc = service();
-    let results = fetch_all(&svc, &["/c", "/missing", "/a"]).await;
-    let summary: Vec<String> = results
-        .iter()
-        .map(|r| match r {
-            Ok(resp) => resp.path.clone(),
-            Err(e) => format!("error: {e}"),
-        })
-        .collect();
-    assert!(
-        summary == ["/c", "error: not found: /missing", "/a"],
-        "expected [/c, not found, /a] in that order, got {summary:?}"
-    );
+    watched(async {
+        let svc = service();
+        let results = fetch_all(&svc, &["/c", "/missing", "/a"]).await;
+        let summary: Vec<String> = results
+            .iter()
+            .map(|r| match r {
+                Ok(resp) => resp.path.clone(),
+                Err(e) => format!("error: {e}"),
+            })
+            .collect();
+        assert!(
+            summary == ["/c", "error: not found: /missing", "/a"],
+            "expected [/c, not found, /a] in that order, got {summary:?}"
+        );
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_first_success_needs_no_retry() {
-    let svc = service();
-    let client = svc.connect().await;
-    let run = measure(get_with_retry(&client, "/a", &policy(3))).await;
-    assert!(run.output.is_ok(), "the request should succeed, got {:?}", run.output);
-    assert!(svc.attempts("/a") == 1, "one attempt is enough when it succeeds, made {}", svc.attempts("/a"));
-    expect_simulated(run.simulated, 50, "return the first success at once");
+    watched(async {
+        let svc = service();
+        let client = svc.connect().await;
+        let run = measure(get_with_retry(&client, "/a", &policy(3, 100))).await;
+        assert!(run.output.is_ok(), "the request should succeed, got {:?}", run.output);
+        assert!(svc.attempts("/a") == 1, "one attempt is enough when it succeeds, made {}", svc.attempts("/a"));
+        expect_simulated(run.simulated, 50, "return the first success at once");
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn retries_back_off_exponentially_until_success() {
-    let svc = HttpService::new().flaky_route("/flaky", 2);
-    let client = svc.connect().await;
-    let run = measure(get_with_retry(&client, "/flaky", &policy(5))).await;
-    assert!(run.output.is_ok(), "the third attempt succeeds, so the result should be Ok; got {:?}", run.output);
-    let attempts = svc.attempts("/flaky");
-    assert!(attempts == 3, "expected 3 attempts (2 failures, then success), made {attempts}");
-    let offsets: Vec<u128> = svc.attempt_offsets("/flaky").iter().map(|d| d.as_millis()).collect();
-    // attempt 1 at 0 (fails at 50), wait 100 -> attempt 2 at 150 (fails at 200), wait 200 -> attempt 3 at 400
-    assert!(
-        offsets == [0, 150, 400],
-        "attempts started at {offsets:?} ms; expected [0, 150, 400]: wait 100 ms after the first failure, then 200 ms (doubling)"
-    );
+    watched(async {
+        // Two routes, two policies: the waits must come from the policy.
+        for (fail_first, base) in [(2usize, 70u64), (3, 130)] {
+            let svc = HttpService::new().flaky_route("/flaky", fail_first);
+            let client = svc.connect().await;
+            let run = measure(get_with_retry(&client, "/flaky", &policy(5, base))).await;
+            assert!(
+                run.output.is_ok(),
+                "attempt {} succeeds, so the result should be Ok; got {:?}",
+                fail_first + 1,
+                run.output
+            );
+            let attempts = svc.attempts("/flaky");
+            assert!(
+                attempts == fail_first + 1,
+                "expected {} attempts ({fail_first} failures, then success), made {attempts}",
+                fail_first + 1
+            );
+            let offsets: Vec<u128> = svc.attempt_offsets("/flaky").iter().map(|d| d.as_millis()).collect();
+            let expected = expected_offsets(fail_first + 1, base);
+            assert!(
+                offsets == expected,
+                "attempts started at {offsets:?} ms; expected {expected:?} with base_delay {base} ms: wait \
+                 base_delay after the first failure, then double it each time"
+            );
+        }
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn retries_give_up_after_max_attempts_with_the_last_error() {
-    let svc = HttpService::new().flaky_route("/down", 100);
-    let client = svc.connect().await;
-    let run = measure(get_with_retry(&client, "/down", &policy(3))).await;
-    assert!(
-        matches!(&run.output, Err(ServiceError::Unavailable(m)) if m.contains("attempt 3")),
-        "after 3 failed attempts, return the last error; got {:?}",
-        run.output
-    );
-    let attempts = svc.attempts("/down");
-    assert!(attempts == 3, "max_attempts is 3 but {attempts} attempts were made");
-    // 50 + 100 + 50 + 200 + 50; no wait after the last attempt
-    expect_simulated(run.simulated, 450, "back off 100 then 200 ms, and do not wait after the last attempt,");
+    watched(async {
+        let svc = HttpService::new().flaky_route("/down", 100);
+        let client = svc.connect().await;
+        let run = measure(get_with_retry(&client, "/down", &policy(3, 60))).await;
+        assert!(
+            matches!(&run.output, Err(ServiceError::Unavailable(m)) if m.contains("attempt 3")),
+            "after 3 failed attempts, return the last error; got {:?}",
+            run.output
+        );
+        let attempts = svc.attempts("/down");
+        assert!(attempts == 3, "max_attempts is 3 but {attempts} attempts were made");
+        // 50 + 60 + 50 + 120 + 50; no wait after the last attempt
+        expect_simulated(run.simulated, 330, "back off 60 then 120 ms (base_delay 60), and do not wait after the last attempt,");
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn not_found_is_not_retried() {
-    let svc = HttpService::new();
-    let client = svc.connect().await;
-    let result = get_with_retry(&client, "/nope", &policy(4)).await;
-    assert!(matches!(result, Err(ServiceError::NotFound(_))), "expected NotFound, got {result:?}");
-    let attempts = svc.attempts("/nope");
-    assert!(attempts == 1, "a 404 will not get better: retry only transient errors; made {attempts} attempts");
+    watched(async {
+        let svc = HttpService::new();
+        let client = svc.connect().await;
+        let result = get_with_retry(&client, "/nope", &policy(4, 100)).await;
+        assert!(matches!(result, Err(ServiceError::NotFound(_))), "expected NotFound, got {result:?}");
+        let attempts = svc.attempts("/nope");
+        assert!(attempts == 1, "a 404 will not get better: retry only transient errors; made {attempts} attempts");
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn each_attempt_has_its_own_timeout() {
-    let svc = HttpService::new().slow_route("/slow", Duration::from_secs(5));
-    let client = svc.connect().await;
-    let policy = RetryPolicy { max_attempts: 2, base_delay: ms(100), per_attempt_timeout: ms(200) };
-    let run = measure(get_with_retry(&client, "/slow", &policy)).await;
-    assert!(run.output == Err(ServiceError::Timeout), "both attempts should time out; got {:?}", run.output);
-    let attempts = svc.attempts("/slow");
-    assert!(attempts == 2, "a timed-out attempt should be retried; made {attempts} attempts");
-    // 200 (timeout) + 100 (backoff) + 200 (timeout)
-    expect_simulated(run.simulated, 500, "limit each attempt with tokio::time::timeout(per_attempt_timeout, ..)");
+    watched(async {
+        let svc = HttpService::new().slow_route("/slow", Duration::from_secs(5));
+        let client = svc.connect().await;
+        let policy = RetryPolicy { max_attempts: 2, base_delay: ms(40), per_attempt_timeout: ms(200) };
+        let run = measure(get_with_retry(&client, "/slow", &policy)).await;
+        assert!(run.output == Err(ServiceError::Timeout), "both attempts should time out; got {:?}", run.output);
+        let attempts = svc.attempts("/slow");
+        assert!(attempts == 2, "a timed-out attempt should be retried; made {attempts} attempts");
+        // 200 (timeout) + 40 (backoff) + 200 (timeout)
+        expect_simulated(run.simulated, 440, "limit each attempt with tokio::time::timeout(per_attempt_timeout, ..)");
+    })
+    .await
 }

@@ -1,5 +1,6 @@
 //! Grading tests for 14_testing.
 
+use support::grade::watched;
 use std::time::Duration;
 
 use ex14_testing::*;
@@ -43,15 +44,17 @@ fn paused_runtime_is_single_threaded_and_paused_from_the_start() {
 #[test]
 fn elapsed_of_reads_the_tokio_clock() {
     let runtime = paused_runtime();
-    let (out, took) = runtime.block_on(elapsed_of(async {
-        tokio::time::sleep(Duration::from_secs(5)).await;
-        42
-    }));
-    assert!(out == 42, "elapsed_of should return the future's output, got {out}");
-    assert!(
-        took == Duration::from_secs(5),
-        "elapsed_of measured {took:?} for a 5 s sleep on the paused clock; measure with tokio::time::Instant"
-    );
+    for (secs, value) in [(5, 42), (2, 7), (0, 1)] {
+        let (out, took) = runtime.block_on(elapsed_of(async move {
+            tokio::time::sleep(Duration::from_secs(secs)).await;
+            value
+        }));
+        assert!(out == value, "elapsed_of should return the future's output {value}, got {out}");
+        assert!(
+            took == Duration::from_secs(secs),
+            "elapsed_of measured {took:?} for a {secs} s sleep on the paused clock; measure with tokio::time::Instant"
+        );
+    }
 }
 
 // ----- the stub ---------------------------------------------------------------
@@ -62,53 +65,65 @@ fn room(id: &str, price: u64) -> Room {
 
 #[tokio::test(start_paused = true)]
 async fn the_stub_creates_and_reads() {
-    let rooms = StubDataInterface::new();
-    let created = rooms.create("r1", room("r1", 100)).await;
-    assert!(created == room("r1", 100), "create should return the stored item, got {created:?}");
-    let read = rooms.read_by_id("r1").await;
-    assert!(read == Ok(room("r1", 100)), "read_by_id(r1) should find it, got {read:?}");
-    let missing = rooms.read_by_id("r9").await;
-    assert!(
-        missing == Err(ServiceError::NotFound("r9".into())),
-        "a missing id should be Err(NotFound(\"r9\")), got {missing:?}"
-    );
+    watched(async {
+        let rooms = StubDataInterface::new();
+        let created = rooms.create("r1", room("r1", 100)).await;
+        assert!(created == room("r1", 100), "create should return the stored item, got {created:?}");
+        let read = rooms.read_by_id("r1").await;
+        assert!(read == Ok(room("r1", 100)), "read_by_id(r1) should find it, got {read:?}");
+        let missing = rooms.read_by_id("r9").await;
+        assert!(
+            missing == Err(ServiceError::NotFound("r9".into())),
+            "a missing id should be Err(NotFound(\"r9\")), got {missing:?}"
+        );
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_stub_lists_sorted_by_id_and_replaces_on_create() {
-    let rooms = StubDataInterface::new();
-    rooms.create("b", room("b", 2)).await;
-    rooms.create("a", room("a", 1)).await;
-    rooms.create("c", room("c", 3)).await;
-    rooms.create("b", room("b", 20)).await;
-    let all = rooms.read_all().await;
-    assert!(
-        all == [room("a", 1), room("b", 20), room("c", 3)],
-        "read_all should list every item once, sorted by id, latest version; got {all:?}"
-    );
+    watched(async {
+        let rooms = StubDataInterface::new();
+        rooms.create("b", room("b", 2)).await;
+        rooms.create("a", room("a", 1)).await;
+        rooms.create("c", room("c", 3)).await;
+        rooms.create("b", room("b", 20)).await;
+        let all = rooms.read_all().await;
+        assert!(
+            all == [room("a", 1), room("b", 20), room("c", 3)],
+            "read_all should list every item once, sorted by id, latest version; got {all:?}"
+        );
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_stub_deletes() {
-    let rooms = StubDataInterface::new();
-    rooms.create("r1", room("r1", 100)).await;
-    assert!(rooms.delete("r1").await.is_ok(), "deleting an existing item should work");
-    assert!(rooms.read_by_id("r1").await.is_err(), "a deleted item should be gone");
-    let again = rooms.delete("r1").await;
-    assert!(again == Err(ServiceError::NotFound("r1".into())), "deleting twice should be NotFound, got {again:?}");
+    watched(async {
+        let rooms = StubDataInterface::new();
+        rooms.create("r1", room("r1", 100)).await;
+        assert!(rooms.delete("r1").await.is_ok(), "deleting an existing item should work");
+        assert!(rooms.read_by_id("r1").await.is_err(), "a deleted item should be gone");
+        let again = rooms.delete("r1").await;
+        assert!(again == Err(ServiceError::NotFound("r1".into())), "deleting twice should be NotFound, got {again:?}");
+    })
+    .await
 }
 
 #[tokio::test(start_paused = true)]
 async fn bookings_are_priced_from_the_room_using_stubs() {
-    let rooms = StubDataInterface::new();
-    let bookings = StubDataInterface::new();
-    rooms.create("room-1", room("room-1", 100)).await;
-    let start = tokio::time::Instant::now();
-    let booking = create_booking(&bookings, &rooms, "b1", "room-1", 3).await;
-    assert!(start.elapsed().is_zero(), "stubs should answer without any waiting");
-    let booking = booking.expect("booking an existing room should work");
-    assert!(booking.price == 300, "3 nights at 100 should cost 300, got {}", booking.price);
-    assert!(bookings.read_by_id("b1").await == Ok(booking), "the booking should be stored in the bookings stub");
-    let unknown = create_booking(&bookings, &rooms, "b2", "room-9", 1).await;
-    assert!(matches!(unknown, Err(ServiceError::NotFound(_))), "an unknown room should be NotFound, got {unknown:?}");
+    watched(async {
+        let rooms = StubDataInterface::new();
+        let bookings = StubDataInterface::new();
+        rooms.create("room-1", room("room-1", 100)).await;
+        let start = tokio::time::Instant::now();
+        let booking = create_booking(&bookings, &rooms, "b1", "room-1", 3).await;
+        assert!(start.elapsed().is_zero(), "stubs should answer without any waiting");
+        let booking = booking.expect("booking an existing room should work");
+        assert!(booking.price == 300, "3 nights at 100 should cost 300, got {}", booking.price);
+        assert!(bookings.read_by_id("b1").await == Ok(booking), "the booking should be stored in the bookings stub");
+        let unknown = create_booking(&bookings, &rooms, "b2", "room-9", 1).await;
+        assert!(matches!(unknown, Err(ServiceError::NotFound(_))), "an unknown room should be NotFound, got {unknown:?}");
+    })
+    .await
 }

@@ -15,14 +15,28 @@ use crate::ServiceError;
 
 pub const API_LATENCY: Duration = Duration::from_millis(100);
 
-#[derive(Debug)]
+/// How long the request for one id takes.
+type LatencyFn = dyn Fn(u32) -> Duration + Send + Sync;
+
 struct Inner {
     latency: Duration,
+    /// Per-id latency, when set (see [`RateLimitedApi::with_latency_fn`]).
+    latency_of: Option<Box<LatencyFn>>,
     max_in_flight: usize,
     in_flight: AtomicUsize,
     peak: AtomicUsize,
     calls: AtomicUsize,
     rejected: AtomicUsize,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimitedApi")
+            .field("latency", &self.latency)
+            .field("varied_latency", &self.latency_of.is_some())
+            .field("max_in_flight", &self.max_in_flight)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Cheap to clone; all clones share the counters.
@@ -49,9 +63,25 @@ impl RateLimitedApi {
     }
 
     pub fn with_latency(max_in_flight: usize, latency: Duration) -> Self {
+        Self::build(max_in_flight, latency, None)
+    }
+
+    /// An API whose requests take different times: `latency_of(id)` for id.
+    /// Real services vary like this, and it is what tells "N in flight at all
+    /// times" (a semaphore, a buffered stream) from "batches of N" (wait for
+    /// the slowest of each batch before starting the next).
+    pub fn with_latency_fn(
+        max_in_flight: usize,
+        latency_of: impl Fn(u32) -> Duration + Send + Sync + 'static,
+    ) -> Self {
+        Self::build(max_in_flight, API_LATENCY, Some(Box::new(latency_of)))
+    }
+
+    fn build(max_in_flight: usize, latency: Duration, latency_of: Option<Box<LatencyFn>>) -> Self {
         RateLimitedApi {
             inner: Arc::new(Inner {
                 latency,
+                latency_of,
                 max_in_flight,
                 in_flight: AtomicUsize::new(0),
                 peak: AtomicUsize::new(0),
@@ -61,7 +91,8 @@ impl RateLimitedApi {
         }
     }
 
-    /// Fetch item `id`; answers `id * 2` after the latency.
+    /// Fetch item `id`; answers `id * 2` after the latency (the same for
+    /// every id, unless set per id with [`RateLimitedApi::with_latency_fn`]).
     pub async fn get(&self, id: u32) -> Result<u32, ServiceError> {
         let inner = &*self.inner;
         inner.calls.fetch_add(1, Ordering::SeqCst);
@@ -72,12 +103,16 @@ impl RateLimitedApi {
             inner.rejected.fetch_add(1, Ordering::SeqCst);
             return Err(ServiceError::TooManyRequests);
         }
-        sleep(inner.latency).await;
+        sleep(self.latency_of(id)).await;
         Ok(id * 2)
     }
 
     pub fn latency(&self) -> Duration {
         self.inner.latency
+    }
+    /// How long the request for `id` takes.
+    pub fn latency_of(&self, id: u32) -> Duration {
+        self.inner.latency_of.as_ref().map_or(self.inner.latency, |f| f(id))
     }
     pub fn max_in_flight(&self) -> usize {
         self.inner.max_in_flight

@@ -9,10 +9,13 @@
 //! Rules for this file: one `pub const` per line, each with a doc comment, written in lower case
 //! (the grader matches case-insensitively, as a substring of the message).
 
-/// The code took the wrong amount of virtual time on the paused clock: a timing failure.
+/// Right answer, wrong shape in time (sequential where concurrent was asked, waited too long):
+/// the code took the wrong amount of virtual time on the paused clock. "timing is off".
 pub const SIMULATED_TIME: &str = "of simulated time";
-/// The runtime's thread was blocked (a sync call, `std::thread::sleep`, a busy loop).
-pub const RUNTIME_BLOCKED: &str = "runtime was blocked";
+/// The runtime's thread could not run other tasks for a while (a blocking call,
+/// `std::thread::sleep`, a `join()` on a thread, a nested runtime, a long loop), as the watchdog
+/// measured it. "blocks the runtime".
+pub const RUNTIME_BLOCKED: &str = "the runtime was blocked";
 /// Also read as blocking: the same fact in a test's own words.
 pub const BLOCKED_THE_RUNTIME: &str = "blocked the runtime";
 /// Also read as blocking: the same fact in a test's own words.

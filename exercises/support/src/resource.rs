@@ -34,7 +34,9 @@ pub enum Event {
 /// The place connections come from; keeps the event log. Cheap to clone.
 #[derive(Debug, Clone, Default)]
 pub struct Resources {
-    log: Arc<Mutex<Vec<Event>>>,
+    /// Each event with the serial number of its connection (1, 2, ... in
+    /// the order they were opened).
+    log: Arc<Mutex<Vec<(u64, Event)>>>,
 }
 
 impl Resources {
@@ -44,27 +46,40 @@ impl Resources {
 
     pub async fn open(&self, name: &str) -> Connection {
         sleep(OPEN_LATENCY).await;
-        self.record(Event::Opened(name.to_string()));
-        Connection { name: name.to_string(), resources: self.clone(), closed: false }
+        let serial = {
+            let mut log = self.log.lock().unwrap();
+            let serial = log.iter().filter(|(_, e)| matches!(e, Event::Opened(_))).count() as u64 + 1;
+            log.push((serial, Event::Opened(name.to_string())));
+            serial
+        };
+        Connection { name: name.to_string(), serial, resources: self.clone(), closed: false }
     }
 
-    fn record(&self, event: Event) {
-        self.log.lock().unwrap().push(event);
+    fn record(&self, serial: u64, event: Event) {
+        self.log.lock().unwrap().push((serial, event));
     }
 
     /// Everything that happened, in order.
     pub fn events(&self) -> Vec<Event> {
+        self.log.lock().unwrap().iter().map(|(_, e)| e.clone()).collect()
+    }
+
+    /// Everything that happened, in order, with the serial number of the
+    /// connection it happened to: two connections with the same name are
+    /// still two connections.
+    pub fn events_by_connection(&self) -> Vec<(u64, Event)> {
         self.log.lock().unwrap().clone()
     }
 
     pub fn count(&self, pred: impl Fn(&Event) -> bool) -> usize {
-        self.log.lock().unwrap().iter().filter(|e| pred(e)).count()
+        self.log.lock().unwrap().iter().filter(|(_, e)| pred(e)).count()
     }
 }
 
 #[derive(Debug)]
 pub struct Connection {
     name: String,
+    serial: u64,
     resources: Resources,
     closed: bool,
 }
@@ -74,10 +89,15 @@ impl Connection {
         &self.name
     }
 
+    /// This connection's serial number (see [`Resources::events_by_connection`]).
+    pub fn serial(&self) -> u64 {
+        self.serial
+    }
+
     /// Runs a query; any query containing the word `fail` fails.
     pub async fn query(&mut self, sql: &str) -> Result<String, ServiceError> {
         sleep(QUERY_LATENCY).await;
-        self.resources.record(Event::Query(sql.to_string()));
+        self.resources.record(self.serial, Event::Query(sql.to_string()));
         if sql.contains("fail") {
             Err(ServiceError::Unavailable(format!("query `{sql}`")))
         } else {
@@ -90,7 +110,7 @@ impl Connection {
     pub async fn close(mut self) {
         sleep(CLOSE_LATENCY).await;
         self.closed = true;
-        self.resources.record(Event::Closed(self.name.clone()));
+        self.resources.record(self.serial, Event::Closed(self.name.clone()));
         // `self` is dropped here, so `Released` follows `Closed`.
     }
 }
@@ -100,7 +120,7 @@ impl Drop for Connection {
         // Synchronous, cannot fail, cannot wait: the part of cleanup that is
         // guaranteed to run. (`closed` tells a graceful close from a drop.)
         let _ = self.closed;
-        self.resources.record(Event::Released(self.name.clone()));
+        self.resources.record(self.serial, Event::Released(self.name.clone()));
     }
 }
 

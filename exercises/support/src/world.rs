@@ -56,6 +56,7 @@ pub fn expected_user(id: u32) -> User {
 #[derive(Debug)]
 struct Inner {
     latency: Duration,
+    audit_latency: Duration,
     mirror_latency: HashMap<String, Duration>,
     failing: HashSet<String>,
     calls: CallBook,
@@ -79,6 +80,7 @@ impl World {
         World {
             inner: Arc::new(Inner {
                 latency: DEFAULT_LATENCY,
+                audit_latency: AUDIT_LATENCY,
                 mirror_latency: HashMap::new(),
                 failing: HashSet::new(),
                 calls: CallBook::default(),
@@ -96,6 +98,16 @@ impl World {
     pub fn with_latency(mut self, latency: Duration) -> Self {
         self.configure().latency = latency;
         self
+    }
+
+    /// Audit writes take `latency` instead of [`AUDIT_LATENCY`].
+    pub fn with_audit_latency(mut self, latency: Duration) -> Self {
+        self.configure().audit_latency = latency;
+        self
+    }
+
+    pub fn audit_latency(&self) -> Duration {
+        self.inner.audit_latency
     }
 
     /// `fetch_report(id)` fails after [`FAIL_AFTER`].
@@ -184,11 +196,12 @@ impl World {
         expected_user(id)
     }
 
-    /// Append a line to the audit log; takes [`AUDIT_LATENCY`]. The line is
+    /// Append a line to the audit log; takes [`AUDIT_LATENCY`] (or what
+    /// [`World::with_audit_latency`] set). The line is
     /// written only when the call completes (like a network write).
     pub async fn audit(&self, line: &str) {
         let call = self.inner.calls.enter("audit");
-        sleep(AUDIT_LATENCY).await;
+        sleep(self.inner.audit_latency).await;
         self.inner.audit.lock().unwrap().push(line.to_string());
         call.succeed();
     }

@@ -15,7 +15,7 @@ use console::style;
 
 use super::{Exit, known_exercises};
 use crate::lesson::source::Origin;
-use crate::lesson::{Catalogue, Diagnostic, Lesson, Source};
+use crate::lesson::{Catalogue, Diagnostic, ParsedLesson, Source};
 use crate::render::plural;
 
 /// Load the lessons from the discovered source, printing any problems to stderr.
@@ -70,9 +70,23 @@ fn exit_code(problems: &[Diagnostic]) -> Exit {
 }
 
 /// The lesson `id`, or an error that names the closest ids (or all of them).
-pub(crate) fn find<'a>(catalogue: &'a Catalogue, id: &str) -> anyhow::Result<&'a Lesson> {
-    if let Some(lesson) = catalogue.get(id) {
-        return Ok(lesson);
+pub(crate) fn find<'a>(catalogue: &'a Catalogue, id: &str) -> anyhow::Result<&'a ParsedLesson> {
+    if let Some(parsed) = catalogue.lessons.iter().find(|p| p.lesson.id == id) {
+        return Ok(parsed);
+    }
+    // A lesson file with that name that did not load: its problems were printed by `load`.
+    let file = format!("{id}.toml");
+    let broken: Vec<&Diagnostic> = catalogue
+        .problems
+        .iter()
+        .filter(|d| d.file == file || d.file.ends_with(&format!("/{file}")))
+        .collect();
+    if let Some(first) = broken.first() {
+        bail!(
+            "lesson `{id}` is invalid ({} above); fix them, then `asyncwork lesson validate {}`",
+            plural(broken.len(), "problem"),
+            first.file
+        );
     }
     let near = catalogue.closest_ids(id);
     let all: Vec<&str> = catalogue

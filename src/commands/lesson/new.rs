@@ -1,6 +1,6 @@
 //! `asyncwork lesson new ID`: a lesson skeleton that validates as written.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
@@ -19,6 +19,10 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let id = args.id.as_str();
     if !lesson::model::is_valid_id(id) {
         bail!("invalid lesson id {id:?}: use 1 to 64 characters of a-z, 0-9, _ and -");
+    }
+    // `--lessons DIR` that does not exist yet: a new course starts with its first lesson.
+    if let Some(dir) = g.lessons().filter(|d| !d.exists()) {
+        return write_new(id, dir, 1);
     }
     let source = Source::discover(g.lessons())?;
     let dir = source
@@ -51,8 +55,14 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         .max()
         .unwrap_or(0)
         + 1;
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let text = lesson::skeleton::skeleton(id, position);
+    write_new(id, &dir, position)
+}
+
+/// Writes the skeleton of lesson `id` at `position` into `dir`, never over an existing file.
+fn write_new(id: &str, dir: &Path, position: u32) -> anyhow::Result<Exit> {
+    let path = dir.join(format!("{id}.toml"));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let text = lesson::skeleton::skeleton(id, position, &path.display().to_string());
     // `create_new` refuses to overwrite even if the file appeared since the check above.
     std::fs::OpenOptions::new()
         .write(true)

@@ -17,7 +17,7 @@ pub struct Args {
 
 pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let (_, catalogue) = load(g.lessons())?;
-    let lesson = find(&catalogue, &args.id)?;
+    let lesson = &find(&catalogue, &args.id)?.lesson;
     let cx = render::lesson::Context {
         total_lessons: catalogue.lessons.len(),
         next_lesson: catalogue.next_after(lesson),

@@ -34,7 +34,7 @@ const EXERCISE_KEYS: &str = "t the task · c check it · h a hint";
 
 pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let (_, catalogue) = load(g.lessons())?;
-    let lesson = find(&catalogue, &args.id)?;
+    let lesson = &find(&catalogue, &args.id)?.lesson;
     let term = Term::stdout();
     if !term.is_term() {
         anyhow::bail!(
@@ -55,7 +55,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         let mut run_demo = false;
         if let Some(section) = lesson.sections.get(at) {
             emit(&render::lesson::section_text(section, width));
-            run_demo = section.demo.is_some() && !ran[at];
+            run_demo = section.demo_names().next().is_some() && !ran[at];
         } else {
             emit(&last_screen(lesson, g, next.as_deref(), width));
         }
@@ -116,16 +116,16 @@ fn title(lesson: &Lesson, at: usize, screens: usize, width: usize) -> String {
     )
 }
 
-/// Run the demo of section `at` in place, and note it as watched when it ran to its end.
+/// Run the demos of section `at` in place, noting each as watched when it ran to its end.
 fn demo_of(g: &Global, lesson: &Lesson, at: usize, speed: f64) -> anyhow::Result<()> {
-    let Some(name) = lesson.sections[at].demo.as_deref() else {
-        return Ok(());
-    };
-    let Some(spec) = lesson.demos.iter().find(|d| d.name == name) else {
-        return Ok(());
-    };
-    let report = super::run::show_demo(spec, speed)?;
-    if !report.interrupted {
+    for name in lesson.sections[at].demo_names() {
+        let Some(spec) = lesson.demos.iter().find(|d| d.name == name) else {
+            continue;
+        };
+        let report = super::run::show_demo(spec, speed)?;
+        if report.interrupted {
+            break;
+        }
         g.record_demo_watched(&lesson.id, &report.name);
     }
     Ok(())

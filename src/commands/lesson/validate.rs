@@ -7,6 +7,8 @@ use console::style;
 
 use super::exit_code;
 use crate::commands::{Exit, Global, known_exercises};
+use crate::demo::predict::Verdict;
+use crate::demo::runner::Demo;
 use crate::lesson::{self, Catalogue, Source};
 use crate::render::{emit, plural};
 
@@ -18,6 +20,9 @@ use crate::render::{emit, plural};
 pub struct Args {
     /// Lesson files or directories (default: the lessons asyncwork would load)
     pub paths: Vec<PathBuf>,
+    /// Also print, for every claim, what the ideal model predicts and the claim's margin
+    #[arg(long)]
+    pub explain: bool,
 }
 
 pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
@@ -54,21 +59,74 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     for d in &catalogue.problems {
         eprint!("{}", d.render());
     }
+    for d in &catalogue.warnings {
+        eprint!("{}", d.render());
+    }
+    if args.explain {
+        emit(&explain(&catalogue));
+    }
     let bad_files = catalogue
         .files
         .iter()
         .filter(|f| catalogue.problems.iter().any(|d| &d.file == *f))
         .count();
-    let summary = format!(
+    let mut summary = format!(
         "{what}: {} checked, {} in {}",
         plural(catalogue.files.len(), "file"),
         plural(catalogue.problems.len(), "problem"),
         plural(bad_files, "file")
     );
+    if !catalogue.warnings.is_empty() {
+        summary.push_str(&format!(
+            ", {}",
+            plural(catalogue.warnings.len(), "warning")
+        ));
+    }
     if catalogue.problems.is_empty() {
         emit(&format!("{summary}\n"));
     } else {
         eprintln!("{summary}");
     }
     Ok(exit_code(&catalogue.problems))
+}
+
+/// Every claim of every valid lesson with its forecast: what the ideal model predicts and how
+/// much margin the claim leaves.
+fn explain(catalogue: &Catalogue) -> String {
+    let mut out = String::new();
+    for parsed in &catalogue.lessons {
+        for spec in &parsed.lesson.demos {
+            let Ok(demo) = Demo::new(spec) else { continue };
+            let lines = parsed.claim_lines.get(&demo.name);
+            out.push_str(&format!(
+                "\n{} {}\n",
+                style(format!("{} / {}", parsed.lesson.id, demo.name)).bold(),
+                style(format!("(plays at most {}x)", demo.max_speed())).dim()
+            ));
+            for f in demo.forecasts() {
+                let claim = &demo.claims[f.index];
+                let line = lines.and_then(|l| l.get(f.index)).copied().unwrap_or(0);
+                let mark = match f.verdict {
+                    Verdict::Safe => style("ok").green(),
+                    Verdict::Open => style("--").dim(),
+                    Verdict::Thin { .. } => style("thin").yellow(),
+                    Verdict::Impossible { .. } => style("no").red(),
+                };
+                out.push_str(&format!(
+                    "  {mark:>4} {}:{line}: {}\n",
+                    parsed.file, claim.text
+                ));
+                let margin = if f.margin.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {}", f.margin)
+                };
+                out.push_str(&format!(
+                    "       {}\n",
+                    style(format!("{}{margin}", f.predicted)).dim()
+                ));
+            }
+        }
+    }
+    out
 }

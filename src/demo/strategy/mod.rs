@@ -100,13 +100,10 @@ impl Strategy {
             }
             Strategy::Bounded { limit } => bounded::run(work, limit.max(1) as usize).await,
             Strategy::Race => race::run(work).await,
-            Strategy::Timeout { ms, scope } => {
-                let deadline = work.scaled(ms);
-                match scope {
-                    TimeoutScope::Group => timeout::group(work, deadline).await,
-                    TimeoutScope::Task => timeout::per_task(work, deadline).await,
-                }
-            }
+            Strategy::Timeout { ms, scope } => match scope {
+                TimeoutScope::Group => timeout::group(work, ms).await,
+                TimeoutScope::Task => timeout::per_task(work, ms).await,
+            },
             Strategy::Offload => offload::run(work).await,
             Strategy::Stream { limit } => stream::run(work, limit.map(|n| n.max(1) as usize)).await,
         }
@@ -115,6 +112,13 @@ impl Strategy {
     /// Whether blocking and cpu ops run on the blocking pool under this strategy.
     pub fn offloads(&self) -> bool {
         matches!(self, Strategy::Offload)
+    }
+
+    /// Whether the strategy's own cost grows with the number of tasks beyond what the ideal model
+    /// knows: `join_all` polls every future under one task's cooperative budget, so at thousands
+    /// of futures it takes many times its ideal time.
+    pub fn overhead_grows_with_size(&self) -> bool {
+        matches!(self, Strategy::JoinAll)
     }
 
     /// Whether spawned tasks may outlive the strategy (the runner waits for them).
@@ -178,12 +182,35 @@ impl Strategy {
             Strategy::Bounded { limit } => s.list_schedule(limit as usize),
             Strategy::Stream { limit: Some(n) } => s.list_schedule(n as usize),
             Strategy::Stream { limit: None } => s.sum(),
+            // A deadline cannot interrupt a blocking op: it fires only once the thread is free.
             Strategy::Timeout { ms, scope } => match scope {
-                TimeoutScope::Group => all.min(ms as f64),
+                TimeoutScope::Group => all.min(ms as f64).max(s.held_in_first_poll()),
                 TimeoutScope::Task => s.concurrent_capped(ms as f64),
             },
         }
         .max(0.0)
+    }
+}
+
+impl Strategy {
+    /// Timer waits on the strategy's critical path: each may fire up to one timer tick late in
+    /// real time, which the claims allow for at fast playback speeds.
+    pub fn timer_waits(&self, s: &Shape) -> f64 {
+        let caller = |delay_ms: u64| if delay_ms > 0 { 1.0 } else { 0.0 };
+        let rounds = |limit: u32| (s.len() as f64 / f64::from(limit.max(1))).ceil();
+        match *self {
+            Strategy::Sequential { delay_ms } => caller(delay_ms) + s.waits_in_series(),
+            Strategy::Stream { limit: None } => s.waits_in_series(),
+            Strategy::Bounded { limit } | Strategy::Stream { limit: Some(limit) } => {
+                s.waits_in_rounds(rounds(limit))
+            }
+            Strategy::Gather { delay_ms } | Strategy::Spawn { delay_ms, .. } => {
+                caller(delay_ms) + s.waits_in_rounds(1.0)
+            }
+            // A deadline is one more timer.
+            Strategy::Timeout { .. } => 1.0 + s.waits_in_rounds(1.0),
+            _ => s.waits_in_rounds(1.0),
+        }
     }
 }
 

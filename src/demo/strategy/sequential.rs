@@ -4,9 +4,10 @@
 //!
 //! Calling an `async fn` (here: [`Work::calls`]) only builds a future; nothing runs until it is
 //! awaited. So the futures below are all created first and each starts only when its turn comes:
-//! the total time is the *sum* of the durations. Rust checks this at compile time: a future that
-//! is never awaited triggers the `unused_must_use` warning "futures do nothing unless you `.await`
-//! or poll them"; Python only warns at run time ("coroutine ... was never awaited").
+//! the total time is the *sum* of the durations. Rust helps at compile time, partly: a future left
+//! as a bare statement triggers the `unused_must_use` warning "futures do nothing unless you
+//! `.await` or poll them", but `let _ = fut;` is silent (only clippy's `let_underscore_future`
+//! catches it). Python warns at run time ("coroutine ... was never awaited").
 
 use std::time::Duration;
 

@@ -8,8 +8,6 @@
 //! raises `CancelledError` inside the coroutine, which may catch it and clean up). Cleanup on
 //! timeout must therefore live in `Drop` (see the `resource` op).
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
 
 use futures::StreamExt;
@@ -28,7 +26,8 @@ pub enum TimeoutScope {
 }
 
 /// One deadline over all the tasks, run concurrently (as in `gather`).
-pub async fn group(work: Work, deadline: Duration) -> TaskResult {
+pub async fn group(work: Work, deadline_ms: u64) -> TaskResult {
+    let deadline = work.scaled(deadline_ms);
     let all = async {
         let mut calls: FuturesUnordered<_> = work.calls().map(unconstrained).collect();
         while calls.next().await.is_some() {}
@@ -40,14 +39,15 @@ pub async fn group(work: Work, deadline: Duration) -> TaskResult {
             work.all_timed_out();
             Err(TaskError {
                 task: "timeout".into(),
-                message: format!("deadline of {} ms passed", deadline.as_millis()),
+                message: format!("deadline of {deadline_ms} ms passed"),
             })
         }
     }
 }
 
 /// A deadline per task; the tasks run concurrently and each outcome is kept.
-pub async fn per_task(work: Work, deadline: Duration) -> TaskResult {
+pub async fn per_task(work: Work, deadline_ms: u64) -> TaskResult {
+    let deadline = work.scaled(deadline_ms);
     let mut calls: FuturesUnordered<_> = work
         .ids()
         .map(|id| {

@@ -490,6 +490,7 @@ mod tests {
             lesson: "gather".into(),
             title: "t".into(),
             hints: vec![],
+            hint_tests: vec![],
         };
         std::fs::create_dir_all(dir.path().join(&ex.name).join("tests")).unwrap();
         std::fs::write(dir.path().join(&ex.name).join("tests/grade.rs"), grade_rs).unwrap();

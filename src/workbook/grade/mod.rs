@@ -29,6 +29,27 @@ use super::shadow::{self, Sources, Tampered};
 use super::{ExerciseInfo, Workbook, cargo, process};
 use crate::progress::Progress;
 
+/// The failures a grading test program's stdout explains, each named as the grader names it:
+/// test name -> (kind, message). For tools and tests that run a test program themselves (the
+/// grader's own attempt suite builds attempts with plain cargo); `relocate` rewrites a panic's
+/// `file:line` the way the grader would show it. Whether a test passed is not read from stdout
+/// (learner code shares it): see `judge`.
+pub fn classify_stdout(
+    exercise: &str,
+    stdout: &str,
+    relocate: impl Fn(&str) -> String,
+) -> std::collections::BTreeMap<String, (super::report::FailureKind, String)> {
+    super::libtest::parse(stdout)
+        .failures
+        .into_iter()
+        .map(|(name, mut f)| {
+            f.location = f.location.as_deref().map(&relocate);
+            let kind = classify::classify(exercise, &f);
+            (name, (kind, f.message))
+        })
+        .collect()
+}
+
 /// The time limit of a test run when none is given.
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
