@@ -16,7 +16,7 @@ use crate::render::ColorChoice;
     long_about = "asyncwork teaches async programming in Rust (tokio) to people who know Python's \
                   asyncio. Lessons run live demos that time sequential and concurrent code side by \
                   side; exercises are graded on correctness and on concurrency.",
-    after_help = "Examples:\n  asyncwork                     (in a terminal: a menu of lessons)\n  asyncwork lesson list\n  asyncwork lesson show gather\n  \
+    after_help = "Examples:\n  asyncwork                     (the course and your next step; a menu in a terminal)\n  asyncwork lesson step gather\n  asyncwork task\n  asyncwork lesson show gather\n  \
                   asyncwork lesson validate lessons/"
 )]
 pub struct Cli {
@@ -34,7 +34,7 @@ pub struct Cli {
     pub workbook: Option<PathBuf>,
 
     #[command(subcommand)]
-    /// Without a command, in a terminal: an interactive menu of lessons and exercises.
+    /// Without a command: the course with your marks and the next step (in a terminal, a menu).
     pub command: Option<Command>,
 }
 
@@ -60,6 +60,12 @@ pub enum Command {
     /// Write the exercise workbook (a Cargo workspace of exercise crates) into DIR
     #[command(after_help = "Examples:\n  asyncwork init\n  asyncwork init ~/async-exercises")]
     Init(commands::init::Args),
+
+    /// Print an exercise's task (its README) and where to edit it
+    #[command(
+        after_help = "Examples:\n  asyncwork task             # the exercise you are in, else the next one\n  asyncwork task 03_gather"
+    )]
+    Task(commands::task::Args),
 
     /// Grade an exercise: build it, run its tests with a time limit, explain what failed
     #[command(
@@ -89,6 +95,9 @@ pub enum Command {
     #[command(after_help = "Example:\n  asyncwork progress")]
     Progress(commands::progress::Args),
 
+    /// The background build `init` starts (internal)
+    #[command(name = "warm-build", hide = true)]
+    WarmBuild(commands::warm_build::Args),
     /// Run the loopback demo server (delays, pages, flaky, rate limit, handler styles) for curl
     #[command(
         after_help = "Examples:\n  asyncwork serve\n  asyncwork serve --port 0   # any free port\n  \
@@ -109,6 +118,8 @@ pub enum LessonCommand {
     List(commands::lesson::list::Args),
     /// Show a lesson: prose, Python and Rust side by side, hints and what to run next
     Show(commands::lesson::show::Args),
+    /// Step through a lesson a screen at a time, each section's demo run in place
+    Step(commands::lesson::step::Args),
     /// Run a lesson's demos live: every strategy timed, drawn as a timeline, its claims checked
     Run(commands::lesson::run::Args),
     /// Check lesson files and report every problem with file, line and column

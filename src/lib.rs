@@ -16,6 +16,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod course;
 pub mod demo;
 pub mod io;
 pub mod lesson;

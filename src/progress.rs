@@ -1,8 +1,17 @@
 //! The learner's record, in SQLite (`<workbook>/.asyncwork/progress.db`).
 //!
+//! Demos watched to the end (by `lesson run` or `lesson step`) are kept per lesson, so the menu
+//! and `progress` show the whole course, not only the exercises.
+//!
 //! Every `check` is an attempt: when, how long, the outcome, the failing tests, a hash of the
 //! learner's sources and the full report (so a re-check of unchanged sources can be answered
-//! from the record). Hints seen are counted per exercise.
+//! from the record). Hints seen are counted per exercise. A `reset` is recorded too: attempts
+//! before an exercise's latest reset no longer count, so a reset exercise is "to do" again (its
+//! history stays, for `progress` and for answering re-checks).
+//!
+//! Migrations only add tables (`CREATE TABLE IF NOT EXISTS`), so a record written by an older
+//! asyncwork opens, keeps every row, and gains the new tables; the schema version says which
+//! tables exist.
 //!
 //! WAL mode and a busy timeout let two `asyncwork check`s write at once without losing either.
 //! A database that cannot be read is reported with the way out (move it aside), never a panic.
@@ -16,7 +25,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 /// How long a writer waits for another one before giving up.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS attempts (
@@ -34,6 +43,20 @@ CREATE INDEX IF NOT EXISTS attempts_by_exercise ON attempts(exercise, id);
 CREATE TABLE IF NOT EXISTS hints (
     exercise TEXT PRIMARY KEY,
     shown    INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS resets (
+    id            INTEGER PRIMARY KEY,
+    exercise      TEXT NOT NULL,
+    at_ms         INTEGER NOT NULL,
+    after_attempt INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS resets_by_exercise ON resets(exercise, after_attempt);
+CREATE TABLE IF NOT EXISTS demos_watched (
+    lesson        TEXT NOT NULL,
+    demo          TEXT NOT NULL,
+    first_at_ms   INTEGER NOT NULL,
+    times         INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (lesson, demo)
 );
 ";
 
@@ -104,25 +127,19 @@ impl Status {
     }
 }
 
-/// Summary of one exercise's attempts.
+/// Summary of one exercise's attempts since its latest reset (all of them when never reset).
+/// Which status that makes is decided in one place, `crate::course`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ExerciseSummary {
     pub attempts: u32,
     pub(crate) passed: bool,
     pub(crate) last_outcome: String,
-    /// UTC, `YYYY-MM-DD HH:MM:SS`; `?` when the stored time is out of range.
+    /// Local time, `YYYY-MM-DD HH:MM:SS`; `?` when the stored time is out of range.
     pub(crate) last_at: String,
     pub(crate) last_failing: Vec<String>,
-}
-
-impl ExerciseSummary {
-    pub(crate) fn status(&self) -> Status {
-        if self.passed {
-            Status::Done
-        } else {
-            Status::Attempted
-        }
-    }
+    /// The distinct source hashes graded: an exercise only ever graded as shipped was not
+    /// attempted by the learner (`check --all` grades every exercise).
+    pub(crate) hashes: Vec<String>,
 }
 
 pub struct Progress {
@@ -299,7 +316,8 @@ impl Progress {
     ) -> Result<Option<(String, String)>> {
         self.conn
             .query_row(
-                "SELECT report, COALESCE(datetime(started_at_ms / 1000, 'unixepoch'), '?') FROM attempts
+                "SELECT report, COALESCE(datetime(started_at_ms / 1000, 'unixepoch', 'localtime'), '?')
+                 FROM attempts
                  WHERE exercise = ?1 AND source_hash = ?2 AND report IS NOT NULL
                    AND outcome IN ('pass', 'fail', 'error')
                  ORDER BY id DESC LIMIT 1",
@@ -339,21 +357,30 @@ impl Progress {
             .map_err(|e| self.err(e))
     }
 
-    /// Per exercise: attempt count, whether it ever passed, the last result.
+    /// Per exercise: attempt count, whether it passed, the last result, counting only the
+    /// attempts since the exercise's latest reset. An exercise reset after its last attempt has
+    /// no summary: it is to do again.
     pub(crate) fn summaries(&self) -> Result<HashMap<String, ExerciseSummary>> {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT a.exercise, agg.n, agg.passed, a.outcome,
-                        COALESCE(datetime(a.started_at_ms / 1000, 'unixepoch'), '?'), a.failing_tests
-                 FROM attempts a
-                 JOIN (SELECT exercise, COUNT(*) AS n, MAX(outcome = 'pass') AS passed, MAX(id) AS last
-                       FROM attempts GROUP BY exercise) agg ON a.id = agg.last",
+                "WITH live AS (
+                     SELECT * FROM attempts t
+                     WHERE t.id > COALESCE((SELECT MAX(after_attempt) FROM resets r
+                                            WHERE r.exercise = t.exercise), 0))
+                 SELECT a.exercise, agg.n, agg.passed, a.outcome,
+                        COALESCE(datetime(a.started_at_ms / 1000, 'unixepoch', 'localtime'), '?'),
+                        a.failing_tests, agg.hashes
+                 FROM live a
+                 JOIN (SELECT exercise, COUNT(*) AS n, MAX(outcome = 'pass') AS passed, MAX(id) AS last,
+                              GROUP_CONCAT(DISTINCT source_hash) AS hashes
+                       FROM live GROUP BY exercise) agg ON a.id = agg.last",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| {
                 let failing: String = r.get(5)?;
+                let hashes: Option<String> = r.get(6)?;
                 Ok((
                     r.get::<_, String>(0)?,
                     ExerciseSummary {
@@ -362,12 +389,62 @@ impl Progress {
                         last_outcome: r.get(3)?,
                         last_at: r.get(4)?,
                         last_failing: serde_json::from_str(&failing).unwrap_or_default(),
+                        hashes: hashes
+                            .unwrap_or_default()
+                            .split(',')
+                            .filter(|h| !h.is_empty())
+                            .map(String::from)
+                            .collect(),
                     },
                 ))
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<std::result::Result<HashMap<_, _>, _>>()
             .map_err(|e| self.err(e))
+    }
+
+    /// Record that the demo `demo` of lesson `lesson` ran to its end in front of the learner.
+    pub(crate) fn record_demo_watched(&self, lesson: &str, demo: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO demos_watched (lesson, demo, first_at_ms) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(lesson, demo) DO UPDATE SET times = times + 1",
+                params![lesson, demo, now_ms()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The demos watched, per lesson.
+    pub(crate) fn demos_watched(
+        &self,
+    ) -> Result<HashMap<String, std::collections::BTreeSet<String>>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT lesson, demo FROM demos_watched")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(e))?;
+        let mut out: HashMap<String, std::collections::BTreeSet<String>> = HashMap::new();
+        for row in rows {
+            let (lesson, demo) = row.map_err(|e| self.err(e))?;
+            out.entry(lesson).or_default().insert(demo);
+        }
+        Ok(out)
+    }
+
+    /// Record that `exercise` was restored to its shipped files: its earlier attempts stop
+    /// counting (they stay in the record).
+    pub(crate) fn record_reset(&self, exercise: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO resets (exercise, at_ms, after_attempt)
+                 VALUES (?1, ?2, COALESCE((SELECT MAX(id) FROM attempts), 0))",
+                params![exercise, now_ms()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     /// Change the count of hints seen of `exercise` to `change(count)`, atomically: the read and
@@ -412,10 +489,7 @@ mod tests {
 
     /// Done / attempted / not started, the way every reader of the record computes it.
     fn status(p: &Progress, exercise: &str) -> Status {
-        p.summaries()
-            .unwrap()
-            .get(exercise)
-            .map_or(Status::NotStarted, |s| s.status())
+        crate::course::status_of(exercise, p.summaries().unwrap().get(exercise))
     }
 
     fn attempt(ex: &str, outcome: &str, hash: &str) -> Attempt {
@@ -456,6 +530,69 @@ mod tests {
         assert_eq!(g.last_failing, vec!["t1".to_string()]);
         assert_eq!(g.last_at.len(), 19, "{}", g.last_at);
         assert_eq!(p.attempts("03_gather").unwrap().len(), 3);
+    }
+
+    /// Issue 14: `reset` makes an exercise "to do" again; its history stays.
+    #[test]
+    fn a_reset_makes_an_exercise_to_do_again() {
+        let p = Progress::open_in_memory().unwrap();
+        p.record_attempt(&attempt("03_gather", "pass", "h1"))
+            .unwrap();
+        p.record_attempt(&attempt("04_taskgroup", "fail", "h2"))
+            .unwrap();
+        assert_eq!(status(&p, "03_gather"), Status::Done);
+        p.record_reset("03_gather").unwrap();
+        assert_eq!(status(&p, "03_gather"), Status::NotStarted);
+        assert_eq!(
+            status(&p, "04_taskgroup"),
+            Status::Attempted,
+            "only that one"
+        );
+        assert_eq!(p.attempts("03_gather").unwrap().len(), 1, "history kept");
+        p.record_attempt(&attempt("03_gather", "fail", "h3"))
+            .unwrap();
+        assert_eq!(status(&p, "03_gather"), Status::Attempted);
+        assert_eq!(p.summaries().unwrap()["03_gather"].attempts, 1);
+    }
+
+    /// A record written by the first schema (no `resets` table) opens, keeps its rows and gains
+    /// the new table.
+    #[test]
+    fn a_version_1_record_is_migrated_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE attempts (
+                    id INTEGER PRIMARY KEY, exercise TEXT NOT NULL, started_at_ms INTEGER NOT NULL,
+                    duration_ms INTEGER NOT NULL, outcome TEXT NOT NULL,
+                    failing_tests TEXT NOT NULL DEFAULT '[]', source_hash TEXT NOT NULL,
+                    from_record INTEGER NOT NULL DEFAULT 0, report TEXT);
+                 CREATE TABLE hints (exercise TEXT PRIMARY KEY, shown INTEGER NOT NULL);
+                 INSERT INTO attempts (exercise, started_at_ms, duration_ms, outcome, source_hash)
+                    VALUES ('03_gather', 1700000000000, 5, 'pass', 'h');
+                 INSERT INTO hints VALUES ('03_gather', 2);
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        }
+        let p = Progress::open(&path).unwrap();
+        assert_eq!(status(&p, "03_gather"), Status::Done);
+        assert_eq!(p.update_hints_shown("03_gather", |n| n).unwrap().0, 2);
+        assert!(p.demos_watched().unwrap().is_empty());
+        p.record_demo_watched("gather", "sequential_vs_gather")
+            .unwrap();
+        p.record_demo_watched("gather", "sequential_vs_gather")
+            .unwrap();
+        assert_eq!(p.demos_watched().unwrap()["gather"].len(), 1);
+        p.record_reset("03_gather").unwrap();
+        assert_eq!(status(&p, "03_gather"), Status::NotStarted);
+        let version: i64 = p
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
     }
 
     #[test]

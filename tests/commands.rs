@@ -87,7 +87,7 @@ fn every_command_starts_with_the_right_line() {
         )
     );
     let wb = dir.join("wb");
-    assert!(first_line(&wb, &["progress"], 0).starts_with("lesson"));
+    assert!(first_line(&wb, &["progress"], 0).starts_with("exercise"));
     assert!(
         first_line(&wb, &["hint", "01_coroutines"], 0)
             .starts_with("Hint 1 of 3: Calling an async fn")
@@ -119,9 +119,9 @@ fn every_command_starts_with_the_right_line() {
     assert!(first.starts_with("checking 01_coroutines"), "{first}");
 
     // The rest.
-    assert!(first_line(dir, &["completions", "bash"], 0).starts_with("_asyncwork()"));
-    // No command and no terminal: the usage, exit 2.
-    assert!(first_line(dir, &[], 2).starts_with("A workbook that teaches async Rust"));
+    assert!(first_line(dir, &["completions", "bash"], 0).starts_with("_clap_complete_asyncwork()"));
+    // No command and no terminal: the course outline and the next command, exit 0.
+    assert!(first_line(dir, &[], 0).starts_with("asyncwork: the course"));
 }
 
 #[test]

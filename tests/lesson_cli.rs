@@ -101,7 +101,8 @@ fn env_var_chooses_the_lessons_directory_and_flag_beats_it() {
         .assert()
         .success()
         .stdout(predicate::str::contains("$ASYNCWORK_LESSONS"))
-        .stdout(predicate::str::contains("no lessons found"));
+        .stdout(predicate::str::contains("No lessons in"))
+        .stdout(predicate::str::contains("run without --lessons"));
     asyncwork()
         .env("ASYNCWORK_LESSONS", dir.path())
         .arg("--lessons")
@@ -135,7 +136,8 @@ fn show_renders_headings_code_and_next_steps() {
         .stdout(predicate::str::contains("## Waiting together"))
         .stdout(predicate::str::contains("─ Python"))
         .stdout(predicate::str::contains("─ Rust"))
-        .stdout(predicate::str::contains("Hints: 3 hints"))
+        .stdout(predicate::str::contains("Hints (from gentle to specific"))
+        .stdout(predicate::str::contains("1. If three calls do not depend"))
         .stdout(predicate::str::contains("Next:"));
 }
 
@@ -465,11 +467,13 @@ fn the_authoring_guide_example_validates() {
         .success();
 }
 
+/// Issue 14: off a terminal, plain `asyncwork` prints the course and the next command to run
+/// (it used to print the usage and exit 2).
 #[test]
-fn bare_command_without_a_terminal_prints_usage_instead_of_a_menu() {
+fn bare_command_without_a_terminal_prints_the_course_and_the_next_command() {
     asyncwork()
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains("Usage: asyncwork"))
-        .stderr(predicate::str::contains("a menu of lessons"));
+        .code(0)
+        .stdout(predicate::str::contains("asyncwork: the course"))
+        .stdout(predicate::str::contains("Next: asyncwork lesson step"));
 }

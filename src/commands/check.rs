@@ -1,6 +1,5 @@
 //! `asyncwork check [EX | --all | --solutions]`: grade exercises and explain what failed.
 
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -10,6 +9,7 @@ use console::style;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Exit, Global};
+use crate::course::Standing;
 use crate::progress::Progress;
 use crate::render::grading::{self as report, Format};
 use crate::workbook::grade::{self, GradeOptions, Observer};
@@ -20,6 +20,7 @@ use crate::workbook::{ExerciseCatalogue, ExerciseInfo, Workbook, hints, solution
 pub struct Args {
     /// The exercise to grade (name like `03_gather`, its number, or its lesson id).
     /// Without one: the first exercise not yet done.
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::commands::completions::exercise_names))]
     pub exercise: Option<String>,
     /// Grade every exercise.
     #[arg(long, conflicts_with = "exercise")]
@@ -45,6 +46,23 @@ pub struct Args {
     /// Test programs to run at once (default: half the CPUs).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+}
+
+impl Args {
+    /// `asyncwork check EXERCISE` with every flag at its default (for the menu's and the
+    /// stepped lesson's "check it").
+    pub(crate) fn for_exercise(exercise: &str) -> Args {
+        Args {
+            exercise: Some(exercise.to_string()),
+            all: false,
+            solutions: false,
+            timeout: 60.0,
+            build_timeout: grade::DEFAULT_BUILD_TIMEOUT.as_secs_f64(),
+            format: Format::Human,
+            force: false,
+            jobs: None,
+        }
+    }
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -135,19 +153,12 @@ pub(crate) fn grade_options(
     Ok(opts)
 }
 
-/// The first exercise not done yet, in curriculum order.
+/// The first exercise not done yet, in curriculum order (see `crate::course`).
 pub(crate) fn current_exercise<'a>(
     catalogue: &'a ExerciseCatalogue,
     progress: Option<&Progress>,
 ) -> Result<Option<&'a ExerciseInfo>> {
-    let summaries = match progress {
-        Some(p) => p.summaries()?,
-        None => HashMap::new(),
-    };
-    Ok(catalogue
-        .exercises
-        .iter()
-        .find(|e| !summaries.get(&e.name).is_some_and(|s| s.passed)))
+    Ok(Standing::read(catalogue, progress)?.current(catalogue))
 }
 
 pub fn run(g: &Global, args: &Args) -> Result<Exit> {
@@ -170,10 +181,8 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
     };
     let exercises: Vec<&ExerciseInfo> = if args.all {
         catalogue.exercises.iter().collect()
-    } else if let Some(name) = &args.exercise {
-        vec![catalogue.find(name)?]
     } else {
-        match current_exercise(catalogue, progress.as_ref())? {
+        match g.exercise_or_current(&wb, args.exercise.as_deref(), progress.as_ref())? {
             Some(ex) => vec![ex],
             None => {
                 eprintln!(
@@ -202,7 +211,14 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
             print_next_step(&wb, r, progress.as_ref())?;
         }
         Format::Human => {
-            out!("{}", report::summary_table(&reports));
+            out!(
+                "{}",
+                report::summary_table(&reports, crate::render::width())
+            );
+            // The one count the menu and `progress` show too (see `crate::course`).
+            if let Ok(standing) = Standing::read(catalogue, progress.as_ref()) {
+                outln!("Your course: {}.", standing.counts());
+            }
             if !all_passed {
                 outln!(
                     "{}",
@@ -221,6 +237,12 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
         return Ok(());
     };
     if r.passed() {
+        if let Some(line) = solution_line(wb, &r.exercise) {
+            out!(
+                "{}",
+                crate::render::wrap(&line, crate::render::width(), "", "  ")
+            );
+        }
         let next = current_exercise(catalogue, progress)?;
         match next {
             Some(n) => outln!(
@@ -237,9 +259,9 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
     }
     if let Some(p) = progress {
         if let Some((n, total, text)) = hints::hint_after_failure(p, ex, &r.failing_tests())? {
-            outln!(
-                "\n{} {text}",
-                style(format!("Hint {n} of {total}:")).cyan().bold()
+            out!(
+                "\n{}",
+                crate::render::hints::hint_line(n, total, &text, crate::render::width())
             );
             if n < total {
                 outln!(
@@ -250,6 +272,21 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
         }
     }
     Ok(())
+}
+
+/// After a pass: the reference solution written where the README promises, and where it is.
+pub(crate) fn solution_line(wb: &Workbook, exercise: &str) -> Option<String> {
+    match solutions::write_for_learner(wb, exercise) {
+        Ok(Some(path)) => Some(format!(
+            "\nCompare with the reference solution: {}",
+            style(wb.display_rel(&path)).bold()
+        )),
+        Ok(None) => None,
+        Err(e) => Some(format!(
+            "\n{} could not write the reference solution: {e:#}",
+            style("note:").yellow().bold()
+        )),
+    }
 }
 
 fn check_solutions(g: &Global, args: &Args, opts: &GradeOptions) -> Result<Exit> {

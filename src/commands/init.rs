@@ -7,7 +7,8 @@ use console::style;
 
 use super::{Exit, Global};
 use crate::render::plural;
-use crate::workbook::{ExerciseCatalogue, Workbook, discover, init, reset};
+use crate::workbook::{ExerciseCatalogue, Workbook, discover, init, reset, warm};
+use std::io::IsTerminal as _;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -18,7 +19,14 @@ pub struct Args {
     /// support crate) without touching your code in src/ or your record.
     #[arg(long)]
     pub repair: bool,
+    /// Do not start building the workbook in the background (in a terminal it does, at low
+    /// priority, so the first check is quick; never off a terminal)
+    #[arg(long)]
+    pub no_build: bool,
 }
+
+/// Set to anything to never start the background build (tests that drive a terminal).
+const NO_WARM_ENV: &str = "ASYNCWORK_NO_WARM";
 
 pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     if args.repair {
@@ -36,11 +44,33 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         plural(cat.exercises.len(), "exercise"),
         dir.display()
     );
+    let warm = !args.no_build
+        && std::io::stdout().is_terminal()
+        && std::env::var_os(NO_WARM_ENV).is_none_or(|v| v.is_empty());
+    let warming = warm
+        && std::env::current_exe()
+            .ok()
+            .is_some_and(|exe| warm::start(&Workbook::new(&dir), &exe).is_ok());
     outln!("\nNext:");
     outln!("  cd {}", target.display());
-    outln!(
-        "  asyncwork check      # grade the first exercise (the first build compiles tokio once)"
-    );
+    outln!("  asyncwork            # the course: lessons, demos and exercises in order");
+    if warming {
+        outln!("  asyncwork check      # grade the first exercise");
+        outln!(
+            "{}",
+            style(
+                "\n(Compiling tokio and the support crate in the background, at low priority, so \
+                 your first check takes seconds, not half a minute. Its log: \
+                 .asyncwork/warm.log)"
+            )
+            .dim()
+        );
+        outln!();
+    } else {
+        outln!(
+            "  asyncwork check      # grade the first exercise (the first build compiles tokio once)"
+        );
+    }
     outln!("  asyncwork watch      # re-check on every save");
     if let Some(first) = cat.exercises.first() {
         outln!("  asyncwork hint {}   # when stuck", first.name);

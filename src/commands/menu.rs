@@ -1,141 +1,348 @@
-//! `asyncwork` with no command, in a terminal: a menu of lessons with progress marks.
+//! `asyncwork` with no command: the course, and the next step highlighted.
+//!
+//! In a terminal, a menu: what to do next (step through the next lesson, watch its demos, read
+//! the exercise's task, check, hint, watch mode, progress), then every lesson in order with the
+//! learner's mark (· not started, ◔ demos watched, ◐ exercise attempted, ✓ done). Off a
+//! terminal (a pipe, CI), the same course as an outline with the next command, exit 0.
 //!
 //! The menu only chooses; it never does the work itself. Each choice becomes the command line a
-//! learner could have typed (`lesson show gather`, `check 03_gather`), which `main.rs` parses and
-//! dispatches like any other. So the menu cannot drift from the commands, and it teaches them: the
-//! command is printed before it runs.
+//! learner could have typed (`lesson step gather`, `check 03_gather`), which `main.rs` parses and
+//! dispatches like any other (the `dispatch` callback). So the menu cannot drift from the
+//! commands, and it teaches them: the command is printed before it runs, and shown beside each
+//! entry when the terminal is wide enough.
 
-use std::collections::HashMap;
+use console::{Term, style};
 
-use console::style;
-use dialoguer::{Select, theme::ColorfulTheme};
+use super::screen::{self, Picked, Row};
+use super::{Exit, Global};
+use crate::course::{Course, LessonMark, LessonStanding, NextStep};
+use crate::lesson::Source;
+use crate::render::{self, plural};
 
-use super::Global;
-use crate::lesson::{Catalogue, Lesson, Source};
-use crate::progress::Status;
-use crate::render::plural;
-
-/// What the learner picked: the arguments of an asyncwork command, or quit.
-pub enum Choice {
-    Run(Vec<String>),
-    Quit,
-}
-
-fn mark(status: Option<Status>) -> String {
-    match status {
-        Some(Status::Done) => style("✓").green().to_string(),
-        Some(Status::Attempted) => style("◐").yellow().to_string(),
-        Some(Status::NotStarted) => style("·").dim().to_string(),
-        None => " ".to_string(),
+/// One mark per lesson.
+pub(crate) fn mark(mark: LessonMark) -> String {
+    match mark {
+        LessonMark::Done => style("✓").green().to_string(),
+        LessonMark::Attempted => style("◐").yellow().to_string(),
+        LessonMark::DemosWatched => style("◔").cyan().to_string(),
+        LessonMark::NotStarted => style("·").dim().to_string(),
     }
 }
 
-/// Ask until the learner picks a command or quits (Esc or `q` on the top menu quits).
-pub fn choose(g: &Global) -> anyhow::Result<Choice> {
-    let source = Source::discover(g.lessons())?;
-    let catalogue = Catalogue::check(source.files()?, &super::known_exercises());
-    let statuses = g.exercise_statuses();
-    let status_of = |l: &Lesson| {
-        let ex = l.main_exercise().filter(|e| !e.planned)?;
-        statuses.as_ref()?.get(&ex.name).copied()
+const LEGEND: &str = "· not started  ◔ demos watched  ◐ exercise attempted  ✓ done";
+
+/// An entry: what it says, the command it runs, and whether to wait for a key afterwards (not
+/// for the screens that are interactive themselves: they end when the learner leaves them).
+struct Action {
+    label: String,
+    words: Vec<String>,
+    pause: bool,
+}
+
+fn action(label: String, words: &[&str], pause: bool) -> Action {
+    Action {
+        label,
+        words: words.iter().map(|w| w.to_string()).collect(),
+        pause,
+    }
+}
+
+/// The entries for one lesson, in the order a learner takes them.
+fn lesson_actions(course: &Course, lesson: &LessonStanding) -> Vec<Action> {
+    let id = lesson.id.as_str();
+    let mut actions = vec![action(
+        format!(
+            "Step through lesson {}, a screen at a time",
+            lesson.position
+        ),
+        &["lesson", "step", id],
+        false,
+    )];
+    if !lesson.demos.is_empty() {
+        actions.push(action(
+            format!("Watch its {} live", plural(lesson.demos.len(), "demo")),
+            &["lesson", "run", id],
+            true,
+        ));
+    }
+    actions.push(action(
+        "Read the whole lesson".into(),
+        &["lesson", "show", id],
+        true,
+    ));
+    match (&lesson.exercise, course.has_workbook) {
+        (Some((ex, _)), true) => {
+            actions.push(action(
+                format!("Read the task of exercise {ex}"),
+                &["task", ex],
+                true,
+            ));
+            actions.push(action(format!("Check {ex}"), &["check", ex], true));
+            actions.push(action(format!("A hint for {ex}"), &["hint", ex], true));
+        }
+        (Some(_), false) => actions.push(action(
+            "Write the exercise workbook (init)".into(),
+            &["init"],
+            true,
+        )),
+        (None, _) => {}
+    }
+    actions
+}
+
+/// The entries that are not about one lesson.
+fn course_actions(course: &Course) -> Vec<Action> {
+    let mut actions = Vec::new();
+    if course.has_workbook {
+        actions.push(action(
+            "Watch mode: check on every save".into(),
+            &["watch"],
+            false,
+        ));
+        actions.push(action("My progress".into(), &["progress"], true));
+    }
+    actions
+}
+
+/// Which entry the next step is.
+fn default_entry(actions: &[Action], next: &NextStep) -> usize {
+    let wanted = next.command();
+    actions
+        .iter()
+        .position(|a| format!("asyncwork {}", a.words.join(" ")) == wanted)
+        .unwrap_or(0)
+}
+
+fn header(source: &Source, course: &Course, width: usize) -> String {
+    let mut out = format!(
+        "{} {}\n",
+        style("asyncwork").bold(),
+        style("· async Rust for asyncio developers").dim()
+    );
+    out.push_str(
+        &style(render::wrap(&source.to_string(), width, "", "  ").trim_end())
+            .dim()
+            .to_string(),
+    );
+    out.push('\n');
+    if course.has_workbook {
+        let c = course.exercises.counts();
+        let bar_width = width.saturating_sub(4).clamp(10, 40);
+        out.push_str(&format!(
+            "{} {}\n",
+            screen::bar(c.done, c.attempted, c.total(), bar_width),
+            style(format!("{} of {} done", c.done, c.total())).bold()
+        ));
+    } else {
+        out.push_str(&render::wrap(
+            "No exercise workbook yet: the lessons work without one; `asyncwork init` writes it.",
+            width,
+            "",
+            "",
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+fn lesson_row(lesson: &LessonStanding, next: bool) -> Row {
+    let title = if next {
+        style(lesson.title.as_str()).bold().to_string()
+    } else {
+        lesson.title.clone()
     };
-    let theme = ColorfulTheme::default();
+    let label = if next {
+        format!(
+            "{} {:>2}  {title} {}",
+            mark(lesson.mark),
+            lesson.position,
+            style("← next").cyan().bold()
+        )
+    } else {
+        format!("{} {:>2}  {title}", mark(lesson.mark), lesson.position)
+    };
+    Row::item(label, lesson.id.clone())
+}
+
+/// The menu, until the learner quits. `dispatch` runs a command line (without `asyncwork`) and
+/// returns its exit code.
+pub fn run(g: &Global, dispatch: &mut dyn FnMut(Vec<String>) -> u8) -> anyhow::Result<Exit> {
+    let term = Term::stderr();
+    // A lesson picked from the course list: its own entries until Back.
+    let mut focus: Option<String> = None;
     loop {
-        let mut items: Vec<String> = catalogue
-            .lessons
-            .iter()
-            .map(|p| {
-                let l = &p.lesson;
-                format!("{} {:>2}  {}", mark(status_of(l)), l.position, l.title)
-            })
-            .collect();
-        let extra = top_actions(&statuses);
-        items.extend(extra.iter().map(|(label, _)| label.clone()));
-        items.push("Quit".into());
-        let prompt = match &statuses {
-            Some(s) => {
-                let done = s.values().filter(|v| **v == Status::Done).count();
-                format!(
-                    "asyncwork: pick a lesson ({done} of {} exercises done)",
-                    s.len()
-                )
-            }
-            None => {
-                "asyncwork: pick a lesson (no workbook here: `asyncwork init` writes one)".into()
-            }
-        };
-        let Some(picked) = Select::with_theme(&theme)
-            .with_prompt(prompt)
-            .items(&items)
-            .default(0)
-            .interact_opt()?
-        else {
-            return Ok(Choice::Quit);
-        };
-        let lessons = catalogue.lessons.len();
-        if picked < lessons {
-            let lesson = &catalogue.lessons[picked].lesson;
-            if let Some(args) = lesson_menu(&theme, lesson, statuses.is_some())? {
-                return Ok(Choice::Run(args));
-            }
-        } else if let Some((_, args)) = extra.get(picked - lessons) {
-            return Ok(Choice::Run(args.clone()));
+        let (source, course) = g.course()?;
+        let width = usize::from(term.size().1).max(20);
+        let mut text = header(&source, &course, width);
+        if course.lessons.is_empty() {
+            text.push_str(&super::lesson::empty_course_help(&source));
+            text.push('\n');
+            screen::write(&term, &text);
+            return Ok(Exit::Success);
+        }
+        let next = course.next_lesson().map(|l| l.id.clone());
+        let focused = focus
+            .as_ref()
+            .and_then(|id| course.lessons.iter().find(|l| &l.id == id));
+        let shown = focused.or(course.next_lesson());
+        let mut rows = Vec::new();
+        let mut actions = Vec::new();
+        if let Some(lesson) = shown {
+            let title = if focused.is_some() {
+                format!("Lesson {}: {}", lesson.position, lesson.title)
+            } else {
+                format!("Next: lesson {}, {}", lesson.position, lesson.title)
+            };
+            rows.push(Row::heading(style(title).bold().to_string()));
+            actions = lesson_actions(&course, lesson);
         } else {
-            return Ok(Choice::Quit);
+            rows.push(Row::heading(
+                style("Every lesson is done. Well played.")
+                    .green()
+                    .bold()
+                    .to_string(),
+            ));
+        }
+        if focused.is_none() {
+            actions.extend(course_actions(&course));
+        }
+        let default = if focused.is_some() {
+            0
+        } else {
+            default_entry(&actions, &course.next_step())
+        };
+        for a in &actions {
+            rows.push(Row::item(
+                a.label.clone(),
+                format!("asyncwork {}", a.words.join(" ")),
+            ));
+        }
+        let back_or_quit = rows.len();
+        rows.push(Row::item(
+            if focused.is_some() {
+                "← Back to the course"
+            } else {
+                "Quit"
+            },
+            "",
+        ));
+        rows.push(Row::heading(String::new()));
+        rows.push(Row::heading(style("The course").bold().to_string()));
+        rows.push(Row::heading(style(LEGEND).dim().to_string()));
+        let first_lesson = rows.len();
+        for l in &course.lessons {
+            rows.push(lesson_row(l, Some(&l.id) == next.as_ref()));
+        }
+        let picked = screen::pick(&term, &text, &rows, 1 + default);
+        match picked {
+            Picked::Interrupted => return Ok(Exit::Interrupted),
+            Picked::Quit if focused.is_some() => focus = None,
+            Picked::Quit => return Ok(Exit::Success),
+            Picked::Row(i) if i == back_or_quit => {
+                if focused.is_some() {
+                    focus = None;
+                } else {
+                    return Ok(Exit::Success);
+                }
+            }
+            Picked::Row(i) if i >= first_lesson => {
+                focus = Some(course.lessons[i - first_lesson].id.clone());
+            }
+            Picked::Row(i) => {
+                let Some(a) = actions.get(i - 1) else {
+                    continue;
+                };
+                screen::clear(&term);
+                screen::write(
+                    &term,
+                    &format!(
+                        "{}\n",
+                        style(format!("$ asyncwork {}", a.words.join(" "))).dim()
+                    ),
+                );
+                let code = dispatch(a.words.clone());
+                if code == Exit::Interrupted.code() {
+                    // Ctrl-C in the command: back to the menu, not out of asyncwork.
+                    screen::write(&term, "\n");
+                }
+                if a.pause && !screen::any_key(&term, "\nPress any key for the menu ") {
+                    return Ok(Exit::Interrupted);
+                }
+            }
         }
     }
 }
 
-/// Actions that are not about one lesson.
-fn top_actions(statuses: &Option<HashMap<String, Status>>) -> Vec<(String, Vec<String>)> {
-    match statuses {
-        Some(_) => vec![
-            ("Check the next exercise".into(), args(&["check"])),
-            ("Show my progress".into(), args(&["progress"])),
-        ],
-        None => Vec::new(),
+/// Off a terminal: the course as an outline with marks, and the next command to run.
+pub fn outline(g: &Global) -> anyhow::Result<Exit> {
+    let width = render::width();
+    let (source, course) = g.course()?;
+    let mut out = format!(
+        "{}\n",
+        render::wrap(
+            &format!("asyncwork: the course ({source})"),
+            width,
+            "",
+            "  "
+        )
+        .trim_end()
+    );
+    if course.lessons.is_empty() {
+        outln!("{out}{}", super::lesson::empty_course_help(&source));
+        return Ok(Exit::Success);
     }
-}
-
-/// One lesson's actions; `None` means back to the lesson list.
-fn lesson_menu(
-    theme: &ColorfulTheme,
-    lesson: &Lesson,
-    have_workbook: bool,
-) -> anyhow::Result<Option<Vec<String>>> {
-    let mut actions: Vec<(String, Vec<String>)> = vec![(
-        "Read the lesson".into(),
-        args(&["lesson", "show", &lesson.id]),
-    )];
-    if !lesson.demos.is_empty() {
-        actions.push((
-            format!("Run its {} live", plural(lesson.demos.len(), "demo")),
-            args(&["lesson", "run", &lesson.id]),
+    out.push('\n');
+    for l in &course.lessons {
+        out.push_str(&render::wrap(
+            &format!("{} {:>2}  {}", mark(l.mark), l.position, l.title),
+            width,
+            "",
+            "       ",
+        ));
+        let mut facts = vec![l.id.clone()];
+        if !l.demos.is_empty() {
+            facts.push(format!(
+                "{}, {} watched",
+                plural(l.demos.len(), "demo"),
+                l.watched
+            ));
+        }
+        if let Some((ex, status)) = &l.exercise {
+            facts.push(if course.has_workbook {
+                format!("{ex} {}", status.label())
+            } else {
+                ex.clone()
+            });
+        }
+        out.push_str(&render::wrap(
+            &facts.join(" · "),
+            width,
+            "       ",
+            "       ",
         ));
     }
-    if let Some(ex) = lesson
-        .main_exercise()
-        .filter(|e| !e.planned && have_workbook)
-    {
-        actions.push((
-            format!("Check exercise {}", ex.name),
-            args(&["check", &ex.name]),
-        ));
-        actions.push((
-            format!("Next hint for {}", ex.name),
-            args(&["hint", &ex.name]),
+    out.push('\n');
+    if course.has_workbook {
+        out.push_str(&format!("{}.\n", course.exercises.counts()));
+    } else {
+        out.push_str(&render::wrap(
+            "No exercise workbook yet: `asyncwork init` writes one.",
+            width,
+            "",
+            "",
         ));
     }
-    let mut items: Vec<&str> = actions.iter().map(|(label, _)| label.as_str()).collect();
-    items.push("Back");
-    let picked = Select::with_theme(theme)
-        .with_prompt(&lesson.title)
-        .items(&items)
-        .default(0)
-        .interact_opt()?;
-    Ok(picked.and_then(|i| actions.get(i)).map(|(_, a)| a.clone()))
-}
-
-fn args(words: &[&str]) -> Vec<String> {
-    words.iter().map(|w| w.to_string()).collect()
+    out.push_str(&format!("Marks: {LEGEND}\n"));
+    let next = course.next_step();
+    let why = match (&next, course.next_lesson()) {
+        (NextStep::AllDone, _) | (_, None) => "every lesson is done".to_string(),
+        (_, Some(l)) => format!("lesson {}, {}", l.position, l.title),
+    };
+    out.push_str(&format!(
+        "\nNext: {}\n{}",
+        style(next.command()).bold(),
+        render::wrap(&format!("({why})"), width, "  ", "  ")
+    ));
+    out!("{out}");
+    Ok(Exit::Success)
 }

@@ -23,14 +23,18 @@ pub mod lesson;
 pub mod menu;
 pub mod progress;
 pub mod reset;
+pub(crate) mod screen;
 pub mod serve;
+pub mod task;
+pub mod warm_build;
 pub mod watch;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use crate::course::{Course, Standing};
 use crate::progress::{Progress, Status};
-use crate::workbook::{Workbook, discover};
+use crate::workbook::{ExerciseInfo, Workbook, discover};
 
 /// How a command ended, as the process exit code tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,25 +90,76 @@ impl Global {
     /// Progress of each exercise, for lesson listings; `None` when there is no workbook or no
     /// readable record (listings still work without one).
     pub fn exercise_statuses(&self) -> Option<HashMap<String, Status>> {
+        self.standing().map(|s| s.as_map())
+    }
+
+    /// The exercise a command without a name means: `named` when given; else the exercise
+    /// whose folder the learner stands in; else the first one not done. `None`: all done.
+    pub(crate) fn exercise_or_current<'a>(
+        &self,
+        wb: &'a Workbook,
+        named: Option<&str>,
+        progress: Option<&Progress>,
+    ) -> anyhow::Result<Option<&'a ExerciseInfo>> {
+        let catalogue = wb.catalogue();
+        if let Some(name) = named {
+            return Ok(Some(catalogue.find(name)?));
+        }
+        if let Some(here) = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| wb.exercise_at(&cwd))
+        {
+            return Ok(Some(here));
+        }
+        Ok(Standing::read(catalogue, progress)?.current(catalogue))
+    }
+
+    /// The record to note demos watched in: the learner's workbook's, when there is one. The
+    /// repository's own `./exercises` (a dev checkout) gets one only if it already has one, so
+    /// running demos from a checkout leaves no new files behind.
+    pub(crate) fn learner_record(&self) -> Option<Progress> {
+        let (root, source) = discover::discover_from_env(self.workbook()).ok()?;
+        let wb = Workbook::new(root);
+        if source == discover::Source::DevCheckout && !wb.progress_path().exists() {
+            return None;
+        }
+        Progress::open(&wb.progress_path()).ok()
+    }
+
+    /// Note that a demo ran to its end in front of the learner. Best effort: a demo is never
+    /// spoiled by a record that cannot be written.
+    pub(crate) fn record_demo_watched(&self, lesson: &str, demo: &str) {
+        if let Some(p) = self.learner_record() {
+            let _ = p.record_demo_watched(lesson, demo);
+        }
+    }
+
+    /// The whole course with the learner's marks, and where its lessons came from.
+    pub(crate) fn course(&self) -> anyhow::Result<(crate::lesson::Source, Course)> {
+        let (source, lessons) = lesson::load_quiet(self.lessons())?;
+        let wb = self.find_workbook().ok();
+        let progress = wb
+            .as_ref()
+            .filter(|wb| wb.progress_path().exists())
+            .and_then(|wb| Progress::open(&wb.progress_path()).ok());
+        let standing = wb
+            .as_ref()
+            .map(|wb| Standing::read(wb.catalogue(), progress.as_ref()))
+            .transpose()?;
+        let watched = crate::course::demos_watched(progress.as_ref())?;
+        Ok((source, Course::new(&lessons, standing, &watched)))
+    }
+
+    /// Where the learner stands (see `crate::course`); `None` without a workbook or a readable
+    /// record. Reading never creates a record: no database yet means nothing started.
+    pub fn standing(&self) -> Option<Standing> {
         let wb = self.find_workbook().ok()?;
-        // Listing lessons must not create a record: no database yet means nothing started.
-        let summaries = if wb.progress_path().exists() {
-            Progress::open(&wb.progress_path()).ok()?.summaries().ok()?
+        let progress = if wb.progress_path().exists() {
+            Some(Progress::open(&wb.progress_path()).ok()?)
         } else {
-            HashMap::new()
+            None
         };
-        Some(
-            wb.catalogue()
-                .exercises
-                .iter()
-                .map(|e| {
-                    let status = summaries
-                        .get(&e.name)
-                        .map_or(Status::NotStarted, |s| s.status());
-                    (e.name.clone(), status)
-                })
-                .collect(),
-        )
+        Standing::read(wb.catalogue(), progress.as_ref()).ok()
     }
 }
 

@@ -4,6 +4,7 @@ use anyhow::Context as _;
 use console::style;
 
 use super::{Exit, Global};
+use crate::course::Standing;
 use crate::progress::{Progress, Status};
 use crate::render::table::Table;
 use crate::workbook::ExerciseCatalogue;
@@ -14,53 +15,53 @@ pub struct Args {}
 pub fn run(g: &Global, _args: &Args) -> anyhow::Result<Exit> {
     let wb = g.find_workbook()?;
     let progress = Progress::open(&wb.progress_path())?;
-    out!("{}", progress_table(wb.catalogue(), &progress)?);
+    out!(
+        "{}",
+        progress_table(wb.catalogue(), &progress, crate::render::width())?
+    );
     Ok(Exit::Success)
 }
 
-/// The progress table: one row per exercise, grouped by lesson in curriculum order.
+/// The progress table at `width` columns: one row per exercise in curriculum order, times in
+/// the learner's local time. Below 100 columns the lesson column goes (the exercise's name
+/// carries the lesson's), and long cells wrap between words.
 pub fn progress_table(
     catalogue: &ExerciseCatalogue,
     progress: &Progress,
+    width: usize,
 ) -> anyhow::Result<String> {
     let summaries = progress.summaries().context("cannot read progress")?;
-    let mut table = Table::new(&[
-        "lesson",
-        "exercise",
-        "status",
-        ">attempts",
-        "last",
-        "when (UTC)",
-    ]);
-    let (mut done, mut attempted) = (0, 0);
+    let standing = Standing::new(catalogue, Some(&summaries));
+    let with_lesson = width >= 100;
+    let mut headers = vec!["exercise", "status", ">attempts", "last", "when"];
+    if with_lesson {
+        headers.insert(0, "lesson");
+    }
+    let mut table = Table::new(&headers);
     for ex in &catalogue.exercises {
         let s = summaries.get(&ex.name);
-        let status = s.map_or(Status::NotStarted, |s| s.status());
+        let status = standing.get(&ex.name);
         let label = style(status.label());
         let label = match status {
-            Status::Done => {
-                done += 1;
-                label.green()
-            }
-            Status::Attempted => {
-                attempted += 1;
-                label.yellow()
-            }
+            Status::Done => label.green(),
+            Status::Attempted => label.yellow(),
             Status::NotStarted => label.dim(),
         };
-        table.row(vec![
-            ex.lesson.clone(),
+        let mut row = vec![
             ex.name.clone(),
             label.to_string(),
             s.map_or(0, |s| s.attempts).to_string(),
             s.map_or("-", |s| s.last_outcome.as_str()).to_string(),
             s.map_or("", |s| s.last_at.as_str()).to_string(),
-        ]);
+        ];
+        if with_lesson {
+            row.insert(0, ex.lesson.clone());
+        }
+        table.row(row);
     }
-    let total = catalogue.exercises.len();
     Ok(format!(
-        "{}\n{done} done, {attempted} attempted, {} not started (of {total})\n",
-        table.render(),
-        total - done - attempted
+        "{}\n{}\n",
+        table.render_width(width),
+        standing.counts()
     ))
 }

@@ -1,15 +1,20 @@
-//! `asyncwork reset EX | --all`: restore exercises to their shipped files, after confirmation.
+//! `asyncwork reset [EX] | --all`: restore exercises to their shipped files, after confirmation,
+//! and make them "to do" again in the record (earlier attempts stop counting; see
+//! `crate::course`).
 
 use console::style;
 
 use super::{Exit, Global};
+use crate::progress::Progress;
 use crate::render::plural;
 use crate::workbook::reset;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
-    /// The exercise to restore.
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    /// The exercise to restore. Without one: the exercise whose folder you are in, else the
+    /// first one not done.
+    #[arg(conflicts_with = "all")]
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::commands::completions::exercise_names))]
     pub exercise: Option<String>,
     /// Restore every exercise and the shared files.
     #[arg(long)]
@@ -30,9 +35,14 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             None,
         )
     } else {
-        let ex = wb
-            .catalogue()
-            .find(args.exercise.as_deref().unwrap_or_default())?;
+        let progress = Progress::open(&wb.progress_path()).ok();
+        let Some(ex) = g.exercise_or_current(&wb, args.exercise.as_deref(), progress.as_ref())?
+        else {
+            outln!(
+                "Every exercise is done: name the one to restore, e.g. `asyncwork reset 03_gather`."
+            );
+            return Ok(Exit::Failure);
+        };
         (
             format!(
                 "Restore {} to its original state? Your versions are moved to .asyncwork/trash/",
@@ -49,6 +59,18 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         Some(n) => reset::reset_exercise(&wb, n)?,
         None => reset::reset_all(&wb)?,
     };
+    let names: Vec<String> = match &name {
+        Some(n) => vec![n.clone()],
+        None => wb.catalogue().names(),
+    };
+    let recorded = Progress::open(&wb.progress_path())
+        .and_then(|p| names.iter().try_for_each(|n| p.record_reset(n)));
+    if let Err(e) = recorded {
+        eprintln!(
+            "{} the files are restored, but the record could not note it: {e:#}",
+            style("warning:").yellow().bold()
+        );
+    }
     if done.is_empty() {
         outln!("Already as shipped: nothing to restore.");
         return Ok(Exit::Success);

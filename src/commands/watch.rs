@@ -1,24 +1,34 @@
-//! `asyncwork watch`: re-check the current exercise on every save, move on when it passes.
+//! `asyncwork watch`: re-check the current exercise on every save.
+//!
+//! In a terminal it is a screen, like rustlings' watch mode: each run clears the screen and
+//! shows the result, a bar of the whole course and the path of the file to edit, then waits for
+//! a save or a single key (no Enter): `n` next exercise, `h` a hint, `l` the list to jump to
+//! another, `c` check them all, `x` reset this one (after a `y`), `q` quit, Enter check now. A
+//! pass says "done", writes the reference solution to compare, and waits for `n`: the learner
+//! chooses when to move on. Off a terminal (a script, CI, a test), nobody presses keys: a pass
+//! moves on by itself, as before.
 //!
 //! File events come from `notify` (debounced). Some setups never deliver them (network drives,
 //! editors on the host of a container, WSL paths): the current exercise's sources are also
 //! hashed every second, and when a change shows up that no event announced, watch says so and
 //! keeps going by polling. `--poll` polls from the start.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use console::style;
+use console::{Key, Term, style};
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
 
-use super::check::{current_exercise, grade_options};
+use super::check::{current_exercise, grade_options, solution_line};
+use super::screen::{self, Input, Picked, Row};
 use super::{Exit, Global};
-use crate::progress::Progress;
-use crate::render::grading as report;
+use crate::course::Standing;
+use crate::progress::{Progress, Status};
+use crate::render::{self, grading as report};
 use crate::workbook::grade::{self, GradeOptions, Quiet};
-use crate::workbook::{ExerciseInfo, Workbook, hints, shadow};
+use crate::workbook::{ExerciseInfo, Workbook, hints, reset, shadow};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -33,17 +43,29 @@ pub struct Args {
 pub fn run(g: &Global, args: &Args) -> Result<Exit> {
     let wb = g.find_workbook()?;
     let opts = grade_options(args.timeout, None, false)?;
-    watch(&wb, &opts, args.poll)
-}
-
-enum Msg {
-    Fs(DebounceEventResult),
-    Key(String),
+    let progress = Progress::open(&wb.progress_path())?;
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let Some(start) = g.exercise_or_current(&wb, None, Some(&progress))? else {
+        outln!("{} Every exercise is done.", style("✓").green().bold());
+        return Ok(Exit::Success);
+    };
+    let mut w = Watch {
+        wb: &wb,
+        progress: &progress,
+        opts,
+        interactive,
+        current: start,
+    };
+    w.watch(args.poll)
 }
 
 const POLL_EVERY: Duration = Duration::from_secs(1);
 /// A change the poll saw and no event announced within this long: events are not arriving.
 const EVENT_GRACE: Duration = Duration::from_millis(1500);
+/// How long one wait for a key lasts before file events are looked at again.
+const KEY_TICK: Duration = Duration::from_millis(100);
+
+const KEYS: &str = "n next · h hint · l list · c check all · x reset · q quit";
 
 fn hash_of(wb: &Workbook, ex: &ExerciseInfo) -> String {
     shadow::learner_sources(wb, &ex.name)
@@ -51,231 +73,415 @@ fn hash_of(wb: &Workbook, ex: &ExerciseInfo) -> String {
         .unwrap_or_default()
 }
 
-fn watch(wb: &Workbook, opts: &GradeOptions, force_poll: bool) -> Result<Exit> {
-    let progress = Progress::open(&wb.progress_path())?;
-    let catalogue = wb.catalogue();
-    let (tx, rx) = mpsc::channel::<Msg>();
-
-    let mut polling = force_poll;
-    let mut _debouncer = None;
-    if !polling {
-        let fs_tx = tx.clone();
-        match new_debouncer(Duration::from_millis(250), move |res| {
-            let _ = fs_tx.send(Msg::Fs(res));
-        }) {
-            Ok(mut d) => {
-                let mut ok = true;
-                for ex in &catalogue.exercises {
-                    let dir = wb.exercise_dir(&ex.name);
-                    if dir.exists() && d.watcher().watch(&dir, RecursiveMode::Recursive).is_err() {
-                        ok = false;
-                    }
-                }
-                if ok {
-                    _debouncer = Some(d);
-                } else {
-                    polling = true;
-                }
-            }
-            Err(_) => polling = true,
-        }
-        if polling {
-            outln!(
-                "{}",
-                style(
-                    "File events are not available here; checking for changes every second instead."
-                )
-                .yellow()
-            );
-        }
-    }
-
-    if std::io::stdin().is_terminal() {
-        let key_tx = tx.clone();
-        std::thread::spawn(move || {
-            for line in std::io::stdin().lock().lines() {
-                let Ok(line) = line else { break };
-                if key_tx.send(Msg::Key(line.trim().to_lowercase())).is_err() {
-                    break;
-                }
-            }
-            let _ = key_tx.send(Msg::Key("q".into()));
-        });
-    }
-    drop(tx);
-
-    let Some(mut current) = current_exercise(catalogue, Some(&progress))? else {
-        outln!("{} Every exercise is done.", style("✓").green().bold());
-        return Ok(Exit::Success);
-    };
-    let mut last_hash = hash_of(wb, current);
-    let mut suspect: Option<Instant> = None;
-    let mut last_poll = Instant::now();
-    if check_and_show(wb, current, opts, &progress)? {
-        match advance(wb, &progress, opts, &mut current)? {
-            true => return Ok(Exit::Success),
-            false => last_hash = hash_of(wb, current),
-        }
-    }
-    loop {
-        let msg = rx.recv_timeout(
-            POLL_EVERY
-                .saturating_sub(last_poll.elapsed())
-                .max(Duration::from_millis(50)),
-        );
-        let mut recheck = false;
-        match msg {
-            Ok(Msg::Fs(Ok(events))) => {
-                let dir = wb.exercise_dir(&current.name);
-                if events.iter().any(|e| e.path.starts_with(&dir)) {
-                    suspect = None;
-                    let h = hash_of(wb, current);
-                    if h != last_hash {
-                        last_hash = h;
-                        recheck = true;
-                    }
-                }
-            }
-            Ok(Msg::Fs(Err(_))) => {}
-            Ok(Msg::Key(k)) => match k.as_str() {
-                "q" | "quit" | "exit" => return Ok(Exit::Failure),
-                "h" | "hint" => {
-                    let view = hints::next_hint(&progress, current)?;
-                    out!("\n{}", crate::render::hints::render(&view, &current.name));
-                    print_keys();
-                }
-                "" | "c" | "check" => {
-                    let passed = check_and_show(
-                        wb,
-                        current,
-                        &GradeOptions {
-                            use_record: false,
-                            ..opts.clone()
-                        },
-                        &progress,
-                    )?;
-                    if passed && advance(wb, &progress, opts, &mut current)? {
-                        return Ok(Exit::Success);
-                    }
-                    last_hash = hash_of(wb, current);
-                }
-                _ => print_keys(),
-            },
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                // No watcher and no keyboard: poll only.
-                polling = true;
-                std::thread::sleep(POLL_EVERY);
-            }
-        }
-        if last_poll.elapsed() >= POLL_EVERY {
-            last_poll = Instant::now();
-            let h = hash_of(wb, current);
-            if h != last_hash {
-                if polling {
-                    last_hash = h;
-                    recheck = true;
-                } else {
-                    let since = *suspect.get_or_insert_with(Instant::now);
-                    if since.elapsed() >= EVENT_GRACE {
-                        polling = true;
-                        suspect = None;
-                        outln!(
-                            "\n{}",
-                            style("File change events are not arriving (a network drive, a container or WSL path?); checking for changes every second instead.").yellow()
-                        );
-                        last_hash = h;
-                        recheck = true;
-                    }
-                }
-            }
-        }
-        if recheck {
-            if check_and_show(wb, current, opts, &progress)?
-                && advance(wb, &progress, opts, &mut current)?
-            {
-                return Ok(Exit::Success);
-            }
-            last_hash = hash_of(wb, current);
-        }
-    }
-}
-
-fn print_keys() {
-    outln!(
-        "{}",
-        style("Watching for saves. Keys (then Enter): h hint · c check now · q quit").dim()
-    );
-}
-
-/// Grade and show; true when it passed.
-fn check_and_show(
-    wb: &Workbook,
-    ex: &ExerciseInfo,
-    opts: &GradeOptions,
-    progress: &Progress,
-) -> Result<bool> {
-    show(wb, ex, opts, progress, true)
-}
-
-fn show(
-    wb: &Workbook,
-    ex: &ExerciseInfo,
-    opts: &GradeOptions,
-    progress: &Progress,
-    clear: bool,
-) -> Result<bool> {
-    if clear && std::io::stdout().is_terminal() {
-        let _ = console::Term::stdout().clear_screen();
-    }
-    outln!("{}", style(format!("checking {}…", ex.name)).dim());
-    let reports = grade::grade(wb, &[ex], opts, Some(progress), &Quiet)?;
-    let r = &reports[0];
-    out!("{}", report::human(r));
-    if !r.passed() {
-        if let Some((n, total, text)) = hints::hint_after_failure(progress, ex, &r.failing_tests())?
-        {
-            outln!(
-                "\n{} {text}",
-                style(format!("Hint {n} of {total}:")).cyan().bold()
-            );
-        }
-        outln!(
-            "\nEdit {} and save: it is checked again.",
-            wb.display_rel(&wb.exercise_dir(&ex.name).join("src/lib.rs"))
-        );
-        print_keys();
-    }
-    Ok(r.passed())
-}
-
-/// Move to the next exercise not done; true when there is none left.
-fn advance<'a>(
+struct Watch<'a> {
     wb: &'a Workbook,
-    progress: &Progress,
-    opts: &GradeOptions,
-    current: &mut &'a ExerciseInfo,
-) -> Result<bool> {
-    loop {
-        match current_exercise(wb.catalogue(), Some(progress))? {
-            None => {
-                outln!(
-                    "\n{} Every exercise is done. Well played.",
-                    style("✓").green().bold()
-                );
-                return Ok(true);
+    progress: &'a Progress,
+    opts: GradeOptions,
+    interactive: bool,
+    current: &'a ExerciseInfo,
+}
+
+/// What the main loop does after a key.
+enum Then {
+    Stay,
+    Recheck { force: bool },
+    Leave(Exit),
+}
+
+impl<'a> Watch<'a> {
+    fn watch(&mut self, force_poll: bool) -> Result<Exit> {
+        let catalogue = self.wb.catalogue();
+        let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+        let mut polling = force_poll;
+        let mut _debouncer = None;
+        if !polling {
+            match new_debouncer(Duration::from_millis(250), move |res| {
+                let _ = tx.send(res);
+            }) {
+                Ok(mut d) => {
+                    let mut ok = true;
+                    for ex in &catalogue.exercises {
+                        let dir = self.wb.exercise_dir(&ex.name);
+                        if dir.exists()
+                            && d.watcher().watch(&dir, RecursiveMode::Recursive).is_err()
+                        {
+                            ok = false;
+                        }
+                    }
+                    if ok {
+                        _debouncer = Some(d);
+                    } else {
+                        polling = true;
+                    }
+                }
+                Err(_) => polling = true,
             }
-            Some(next) => {
+            if polling {
                 outln!(
-                    "\n{} {} passes. Next: {} ({})\n",
-                    style("✓").green().bold(),
-                    current.name,
-                    next.name,
-                    next.title
+                    "{}",
+                    style(
+                        "File events are not available here; checking for changes every second instead."
+                    )
+                    .yellow()
                 );
-                *current = next;
-                if !show(wb, next, opts, progress, false)? {
-                    return Ok(false);
+            }
+        }
+
+        let mut suspect: Option<Instant> = None;
+        let mut last_poll = Instant::now();
+        if self.show(&self.opts.clone())? && self.advance_by_itself()? {
+            return Ok(Exit::Success);
+        }
+        let mut last_hash = hash_of(self.wb, self.current);
+        loop {
+            let wait = POLL_EVERY
+                .saturating_sub(last_poll.elapsed())
+                .max(Duration::from_millis(50));
+            let mut recheck = None;
+            if self.interactive {
+                if let Some(input) = screen::key_within(wait.min(KEY_TICK)) {
+                    match self.on_key(input)? {
+                        Then::Stay => {}
+                        Then::Recheck { force } => recheck = Some(force),
+                        Then::Leave(exit) => return Ok(exit),
+                    }
+                    last_hash = hash_of(self.wb, self.current);
+                }
+            }
+            let event = if self.interactive {
+                rx.try_recv().map_err(|e| match e {
+                    mpsc::TryRecvError::Empty => mpsc::RecvTimeoutError::Timeout,
+                    mpsc::TryRecvError::Disconnected => mpsc::RecvTimeoutError::Disconnected,
+                })
+            } else {
+                rx.recv_timeout(wait)
+            };
+            match event {
+                Ok(Ok(events)) => {
+                    let dir = self.wb.exercise_dir(&self.current.name);
+                    if events.iter().any(|e| e.path.starts_with(&dir)) {
+                        suspect = None;
+                        let h = hash_of(self.wb, self.current);
+                        if h != last_hash {
+                            last_hash = h;
+                            recheck.get_or_insert(false);
+                        }
+                    }
+                }
+                Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    // No watcher: poll only.
+                    polling = true;
+                    if !self.interactive {
+                        std::thread::sleep(wait);
+                    }
+                }
+            }
+            if last_poll.elapsed() >= POLL_EVERY {
+                last_poll = Instant::now();
+                let h = hash_of(self.wb, self.current);
+                if h != last_hash {
+                    if polling {
+                        last_hash = h;
+                        recheck.get_or_insert(false);
+                    } else {
+                        let since = *suspect.get_or_insert_with(Instant::now);
+                        if since.elapsed() >= EVENT_GRACE {
+                            polling = true;
+                            suspect = None;
+                            outln!(
+                                "\n{}",
+                                style("File change events are not arriving (a network drive, a container or WSL path?); checking for changes every second instead.").yellow()
+                            );
+                            last_hash = h;
+                            recheck.get_or_insert(false);
+                        }
+                    }
+                }
+            }
+            if let Some(force) = recheck {
+                let opts = GradeOptions {
+                    use_record: self.opts.use_record && !force,
+                    ..self.opts.clone()
+                };
+                if self.show(&opts)? && self.advance_by_itself()? {
+                    return Ok(Exit::Success);
+                }
+                last_hash = hash_of(self.wb, self.current);
+            }
+        }
+    }
+
+    /// One key, in a terminal.
+    fn on_key(&mut self, input: Input) -> Result<Then> {
+        let key = match input {
+            Input::Interrupt => {
+                outln!();
+                return Ok(Then::Leave(Exit::Interrupted));
+            }
+            Input::Key(k) => k,
+        };
+        Ok(match key {
+            Key::Char('q') | Key::Escape => {
+                outln!();
+                Then::Leave(Exit::Success)
+            }
+            Key::Char('n') => match self.next_after_current()? {
+                Some(next) => {
+                    self.current = next;
+                    Then::Recheck { force: false }
+                }
+                None => {
+                    outln!(
+                        "\n{} Every exercise is done. Well played. (q quits)",
+                        style("✓").green().bold()
+                    );
+                    Then::Stay
+                }
+            },
+            Key::Char('h') => {
+                let view = hints::next_hint(self.progress, self.current)?;
+                out!(
+                    "\n{}",
+                    crate::render::hints::render(&view, &self.current.name)
+                );
+                outln!("{}", style(KEYS).dim());
+                Then::Stay
+            }
+            Key::Char('l') => {
+                if let Some(ex) = self.pick_exercise()? {
+                    self.current = ex;
+                }
+                Then::Recheck { force: false }
+            }
+            Key::Char('c') => {
+                self.check_all()?;
+                Then::Stay
+            }
+            Key::Char('x') => {
+                if self.confirm_reset()? {
+                    Then::Recheck { force: false }
+                } else {
+                    outln!("Nothing changed.");
+                    outln!("{}", style(KEYS).dim());
+                    Then::Stay
+                }
+            }
+            Key::Enter => Then::Recheck { force: true },
+            _ => {
+                outln!("{}", style(KEYS).dim());
+                Then::Stay
+            }
+        })
+    }
+
+    /// The next exercise not done after the current one, in course order (wrapping round).
+    fn next_after_current(&self) -> Result<Option<&'a ExerciseInfo>> {
+        let catalogue = self.wb.catalogue();
+        let standing = Standing::read(catalogue, Some(self.progress))?;
+        let all = &catalogue.exercises;
+        let at = all
+            .iter()
+            .position(|e| e.name == self.current.name)
+            .unwrap_or(0);
+        Ok((1..=all.len())
+            .map(|k| &all[(at + k) % all.len()])
+            .find(|e| standing.get(&e.name) != Status::Done))
+    }
+
+    /// `l`: every exercise with its status; Enter jumps to one.
+    fn pick_exercise(&self) -> Result<Option<&'a ExerciseInfo>> {
+        let catalogue = self.wb.catalogue();
+        let standing = Standing::read(catalogue, Some(self.progress))?;
+        let rows: Vec<Row> = catalogue
+            .exercises
+            .iter()
+            .map(|e| {
+                let mark = match standing.get(&e.name) {
+                    Status::Done => style("✓").green(),
+                    Status::Attempted => style("◐").yellow(),
+                    Status::NotStarted => style("·").dim(),
+                };
+                Row::item(format!("{mark} {}", e.name), e.title.clone())
+            })
+            .collect();
+        let at = catalogue
+            .exercises
+            .iter()
+            .position(|e| e.name == self.current.name)
+            .unwrap_or(0);
+        let header = format!("{}\n\n", style("Jump to an exercise").bold());
+        Ok(match screen::pick(&Term::stdout(), &header, &rows, at) {
+            Picked::Row(i) => catalogue.exercises.get(i),
+            Picked::Quit | Picked::Interrupted => None,
+        })
+    }
+
+    /// `c`: grade every exercise, then the table and the one count.
+    fn check_all(&self) -> Result<()> {
+        let catalogue = self.wb.catalogue();
+        let all: Vec<&ExerciseInfo> = catalogue.exercises.iter().collect();
+        outln!(
+            "\n{}",
+            style(format!("checking all {} exercises…", all.len())).dim()
+        );
+        let reports = grade::grade(self.wb, &all, &self.opts, Some(self.progress), &Quiet)?;
+        out!("{}", report::summary_table(&reports, render::width()));
+        outln!(
+            "Your course: {}.",
+            Standing::read(catalogue, Some(self.progress))?.counts()
+        );
+        outln!("{}", style(KEYS).dim());
+        Ok(())
+    }
+
+    /// `x`: reset the current exercise after a `y`.
+    fn confirm_reset(&self) -> Result<bool> {
+        out!(
+            "\nReset {} to its shipped files? Your code in it will be lost. {} ",
+            style(&self.current.name).bold(),
+            style("y/N").bold()
+        );
+        let answer = loop {
+            if let Some(input) = screen::key_within(Duration::from_secs(60)) {
+                break input;
+            }
+        };
+        outln!();
+        if answer != Input::Key(Key::Char('y')) {
+            return Ok(false);
+        }
+        reset::reset_exercise(self.wb, &self.current.name)?;
+        self.progress.record_reset(&self.current.name)?;
+        Ok(true)
+    }
+
+    /// Grade the current exercise and show it; true when it passed.
+    fn show(&self, opts: &GradeOptions) -> Result<bool> {
+        let ex = self.current;
+        if self.interactive {
+            screen::clear(&Term::stdout());
+        }
+        outln!("{}", style(format!("checking {}…", ex.name)).dim());
+        let reports = grade::grade(self.wb, &[ex], opts, Some(self.progress), &Quiet)?;
+        let r = &reports[0];
+        if self.interactive {
+            screen::clear(&Term::stdout());
+        }
+        out!("{}", report::human(r));
+        let lib = self
+            .wb
+            .display_rel(&self.wb.exercise_dir(&ex.name).join("src/lib.rs"));
+        if r.passed() {
+            if self.interactive {
+                outln!(
+                    "\n{} {} is done.",
+                    style("✓").green().bold(),
+                    style(&ex.name).bold()
+                );
+                if let Some(line) = solution_line(self.wb, &ex.name) {
+                    out!("{}", render::wrap(&line, render::width(), "", "  "));
+                }
+                match self.next_after_current()? {
+                    Some(next) => out!(
+                        "{}",
+                        render::wrap(
+                            &format!(
+                                "Press {} for the next exercise, {} ({}), when you are ready.",
+                                style("n").bold(),
+                                next.name,
+                                next.title
+                            ),
+                            render::width(),
+                            "",
+                            ""
+                        )
+                    ),
+                    None => outln!(
+                        "{} That was the last one: every exercise is done.",
+                        style("✓").green().bold()
+                    ),
+                }
+            }
+        } else {
+            if let Some((n, total, text)) =
+                hints::hint_after_failure(self.progress, ex, &r.failing_tests())?
+            {
+                out!(
+                    "\n{}",
+                    crate::render::hints::hint_line(n, total, &text, render::width())
+                );
+            }
+            out!(
+                "\n{}",
+                render::wrap(
+                    &format!("Edit {lib} and save: it is checked again."),
+                    render::width(),
+                    "",
+                    ""
+                )
+            );
+        }
+        if self.interactive {
+            out!("{}", self.footer(&lib, r)?);
+        }
+        Ok(r.passed())
+    }
+
+    /// Under every run: the verdict again (a long report scrolls its first line away), the
+    /// course's bar, the file to edit, the keys.
+    fn footer(&self, lib: &str, r: &crate::workbook::report::ExerciseReport) -> Result<String> {
+        let width = render::width();
+        let counts = Standing::read(self.wb.catalogue(), Some(self.progress))?.counts();
+        let bar_width = width.saturating_sub(22).clamp(10, 50);
+        let verdict = format!(
+            "{} {}: {}",
+            if r.passed() {
+                style("✓").green().bold()
+            } else {
+                style("✗").red().bold()
+            },
+            style(&self.current.name).bold(),
+            r.message.lines().next().unwrap_or_default()
+        );
+        Ok(format!(
+            "\n{}{} {}\n{} {}\n{}\n",
+            render::wrap(&verdict, width, "", "  "),
+            screen::bar(counts.done, counts.attempted, counts.total(), bar_width),
+            style(format!("{} of {} done", counts.done, counts.total())).bold(),
+            style("Current file:").dim(),
+            style(lib).bold(),
+            style(render::wrap(KEYS, width, "", "").trim_end()).dim()
+        ))
+    }
+
+    /// Off a terminal, a pass moves on by itself to the next exercise not done (nobody is there
+    /// to press `n`). True when none is left. In a terminal, the learner moves on with `n`.
+    fn advance_by_itself(&mut self) -> Result<bool> {
+        if self.interactive {
+            return Ok(false);
+        }
+        loop {
+            match current_exercise(self.wb.catalogue(), Some(self.progress))? {
+                None => {
+                    outln!(
+                        "\n{} Every exercise is done. Well played.",
+                        style("✓").green().bold()
+                    );
+                    return Ok(true);
+                }
+                Some(next) => {
+                    outln!(
+                        "\n{} {} passes. Next: {} ({})\n",
+                        style("✓").green().bold(),
+                        self.current.name,
+                        next.name,
+                        next.title
+                    );
+                    self.current = next;
+                    if !self.show(&self.opts.clone())? {
+                        return Ok(false);
+                    }
                 }
             }
         }

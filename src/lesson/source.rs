@@ -1,6 +1,11 @@
 //! Where lessons come from: `--lessons DIR`, else `$ASYNCWORK_LESSONS`, else `./lessons` when it
-//! exists, else the copies embedded in the binary at build time (so an installed binary works from
-//! any directory).
+//! holds lesson files, else the copies embedded in the binary at build time (so an installed
+//! binary works from any directory).
+//!
+//! A `lessons/` folder that happens to be where the learner stands (their own notes, another
+//! project) must not hide the course: it is used only when it has `*.toml` files, the source is
+//! always named with the reason it was chosen, and the command layer falls back to the built-in
+//! course when it yields no lesson at all (see `commands::lesson::load`).
 
 use std::fmt;
 use std::io::Read as _;
@@ -33,6 +38,8 @@ pub struct Source {
     pub origin: Origin,
     /// `None` for the embedded lessons.
     pub dir: Option<PathBuf>,
+    /// Why this source and not another, when that is not obvious (a `./lessons` passed over).
+    pub note: Option<String>,
 }
 
 /// One lesson file's name and contents, or why it could not be read.
@@ -55,16 +62,34 @@ impl Source {
             return Source::dir(Path::new(&dir), Origin::Env);
         }
         let here = Path::new("./lessons");
+        let mut note = None;
         if here.is_dir() {
-            return Ok(Source {
-                origin: Origin::CurrentDir,
-                dir: Some(here.to_path_buf()),
-            });
+            if has_toml(here) {
+                return Ok(Source {
+                    origin: Origin::CurrentDir,
+                    dir: Some(here.to_path_buf()),
+                    note: None,
+                });
+            }
+            note = Some("./lessons has no lesson files (*.toml), so not that folder".to_string());
         }
         Ok(Source {
             origin: Origin::Embedded,
             dir: None,
+            note,
         })
+    }
+
+    /// The built-in course, chosen because `instead` gave no lessons.
+    pub fn embedded_instead_of(instead: &Source) -> Source {
+        Source {
+            origin: Origin::Embedded,
+            dir: None,
+            note: Some(format!(
+                "{} has no lessons this asyncwork can read",
+                instead.dir.as_deref().unwrap_or(Path::new("?")).display()
+            )),
+        }
     }
 
     fn dir(dir: &Path, origin: Origin) -> anyhow::Result<Source> {
@@ -81,6 +106,7 @@ impl Source {
         Ok(Source {
             origin,
             dir: Some(dir.to_path_buf()),
+            note: None,
         })
     }
 
@@ -109,8 +135,22 @@ impl fmt::Display for Source {
                 "lessons built into asyncwork {}",
                 env!("CARGO_PKG_VERSION")
             ),
+        }?;
+        match &self.note {
+            Some(note) => write!(f, "; {note}"),
+            None => Ok(()),
         }
     }
+}
+
+/// Does `dir` hold at least one `*.toml` file?
+fn has_toml(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let path = e.path();
+            path.extension().is_some_and(|x| x == "toml") && path.is_file()
+        })
+    })
 }
 
 /// Every `*.toml` in `dir` (not recursive), sorted by name.

@@ -53,8 +53,16 @@ fn indent(text: &str, by: &str) -> String {
         .join("\n")
 }
 
-/// The human report of one exercise (without the hint, which the caller adds).
+/// The human report of one exercise (without the hint, which the caller adds), wrapped to the
+/// terminal's width.
 pub fn human(report: &ExerciseReport) -> String {
+    human_at(report, super::width())
+}
+
+/// [`human`] at `width` columns: prose wraps between words; compiler output and what a test
+/// printed stay as they are (re-flowed code would be different code).
+pub fn human_at(report: &ExerciseReport, width: usize) -> String {
+    let wrap = |text: &str, first: &str, rest: &str| super::wrap(text, width, first, rest);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -74,16 +82,13 @@ pub fn human(report: &ExerciseReport) -> String {
         Verdict::Stuck => style(report.message.clone()).yellow().to_string(),
         _ => format!("{}{timing}", report.message),
     };
-    let _ = writeln!(out, "  {headline}");
+    out.push_str(&wrap(&headline, "  ", "  "));
     if let Some(at) = &report.from_record {
-        let _ = writeln!(
-            out,
-            "  {}",
-            style(format!(
-                "unchanged since the check at {at} UTC: answered from the record (`--force` runs it again)"
-            ))
-            .dim()
+        let note = format!(
+            "unchanged since the check at {at}: answered from the record (`--force` runs it again)"
         );
+        out.push_str(&style(wrap(&note, "  ", "  ").trim_end()).dim().to_string());
+        out.push('\n');
     }
     if !report.errors.is_empty() {
         out.push('\n');
@@ -94,14 +99,14 @@ pub fn human(report: &ExerciseReport) -> String {
                 .map(|c| format!("[{c}]"))
                 .unwrap_or_default();
             let loc = e.location().unwrap_or_else(|| "?".into());
-            let _ = writeln!(
-                out,
-                "  {}: {}{}: {}",
+            let line = format!(
+                "{}: {}{}: {}",
                 style(loc).bold(),
                 style("error").red().bold(),
                 code,
                 e.message
             );
+            out.push_str(&wrap(&line, "  ", "      "));
         }
         out.push('\n');
         for e in report.errors.iter().take(3) {
@@ -131,9 +136,10 @@ pub fn human(report: &ExerciseReport) -> String {
                 .kind
                 .map(|k| format!("  ({})", kind_label(k)))
                 .unwrap_or_default();
-            let _ = writeln!(out, "  {m} {name}{}", style(kind).yellow());
+            let line = format!("{m} {name}{}", style(kind).yellow());
+            out.push_str(&wrap(&line, "  ", "      "));
             if let Some(msg) = &t.message {
-                let _ = writeln!(out, "{}", indent(msg, "      "));
+                out.push_str(&wrap(msg, "      ", "      "));
             }
             if let Some(loc) = &t.location {
                 let _ = writeln!(out, "      {}", style(format!("at {loc}")).dim());
@@ -145,30 +151,27 @@ pub fn human(report: &ExerciseReport) -> String {
         }
     }
     if report.verdict == Verdict::Stuck {
-        let _ = writeln!(
-            out,
-            "\n  {}",
-            style(format!(
-                "The tests were stopped after {} (change it with --timeout SECS).",
-                fmt_ms(report.timeout_secs * 1000.0)
-            ))
-            .dim()
+        let note = format!(
+            "The tests were stopped after {} (change it with --timeout SECS).",
+            fmt_ms(report.timeout_secs * 1000.0)
         );
+        out.push('\n');
+        out.push_str(&style(wrap(&note, "  ", "  ").trim_end()).dim().to_string());
+        out.push('\n');
     }
     if let Some(why) = &report.not_recorded {
         let _ = writeln!(
             out,
-            "\n  {} graded, but not recorded:\n{}",
-            style("!").yellow().bold(),
-            indent(why, "    ")
+            "\n  {} graded, but not recorded:",
+            style("!").yellow().bold()
         );
+        out.push_str(&wrap(why, "    ", "    "));
     }
     if !report.tampered.is_empty() {
         out.push('\n');
         for t in &report.tampered {
-            let _ = writeln!(
-                out,
-                "  {} you {} {}: your edit was ignored; grading used the original test files and manifest.",
+            let line = format!(
+                "{} you {} {}: your edit was ignored; grading used the original test files and manifest.",
                 style("!").yellow().bold(),
                 match t.change.as_str() {
                     "added" => "added",
@@ -177,12 +180,13 @@ pub fn human(report: &ExerciseReport) -> String {
                 },
                 t.path
             );
+            out.push_str(&wrap(&line, "  ", "    "));
         }
-        let _ = writeln!(
-            out,
-            "    Your files are left as they are; only src/ is graded. `asyncwork reset {}` restores the rest.",
+        let line = format!(
+            "Your files are left as they are; only src/ is graded. `asyncwork reset {}` restores the rest.",
             report.exercise
         );
+        out.push_str(&wrap(&line, "    ", "    "));
     }
     out
 }
@@ -202,8 +206,8 @@ fn truncate(s: &str, max: usize) -> String {
     format!("{}\n... ({} more bytes)", &s[..end], s.len() - end)
 }
 
-/// A one-line summary table of several reports.
-pub(crate) fn summary_table(reports: &[ExerciseReport]) -> String {
+/// A one-line summary table of several reports, fitted to `width` columns.
+pub(crate) fn summary_table(reports: &[ExerciseReport], width: usize) -> String {
     let mut table = Table::new(&["", "exercise", "result"]);
     for r in reports {
         let first_line = r.message.lines().next().unwrap_or_default();
@@ -213,9 +217,9 @@ pub(crate) fn summary_table(reports: &[ExerciseReport]) -> String {
             first_line.to_string(),
         ]);
     }
-    let mut out = table.render();
+    let mut out = table.render_width(width);
     let passed = reports.iter().filter(|r| r.passed()).count();
-    let _ = writeln!(out, "\n{passed} of {} passed", reports.len());
+    let _ = writeln!(out, "\nThis run: {passed} of {} pass.", reports.len());
     out
 }
 

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use console::{Alignment, measure_text_width, pad_str, style};
 
 use super::plural;
-use crate::lesson::model::{CodePair, Lesson};
+use crate::lesson::model::{CodePair, Lesson, Section};
 
 /// Prose is hard to read past about 100 columns, however wide the terminal.
 const MAX_PROSE_WIDTH: usize = 100;
@@ -35,19 +35,7 @@ pub fn render(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
     let _ = writeln!(out, "{}", style(&lesson.title).bold().underlined());
     out.push_str(&wrap(&lesson.summary, prose_width, ""));
     for section in &lesson.sections {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            style(format!("## {}", section.heading)).cyan().bold()
-        );
-        for paragraph in paragraphs(&section.body) {
-            out.push('\n');
-            out.push_str(&wrap(&paragraph, prose_width, ""));
-        }
-        if let Some(code) = &section.code {
-            out.push('\n');
-            out.push_str(&render_code(code, width));
-        }
+        out.push_str(&section_text(section, width));
         for demo in section.demo_names() {
             let command = format!("asyncwork lesson run {} --demo {demo}", lesson.id);
             // A command is never wrapped: when it does not fit beside the label, it gets its own line.
@@ -69,13 +57,30 @@ pub fn render(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
     out
 }
 
+/// One section: its heading, its prose re-flowed, its Python | Rust code. `lesson step` shows
+/// one of these per screen; `lesson show` all of them.
+pub fn section_text(section: &Section, width: usize) -> String {
+    let prose_width = width.clamp(20, MAX_PROSE_WIDTH);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n{}",
+        style(format!("## {}", section.heading)).cyan().bold()
+    );
+    for paragraph in paragraphs(&section.body) {
+        out.push('\n');
+        out.push_str(&wrap(&paragraph, prose_width, ""));
+    }
+    if let Some(code) = &section.code {
+        out.push('\n');
+        out.push_str(&render_code(code, width));
+    }
+    out
+}
+
 fn footer(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
     let mut out = String::new();
-    let hints = match lesson.hints.len() {
-        0 => "none".to_string(),
-        n => plural(n, "hint"),
-    };
-    let _ = writeln!(out, "{} {hints}", style("Hints:").bold());
+    out.push_str(&hints(lesson, width));
     let _ = writeln!(out, "{}", style("Next:").bold());
     let mut step = |command: String, why: String| {
         let line = format!("  {command}    {}", style(why).dim());
@@ -107,6 +112,47 @@ fn footer(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
             format!("next: {}", next.title),
         );
     }
+    out
+}
+
+/// The lesson's hints, numbered and wrapped, from gentle to specific; then where the exercise's
+/// own hints are (one at a time, counted in the record).
+pub fn hints(lesson: &Lesson, width: usize) -> String {
+    let prose_width = width.clamp(20, MAX_PROSE_WIDTH);
+    let mut out = String::new();
+    if lesson.hints.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{} {}",
+        style("Hints").bold(),
+        style("(from gentle to specific; try without them first)").dim()
+    );
+    for (i, hint) in lesson.hints.iter().enumerate() {
+        out.push_str(&super::wrap(
+            &format!("{}. {hint}", i + 1),
+            prose_width,
+            "  ",
+            "     ",
+        ));
+    }
+    if let Some(ex) = lesson.main_exercise().filter(|e| !e.planned) {
+        out.push_str(
+            &style(super::wrap(
+                &format!(
+                    "Hints for the exercise, one at a time: asyncwork hint {}",
+                    ex.name
+                ),
+                prose_width,
+                "  ",
+                "  ",
+            ))
+            .dim()
+            .to_string(),
+        );
+    }
+    out.push('\n');
     out
 }
 

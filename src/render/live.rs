@@ -182,12 +182,16 @@ fn draw(rx: Receiver<Event>, names: Vec<String>) {
             }
         }
     }
-    // The engine hung up without an End (it failed): leave what was drawn; indicatif restores
-    // the cursor.
-    for b in &bars {
+    // The engine hung up without an End (Ctrl-C stopped it, or it failed): clear the live
+    // lines too, so no spinner is left frozen on the screen above the summary that says what
+    // happened. indicatif restores the cursor.
+    for b in bars.iter().chain(total_bar.iter()) {
         if !b.is_finished() {
-            b.abandon();
+            b.finish_and_clear();
         }
+    }
+    if !clock.is_finished() {
+        clock.finish_and_clear();
     }
 }
 

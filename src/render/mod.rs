@@ -12,6 +12,7 @@ pub mod hints;
 pub mod json;
 pub mod lesson;
 pub mod live;
+pub mod markdown;
 pub mod serve;
 pub mod summary;
 pub mod table;
@@ -80,6 +81,30 @@ pub fn width() -> usize {
 }
 
 pub use crate::text::{fmt_ms, plural};
+
+/// `text` wrapped to `width` columns for reading: each of its lines wrapped on its own (line
+/// breaks the writer put there stay), the first line after `first`, the rest after `rest`.
+/// Words are never broken: a word longer than the line (a path, a command) gets a line of its
+/// own and may overflow it, which a terminal shows better than a command cut in two. Colours
+/// (ANSI codes) take no width.
+pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let initial = if i == 0 { first } else { rest };
+        let options = textwrap::Options::new(width.max(20))
+            .initial_indent(initial)
+            .subsequent_indent(rest)
+            .word_separator(textwrap::WordSeparator::AsciiSpace)
+            .break_words(false);
+        out.push_str(&textwrap::fill(line, options));
+        out.push('\n');
+    }
+    if out.is_empty() {
+        out.push_str(first.trim_end());
+        out.push('\n');
+    }
+    out
+}
 
 /// Pads or truncates to exactly `width` characters.
 pub(crate) fn fit(s: &str, width: usize) -> String {

@@ -33,7 +33,9 @@ pub fn table(d: &DemoReport) -> String {
             fmt_ms(s.wall_ms),
             fmt_ms(s.ideal_ms),
             s.speedup.map_or("-".to_string(), |x| format!("{x:.2}x")),
-            if s.interrupted {
+            // An interrupted run has no meaningful overhead (its wall time stops early and can
+            // read below the ideal).
+            if s.interrupted || d.interrupted || s.overhead_ms < 0.0 {
                 "-".to_string()
             } else {
                 fmt_ms(s.overhead_ms)
@@ -76,28 +78,45 @@ pub fn latency(d: &DemoReport) -> Option<String> {
     any.then(|| table.render().lines().map(|l| format!("  {l}\n")).collect())
 }
 
-/// One line per claim: a check mark when the run showed it, a cross and the reason when the run
-/// refutes it, a dash when it could not judge it (interrupted, or too fast a speed).
-pub fn claims(d: &DemoReport) -> String {
+/// One entry per claim, wrapped to `width` between words: a check mark when the run showed it,
+/// a cross and the reason when the run refutes it, a dash when it could not judge it (too fast a
+/// speed). A run stopped by Ctrl-C judges nothing: its claims say "not judged: interrupted"
+/// (calm, not red), since a deliberate stop is not a failed claim.
+pub fn claims(d: &DemoReport, width: usize) -> String {
+    let interrupted = d.interrupted || d.strategies.iter().any(|s| s.interrupted);
     let mut out = String::new();
     for e in &d.expectations {
-        let (mark, style, lead) = match (e.shown, e.judged) {
-            (true, _) => ("✓", Style::new().green(), ""),
-            (false, true) => ("✗", Style::new().red().bold(), "not shown: "),
-            (false, false) => ("–", Style::new().yellow(), ""),
+        let (mark, style, lead) = match (interrupted, e.shown, e.judged) {
+            (true, _, _) => ("·", Style::new().dim(), "not judged: interrupted"),
+            (false, true, _) => ("✓", Style::new().green(), ""),
+            (false, false, true) => ("✗", Style::new().red().bold(), "not shown: "),
+            (false, false, false) => ("–", Style::new().yellow(), ""),
         };
-        out.push_str(&format!(
-            "  {} {}\n      {lead}{}\n",
-            style.apply_to(mark),
-            e.claim,
-            Style::new().dim().apply_to(&e.detail)
+        out.push_str(&super::wrap(
+            &format!("{} {}", style.apply_to(mark), e.claim),
+            width,
+            "  ",
+            "    ",
         ));
+        let detail = if interrupted {
+            lead.to_string()
+        } else {
+            format!("{lead}{}", e.detail)
+        };
+        let detail = super::wrap(&detail, width, "      ", "      ");
+        out.push_str(&Style::new().dim().apply_to(detail.trim_end()).to_string());
+        out.push('\n');
     }
     out
 }
 
-/// The table, then the claims.
+/// The table, then the claims, at the terminal's width.
 pub fn summary(d: &DemoReport) -> String {
+    summary_at(d, super::width())
+}
+
+/// [`summary`] at `width` columns.
+pub fn summary_at(d: &DemoReport, width: usize) -> String {
     let mut out = format!(
         "{} {}\n",
         Style::new().bold().apply_to(format!("Summary: {}", d.name)),
@@ -128,7 +147,7 @@ pub fn summary(d: &DemoReport) -> String {
     }
     if !d.expectations.is_empty() {
         out.push_str(&format!("{}\n", Style::new().bold().apply_to("Claims")));
-        out.push_str(&claims(d));
+        out.push_str(&claims(d, width));
     }
     out
 }

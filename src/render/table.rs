@@ -31,15 +31,55 @@ impl Table {
         self.rows.is_empty()
     }
 
-    /// Render with two spaces between columns; the header is bold.
+    /// Render with two spaces between columns; the header is bold. Never wrapped: for tables
+    /// of numbers and names that a script may read.
     pub fn render(&self) -> String {
+        self.render_width(usize::MAX)
+    }
+
+    /// Render to fit `width` columns when it can: the widest left-aligned columns are narrowed
+    /// (never below their longest word) and their cells wrap onto continuation lines between
+    /// words. A table whose words alone are too wide stays as wide as it must.
+    pub fn render_width(&self, width: usize) -> String {
         let cols = self.headers.len();
         let mut widths: Vec<usize> = self.headers.iter().map(|h| measure_text_width(h)).collect();
+        let mut floor = widths.clone();
         for row in &self.rows {
             for (i, cell) in row.iter().enumerate().take(cols) {
                 widths[i] = widths[i].max(measure_text_width(cell));
+                let longest_word = cell.split(' ').map(measure_text_width).max().unwrap_or(0);
+                floor[i] = floor[i].max(longest_word);
             }
         }
+        let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * cols.saturating_sub(1);
+        while total(&widths) > width {
+            // Narrow the widest column that can still give way.
+            let Some(i) = (0..cols)
+                .filter(|&i| !self.right[i] && widths[i] > floor[i])
+                .max_by_key(|&i| widths[i])
+            else {
+                break;
+            };
+            let over = total(&widths) - width;
+            widths[i] = widths[i].saturating_sub(over).max(floor[i]);
+        }
+        let wrapped = |cells: &[String]| -> Vec<Vec<String>> {
+            (0..cols)
+                .map(|i| {
+                    let cell = cells.get(i).map(String::as_str).unwrap_or("");
+                    if measure_text_width(cell) <= widths[i] {
+                        return vec![cell.to_string()];
+                    }
+                    let options = textwrap::Options::new(widths[i].max(1))
+                        .word_separator(textwrap::WordSeparator::AsciiSpace)
+                        .break_words(false);
+                    textwrap::wrap(cell, options)
+                        .into_iter()
+                        .map(|l| l.into_owned())
+                        .collect()
+                })
+                .collect()
+        };
         let line = |cells: &[String], bold: bool| {
             let mut out = String::new();
             for (i, width) in widths.iter().enumerate() {
@@ -68,7 +108,15 @@ impl Table {
         };
         let mut out = line(&self.headers, true);
         for row in &self.rows {
-            out.push_str(&line(row, false));
+            let parts = wrapped(row);
+            let height = parts.iter().map(Vec::len).max().unwrap_or(1);
+            for k in 0..height {
+                let cells: Vec<String> = parts
+                    .iter()
+                    .map(|p| p.get(k).cloned().unwrap_or_default())
+                    .collect();
+                out.push_str(&line(&cells, false));
+            }
         }
         out
     }
@@ -92,5 +140,22 @@ mod tests {
         assert_eq!(lines[0], " #  id          title");
         assert_eq!(lines[1], " 1  coroutines  Calling is not running");
         assert_eq!(lines[2], "12  gather      Together");
+    }
+
+    #[test]
+    fn narrows_the_widest_column_between_words() {
+        let mut t = Table::new(&["id", "title"]);
+        t.row(vec![
+            "coroutines".into(),
+            "Calling an async function is not running it".into(),
+        ]);
+        let text = console::strip_ansi_codes(&t.render_width(30)).into_owned();
+        for line in text.lines() {
+            assert!(line.chars().count() <= 30, "{line:?} in\n{text}");
+        }
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for w in ["Calling", "async", "function", "running", "coroutines"] {
+            assert!(words.contains(&w), "{w} broken in\n{text}");
+        }
     }
 }

@@ -203,8 +203,13 @@ pub fn header(s: &StrategyReport) -> String {
 /// `min_span_ms` lets strategies of one demo share a time axis: drawn on the axis of the slower
 /// run before it, a faster strategy's bars are visibly shorter, which is the point of the demo.
 pub fn timeline(s: &StrategyReport, width: usize, min_span_ms: f64) -> String {
-    let mut out = header(s);
-    out.push('\n');
+    // The header wraps between words (a strategy's detail can be long); continuation lines
+    // indent under their line.
+    let mut out = String::new();
+    for (i, line) in header(s).lines().enumerate() {
+        let rest = if i == 0 { "  " } else { "    " };
+        out.push_str(&super::wrap(line, width, "", rest));
+    }
     let span = span_of(s).max(min_span_ms);
     if s.tasks.len() > MAX_ROWS {
         out.push_str(&aggregate(s, width, span));

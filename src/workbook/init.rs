@@ -8,8 +8,8 @@ use super::{discover, embed};
 
 pub(crate) const DEFAULT_DIR: &str = "asyncwork-workbook";
 
-const GITIGNORE: &str =
-    "# Build output and asyncwork's record of your progress.\ntarget/\n.asyncwork/\n";
+const GITIGNORE: &str = "# Build output, asyncwork's record of your progress, and the reference solutions it \
+     writes after each pass.\ntarget/\n.asyncwork/\nsolutions/\n";
 
 /// Write the embedded workbook into `dir` (created if needed). Refuses to write over an
 /// existing workbook or into a non-empty directory.
@@ -33,6 +33,27 @@ pub fn init(dir: &Path) -> Result<PathBuf> {
             dir.display(),
             discover::missing(dir).join(", "),
             dir.display()
+        );
+    }
+    let absolute = std::path::absolute(dir)?;
+    if let Some(outer) = absolute
+        .ancestors()
+        .skip(1)
+        .find(|a| discover::is_workbook(a))
+    {
+        bail!(
+            "{} is inside the workbook {}: a workbook in a workbook would confuse cargo and \
+             asyncwork.\n\
+             You already have one here: `asyncwork check` grades your current exercise, and \
+             `asyncwork` shows the course. To start a second workbook, choose a folder outside \
+             this one, e.g. `asyncwork init {}`.",
+            dir.display(),
+            outer.display(),
+            outer
+                .parent()
+                .unwrap_or(outer)
+                .join("another-workbook")
+                .display()
         );
     }
     if dir.exists() {
@@ -91,5 +112,20 @@ mod tests {
         std::fs::create_dir_all(&other).unwrap();
         std::fs::write(other.join("notes.txt"), "x").unwrap();
         assert!(init(&other).unwrap_err().to_string().contains("not empty"));
+    }
+
+    #[test]
+    fn refuses_to_nest_a_workbook_inside_one() {
+        if embed::exercises().get_file("info.toml").is_none() {
+            return;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("wb");
+        init(&dir).unwrap();
+        let inner = dir.join("03_gather").join("asyncwork-workbook");
+        let err = init(&inner).unwrap_err().to_string();
+        assert!(err.contains("is inside the workbook"), "{err}");
+        assert!(err.contains("asyncwork check"), "{err}");
+        assert!(!inner.exists(), "nothing was written");
     }
 }

@@ -16,7 +16,8 @@
 //! * [`grade`]: the grader (pipeline, worker pool, judging, classification, the record's side);
 //! * [`report`]: what grading found, as plain data;
 //! * [`hints`], [`reset`], [`init`], [`solutions`]: the data behind the other commands (the
-//!   commands themselves live in `crate::commands`).
+//!   commands themselves live in `crate::commands`);
+//! * [`warm`]: the background build `init` starts, so the first check is quick.
 
 pub(crate) mod cargo;
 pub(crate) mod catalogue;
@@ -31,6 +32,7 @@ pub mod report;
 pub mod reset;
 pub(crate) mod shadow;
 pub(crate) mod solutions;
+pub mod warm;
 
 use std::path::{Path, PathBuf};
 
@@ -87,11 +89,72 @@ impl Workbook {
         self.root.join(name)
     }
 
-    /// A path inside the workbook, as the learner would type it from the workbook root.
+    /// The exercise whose folder `dir` is in (or is), if any.
+    pub(crate) fn exercise_at(&self, dir: &Path) -> Option<&'static ExerciseInfo> {
+        let dir = std::path::absolute(dir).ok()?;
+        let rel = dir.strip_prefix(&self.root).ok()?;
+        let first = rel.components().next()?.as_os_str().to_str()?;
+        self.catalogue().get(first)
+    }
+
+    /// A path inside the workbook, as the learner would type it from where they stand (the
+    /// current directory): `src/lib.rs` inside the exercise, `03_gather/src/lib.rs` at the root,
+    /// `../03_gather/src/lib.rs` from a sibling.
     pub(crate) fn display_rel(&self, path: &Path) -> String {
-        path.strip_prefix(&self.root)
-            .unwrap_or(path)
+        let cwd = std::env::current_dir().ok();
+        relative_to(path, cwd.as_deref().unwrap_or(&self.root))
             .display()
             .to_string()
+    }
+}
+
+/// `path` as seen from `base` (both absolute): `..` for each step up. Paths with nothing in
+/// common stay absolute.
+pub(crate) fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    use std::path::Component;
+    let path_parts: Vec<Component> = path.components().collect();
+    let base_parts: Vec<Component> = base.components().collect();
+    let common = path_parts
+        .iter()
+        .zip(&base_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    // Only the root in common: an absolute path reads better than a ladder of `..`.
+    if common <= 1 {
+        return path.to_path_buf();
+    }
+    let mut out = PathBuf::new();
+    for _ in common..base_parts.len() {
+        out.push("..");
+    }
+    for part in &path_parts[common..] {
+        out.push(part);
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_shown_from_where_the_learner_stands() {
+        let file = Path::new("/home/a/wb/03_gather/src/lib.rs");
+        assert_eq!(
+            relative_to(file, Path::new("/home/a/wb")),
+            Path::new("03_gather/src/lib.rs")
+        );
+        assert_eq!(
+            relative_to(file, Path::new("/home/a/wb/03_gather")),
+            Path::new("src/lib.rs")
+        );
+        assert_eq!(
+            relative_to(file, Path::new("/home/a/wb/04_taskgroup/src")),
+            Path::new("../../03_gather/src/lib.rs")
+        );
+        assert_eq!(relative_to(file, Path::new("/tmp")), file);
     }
 }

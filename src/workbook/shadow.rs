@@ -136,6 +136,20 @@ pub(crate) fn source_hash(exercise: &str, sources: &[(PathBuf, Vec<u8>)]) -> Str
     hex(&h.finalize())
 }
 
+/// The hash [`source_hash`] gives an exercise's `src/` as shipped: an attempt with this hash is
+/// the untouched exercise, graded (by `check --all`) but not attempted by the learner.
+pub(crate) fn pristine_hash(exercise: &str) -> String {
+    let prefix = Path::new(exercise).join("src");
+    let sources: Sources = embed::exercise_files(exercise)
+        .into_iter()
+        .filter_map(|(path, contents)| {
+            let rel = path.strip_prefix(&prefix).ok()?;
+            (!is_noise(rel)).then(|| (rel.to_path_buf(), contents.to_vec()))
+        })
+        .collect();
+    source_hash(exercise, &sources)
+}
+
 /// Learner files outside `src/` that differ from the originals (tests, manifest), which grading
 /// ignores.
 pub(crate) fn tampered(wb: &Workbook, exercise: &str) -> Vec<Tampered> {

@@ -1,13 +1,39 @@
 //! `asyncwork check --solutions`: prove, in a temporary copy, that every exercise fails as
 //! shipped and passes with its solution (rustlings' `dev check`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
 use super::grade::{self, GradeOptions, Observer};
 use super::report::ExerciseReport;
 use super::{ExerciseCatalogue, Workbook, embed};
+
+/// Where a learner finds the reference solution of `exercise` once it passes:
+/// `<workbook>/solutions/<exercise>/src/lib.rs` (the workbook's README promises it there).
+pub(crate) fn learner_copy_dir(wb: &Workbook, exercise: &str) -> PathBuf {
+    wb.root.join("solutions").join(exercise)
+}
+
+/// After a pass: write the reference solution where the README says, to compare with the
+/// learner's own. Returns the main file's path (`None` when this exercise ships no solution).
+/// Written only after a pass, so it never spoils an exercise still to do.
+pub(crate) fn write_for_learner(wb: &Workbook, exercise: &str) -> Result<Option<PathBuf>> {
+    let files = embed::solution_files(exercise);
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let dir = learner_copy_dir(wb, exercise);
+    let mut main = None;
+    for (rel, contents) in &files {
+        let dest = dir.join(rel);
+        embed::write_if_different(&dest, contents)?;
+        if main.is_none() || rel == Path::new("src/lib.rs") {
+            main = Some(dest);
+        }
+    }
+    Ok(main)
+}
 
 #[derive(Debug, Clone)]
 pub(crate) struct SolutionRow {

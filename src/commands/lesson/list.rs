@@ -62,8 +62,14 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         emit(&(serde_json::to_string_pretty(&entries)? + "\n"));
         return Ok(exit(args, &catalogue.problems));
     }
-    let mut out = format!("{}\n\n", style(source.to_string()).dim());
+    let width = crate::render::width();
+    let mut out = format!(
+        "{}\n",
+        style(crate::render::wrap(&source.to_string(), width, "", "  ").trim_end()).dim()
+    );
     let mut table = Table::new(&[">#", "id", "title", ">demos", "exercise"]);
+    // Narrower than the table: each lesson on its own lines, wrapped between words.
+    let mut narrow = String::new();
     for e in &entries {
         // A status exists only for exercises in the workbook's catalogue, so an exercise a
         // lesson still calls planned shows its status as soon as it ships.
@@ -73,6 +79,22 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             (Some(name), true, None) => format!("{name} {}", style("(planned)").dim()),
             (None, _, _) => style("-").dim().to_string(),
         };
+        narrow.push_str(&crate::render::wrap(
+            &format!("{:>2}  {}", e.position, style(e.title).bold()),
+            width,
+            "",
+            "    ",
+        ));
+        narrow.push_str(&crate::render::wrap(
+            &format!(
+                "{} · {} · {exercise}",
+                e.id,
+                crate::render::plural(e.demos, "demo")
+            ),
+            width,
+            "    ",
+            "    ",
+        ));
         table.row(vec![
             e.position.to_string(),
             style(e.id).bold().to_string(),
@@ -81,10 +103,16 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             exercise,
         ]);
     }
+    let wide = table.render();
+    let fits = wide
+        .lines()
+        .all(|l| console::measure_text_width(l) <= width);
+    out.push('\n');
     if table.is_empty() {
-        out.push_str("no lessons found\n");
+        out.push_str(&super::empty_course_help(&source));
+        out.push('\n');
     } else {
-        out.push_str(&table.render());
+        out.push_str(if fits { &wide } else { &narrow });
         out.push_str(&format!(
             "\n{}\n",
             style("Read one with: asyncwork lesson show ID").dim()

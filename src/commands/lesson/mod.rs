@@ -5,6 +5,7 @@ pub mod list;
 pub mod new;
 pub mod run;
 pub mod show;
+pub mod step;
 pub mod validate;
 
 use std::path::Path;
@@ -13,15 +14,41 @@ use anyhow::bail;
 use console::style;
 
 use super::{Exit, known_exercises};
+use crate::lesson::source::Origin;
 use crate::lesson::{Catalogue, Diagnostic, ParsedLesson, Source};
 use crate::render::plural;
 
 /// Load the lessons from the discovered source, printing any problems to stderr.
 pub(crate) fn load(lessons_dir: Option<&Path>) -> anyhow::Result<(Source, Catalogue)> {
-    let source = Source::discover(lessons_dir)?;
-    let catalogue = Catalogue::check(source.files()?, &known_exercises());
+    let (source, catalogue) = load_quiet(lessons_dir)?;
     report_problems(&catalogue.problems);
     Ok((source, catalogue))
+}
+
+/// Load the lessons without printing. A `./lessons` found in the current directory that yields
+/// no lesson gives way to the built-in course (the source says so): a folder a learner happens
+/// to stand beside must never leave them with an empty course. An explicit `--lessons` or
+/// `$ASYNCWORK_LESSONS` is kept, and the screens that show an empty course name the way back.
+pub(crate) fn load_quiet(lessons_dir: Option<&Path>) -> anyhow::Result<(Source, Catalogue)> {
+    let source = Source::discover(lessons_dir)?;
+    let catalogue = Catalogue::check(source.files()?, &known_exercises());
+    if catalogue.lessons.is_empty() && source.origin == Origin::CurrentDir {
+        let builtin = Source::embedded_instead_of(&source);
+        let catalogue = Catalogue::check(builtin.files()?, &known_exercises());
+        return Ok((builtin, catalogue));
+    }
+    Ok((source, catalogue))
+}
+
+/// What to tell a learner whose course is empty: where the lessons were looked for and how to
+/// get the built-in ones back.
+pub(crate) fn empty_course_help(source: &Source) -> String {
+    format!(
+        "No lessons in {source}.\nThe built-in course: run without --lessons and with \
+         ${} unset (`unset {}`).",
+        crate::lesson::source::LESSONS_ENV,
+        crate::lesson::source::LESSONS_ENV
+    )
 }
 
 /// Problems in lesson files, for commands that are not `validate`: the first problem of each bad

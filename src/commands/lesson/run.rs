@@ -29,9 +29,11 @@ use crate::render::{
                         130 interrupted (Ctrl-C).")]
 pub struct Args {
     /// The lesson id (see `asyncwork lesson list`)
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::commands::completions::lesson_ids))]
     pub id: String,
     /// Run only this demo (default: every demo of the lesson, in order)
     #[arg(long, value_name = "NAME")]
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::commands::completions::demo_names))]
     pub demo: Option<String>,
     /// Playback speed: 5 runs five times faster, 0.5 half as fast (0.1 to 100). Times shown
     /// and claims stay in lesson time.
@@ -53,9 +55,12 @@ pub struct Args {
     /// Exit 1 when the run did not show one of the demos' claims
     #[arg(long)]
     pub strict: bool,
+    /// In a terminal, do not wait for a key between demos (off a terminal it never waits)
+    #[arg(long)]
+    pub no_pause: bool,
 }
 
-fn parse_speed(s: &str) -> Result<f64, String> {
+pub(crate) fn parse_speed(s: &str) -> Result<f64, String> {
     let v: f64 = s
         .parse()
         .map_err(|_| format!("`{s}` is not a number (try 5 or 0.5)"))?;
@@ -130,6 +135,8 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     // Claims the run refuted, kept (small) after their demo's report is gone.
     let mut refuted: Vec<ExpectationResult> = Vec::new();
 
+    let specs_len = specs.len();
+    let mut demos_run = 0;
     for spec in specs {
         let mut demo = match Demo::new(spec) {
             Ok(demo) => demo,
@@ -166,9 +173,26 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         refuted.extend(d.expectations.iter().filter(|e| e.refuted()).cloned());
+        demos_run += 1;
+        // Learner path: a demo run to its end counts as watched (the menu's marks).
+        if !d.interrupted {
+            g.record_demo_watched(id, &d.name);
+        }
         if d.interrupted {
             interrupted = true;
             break;
+        }
+        // Learner path: time to read the summary before the next demo scrolls it away.
+        let more = demos_run < specs_len;
+        if more && interactive && !args.json && !args.no_pause {
+            match pause_between_demos() {
+                Pause::Next => {}
+                Pause::Stop => break,
+                Pause::Interrupted => {
+                    interrupted = true;
+                    break;
+                }
+            }
         }
     }
 
@@ -292,4 +316,62 @@ fn demo_header(demo: &Demo, width: usize) -> String {
         ))
         .dim()
     )
+}
+
+/// What the learner chose between two demos.
+enum Pause {
+    Next,
+    Stop,
+    Interrupted,
+}
+
+/// "Enter for the next demo": waits for a key (a terminal only; the caller checks).
+fn pause_between_demos() -> Pause {
+    use crate::commands::screen::{self, Input};
+    use console::Key;
+    let term = console::Term::stderr();
+    screen::write(
+        &term,
+        &format!(
+            "\n{}",
+            style("Enter for the next demo · q to stop (--no-pause runs them all) ").dim()
+        ),
+    );
+    let answer = screen::key(&term);
+    screen::write(&term, "\n");
+    match answer {
+        Input::Interrupt => Pause::Interrupted,
+        Input::Key(Key::Char('q') | Key::Escape) => Pause::Stop,
+        Input::Key(_) => Pause::Next,
+    }
+}
+
+/// Run one demo on the terminal the way `lesson run` does (header, live view, timeline,
+/// summary), for `lesson step`, which shows a section's demo on its screen.
+pub(crate) fn show_demo(
+    spec: &crate::demo::spec::DemoSpec,
+    speed: f64,
+) -> anyhow::Result<DemoReport> {
+    let demo = Demo::new(spec).map_err(|problems| {
+        let text: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+        anyhow::anyhow!("demo `{}` cannot run: {}", spec.name, text.join("; "))
+    })?;
+    let width = render::width();
+    emit(&demo_header(&demo, width));
+    let mut screen = Screen {
+        live: true,
+        interactive: std::io::stdout().is_terminal() && std::io::stderr().is_terminal(),
+        width,
+        axis_ms: 0.0,
+        view: None,
+    };
+    let opts = RunOptions {
+        speed,
+        interrupt: Some(Interrupt::ctrl_c()),
+    };
+    let d = demo
+        .run(&opts, &mut screen)
+        .context("cannot start the tokio runtime")?;
+    emit(&format!("\n{}", summary::summary(&d)));
+    Ok(d)
 }

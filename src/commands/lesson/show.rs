@@ -11,6 +11,7 @@ use crate::render::{self, emit};
 #[command(after_help = "Example:\n  asyncwork lesson show gather")]
 pub struct Args {
     /// The lesson id (see `asyncwork lesson list`)
+    #[arg(add = clap_complete::ArgValueCandidates::new(crate::commands::completions::lesson_ids))]
     pub id: String,
 }
 

@@ -6,6 +6,14 @@
 //! makes `error` (a crash, or results that cannot be trusted); a program that lists no tests makes
 //! `error`; otherwise `fail` when any test failed or has no result, else `pass`. Whether a test
 //! passed comes from the harness's results file, never from stdout (see `libtest`).
+//!
+//! A hang is attributed to the tests that really hang. When a test program is stopped at the
+//! time limit, the tests without a result are not all stuck: libtest runs a few at once, and the
+//! ones still queued behind two spinning tests never got a thread. So each unfinished test is run
+//! again alone, with a short limit: one that finishes gets its true result; one that times out
+//! again is stuck, and the report names the exercise functions its body calls (read from the
+//! test's source), which is where the learner should look. The alternative, `--test-threads 1`
+//! from the start, would make every check slower to catch a rare hang.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -108,6 +116,8 @@ pub(crate) fn judge(
     let mut crash = None;
     let tests_started = Instant::now();
     let deadline = tests_started + opts.timeout;
+    // Tests stopped without a result: (index in `tests`, program, name in that program).
+    let mut unfinished: Vec<(usize, &Path, String)> = Vec::new();
     for (target, exe) in &pkg.test_executables {
         let remaining = deadline
             .saturating_duration_since(Instant::now())
@@ -134,6 +144,9 @@ pub(crate) fn judge(
                     .filter(|name| !run.listed.contains(name));
                 for name in run.listed.iter().chain(missed) {
                     let result = results.iter().find(|(n, _)| n == name).map(|(_, r)| *r);
+                    if result.is_none() && run.finished.timed_out {
+                        unfinished.push((tests.len(), exe.as_path(), name.clone()));
+                    }
                     tests.push(test_report(
                         &ex.name,
                         &prefix(name),
@@ -162,6 +175,10 @@ pub(crate) fn judge(
             }
             Err(e) => crash = Some(format!("cannot run the tests: {e}")),
         }
+    }
+    // Every unfinished test finished alone: none is stuck, only starved.
+    if verdict == Verdict::Stuck && attribute_hang(root, ex, &mut tests, &unfinished, opts) {
+        verdict = Verdict::Pass;
     }
     report.tests_ms = Some(tests_started.elapsed().as_millis() as u64);
     if let Some(crash) = crash {
@@ -193,18 +210,163 @@ pub(crate) fn judge(
     report.message = match verdict {
         Verdict::Pass => format!("all {} passed", plural(tests.len(), "test")),
         Verdict::Fail => format!("{failed} of {} failed", plural(tests.len(), "test")),
-        Verdict::Stuck => format!(
-            "stopped after {}: {} did not finish. Your code may be stuck: a deadlock, \
-             an .await that never completes, or an endless loop",
-            limit(opts.timeout),
-            plural(stuck, "test")
-        ),
+        Verdict::Stuck => {
+            let names: Vec<&str> = tests
+                .iter()
+                .filter(|t| t.status == TestStatus::Stuck)
+                .map(|t| t.name.as_str())
+                .collect();
+            format!(
+                "stopped after {}: {} did not finish ({}). Your code may be stuck: a deadlock, \
+                 an .await that never completes, or an endless loop",
+                limit(opts.timeout),
+                plural(stuck, "test"),
+                names.join(", ")
+            )
+        }
         Verdict::Error => report.message,
     };
     report.verdict = verdict;
     report.tests = tests;
     report.duration_ms = started.elapsed().as_millis() as u64;
     report
+}
+
+/// How long one unfinished test gets when run again alone: a passing exercise test takes
+/// milliseconds on the paused clock, so a few seconds is generous, and a quarter of the limit
+/// keeps a short `--timeout` short.
+fn alone_limit(opts: &GradeOptions) -> Duration {
+    (opts.timeout / 4).clamp(Duration::from_millis(250), Duration::from_secs(5))
+}
+
+/// At most this many unfinished tests are run again alone; the rest keep "stuck".
+const MAX_ALONE: usize = 8;
+
+/// Run each unfinished test again alone (see the module doc). Tests that finish get their
+/// result; tests that time out again stay stuck and name the functions they call. Returns true
+/// when none is stuck after all.
+fn attribute_hang(
+    root: &Path,
+    ex: &ExerciseInfo,
+    tests: &mut [TestReport],
+    unfinished: &[(usize, &Path, String)],
+    opts: &GradeOptions,
+) -> bool {
+    let exercise_dir = root.join(&ex.name);
+    let source = std::fs::read_to_string(exercise_dir.join("tests/grade.rs")).unwrap_or_default();
+    let mut still_stuck = tests
+        .iter()
+        .filter(|t| t.status == TestStatus::Stuck)
+        .count();
+    for (index, exe, name) in unfinished.iter().take(MAX_ALONE) {
+        let Ok(run) = run_one_test(exe, &exercise_dir, name, alone_limit(opts)) else {
+            continue;
+        };
+        let results = libtest::parse_log(&run.log, std::slice::from_ref(name));
+        let result = results.iter().find(|(n, _)| n == name).map(|(_, r)| *r);
+        let display = tests[*index].name.clone();
+        if result.is_some() && !run.finished.timed_out {
+            let explained = libtest::parse(&run.finished.stdout);
+            tests[*index] = test_report(
+                &ex.name,
+                &display,
+                name,
+                result,
+                &explained,
+                &run.finished,
+                opts,
+            );
+            still_stuck -= 1;
+        } else {
+            let called = functions_called(&source, &ex.package, name);
+            let t = &mut tests[*index];
+            let mut message = format!(
+                "still running after {} with the others, and again after {} alone: this test \
+                 is stuck (a deadlock, an .await that never completes, or an endless loop)",
+                limit(opts.timeout),
+                limit(alone_limit(opts))
+            );
+            if !called.is_empty() {
+                let list: Vec<String> = called.iter().map(|f| format!("`{f}`")).collect();
+                message.push_str(&format!(
+                    ".\nIt calls {}: look there first.",
+                    list.join(", ")
+                ));
+            }
+            t.message = Some(message);
+        }
+    }
+    still_stuck == 0
+}
+
+/// The exercise's functions the body of test `test` calls: names imported from the exercise's
+/// package (`use ex03_gather::{load_dashboard, ...}`) that appear as `name(` in its body.
+fn functions_called(source: &str, package: &str, test: &str) -> Vec<String> {
+    let mut imported = Vec::new();
+    for stmt in source.split(';') {
+        let stmt = stmt.trim();
+        let Some(rest) = stmt.strip_prefix(&format!("use {package}::")) else {
+            continue;
+        };
+        let names = rest.trim_start_matches('{').trim_end_matches('}');
+        for n in names.split(',') {
+            let n = n.trim();
+            if !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                imported.push(n.to_string());
+            }
+        }
+    }
+    let needle = format!("fn {test}(");
+    let Some(start) = source.find(&needle) else {
+        return Vec::new();
+    };
+    let body = &source[start + needle.len()..];
+    let end = ["\n#[", "\nfn ", "\nasync fn "]
+        .iter()
+        .filter_map(|m| body.find(m))
+        .min()
+        .unwrap_or(body.len());
+    let body = &body[..end];
+    imported
+        .into_iter()
+        .filter(|f| {
+            body.match_indices(f.as_str()).any(|(i, _)| {
+                let before = body[..i].chars().next_back();
+                let after = body[i + f.len()..].trim_start().chars().next();
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '_') && after == Some('(')
+            })
+        })
+        .collect()
+}
+
+/// Run one test alone (`--exact`, one thread) with its own results file.
+fn run_one_test(exe: &Path, cwd: &Path, name: &str, timeout: Duration) -> std::io::Result<TestRun> {
+    let results_dir = tempfile::Builder::new()
+        .prefix("asyncwork-results-")
+        .tempdir()?;
+    let log_path = results_dir.path().join("results.log");
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args([
+        name,
+        "--exact",
+        "--test-threads",
+        "1",
+        "--color",
+        "never",
+        "--logfile",
+    ])
+    .arg(&log_path)
+    .current_dir(cwd)
+    .env("CARGO_MANIFEST_DIR", cwd)
+    .env("RUST_BACKTRACE", "0")
+    .env_remove("RUST_TEST_NOCAPTURE");
+    let finished = process::run_with_timeout(cmd, timeout)?;
+    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+    Ok(TestRun {
+        listed: vec![name.to_string()],
+        finished,
+        log,
+    })
 }
 
 struct TestRun {
@@ -311,6 +473,16 @@ mod tests {
     /// Judge a fake test program: a shell script that lists `list` (`a` and `b` in most tests),
     /// then runs `body` with `$log` set to the results file the grader asked for.
     fn judge_script(list: &str, body: &str) -> ExerciseReport {
+        judge_script_with(list, body, Duration::from_secs(10), "")
+    }
+
+    /// [`judge_script`] with a time limit and the exercise's `tests/grade.rs`.
+    fn judge_script_with(
+        list: &str,
+        body: &str,
+        timeout: Duration,
+        grade_rs: &str,
+    ) -> ExerciseReport {
         let dir = tempfile::tempdir().unwrap();
         let ex = ExerciseInfo {
             name: "03_gather".into(),
@@ -320,7 +492,8 @@ mod tests {
             hints: vec![],
             hint_tests: vec![],
         };
-        std::fs::create_dir_all(dir.path().join(&ex.name)).unwrap();
+        std::fs::create_dir_all(dir.path().join(&ex.name).join("tests")).unwrap();
+        std::fs::write(dir.path().join(&ex.name).join("tests/grade.rs"), grade_rs).unwrap();
         let exe = dir.path().join("grade-fake");
         std::fs::write(
             &exe,
@@ -339,7 +512,7 @@ mod tests {
             ..Default::default()
         };
         let opts = GradeOptions {
-            timeout: Duration::from_secs(10),
+            timeout,
             ..Default::default()
         };
         judge(dir.path(), &ex, &pkg, "", &opts, vec![], Instant::now())
@@ -403,6 +576,58 @@ mod tests {
             &output[output.len() - 40..]
         );
         assert_eq!(b.message.as_deref(), Some("boom"));
+    }
+
+    /// Issue 14: two tests spin, holding libtest's threads; a third never got one. Only the
+    /// spinning ones are stuck, and the report names the function they call.
+    #[test]
+    fn a_hang_is_blamed_on_the_tests_that_really_hang() {
+        let grade_rs = "use ex03_gather::{load_dashboard, load_report_pair};\n\
+                        #[tokio::test]\nasync fn a() { load_report_pair(&w).await; }\n\
+                        #[tokio::test]\nasync fn b() { let d = load_dashboard(&w, 1).await; }\n\
+                        #[tokio::test]\nasync fn c() { load_dashboard(&w, 2).await; }\n";
+        let r = judge_script_with(
+            "a: test\\nb: test\\nc: test\\n",
+            "case \"$*\" in\n\
+               *'a --exact'*) printf 'ok a\\n' > \"$log\"; exit 0;;\n\
+               *) sleep 30;;\n\
+             esac",
+            Duration::from_millis(800),
+            grade_rs,
+        );
+        assert_eq!(r.verdict, Verdict::Stuck, "{r:#?}");
+        assert_eq!(
+            status(&r, "a"),
+            TestStatus::Pass,
+            "it only waited for a thread"
+        );
+        assert_eq!(status(&r, "b"), TestStatus::Stuck);
+        assert_eq!(status(&r, "c"), TestStatus::Stuck);
+        let b = r.tests.iter().find(|t| t.name == "b").unwrap();
+        let msg = b.message.as_deref().unwrap();
+        assert!(msg.contains("`load_dashboard`"), "{msg}");
+        assert!(!msg.contains("load_report_pair"), "{msg}");
+        assert!(
+            r.message.contains("2 tests did not finish (b, c)"),
+            "{}",
+            r.message
+        );
+    }
+
+    #[test]
+    fn functions_called_are_read_from_the_test_body() {
+        let src = "use ex03_gather::{load_all_reports, load_dashboard};\nuse support::World;\n\
+                   #[tokio::test]\nasync fn t1() {\n  let x = load_dashboard(&w, 1).await;\n}\n\
+                   #[tokio::test]\nasync fn t2() { load_all_reports(&w, &[1]).await; }\n";
+        assert_eq!(
+            functions_called(src, "ex03_gather", "t1"),
+            vec!["load_dashboard"]
+        );
+        assert_eq!(
+            functions_called(src, "ex03_gather", "t2"),
+            vec!["load_all_reports"]
+        );
+        assert!(functions_called(src, "ex03_gather", "nope").is_empty());
     }
 
     #[test]

@@ -160,6 +160,8 @@ pub fn grade(
     }
 
     if !to_build.is_empty() {
+        // A background build started by `init` gives way (see `warm`).
+        super::warm::cancel(wb);
         let _lock = shadow::lock(wb)?;
         let build_started = Instant::now();
         let graded: Vec<(String, Sources)> = to_build

@@ -1,0 +1,308 @@
+//! The interactive screens' shared parts: single keys, a hidden cursor that always comes back,
+//! and a list to pick from.
+//!
+//! Keys are read raw with `console::Term::read_key_raw`, which hands Ctrl-C over as a key
+//! (`Key::CtrlC`) instead of raising SIGINT: the screen that was asked for the key then restores
+//! the cursor and ends with exit code 130, the way a shell expects. (dialoguer, the alternative,
+//! hides the cursor and lets SIGINT kill the process before it can show it again: the trial's
+//! "Ctrl-C leaves the cursor hidden".)
+
+use console::{Key, Term, measure_text_width, style, truncate_str};
+
+/// A key, or what the learner meant by it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Input {
+    Key(Key),
+    /// Ctrl-C: leave, with exit code 130.
+    Interrupt,
+}
+
+/// Read one key without Enter. Ctrl-C is [`Input::Interrupt`]; a lost terminal reads as `q`.
+pub(crate) fn key(term: &Term) -> Input {
+    match term.read_key_raw() {
+        Ok(Key::CtrlC) => Input::Interrupt,
+        Ok(k) => Input::Key(k),
+        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Input::Interrupt,
+        Err(_) => Input::Key(Key::Char('q')),
+    }
+}
+
+/// Wait up to `timeout` for one key on the terminal on stdin, without Enter; `None` when none
+/// came. The terminal is raw (no line editing, no echo, Ctrl-C a key) only while waiting, so
+/// between waits (a build, a test run) Ctrl-C stops asyncwork as usual and leaves the terminal
+/// as it was. For screens that watch something else at the same time (`watch`), where
+/// `read_key`, which blocks until a key comes, cannot be used.
+pub(crate) fn key_within(timeout: std::time::Duration) -> Option<Input> {
+    use std::os::fd::AsRawFd as _;
+    let fd = std::io::stdin().as_raw_fd();
+    // SAFETY: termios is plain data filled by tcgetattr before use; fd is this process's stdin.
+    let mut original = unsafe { std::mem::zeroed::<libc::termios>() };
+    if unsafe { libc::tcgetattr(fd, &mut original) } != 0 {
+        std::thread::sleep(timeout);
+        return None;
+    }
+    let mut raw = original;
+    raw.c_lflag &= !(libc::ICANON | libc::ECHO | libc::ISIG);
+    raw.c_cc[libc::VMIN] = 0;
+    raw.c_cc[libc::VTIME] = 0;
+    // SAFETY: as above; `original` is restored below on every path.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &raw) };
+    let mut poll = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let millis = timeout.as_millis().min(i32::MAX as u128) as i32;
+    // SAFETY: one valid pollfd; a read of at most buf.len() bytes into buf.
+    let ready = unsafe { libc::poll(&mut poll, 1, millis) } > 0;
+    let mut buf = [0u8; 8];
+    let n = if ready {
+        unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) }
+    } else {
+        0
+    };
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &original) };
+    if n <= 0 {
+        return None;
+    }
+    Some(decode(&buf[..n as usize]))
+}
+
+/// The key a terminal's bytes stand for.
+fn decode(bytes: &[u8]) -> Input {
+    match bytes {
+        [0x03, ..] => Input::Interrupt,
+        [b'\r' | b'\n', ..] => Input::Key(Key::Enter),
+        [0x1b, b'[', b'A', ..] => Input::Key(Key::ArrowUp),
+        [0x1b, b'[', b'B', ..] => Input::Key(Key::ArrowDown),
+        [0x1b, b'[', b'C', ..] => Input::Key(Key::ArrowRight),
+        [0x1b, b'[', b'D', ..] => Input::Key(Key::ArrowLeft),
+        [0x1b] => Input::Key(Key::Escape),
+        _ => match std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|s| s.chars().next())
+        {
+            Some(c) => Input::Key(Key::Char(c)),
+            None => Input::Key(Key::Unknown),
+        },
+    }
+}
+
+/// Hides the cursor for as long as it lives and shows it again when dropped, however the screen
+/// ends (a return, an error, a panic unwinding).
+pub(crate) struct HiddenCursor<'a>(&'a Term);
+
+impl<'a> HiddenCursor<'a> {
+    pub(crate) fn new(term: &'a Term) -> HiddenCursor<'a> {
+        let _ = term.hide_cursor();
+        HiddenCursor(term)
+    }
+}
+
+impl Drop for HiddenCursor<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.show_cursor();
+    }
+}
+
+/// Clear the screen and move to its top.
+pub(crate) fn clear(term: &Term) {
+    let _ = term.clear_screen();
+    let _ = term.move_cursor_to(0, 0);
+}
+
+/// Write `text` to the terminal as it is (lines end with `\n`; raw mode is off between keys).
+pub(crate) fn write(term: &Term, text: &str) {
+    let _ = term.write_str(text);
+    let _ = term.flush();
+}
+
+/// One row of a pick list.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    /// What the row says (may be styled).
+    pub(crate) label: String,
+    /// Dim text at the right when there is room (the command the row stands for).
+    pub(crate) aside: String,
+    /// Rows that only separate or title groups cannot be picked.
+    pub(crate) pickable: bool,
+}
+
+impl Row {
+    pub(crate) fn item(label: impl Into<String>, aside: impl Into<String>) -> Row {
+        Row {
+            label: label.into(),
+            aside: aside.into(),
+            pickable: true,
+        }
+    }
+
+    pub(crate) fn heading(label: impl Into<String>) -> Row {
+        Row {
+            label: label.into(),
+            aside: String::new(),
+            pickable: false,
+        }
+    }
+}
+
+/// What the learner did with a pick list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Picked {
+    Row(usize),
+    Quit,
+    Interrupted,
+}
+
+/// Show `header` and `rows` on a cleared screen, the cursor on `selected`; ↑/↓ (or k/j) move,
+/// Enter or → picks, q or Esc quits, Ctrl-C interrupts. Rows past the screen's height scroll.
+pub(crate) fn pick(term: &Term, header: &str, rows: &[Row], mut selected: usize) -> Picked {
+    let _cursor = HiddenCursor::new(term);
+    let pickable: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].pickable).collect();
+    if pickable.is_empty() {
+        return Picked::Quit;
+    }
+    if !pickable.contains(&selected) {
+        selected = pickable[0];
+    }
+    loop {
+        let (height, width) = term.size();
+        // Past 100 columns the commands beside the entries drift too far from them to read.
+        let (height, width) = (
+            usize::from(height).max(8),
+            usize::from(width).clamp(20, 100),
+        );
+        let header_lines = header.lines().count();
+        let footer = style("↑/↓ move · Enter choose · q quit").dim().to_string();
+        let room = height.saturating_sub(header_lines + 2).max(3);
+        // Scroll so the selected row is visible, with a row of context when possible.
+        let first = selected
+            .saturating_sub(room.saturating_sub(2))
+            .min(rows.len().saturating_sub(room));
+        let mut screen = String::from(header);
+        for (i, row) in rows.iter().enumerate().skip(first).take(room) {
+            screen.push_str(&render_row(row, i == selected, width));
+            screen.push('\n');
+        }
+        screen.push_str(&footer);
+        clear(term);
+        write(term, &screen);
+        let at = pickable.iter().position(|&i| i == selected).unwrap_or(0);
+        match key(term) {
+            Input::Interrupt => {
+                write(term, "\n");
+                return Picked::Interrupted;
+            }
+            Input::Key(Key::ArrowUp | Key::Char('k')) => {
+                selected = pickable[at.checked_sub(1).unwrap_or(pickable.len() - 1)];
+            }
+            Input::Key(Key::ArrowDown | Key::Char('j') | Key::Tab) => {
+                selected = pickable[(at + 1) % pickable.len()];
+            }
+            Input::Key(Key::Home) => selected = pickable[0],
+            Input::Key(Key::End) => selected = pickable[pickable.len() - 1],
+            Input::Key(Key::Enter | Key::ArrowRight | Key::Char(' ')) => {
+                write(term, "\n");
+                return Picked::Row(selected);
+            }
+            Input::Key(Key::Escape | Key::Char('q')) => {
+                write(term, "\n");
+                return Picked::Quit;
+            }
+            Input::Key(_) => {}
+        }
+    }
+}
+
+fn render_row(row: &Row, selected: bool, width: usize) -> String {
+    if !row.pickable {
+        return truncate_str(&row.label, width, "…").into_owned();
+    }
+    let pointer = if selected {
+        style("❯ ").cyan().bold().to_string()
+    } else {
+        "  ".to_string()
+    };
+    let label = if selected {
+        style(console::strip_ansi_codes(&row.label).into_owned())
+            .cyan()
+            .bold()
+            .to_string()
+    } else {
+        row.label.clone()
+    };
+    let used = 2 + measure_text_width(&label);
+    let aside_width = measure_text_width(&row.aside);
+    let line = if !row.aside.is_empty() && used + 3 + aside_width <= width {
+        // The asides right-aligned: one clean column of commands.
+        let gap = width - used - aside_width;
+        format!(
+            "{pointer}{label}{}{}",
+            " ".repeat(gap),
+            style(&row.aside).dim()
+        )
+    } else {
+        format!("{pointer}{label}")
+    };
+    truncate_str(&line, width, "…").into_owned()
+}
+
+/// "Press a key": any key goes on; Ctrl-C is `false` (leave with 130).
+pub(crate) fn any_key(term: &Term, prompt: &str) -> bool {
+    write(term, &format!("{}", style(prompt).dim()));
+    let pressed = key(term);
+    write(term, "\n");
+    pressed != Input::Interrupt
+}
+
+/// A bar of `done` out of `total`, `width` cells wide: `[████░░░░]`.
+pub(crate) fn bar(done: usize, partly: usize, total: usize, width: usize) -> String {
+    let total = total.max(1);
+    let full = done * width / total;
+    let half = ((done + partly) * width / total).saturating_sub(full);
+    let rest = width.saturating_sub(full + half);
+    format!(
+        "{}{}{}",
+        style("█".repeat(full)).green(),
+        style("▒".repeat(half)).yellow(),
+        style("░".repeat(rest)).dim()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_decode_to_keys() {
+        assert_eq!(decode(b"n"), Input::Key(Key::Char('n')));
+        assert_eq!(decode(&[0x03]), Input::Interrupt);
+        assert_eq!(decode(b"\x1b[C"), Input::Key(Key::ArrowRight));
+        assert_eq!(decode(b"\r"), Input::Key(Key::Enter));
+        assert_eq!(decode(b"\x1b"), Input::Key(Key::Escape));
+    }
+
+    #[test]
+    fn a_bar_has_its_width_whatever_the_counts() {
+        console::set_colors_enabled(false);
+        assert_eq!(bar(0, 0, 15, 10), "░░░░░░░░░░");
+        assert_eq!(bar(15, 0, 15, 10), "██████████");
+        assert_eq!(bar(3, 3, 15, 10), "██▒▒░░░░░░");
+        assert_eq!(measure_text_width(&bar(1, 13, 15, 30)), 30);
+    }
+
+    #[test]
+    fn a_row_fits_its_width() {
+        console::set_colors_enabled(false);
+        let row = Row::item(
+            "Step through lesson 3, one screen at a time",
+            "asyncwork lesson step gather",
+        );
+        for width in [20, 50, 70, 120] {
+            let text = render_row(&row, true, width);
+            assert!(measure_text_width(&text) <= width, "{width}: {text}");
+        }
+        // The command shows when there is room.
+        assert!(render_row(&row, false, 120).contains("asyncwork lesson step gather"));
+    }
+}

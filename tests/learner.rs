@@ -1,0 +1,358 @@
+//! The learner's path (issue 14), through the built binary: what a new learner meets between the
+//! lessons and the exercises. Each test is one bug the trial found, or one promise of the path.
+//! None of them compiles an exercise: the record is written directly where a grade would be.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use rusqlite::Connection;
+
+fn asyncwork(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("asyncwork").unwrap();
+    cmd.current_dir(dir)
+        .env_remove("ASYNCWORK_LESSONS")
+        .env_remove("ASYNCWORK_WORKBOOK")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "70");
+    cmd
+}
+
+/// Runs `args` in `dir`, expects `code`, returns stdout + stderr.
+fn run(dir: &Path, args: &[&str], code: i32) -> String {
+    let out = asyncwork(dir).args(args).output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "asyncwork {}:\n{text}",
+        args.join(" ")
+    );
+    text
+}
+
+/// A fresh workbook from `init` (no build), and the folder it is in.
+fn workbook() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    run(tmp.path(), &["init", "wb"], 0);
+    let wb = tmp.path().join("wb");
+    (tmp, wb)
+}
+
+/// Write an attempt into the record as `check` would (the record is created by `progress`).
+fn record_attempt(wb: &Path, exercise: &str, outcome: &str, at_ms: i64) {
+    run(wb, &["progress"], 0);
+    let conn = Connection::open(wb.join(".asyncwork/progress.db")).unwrap();
+    conn.execute(
+        "INSERT INTO attempts (exercise, started_at_ms, duration_ms, outcome, source_hash)
+         VALUES (?1, ?2, 10, ?3, 'the learner''s sources')",
+        rusqlite::params![exercise, at_ms, outcome],
+    )
+    .unwrap();
+}
+
+/// The words of `text` on one line: what a wrapped text says, whatever the width.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn row<'a>(text: &'a str, exercise: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.starts_with(exercise))
+        .unwrap_or_else(|| panic!("no row for {exercise} in\n{text}"))
+}
+
+/// Every line fits 70 columns, and every word of `words` is whole somewhere in the text.
+fn fits_70(text: &str) {
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 70,
+            "{} columns: {line:?}\nin:\n{text}",
+            line.chars().count()
+        );
+    }
+}
+
+#[test]
+fn reset_makes_an_exercise_to_do_again() {
+    let (_tmp, wb) = workbook();
+    record_attempt(&wb, "01_coroutines", "pass", 1_700_000_000_000);
+    let before = run(&wb, &["progress"], 0);
+    assert!(row(&before, "01_coroutines").contains("done"), "{before}");
+    assert!(before.contains("1 of 15 exercises done"), "{before}");
+    // `check` (no name) would now pick 02; after the reset, 01 again: hint follows the same rule.
+    assert!(run(&wb, &["hint"], 0).contains("asyncwork hint 02_sequential_vs_concurrent"));
+
+    run(&wb, &["reset", "01_coroutines", "--yes"], 0);
+    let after = run(&wb, &["progress"], 0);
+    assert!(
+        row(&after, "01_coroutines").contains("not started"),
+        "{after}"
+    );
+    assert!(after.contains("0 of 15 exercises done"), "{after}");
+    assert!(run(&wb, &["hint"], 0).contains("asyncwork hint 01_coroutines"));
+}
+
+#[test]
+fn hint_and_reset_default_to_the_current_exercise() {
+    let (_tmp, wb) = workbook();
+    // At the root: the first exercise not done.
+    assert!(run(&wb, &["hint"], 0).contains("asyncwork hint 01_coroutines"));
+    // Inside an exercise's folder (or below it): that exercise.
+    let src = wb.join("03_gather/src");
+    assert!(run(&src, &["hint"], 0).contains("asyncwork hint 03_gather"));
+    let lib = src.join("lib.rs");
+    let shipped = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, "// mine").unwrap();
+    let out = run(&src, &["reset", "--yes"], 0);
+    assert!(out.contains("03_gather/src/lib.rs"), "{out}");
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), shipped);
+}
+
+#[test]
+fn paths_are_relative_to_where_the_learner_stands() {
+    let (_tmp, wb) = workbook();
+    let ex = wb.join("03_gather");
+    std::fs::remove_dir_all(ex.join("src")).unwrap();
+    // From inside the exercise: `src`, not `03_gather/src`.
+    let inside = run(&ex, &["check"], 1);
+    assert!(inside.contains("src is missing or empty"), "{inside}");
+    assert!(!inside.contains("03_gather/src"), "{inside}");
+    let root = run(&wb, &["check", "03_gather"], 1);
+    assert!(root.contains("03_gather/src is missing"), "{root}");
+}
+
+#[test]
+fn a_lessons_folder_without_lessons_does_not_hide_the_course() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("lessons")).unwrap();
+    std::fs::write(tmp.path().join("lessons/notes.md"), "my notes").unwrap();
+    let out = flat(&run(tmp.path(), &["lesson", "list"], 0));
+    assert!(out.contains("lessons built into asyncwork"), "{out}");
+    assert!(out.contains("./lessons has no lesson files"), "{out}");
+    assert!(out.contains("coroutines"), "{out}");
+
+    // A ./lessons with lesson files that all fail to load: the built-in course, and why.
+    std::fs::write(tmp.path().join("lessons/broken.toml"), "not = [valid").unwrap();
+    let out = flat(&run(tmp.path(), &["lesson", "list"], 0));
+    assert!(
+        out.contains("has no lessons this asyncwork can read"),
+        "{out}"
+    );
+    assert!(out.contains("coroutines"), "{out}");
+
+    // An explicit empty --lessons: an empty course, with the way back.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = flat(&run(
+        tmp.path(),
+        &["lesson", "list", "--lessons", "empty"],
+        0,
+    ));
+    assert!(out.contains("No lessons in lessons from empty"), "{out}");
+    assert!(out.contains("run without --lessons"), "{out}");
+}
+
+#[test]
+fn init_inside_a_workbook_refuses() {
+    let (_tmp, wb) = workbook();
+    let out = run(&wb.join("03_gather"), &["init"], 1);
+    assert!(out.contains("is inside the workbook"), "{out}");
+    assert!(!wb.join("03_gather/asyncwork-workbook").exists());
+}
+
+#[test]
+fn progress_shows_local_times() {
+    let (_tmp, wb) = workbook();
+    // 2023-11-14 22:13:20 UTC.
+    record_attempt(&wb, "01_coroutines", "fail", 1_700_000_000_000);
+    let utc = asyncwork(&wb)
+        .env("TZ", "UTC0")
+        .arg("progress")
+        .output()
+        .unwrap();
+    let utc = String::from_utf8_lossy(&utc.stdout).into_owned();
+    assert!(utc.contains("2023-11-14"), "{utc}");
+    assert!(utc.contains("22:13:20"), "{utc}");
+    // Nine hours east of UTC (POSIX TZ sign is reversed): the next morning.
+    let east = asyncwork(&wb)
+        .env("TZ", "XXX-9")
+        .arg("progress")
+        .output()
+        .unwrap();
+    let east = String::from_utf8_lossy(&east.stdout).into_owned();
+    assert!(east.contains("2023-11-15"), "{east}");
+    assert!(east.contains("07:13:20"), "{east}");
+    assert!(!east.contains("UTC"), "{east}");
+}
+
+#[test]
+fn what_a_learner_reads_fits_70_columns() {
+    let (_tmp, wb) = workbook();
+    record_attempt(
+        &wb,
+        "02_sequential_vs_concurrent",
+        "fail",
+        1_700_000_000_000,
+    );
+    fits_70(&run(&wb, &["progress"], 0));
+    for _ in 0..4 {
+        fits_70(&run(&wb, &["hint", "02_sequential_vs_concurrent"], 0));
+    }
+    fits_70(&run(&wb, &["lesson", "list"], 0));
+    let show = run(&wb, &["lesson", "show", "gather"], 0);
+    // The lesson's hints are shown, wrapped (code blocks may be wider: code is never wrapped).
+    assert!(show.contains("1. If three calls do not depend"), "{show}");
+    let hints = &show[show.find("Hints (").unwrap()..show.find("Next:").unwrap()];
+    fits_70(hints);
+    // A demo's claims.
+    let run_out = run(
+        &wb,
+        &[
+            "lesson",
+            "run",
+            "gather",
+            "--demo",
+            "sequential_vs_gather",
+            "--speed",
+            "20",
+            "--no-live",
+        ],
+        0,
+    );
+    let claims = &run_out[run_out.find("Claims").expect(&run_out)..];
+    fits_70(claims);
+}
+
+#[test]
+fn off_a_terminal_plain_asyncwork_prints_the_course_and_the_next_command() {
+    let (_tmp, wb) = workbook();
+    let out = run(&wb, &[], 0);
+    assert!(out.starts_with("asyncwork: the course"), "{out}");
+    assert!(out.contains("·  1  Calling is not running"), "{out}");
+    assert!(out.contains("0 of 15 exercises done"), "{out}");
+    assert!(
+        out.contains("Next: asyncwork lesson step coroutines"),
+        "{out}"
+    );
+    fits_70(&out);
+
+    // Every demo of lesson 1 watched (recorded by `lesson run`): ◔, and the task is next.
+    run(
+        &wb,
+        &["lesson", "run", "coroutines", "--speed", "50", "--no-live"],
+        0,
+    );
+    let out = run(&wb, &[], 0);
+    assert!(out.contains("◔  1  Calling is not running"), "{out}");
+    assert!(out.contains("3 demos, 3 watched"), "{out}");
+    assert!(out.contains("Next: asyncwork task 01_coroutines"), "{out}");
+
+    // An attempt: ◐ and check is next; a pass: ✓ and lesson 2 is next.
+    record_attempt(&wb, "01_coroutines", "fail", 1_700_000_000_000);
+    let out = run(&wb, &[], 0);
+    assert!(out.contains("◐  1"), "{out}");
+    assert!(out.contains("Next: asyncwork check 01_coroutines"), "{out}");
+    record_attempt(&wb, "01_coroutines", "pass", 1_700_000_000_000);
+    let out = run(&wb, &[], 0);
+    assert!(out.contains("✓  1"), "{out}");
+    assert!(out.contains("1 of 15 exercises done"), "{out}");
+    assert!(
+        out.contains("Next: asyncwork lesson step sequential_vs_concurrent"),
+        "{out}"
+    );
+}
+
+#[test]
+fn without_a_workbook_the_course_says_how_to_start_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &[], 0);
+    assert!(out.contains("`asyncwork init` writes one"), "{out}");
+    assert!(
+        out.contains("Next: asyncwork lesson step coroutines"),
+        "{out}"
+    );
+}
+
+#[test]
+fn task_prints_the_exercise_readme_for_the_terminal() {
+    let (_tmp, wb) = workbook();
+    let out = run(&wb, &["task", "03_gather"], 0);
+    assert!(out.starts_with("03 gather: load a dashboard"), "{out}");
+    assert!(out.contains("What to do"), "{out}");
+    assert!(out.contains("edit      03_gather/src/lib.rs"), "{out}");
+    assert!(out.contains("asyncwork check 03_gather"), "{out}");
+    // Prose fits; code blocks (indented four) are never re-flowed.
+    let prose: String = out
+        .lines()
+        .filter(|l| !l.starts_with("    ") && !l.starts_with('|'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fits_70(&prose);
+    // Without a name, inside an exercise: that one, with the path from there.
+    let out = run(&wb.join("05_limits"), &["task"], 0);
+    assert!(out.contains("edit      src/lib.rs"), "{out}");
+    assert!(out.contains("asyncwork check 05_limits"), "{out}");
+}
+
+#[test]
+fn lesson_step_needs_a_terminal_and_says_what_to_use_instead() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(tmp.path(), &["lesson", "step", "gather"], 1);
+    assert!(out.contains("asyncwork lesson show gather"), "{out}");
+}
+
+/// What the shell gets when it asks for completions (fish's protocol: one candidate a line,
+/// a tab, its description).
+fn complete(dir: &Path, words: &[&str]) -> Vec<String> {
+    let out = asyncwork(dir)
+        .env("COMPLETE", "fish")
+        .arg("--")
+        .args(words)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn completions_name_lessons_demos_and_exercises() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    assert_eq!(
+        complete(dir, &["asyncwork", "lesson", "step", "ga"]),
+        ["gather"]
+    );
+    assert!(
+        complete(
+            dir,
+            &[
+                "asyncwork",
+                "lesson",
+                "run",
+                "gather",
+                "--demo",
+                "sequential_vs_g"
+            ]
+        )
+        .contains(&"sequential_vs_gather".to_string())
+    );
+    let exercises = complete(dir, &["asyncwork", "check", "0"]);
+    assert!(
+        exercises.contains(&"03_gather".to_string()),
+        "{exercises:?}"
+    );
+    assert!(complete(dir, &["asyncwork", "hint", "15"]).contains(&"15_scale".to_string()));
+    assert!(complete(dir, &["asyncwork", "ta"]).contains(&"task".to_string()));
+    // The scripts a shell sources.
+    for shell in ["bash", "zsh", "fish"] {
+        let script = run(dir, &["completions", shell], 0);
+        assert!(script.contains("COMPLETE"), "{shell}: {script}");
+    }
+}

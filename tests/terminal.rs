@@ -1,0 +1,269 @@
+//! The learner's screens driven the way a person drives them: in a real terminal (tmux, 70
+//! columns by 30 rows), with single keys, checking what the screen shows. The menu, a stepped
+//! lesson and watch mode, and that Ctrl-C leaves with exit code 130 and the cursor visible.
+//!
+//! tmux is the pseudo-terminal: it runs the binary on a pty and shows the screen as a person
+//! would see it (`capture-pane`), cursor state included (`#{cursor_flag}`). Without tmux the test
+//! says why it did not run and passes; a Rust pty crate (expectrl) would be the alternative, at
+//! the cost of writing a terminal emulator's screen model to check what is visible.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)] // says why it is skipped
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// One tmux server of its own (its own socket), so nothing here touches a learner's sessions.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(name: &str) -> Option<Tmux> {
+        let available = Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !available {
+            eprintln!("skipped: tmux is not installed, so there is no terminal to drive");
+            return None;
+        }
+        Some(Tmux {
+            socket: format!("asyncwork-test-{}-{name}", std::process::id()),
+        })
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Start `command` (a shell line) in `dir` on a 70x30 terminal; the line ends by printing
+    /// `EXIT=<code>` and then waits, so the screen stays to be read.
+    fn start(&self, dir: &Path, command: &str) {
+        let line = format!("{command}; echo EXIT=$?; sleep 120");
+        self.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "70",
+            "-y",
+            "30",
+            "-c",
+            dir.to_str().unwrap(),
+            &line,
+        ]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "t", k]);
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    fn cursor_visible(&self) -> bool {
+        self.tmux(&["display-message", "-p", "-t", "t", "#{cursor_flag}"])
+            .trim()
+            == "1"
+    }
+
+    /// Wait until the screen shows every one of `texts`; the screen when it does.
+    fn wait_for(&self, texts: &[&str], timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let screen = self.screen();
+            if texts.iter().all(|t| screen.contains(t)) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited {timeout:?} for {texts:?}; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_asyncwork")
+}
+
+/// The grading tests' build cache (tokio already compiled there when they ran first).
+fn warm_target() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/grader-tests")
+}
+
+/// The environment of every session: no colour codes to read around, no background build, the
+/// shared build cache.
+fn env() -> String {
+    format!(
+        "env -u ASYNCWORK_LESSONS -u ASYNCWORK_WORKBOOK NO_COLOR=1 ASYNCWORK_NO_WARM=1 \
+         CARGO_TARGET_DIR='{}'",
+        warm_target().display()
+    )
+}
+
+/// `--speed F` that makes demos quick, whichever way `--speed` reads on this build: a factor on
+/// every duration (smaller is faster) or a playback speed (larger is faster). Its help says.
+fn quick_speed() -> &'static str {
+    let help = Command::new(bin())
+        .args(["lesson", "run", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout).to_lowercase();
+    if help.contains("multiply every duration") {
+        "0.05"
+    } else {
+        "10"
+    }
+}
+
+fn workbook() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(bin())
+        .args(["init", "wb", "--no-build"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let wb = tmp.path().join("wb");
+    (tmp, wb)
+}
+
+const SECOND: Duration = Duration::from_secs(1);
+
+#[test]
+fn the_menu_a_stepped_lesson_and_ctrl_c() {
+    let Some(t) = Tmux::new("menu") else { return };
+    let (_tmp, wb) = workbook();
+    t.start(&wb, &format!("{} {}", env(), bin()));
+    let screen = t.wait_for(&["Next: lesson 1", "← next"], 10 * SECOND);
+    assert!(screen.contains("❯ Step through lesson 1"), "{screen}");
+    assert!(screen.contains("0 of 15 done"), "{screen}");
+    assert!(
+        screen.contains("· not started  ◔ demos watched"),
+        "{screen}"
+    );
+    assert!(screen.lines().all(|l| l.chars().count() <= 70));
+
+    // ↓ moves the choice; ↑ and Enter step through lesson 1, on a cleared screen.
+    t.keys(&["Down"]);
+    t.wait_for(&["❯ Watch its 3 demos live"], 5 * SECOND);
+    t.keys(&["Up", "Enter"]);
+    let screen = t.wait_for(&["screen 1 of", "q leave"], 30 * SECOND);
+    assert!(
+        !screen.contains("Next: lesson 1"),
+        "the menu was cleared:\n{screen}"
+    );
+    // q: back to the menu.
+    t.keys(&["q"]);
+    t.wait_for(&["Next: lesson 1"], 10 * SECOND);
+
+    // Ctrl-C in the menu: exit 130, the cursor visible again.
+    t.keys(&["C-c"]);
+    t.wait_for(&["EXIT=130"], 10 * SECOND);
+    assert!(t.cursor_visible(), "the cursor is hidden after Ctrl-C");
+}
+
+#[test]
+fn a_lesson_a_screen_at_a_time() {
+    let Some(t) = Tmux::new("step") else { return };
+    let (_tmp, wb) = workbook();
+    t.start(
+        &wb,
+        &format!(
+            "{} {} lesson step coroutines --speed {}",
+            env(),
+            bin(),
+            quick_speed()
+        ),
+    );
+    // The first section's demo runs in place, its claims judged.
+    let screen = t.wait_for(&["screen 1 of", "Claims", "Enter/→ next"], 30 * SECOND);
+    assert!(screen.contains("✓ "), "{screen}");
+    let total: usize = screen
+        .split("screen 1 of ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("screen 1 of N");
+    t.keys(&["Enter"]);
+    t.wait_for(&["screen 2 of", "← back"], 30 * SECOND);
+    t.keys(&["Left"]);
+    t.wait_for(&["screen 1 of"], 30 * SECOND);
+    // On to the last screen: the exercise is offered.
+    for n in 2..=total {
+        t.keys(&["Right"]);
+        t.wait_for(&[&format!("screen {n} of {total}")], 30 * SECOND);
+    }
+    let screen = t.wait_for(
+        &["That was lesson 1", "t the task · c check it · h a hint"],
+        10 * SECOND,
+    );
+    assert!(screen.contains("01_coroutines"), "{screen}");
+    t.keys(&["t"]);
+    t.wait_for(&["Your turn", "asyncwork check 01_coroutines"], 10 * SECOND);
+    t.keys(&["Enter"]);
+    t.wait_for(&["That was lesson 1"], 10 * SECOND);
+    t.keys(&["q"]);
+    t.wait_for(&["EXIT=0"], 10 * SECOND);
+    assert!(t.cursor_visible());
+
+    // Every demo of the lesson ran to its end: the course marks the lesson "demos watched".
+    let out = Command::new(bin())
+        .current_dir(&wb)
+        .env("COLUMNS", "70")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(out.contains("◔  1"), "{out}");
+    assert!(out.contains("Next: asyncwork task 01_coroutines"), "{out}");
+}
+
+#[test]
+fn watch_mode_with_single_keys() {
+    let Some(t) = Tmux::new("watch") else { return };
+    let (_tmp, wb) = workbook();
+    t.start(&wb, &format!("{} {} watch", env(), bin()));
+    // The first check may compile tokio when nothing has yet.
+    let screen = t.wait_for(
+        &["Current file: 01_coroutines/src/lib.rs", "n next · h hint"],
+        Duration::from_secs(300),
+    );
+    assert!(screen.contains("0 of 15 done"), "{screen}");
+    assert!(
+        screen.contains("✗ 01_coroutines: 7 of 7 tests failed"),
+        "{screen}"
+    );
+    // h: a hint, without Enter.
+    t.keys(&["h"]);
+    t.wait_for(&["Hint 2 of 3"], 10 * SECOND);
+    // n: the next exercise, on a cleared screen.
+    t.keys(&["n"]);
+    let screen = t.wait_for(
+        &["Current file: 02_sequential_vs_concurrent/src/lib.rs"],
+        Duration::from_secs(120),
+    );
+    assert!(!screen.contains("01_coroutines: 7 of 7"), "{screen}");
+    // Ctrl-C: exit 130, cursor visible.
+    t.keys(&["C-c"]);
+    t.wait_for(&["EXIT=130"], 10 * SECOND);
+    assert!(t.cursor_visible());
+}
