@@ -80,7 +80,7 @@ impl Diagnostic {
             file: file.to_string(),
             line,
             column,
-            message: message.into(),
+            message: bounded(message.into()),
             help: None,
             excerpt: Some(Box::new(Excerpt::cut(line_text, column - 1, span_chars))),
             warning: false,
@@ -94,7 +94,7 @@ impl Diagnostic {
             file: file.to_string(),
             line: 1,
             column: 1,
-            message: message.into(),
+            message: bounded(message.into()),
             help: None,
             excerpt: None,
             warning: false,
@@ -114,7 +114,7 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(bounded(help.into()));
         self
     }
 
@@ -190,6 +190,45 @@ impl Excerpt {
     }
 }
 
+/// The longest quoted piece of the file a message repeats (`unknown key `...``), in characters.
+const MAX_QUOTE: usize = 60;
+
+/// `text` with every `quoted` piece cut to [`MAX_QUOTE`] characters, and the whole to a few
+/// lines: messages quote what the author wrote, and that can be a 20,000-character key.
+pub fn bounded(text: String) -> String {
+    const MAX_MESSAGE: usize = 1_000;
+    let needs = text.len() > MAX_MESSAGE
+        || text
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .any(|q| q.chars().count() > MAX_QUOTE);
+    if !needs {
+        return text;
+    }
+    let mut out = String::new();
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 && part.chars().count() > MAX_QUOTE {
+            out.extend(part.chars().take(MAX_QUOTE));
+            out.push('…');
+        } else {
+            out.push_str(part);
+        }
+    }
+    if out.len() > MAX_MESSAGE {
+        let mut end = MAX_MESSAGE;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+        out.push('…');
+    }
+    out
+}
+
 fn clamp_to_char_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());
     while !s.is_char_boundary(i) {
@@ -254,6 +293,18 @@ mod tests {
         let d = Diagnostic::at("f.toml", src, at..at + 1, "boom");
         assert_eq!((d.line, d.column), (3, 1));
         assert_eq!(d.excerpt.unwrap().text, "c = 3");
+    }
+
+    /// Found by the loader's fuzz target: a 19,000-character key quoted whole in its message.
+    #[test]
+    fn quotes_of_the_file_are_cut() {
+        let key = "k".repeat(20_000);
+        let d = Diagnostic::whole_file("f.toml", format!("unknown key `{key}`"))
+            .with_help(format!("did you mean `{key}`?"));
+        assert!(d.render().len() < 400, "{}", d.render().len());
+        assert!(d.message.ends_with("…`"), "{}", d.message);
+        let plain = "x".repeat(5_000);
+        assert!(bounded(plain).len() < 1_010);
     }
 
     #[test]

@@ -241,9 +241,9 @@ impl<'a> Cx<'a> {
                     Some(span) => Diagnostic::at(self.file, self.src, span.clone(), &p.message),
                     None => Diagnostic::whole_file(self.file, &p.message),
                 };
-                Diagnostic {
-                    help: p.help.clone(),
-                    ..d
+                match &p.help {
+                    Some(help) => d.with_help(help.clone()),
+                    None => d,
                 }
             })
             .collect();
