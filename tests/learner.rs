@@ -225,6 +225,23 @@ fn what_a_learner_reads_fits_70_columns() {
     );
     let claims = &run_out[run_out.find("Claims").expect(&run_out)..];
     fits_70(claims);
+    // A summary table with long outcomes ("1 failed, 2 cancelled (error surfaced)").
+    let run_out = run(
+        &wb,
+        &[
+            "lesson",
+            "run",
+            "gather",
+            "--demo",
+            "when_one_fails",
+            "--speed",
+            "20",
+            "--no-live",
+        ],
+        0,
+    );
+    let summary = &run_out[run_out.find("Summary").expect(&run_out)..];
+    fits_70(summary);
 }
 
 #[test]

@@ -8,7 +8,8 @@ use super::table::Table;
 use super::timeline::outcome_counts;
 use crate::demo::report::DemoReport;
 
-pub fn table(d: &DemoReport) -> String {
+/// The strategies' table, fitted to `width` (the outcomes column wraps between words).
+pub fn table(d: &DemoReport, width: usize) -> String {
     let mut table = Table::new(&[
         "strategy",
         ">wall",
@@ -45,7 +46,11 @@ pub fn table(d: &DemoReport) -> String {
         ]);
     }
     // Indented under the demo's "Summary:" line.
-    table.render().lines().map(|l| format!("  {l}\n")).collect()
+    table
+        .render_width(width.saturating_sub(2))
+        .lines()
+        .map(|l| format!("  {l}\n"))
+        .collect()
 }
 
 /// Per-request latency of the HTTP tasks, for each strategy: p50, p95, max (nearest rank) and
@@ -138,7 +143,7 @@ pub fn summary_at(d: &DemoReport, width: usize) -> String {
                 None => format!("({} runtime, speed {}x)", d.runtime, d.speed),
             })
     );
-    out.push_str(&table(d));
+    out.push_str(&table(d, width));
     if let Some(latency) = latency(d) {
         out.push_str(&format!(
             "{}\n{latency}",
