@@ -95,18 +95,7 @@ fn repair(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         wb.root.display(),
         plural(done.restored.len(), "file")
     );
-    for c in &done.restored {
-        outln!("  {c}");
-    }
-    if let Some(trash) = &done.trash {
-        outln!(
-            "Your versions were moved aside, not deleted: {} (same paths):",
-            wb.display_rel(trash)
-        );
-        for m in &done.moved {
-            outln!("  {m}");
-        }
-    }
+    super::reset::show_restored(&wb, &done);
     outln!("Your code in src/ and your record were not touched.");
     Ok(Exit::Success)
 }

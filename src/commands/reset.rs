@@ -7,7 +7,8 @@ use console::style;
 use super::{Exit, Global};
 use crate::progress::Progress;
 use crate::render::plural;
-use crate::workbook::reset;
+use crate::workbook::Workbook;
+use crate::workbook::reset::{self, Restored};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -80,6 +81,12 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         style("✓").green().bold(),
         plural(done.restored.len(), "file")
     );
+    show_restored(&wb, &done);
+    Ok(Exit::Success)
+}
+
+/// The files put back, and where the learner's own versions went (`reset`, `init --repair`).
+pub(crate) fn show_restored(wb: &Workbook, done: &Restored) {
     for c in &done.restored {
         outln!("  {c}");
     }
@@ -92,5 +99,4 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             outln!("  {m}");
         }
     }
-    Ok(Exit::Success)
 }
