@@ -197,6 +197,17 @@ pub(crate) struct GradeLock {
     _file: File,
 }
 
+/// The file every grader and the background build lock (`flock`) so only one builds at a time.
+pub(crate) fn lock_file(wb: &Workbook) -> Result<File> {
+    let path = wb.data_dir().join("grade.lock");
+    File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))
+}
+
 pub(crate) fn lock(wb: &Workbook) -> Result<GradeLock> {
     use std::os::fd::AsRawFd;
     let data = wb.data_dir();
@@ -204,19 +215,13 @@ pub(crate) fn lock(wb: &Workbook) -> Result<GradeLock> {
         anyhow::bail!(crate::progress::ProgressError::FolderIsAFile { folder: data });
     }
     std::fs::create_dir_all(&data).with_context(|| format!("cannot create {}", data.display()))?;
-    let path = wb.data_dir().join("grade.lock");
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
+    let file = lock_file(wb)?;
     // SAFETY: plain syscall on a valid fd; blocks until another grader releases the lock.
     let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
     if rc != 0 {
         anyhow::bail!(
             "cannot lock {}: {}",
-            path.display(),
+            data.join("grade.lock").display(),
             std::io::Error::last_os_error()
         );
     }

@@ -63,13 +63,7 @@ pub fn start(wb: &Workbook, exe: &Path) -> Result<()> {
 /// The grader's lock without waiting: `None` when another build holds it.
 fn try_lock(wb: &Workbook) -> Result<Option<File>> {
     use std::os::fd::AsRawFd;
-    let path = wb.data_dir().join("grade.lock");
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
+    let file = super::shadow::lock_file(wb)?;
     // SAFETY: plain syscall on a valid fd.
     let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
     Ok((rc == 0).then_some(file))
