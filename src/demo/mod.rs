@@ -12,6 +12,7 @@
 //!
 //! The engine never prints.
 
+pub(crate) mod cpu_wait;
 pub(crate) mod ctx;
 pub mod expect;
 pub(crate) mod ideal;

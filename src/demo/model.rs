@@ -153,8 +153,8 @@ pub enum Op {
         ms: u64,
         measured: Measured,
     },
-    /// A real rusqlite query of about `ms` (a recursive CTE sized by calibration), inline on the
-    /// runtime thread (the pitfall) or offloaded to `spawn_blocking`.
+    /// `ms` of real rusqlite work (a calibrated recursive CTE, repeated until `ms` passed),
+    /// inline on the runtime thread (the pitfall) or offloaded to `spawn_blocking`.
     Sqlite { ms: u64, offload: bool },
     /// `rows` inserts into a temporary database, committed one by one or in one transaction.
     SqliteBulk {

@@ -106,6 +106,11 @@ pub struct StrategyReport {
     /// claims about this strategy allow for it; see `demo/expect.rs`.
     #[serde(default)]
     pub allowance_ms: f64,
+    /// How long the run's busiest thread was ready to run but waited for a CPU another process
+    /// had, in lesson time (0 where the system does not count it). Timing claims allow for it
+    /// too: it is the machine's, not the strategy's. See `demo/cpu_wait.rs`.
+    #[serde(default)]
+    pub cpu_wait_ms: f64,
     /// Sequential wall time / this wall time, when the demo ran `sequential`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speedup: Option<f64>,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
+use crate::demo::cpu_wait;
 use crate::demo::ctx::Ctx;
 use crate::demo::expect::{self, Claim};
 use crate::demo::ideal::Shape;
@@ -432,12 +433,15 @@ impl Demo {
             io: self.lab.as_ref().map(Lab::session),
         });
         let work = Work::new(cx.clone());
+        // The paused clock of the tests has no real time to lose: judge it exactly.
+        let waits = (costs != FixedCosts::NONE).then(cpu_wait::Snapshot::now);
 
         let (result, interrupted) = tokio::select! {
             result = strategy.strategy.run(work) => (result, false),
             () = interrupt => (Ok(()), true),
         };
         let wall_ms = cx.rec.elapsed_ms();
+        let cpu_wait_ms = waits.map_or(0.0, |w| w.waited_ms() * speed).min(wall_ms);
         cx.rec.emit(Event::End { wall_ms });
         let limit = if interrupted {
             Duration::from_millis(500)
@@ -469,6 +473,7 @@ impl Demo {
             ideal_ms,
             overhead_ms: wall_ms - ideal_ms,
             allowance_ms,
+            cpu_wait_ms,
             speedup: None,
             peak_concurrency: cx.rec.peak(self.plan.roots()),
             error: result.err().map(|e| e.to_string()),

@@ -91,6 +91,26 @@ pub fn rows_for(d: Duration) -> u64 {
     ((d.as_secs_f64() * 1000.0 * rows_per_ms()) as u64).max(1)
 }
 
+/// The longest one [`count_to`] of [`query_for`] should take.
+const CHUNK: Duration = Duration::from_millis(5);
+
+/// A slow query that holds its thread for `d` of real time whatever the machine's load: the
+/// recursive CTE, sized to about 5 ms by the calibration, run again until `d` has passed. One
+/// CTE sized for all of `d` would be off by as much as the load changed since the calibration
+/// (a calibration on a busy moment makes every later query short). Returns the queries run.
+pub fn query_for(conn: &Connection, d: Duration) -> rusqlite::Result<u64> {
+    let rows = rows_for(CHUNK.min(d));
+    let start = Instant::now();
+    let mut queries = 0;
+    loop {
+        count_to(conn, rows)?;
+        queries += 1;
+        if start.elapsed() >= d {
+            return Ok(queries);
+        }
+    }
+}
+
 /// Inserts `rows` rows into a fresh table of the database at `path`: each in its own implicit
 /// transaction (every insert is a commit: a journal written and synced), or all in one.
 /// Checks `cancelled` between rows: work on `spawn_blocking` cannot be aborted from outside, so
@@ -190,6 +210,17 @@ mod tests {
         assert_eq!(count_to(&conn, 100).unwrap(), 5050);
         assert!(rows_per_ms() > 0.0);
         assert!(rows_for(Duration::from_millis(10)) >= 1);
+    }
+
+    #[test]
+    fn a_timed_query_holds_its_thread_at_least_that_long() {
+        let conn = Connection::open_in_memory().unwrap();
+        let t = Instant::now();
+        let queries = query_for(&conn, Duration::from_millis(30)).unwrap();
+        assert!(t.elapsed() >= Duration::from_millis(30));
+        assert!(queries >= 1);
+        // Zero still runs one (small) query: the op always touches the database.
+        assert_eq!(query_for(&conn, Duration::ZERO).unwrap(), 1);
     }
 
     #[test]

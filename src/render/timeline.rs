@@ -167,6 +167,15 @@ pub fn header(s: &StrategyReport) -> String {
     if let Some(sp) = s.speedup {
         line.push_str(&format!(" · {sp:.2}x vs sequential"));
     }
+    if s.cpu_wait_ms >= 1.0 && s.cpu_wait_ms >= 0.05 * s.wall_ms {
+        line.push_str(&format!(
+            "\n  {}",
+            Style::new().dim().apply_to(format!(
+                "busy machine: the run waited {} for a CPU other processes had (part of the overhead)",
+                fmt_ms(s.cpu_wait_ms)
+            ))
+        ));
+    }
     if let Some(e) = &s.error {
         line.push_str(&format!(
             "\n  {} {}",

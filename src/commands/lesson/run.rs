@@ -20,6 +20,10 @@ use crate::render::{
     self, emit, json, live::Live, live::MAX_LINES, plural, summary, timeline, trace,
 };
 
+/// A run that spent this share of its time waiting for a CPU ran on a busy machine: a claim it
+/// missed says more about the machine than about the claim.
+const BUSY_SHARE: f64 = 0.1;
+
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = "Examples:\n  asyncwork lesson run gather\n  \
                         asyncwork lesson run gather --demo sequential_vs_gather --speed 5\n  \
@@ -134,6 +138,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let mut interrupted = false;
     // Claims the run refuted, kept (small) after their demo's report is gone.
     let mut refuted: Vec<ExpectationResult> = Vec::new();
+    let mut busiest: f64 = 0.0;
 
     let specs_len = specs.len();
     let mut demos_run = 0;
@@ -173,6 +178,12 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         refuted.extend(d.expectations.iter().filter(|e| e.refuted()).cloned());
+        // The most any refuted claim's strategy waited for a CPU, against its wall time.
+        for e in d.expectations.iter().filter(|e| e.refuted()) {
+            if let Some(s) = d.strategies.iter().find(|s| s.name == e.strategy) {
+                busiest = busiest.max(s.cpu_wait_ms / s.wall_ms.max(1.0));
+            }
+        }
         demos_run += 1;
         // Learner path: a demo run to its end counts as watched (the menu's marks).
         if !d.interrupted {
@@ -221,12 +232,11 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         return Ok(Exit::Interrupted);
     }
     if !refuted.is_empty() && !args.json {
-        let (label, color) = if args.strict {
-            ("error:", style("error:").red().bold())
+        let color = if args.strict {
+            style("error:").red().bold()
         } else {
-            ("note:", style("note:").yellow().bold())
+            style("note:").yellow().bold()
         };
-        let _ = label;
         eprintln!(
             "{color} {} not shown by this run:",
             plural(refuted.len(), "claim")
@@ -238,7 +248,16 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
                 e.claim
             );
         }
-        if refuted.iter().all(|e| e.close) {
+        if busiest >= BUSY_SHARE {
+            eprintln!(
+                "  {}",
+                style(format!(
+                    "the machine was busy: up to {:.0} % of a run's time went waiting for a CPU other processes had; run it again when it is quieter",
+                    busiest * 100.0
+                ))
+                .dim()
+            );
+        } else if refuted.iter().all(|e| e.close) {
             eprintln!(
                 "  {}",
                 style("each missed by a little: a busy machine can do that; run it again").dim()

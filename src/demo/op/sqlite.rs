@@ -36,14 +36,14 @@ async fn run_blocking<T: Send + 'static>(
     }
 }
 
-/// `sqlite`: a query of about `ms` (a recursive CTE sized by the calibration).
+/// `sqlite`: a query that keeps SQLite busy for `ms` (see [`db::query_for`]).
 pub(super) async fn query(cx: &Arc<Ctx>, id: u32, ms: u64, offload: bool) -> Result<(), String> {
     let lab = &cx.io.as_ref().ok_or("this demo run has no database")?.lab;
     let path = lab.db()?.path();
-    let rows = db::rows_for(cx.scaled(ms));
+    let d = cx.scaled(ms);
     let (held, result) = run_blocking(offload || cx.offload, move || {
         let conn = db::open(&path).map_err(|e| format!("cannot open the database: {e}"))?;
-        db::count_to(&conn, rows).map_err(|e| format!("the query failed: {e}"))
+        db::query_for(&conn, d).map_err(|e| format!("the query failed: {e}"))
     })
     .await;
     cx.rec.blocked(id, held);
