@@ -890,3 +890,42 @@ fn nesting_mistakes_are_refused_with_the_key() {
         "set count = 3",
     );
 }
+
+/// A runtime thread kept off the CPU for longer than the time between two events wakes to find
+/// both due: an outcome the claim expects can flip, and the claim is then "not judged", naming
+/// the wait, rather than refuted. A short wait refutes it as before.
+#[tokio::test(start_paused = true)]
+async fn a_stall_longer_than_the_gap_between_events_is_not_judged() {
+    let expect = r#"
+[[expect]]
+claim = "the failure aborts the sibling"
+kind = "outcome"
+strategy = "taskgroup"
+task = "user"
+outcome = "cancelled"
+"#;
+    let tasks = task("user", "sleep", 300, "") + &task("orders", "fail", 100, "");
+    let d = demo_with(r#"["taskgroup"]"#, &tasks, expect);
+    let rep = d.run_async(1.0).await;
+    assert!(rep.expectations[0].shown);
+    // What a 232 ms stall at 90 ms does: both timers are due when the thread wakes, and the
+    // sibling finishes before the failure is seen.
+    let stalled = |wait: f64| {
+        let mut runs = rep.strategies.clone();
+        runs[0].cpu_wait_ms = wait;
+        for t in &mut runs[0].tasks {
+            t.outcome = if t.name == "user" {
+                Outcome::Ok
+            } else {
+                Outcome::Failed
+            };
+        }
+        d.report(runs, 1.0).expectations.remove(0)
+    };
+    let long = stalled(232.0);
+    assert!(!long.shown && !long.judged, "{long:?}");
+    assert!(long.detail.contains("waiting 232 ms for a CPU"), "{}", long.detail);
+    assert!(long.detail.contains("200 ms between the events"), "{}", long.detail);
+    let short = stalled(50.0);
+    assert!(!short.shown && short.judged, "{short:?}");
+}

@@ -5,9 +5,11 @@
 //!
 //! Linux counts it per thread: the second field of `/proc/self/task/<tid>/schedstat` is the time
 //! the thread spent runnable on a run queue, in nanoseconds. A strategy's wait is the largest
-//! increase over its run among the process's threads (the runtime's thread, the blocking pool):
-//! the threads wait side by side, so the largest is what the critical path can have lost, and
-//! summing them would count one busy moment several times. Where the file does not exist (other
+//! increase over its run among the threads that run it: the thread that drives the runtime and
+//! the runtime's own threads (workers, the blocking pool), named [`STRATEGY_THREAD`]. Not the
+//! process's other threads: a live view waiting to redraw delays no task. The strategy's threads
+//! wait side by side, so the largest is what the critical path can have lost, and summing them
+//! would count one busy moment several times. Where the file does not exist (other
 //! systems, kernels without schedstats) the wait reads 0 and claims are judged as before.
 //!
 //! The alternative, comparing CPU time with wall time (`getrusage`), cannot tell waiting for a CPU
@@ -15,35 +17,61 @@
 
 use std::collections::HashMap;
 
-/// Run-queue time of every thread of this process at one moment, by thread id.
-pub struct Snapshot(HashMap<u32, u64>);
+/// The name the runner gives a strategy's runtime threads (`Builder::thread_name`).
+pub const STRATEGY_THREAD: &str = "aw-strategy";
+
+/// Run-queue time of a strategy's threads at one moment, by thread id.
+pub struct Snapshot {
+    /// The thread that took the snapshot: the one driving the runtime (`block_on`).
+    driver: Option<u32>,
+    waits: HashMap<u32, u64>,
+}
 
 impl Snapshot {
-    /// Reads every thread's counter now (a few microseconds per thread).
+    /// Reads the counters of the calling thread and of the strategy's runtime threads now (a few
+    /// microseconds per thread). Call it on the thread that drives the runtime.
     pub fn now() -> Snapshot {
-        let mut waits = HashMap::new();
-        if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
-            for entry in tasks.flatten() {
-                let Some(tid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
-                    continue;
-                };
-                if let Some(ns) = std::fs::read_to_string(entry.path().join("schedstat"))
-                    .ok()
-                    .as_deref()
-                    .and_then(run_delay_ns)
-                {
-                    waits.insert(tid, ns);
-                }
-            }
+        let driver = std::fs::read_link("/proc/thread-self")
+            .ok()
+            .and_then(|p| p.file_name()?.to_str()?.parse().ok());
+        Snapshot {
+            driver,
+            waits: read(driver),
         }
-        Snapshot(waits)
     }
 
-    /// The longest any thread waited for a CPU since `self`, in real milliseconds. A thread born
-    /// since then counts from zero.
+    /// The longest any of the strategy's threads waited for a CPU since `self`, in real
+    /// milliseconds. A thread born since then counts from zero.
     pub fn waited_ms(&self) -> f64 {
-        most_waited_ns(&self.0, &Snapshot::now().0) as f64 / 1e6
+        most_waited_ns(&self.waits, &read(self.driver)) as f64 / 1e6
     }
+}
+
+/// The run-queue time of thread `driver` and of every thread named [`STRATEGY_THREAD`].
+fn read(driver: Option<u32>) -> HashMap<u32, u64> {
+    let mut waits = HashMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return waits;
+    };
+    for entry in tasks.flatten() {
+        let Some(tid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        let ours = Some(tid) == driver
+            || std::fs::read_to_string(entry.path().join("comm"))
+                .is_ok_and(|name| name.trim_end() == STRATEGY_THREAD);
+        if !ours {
+            continue;
+        }
+        if let Some(ns) = std::fs::read_to_string(entry.path().join("schedstat"))
+            .ok()
+            .as_deref()
+            .and_then(run_delay_ns)
+        {
+            waits.insert(tid, ns);
+        }
+    }
+    waits
 }
 
 /// The largest increase of any thread's counter from `before` to `after` (a thread missing from
@@ -83,5 +111,24 @@ mod tests {
         assert_eq!(most_waited_ns(&before, &reused), 0);
         // Without schedstats there is nothing to read: no wait.
         assert_eq!(most_waited_ns(&HashMap::new(), &HashMap::new()), 0);
+    }
+
+    #[test]
+    fn counts_the_driving_thread_and_the_named_ones_only() {
+        let snap = Snapshot::now();
+        if snap.driver.is_none() {
+            return; // not Linux: nothing is counted, and nothing fails
+        }
+        assert!(snap.waits.len() <= 1, "{:?}", snap.waits);
+        let named = std::thread::Builder::new()
+            .name(STRATEGY_THREAD.into())
+            .spawn(move || read(None).len())
+            .unwrap()
+            .join()
+            .unwrap();
+        let other = std::thread::spawn(move || read(None).len()).join().unwrap();
+        // Where schedstat exists, the named thread sees itself; an unnamed one sees no one.
+        assert!(named <= 1 && other == 0, "{named} {other}");
+        assert!(snap.waited_ms() >= 0.0);
     }
 }

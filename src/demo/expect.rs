@@ -103,14 +103,15 @@ pub fn check(claims: &[Claim], plan: &Plan, runs: &[StrategyReport]) -> Vec<Expe
 }
 
 fn verdict(e: &Claim, plan: &Plan, runs: &[StrategyReport]) -> ExpectationResult {
-    let (shown, judged, close, detail) = match judge(e, plan, runs) {
-        Ok(detail) => (true, true, false, detail),
-        Err(Miss {
-            judged,
-            close,
-            detail,
-        }) => (false, judged, close, detail),
-    };
+    let (shown, judged, close, detail) =
+        match judge(e, plan, runs).map_err(|m| stalled(e, plan, runs, m)) {
+            Ok(detail) => (true, true, false, detail),
+            Err(Miss {
+                judged,
+                close,
+                detail,
+            }) => (false, judged, close, detail),
+        };
     ExpectationResult {
         claim: e.text.clone(),
         kind: e.check.kind().to_string(),
@@ -121,6 +122,51 @@ fn verdict(e: &Claim, plan: &Plan, runs: &[StrategyReport]) -> ExpectationResult
         detail,
         at: e.at.clone(),
     }
+}
+
+/// A claim about what happened (who was cancelled, which error surfaced, when cleanup finished)
+/// turns on the order of events. A runtime thread kept off the CPU for longer than the time
+/// between two of them wakes to find both due, and handles them in its own order: a sibling
+/// meant to be cancelled at 100 ms has already finished at 300. Such a miss says nothing about
+/// the claim, so it is "not judged", naming the wait; timing claims allow for the wait instead.
+fn stalled(e: &Claim, plan: &Plan, runs: &[StrategyReport], miss: Miss) -> Miss {
+    let decided_by_order = matches!(
+        e.check,
+        Check::Outcome { .. } | Check::Error { .. } | Check::NoError | Check::Cleanup { .. }
+    );
+    let Some(run) = runs.iter().find(|r| r.name == e.strategy) else {
+        return miss;
+    };
+    if !miss.judged || !decided_by_order || run.cpu_wait_ms <= 0.0 {
+        return miss;
+    }
+    let gap = closest_events_ms(plan, run);
+    if run.cpu_wait_ms < gap {
+        return miss;
+    }
+    not_judged(format!(
+        "not judged: the machine kept this run waiting {} for a CPU, longer than the {} between the events this claim turns on ({}); run it again when the machine is quieter",
+        ms(run.cpu_wait_ms),
+        ms(gap),
+        miss.detail
+    ))
+}
+
+/// The shortest time between two events the demo schedules (tasks ending or failing, the
+/// strategy's own end), in lesson ms: a stall longer than that can swap them.
+fn closest_events_ms(plan: &Plan, run: &StrategyReport) -> f64 {
+    let mut times: Vec<f64> = plan
+        .groups()
+        .flat_map(|(_, op, _)| [Some(op.ideal_ms()), op.fails_at().map(|t| t as f64)])
+        .flatten()
+        .chain([run.ideal_ms])
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|d| *d > 0.5)
+        .fold(f64::INFINITY, f64::min)
 }
 
 /// Why a claim was not shown: the run refutes it (`judged`), or it could not tell.

@@ -379,7 +379,11 @@ impl Demo {
                 b
             }
         };
-        let rt = builder.enable_all().build()?;
+        // Named, so the CPU-wait measure knows which threads run the strategy.
+        let rt = builder
+            .enable_all()
+            .thread_name(cpu_wait::STRATEGY_THREAD)
+            .build()?;
         let interrupt = opts.interrupt.clone();
         let mut report = rt.block_on(self.run_strategy_async(
             strategy,
