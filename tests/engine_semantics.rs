@@ -924,8 +924,16 @@ outcome = "cancelled"
     };
     let long = stalled(232.0);
     assert!(!long.shown && !long.judged, "{long:?}");
-    assert!(long.detail.contains("waiting 232 ms for a CPU"), "{}", long.detail);
-    assert!(long.detail.contains("200 ms between the events"), "{}", long.detail);
+    assert!(
+        long.detail.contains("waiting 232 ms for a CPU"),
+        "{}",
+        long.detail
+    );
+    assert!(
+        long.detail.contains("200 ms between the events"),
+        "{}",
+        long.detail
+    );
     let short = stalled(50.0);
     assert!(!short.shown && short.judged, "{short:?}");
 }

@@ -323,17 +323,23 @@ fn demo_header(demo: &Demo, width: usize) -> String {
     // Re-flow the paragraph: single line breaks in the lesson file are not meaningful.
     let about = demo.about.split_whitespace().collect::<Vec<_>>().join(" ");
     let about = textwrap::fill(&about, width.clamp(20, 100).saturating_sub(2));
+    // The facts line wraps between words too (long strategy labels), indented under itself.
+    let facts = render::wrap(
+        &format!(
+            "{} · {runtime} · strategies: {}",
+            plural(demo.plan().len(), "task"),
+            strategies.join(", ")
+        ),
+        width.clamp(20, 100),
+        "  ",
+        "    ",
+    );
     format!(
-        "\n{} {}\n{}\n{}\n",
+        "\n{} {}\n{}\n{}",
         style(format!("▶ {}", demo.title)).bold().underlined(),
         style(format!("[{}]", demo.name)).dim(),
         textwrap::indent(&about, "  "),
-        style(format!(
-            "  {} · {runtime} · strategies: {}",
-            plural(demo.plan().len(), "task"),
-            strategies.join(", ")
-        ))
-        .dim()
+        style(facts).dim()
     )
 }
 
