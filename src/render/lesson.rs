@@ -336,6 +336,40 @@ mod tests {
         }
     }
 
+    /// A compile-fail block shows its code, then rustc's headline, label and note as rustc
+    /// prints them.
+    #[test]
+    fn a_compile_fail_block_shows_what_rustc_says() {
+        let section = Section {
+            heading: "Mistakes the compiler stops".into(),
+            body: "Some do not compile.".into(),
+            code: None,
+            demo: None,
+            demos: Vec::new(),
+            compile_fail: vec![CompileFail {
+                caption: Some("A future used as its result".into()),
+                python: None,
+                rust: "let user: User = fetch_user(id);\n".into(),
+                error: Some("E0308".into()),
+                warning: None,
+                message: "mismatched types".into(),
+                label: Some("expected `User`, found future".into()),
+                note: Some("calling an async function returns a future".into()),
+            }],
+        };
+        let text = console::strip_ansi_codes(&section_text(&section, 100)).into_owned();
+        let code = text.find("let user: User").expect("the code is shown");
+        let rustc = text
+            .find("rustc: error[E0308]: mismatched types")
+            .unwrap_or_else(|| panic!("no headline in:\n{text}"));
+        assert!(code < rustc, "rustc's words come under the code:\n{text}");
+        assert!(text.contains("  ^ expected `User`, found future\n"), "{text}");
+        assert!(
+            text.contains("  = note: calling an async function returns a future\n"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn code_goes_side_by_side_when_wide() {
         let text = console::strip_ansi_codes(&render_code(&pair(), 120)).into_owned();
