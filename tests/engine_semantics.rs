@@ -722,3 +722,171 @@ async fn a_resource_may_fail_in_setup_or_in_teardown() {
     assert_eq!(r(teardown.end_ms.unwrap()), 190);
     assert_eq!(row(g, "in_body").cut_in.as_deref(), Some("body"));
 }
+
+/// `async with pool: async with conn:`: `conn` runs in `pool`'s body. setup 50 + (conn: 50 +
+/// 200 + 40) + pool's own 10 + teardown 40 = 390 ms.
+fn stack(count: u32, conn_extra: &str) -> String {
+    task(
+        "pool",
+        "resource",
+        10,
+        &format!("count = {count}\nsetup_ms = 50\nteardown_ms = 40"),
+    ) + &task(
+        "conn",
+        "resource",
+        200,
+        &format!(
+            "count = {count}\ninside = \"pool\"\nsetup_ms = 50\nteardown_ms = 40\n{conn_extra}"
+        ),
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn nested_resources_close_innermost_first_even_when_cancelled() {
+    let expect = r#"
+[[expect]]
+claim = "the connection closes before the pool"
+kind = "teardown"
+strategy = "gather"
+task = "conn"
+before = "pool"
+[[expect]]
+claim = "cut in the connection's body, the connection still closes before the pool"
+kind = "teardown"
+strategy = "timeout"
+task = "conn"
+before = "pool"
+[[expect]]
+claim = "the pool closes before the connection (false)"
+kind = "teardown"
+strategy = "gather"
+task = "pool"
+before = "conn"
+[[expect]]
+claim = "the deadline cuts the connection in its body"
+kind = "outcome"
+strategy = "timeout"
+task = "conn"
+outcome = "timed_out"
+phase = "body"
+"#;
+    let d = demo_with(
+        r#"["gather", { kind = "timeout", ms = 200 }]"#,
+        &stack(1, ""),
+        expect,
+    );
+    let rep = d.run_async(1.0).await;
+    let g = strategy(&rep, "gather");
+    assert_eq!(r(g.wall_ms), 390);
+    assert_eq!(r(g.ideal_ms), 390, "the ideal counts the nested resource");
+    assert_eq!(
+        g.peak_concurrency, 1,
+        "a nested resource runs inside, not beside"
+    );
+    let (pool, conn) = (row(g, "pool"), row(g, "conn"));
+    assert_eq!(conn.inside.as_deref(), Some("pool"));
+    assert_eq!(phase(conn, "setup"), (50, Some(100)));
+    assert_eq!(phase(conn, "teardown"), (300, Some(340)));
+    assert_eq!(phase(pool, "body"), (50, Some(350)));
+    assert_eq!(phase(pool, "teardown"), (350, Some(390)));
+
+    // Dropped at 200 ms, in the connection's body: both guards spawn their teardown, and the
+    // pool's waits for the connection's.
+    let t = strategy(&rep, "timeout");
+    let (pool, conn) = (row(t, "pool"), row(t, "conn"));
+    assert_eq!(conn.outcome, Outcome::TimedOut);
+    assert_eq!(pool.outcome, Outcome::TimedOut);
+    assert_eq!(phase(conn, "teardown"), (200, Some(240)));
+    assert_eq!(phase(pool, "teardown"), (240, Some(280)));
+    assert_eq!(t.cleanup_ms.map(r), Some(280));
+
+    let shown: Vec<bool> = rep.expectations.iter().map(|e| e.shown).collect();
+    assert_eq!(shown, [true, true, false, true], "{:#?}", rep.expectations);
+    assert!(
+        rep.expectations[2]
+            .detail
+            .contains("conn began its teardown"),
+        "{}",
+        rep.expectations[2].detail
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_nested_failure_leaves_every_resource_closed_in_order() {
+    let rep = demo(
+        r#"["gather"]"#,
+        &stack(2, "fails = \"body\"\nmessage = \"connection reset\""),
+    )
+    .run_async(1.0)
+    .await;
+    let g = strategy(&rep, "gather");
+    assert_eq!(g.peak_concurrency, 2);
+    for k in [1, 2] {
+        let (pool, conn) = (row(g, &format!("pool#{k}")), row(g, &format!("conn#{k}")));
+        assert_eq!(conn.inside, Some(format!("pool#{k}")));
+        assert_eq!(conn.outcome, Outcome::Failed);
+        assert_eq!(conn.cut_in.as_deref(), Some("body"));
+        // The error leaves the outer `async with` too, after the pool closed.
+        assert_eq!(pool.outcome, Outcome::Failed);
+        assert_eq!(
+            pool.error.as_deref(),
+            Some(&*format!("conn#{k}: connection reset"))
+        );
+        assert_eq!(phase(conn, "teardown"), (300, Some(340)));
+        assert_eq!(
+            phase(pool, "teardown"),
+            (340, Some(380)),
+            "no own work after the error"
+        );
+    }
+}
+
+#[test]
+fn nesting_mistakes_are_refused_with_the_key() {
+    let bad = |tasks: &str, key: &str, needle: &str| {
+        let src = format!(
+            "name = \"t\"\ntitle = \"t\"\nabout = \"a\"\nstrategies = [\"gather\"]\n{tasks}"
+        );
+        let spec: DemoSpec = toml::from_str(&src).unwrap();
+        let problems = spec.problems();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.key.as_deref() == Some(key) && p.message.contains(needle)),
+            "{key}: {needle}\n{problems:?}"
+        );
+    };
+    let pool = task("pool", "resource", 10, "");
+    bad(
+        &(pool.clone() + &task("conn", "resource", 10, "inside = \"nope\"")),
+        "task.1.inside",
+        "not one of this demo's tasks",
+    );
+    bad(
+        &(task("s", "sleep", 10, "") + &task("conn", "resource", 10, "inside = \"s\"")),
+        "task.1.inside",
+        "only a `resource` has a body",
+    );
+    bad(
+        &(pool.clone() + &task("x", "sleep", 10, "inside = \"pool\"")),
+        "task.1.inside",
+        "does not apply to op `sleep`",
+    );
+    bad(
+        &(task("a", "resource", 10, "inside = \"b\"")
+            + &task("b", "resource", 10, "inside = \"a\"")),
+        "task.0.inside",
+        "nested inside each other",
+    );
+    bad(
+        &task("a", "resource", 10, "inside = \"a\""),
+        "task.0.inside",
+        "inside itself",
+    );
+    bad(
+        &(task("pool", "resource", 10, "count = 3")
+            + &task("conn", "resource", 10, "inside = \"pool\"")),
+        "task.1.inside",
+        "set count = 3",
+    );
+}

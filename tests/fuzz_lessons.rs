@@ -194,7 +194,7 @@ fn check_bounded(problems: &[asyncwork::lesson::Diagnostic], input: &[u8]) {
         problems.len()
     );
     for d in problems {
-        let text = d.render();
+        let text = asyncwork::render::diagnostic::diagnostic(d);
         assert!(
             text.len() < 4_000,
             "a {}-byte diagnostic for a {}-byte file",

@@ -40,8 +40,12 @@ pub enum Check {
     /// Every copy of `task` that was set up finished its teardown after the strategy returned
     /// (`after_return`), or before.
     Cleanup { task: String, after_return: bool },
-    /// Every copy of `task` that finished its setup finished its teardown.
-    Teardown { task: String },
+    /// Every copy of `task` that finished its setup finished its teardown (and, with `before`,
+    /// finished it before the matching copy of `before` began its own: innermost first).
+    Teardown {
+        task: String,
+        before: Option<String>,
+    },
     /// The strategy's caller got an error (containing `contains`).
     Error { contains: Option<String> },
     /// The strategy's caller got no error.
@@ -171,10 +175,60 @@ fn swamped(run: &StrategyReport, ms_measured: f64) -> bool {
 
 fn swamped_text(run: &StrategyReport, what_ms: f64) -> String {
     format!(
-        "not judged at this speed: fixed costs of up to {} (a runtime's start, timer ticks) are          as large as the {} it turns on; a slower --speed judges it",
+        "not judged at this speed: fixed costs of up to {} (a runtime's start, timer ticks) are as large as the {} it turns on; a slower --speed judges it",
         ms(run.allowance_ms),
         ms(what_ms)
     )
+}
+
+/// Every copy in `inner` that was torn down finished its teardown before the matching copy of
+/// `outer` began its own (copy N with copy N, or every copy with a single `outer`).
+fn teardown_order(
+    inner: &[&TaskReport],
+    outer: &[&TaskReport],
+    name: &str,
+) -> Result<String, Miss> {
+    let teardown = |t: &TaskReport| t.phases.iter().find(|p| p.name == "teardown").cloned();
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    let mut gap = f64::INFINITY;
+    for (k, t) in inner.iter().enumerate() {
+        let Some(end) = teardown(t).and_then(|p| p.end_ms) else {
+            continue;
+        };
+        let o = if outer.len() == 1 {
+            outer[0]
+        } else {
+            match outer.get(k) {
+                Some(o) => o,
+                None => continue,
+            }
+        };
+        checked += 1;
+        match teardown(o) {
+            Some(p) if p.start_ms >= end => gap = gap.min(p.start_ms - end),
+            Some(p) => wrong.push(format!(
+                "{} began its teardown at {}, before {} finished its own at {}",
+                o.name,
+                ms(p.start_ms),
+                t.name,
+                ms(end)
+            )),
+            None => wrong.push(format!("{} has no teardown", o.name)),
+        }
+    }
+    if checked == 0 {
+        return Err(Miss::from(
+            "no copy finished its teardown, so there was no order to see".to_string(),
+        ));
+    }
+    if wrong.is_empty() {
+        Ok(format!(
+            "all {checked} torn down before `{name}` began its teardown (innermost first)"
+        ))
+    } else {
+        Err(Miss::from(summarize(&wrong, checked)))
+    }
 }
 
 /// `Ok(what was measured)` when the claim holds, `Err(why not)` otherwise.
@@ -187,6 +241,7 @@ fn judge(e: &Claim, plan: &Plan, runs: &[StrategyReport]) -> Result<String, Miss
             .ok_or_else(|| format!("no task `{task}`"))?;
         Ok(ids.filter_map(|id| run.tasks.get(id as usize)).collect())
     };
+    let rows_of = |task: &str| rows(task).map_err(Miss::from);
     let lesson = |measured: f64| measured;
     match &e.check {
         Check::Faster { than, factor } => {
@@ -293,7 +348,7 @@ fn judge(e: &Claim, plan: &Plan, runs: &[StrategyReport]) -> Result<String, Miss
                 Err(Miss::from(summarize(&wrong, rows.len())))
             }
         }
-        Check::Teardown { task } => {
+        Check::Teardown { task, before } => {
             let rows = rows(task)?;
             let mut set_up = 0;
             let mut missing = Vec::new();
@@ -317,6 +372,11 @@ fn judge(e: &Claim, plan: &Plan, runs: &[StrategyReport]) -> Result<String, Miss
                         t.outcome.as_str()
                     ));
                 }
+            }
+            if let Some(outer) = before
+                && missing.is_empty()
+            {
+                return teardown_order(&rows, &rows_of(outer)?, outer);
             }
             if set_up == 0 {
                 Err(Miss::from(

@@ -34,6 +34,51 @@ fn duration_ms(op: &Op) -> f64 {
     }
 }
 
+/// How long one copy of task `t` takes with the resources nested in it: they run inside its
+/// body, one after another.
+fn stack_ms(plan: &Plan, t: usize) -> f64 {
+    duration_ms(plan.task_op(t))
+        + plan
+            .nested_tasks(t)
+            .map(|(c, _)| stack_ms(plan, c))
+            .sum::<f64>()
+}
+
+/// The timer waits of one copy of task `t` and of the resources nested in it.
+fn stack_waits(plan: &Plan, t: usize) -> f64 {
+    f64::from(plan.task_op(t).timer_waits())
+        + plan
+            .nested_tasks(t)
+            .map(|(c, _)| stack_waits(plan, c))
+            .sum::<f64>()
+}
+
+/// When one copy of task `t` fails (ms after it starts), nested resources included: a nested
+/// failure surfaces after the outer resource has closed, as an exception leaves `async with`.
+fn stack_fails_at(plan: &Plan, t: usize) -> Option<f64> {
+    let op = plan.task_op(t);
+    let Op::Resource {
+        setup_ms,
+        teardown_ms,
+        fails,
+        ..
+    } = op
+    else {
+        return op.fails_at().map(|ms| ms as f64);
+    };
+    if matches!(fails, Some((crate::demo::model::Phase::Setup, _))) {
+        return op.fails_at().map(|ms| ms as f64);
+    }
+    let mut at = *setup_ms as f64;
+    for (c, _) in plan.nested_tasks(t) {
+        if let Some(f) = stack_fails_at(plan, c) {
+            return Some(at + f + *teardown_ms as f64);
+        }
+        at += stack_ms(plan, c);
+    }
+    fails.as_ref().map(|_| stack_ms(plan, t))
+}
+
 /// `durations` run `slots` at a time, each taking the first free slot in order (what a
 /// semaphore, `buffer_unordered` and the blocking pool's queue do).
 fn schedule(durations: impl Iterator<Item = f64>, slots: usize) -> f64 {
@@ -75,14 +120,17 @@ impl Shape {
             server_blocking: vec![],
             threads: runtime.threads(),
         };
-        for (_, op, count) in plan.groups() {
-            let d = duration_ms(op);
+        // Only top-level tasks: a nested resource is part of its outer's duration.
+        for (t, op, count) in plan.root_groups() {
+            let d = stack_ms(plan, t);
+            let fail_at = stack_fails_at(plan, t);
+            let waits = stack_waits(plan, t);
             for _ in 0..count {
                 s.durations.push(d);
                 s.blocking.push(op.is_blocking());
                 s.cpu.push(op.is_cpu());
-                s.fail_at.push(op.fails_at().map(|ms| ms as f64));
-                s.waits.push(f64::from(op.timer_waits()));
+                s.fail_at.push(fail_at);
+                s.waits.push(waits);
                 s.server_blocking.push(op.server_blocking_ms());
             }
         }
@@ -265,6 +313,7 @@ mod tests {
             name: "t".into(),
             op,
             count,
+            inside: None,
         }]);
         Shape::new(
             &plan,

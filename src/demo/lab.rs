@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
-use crate::demo::model::{Measured, Op, Task};
+use crate::demo::model::{Measured, Op};
 use crate::demo::plan::Plan;
 use crate::io::{client, db, server};
 
@@ -111,61 +111,53 @@ impl Lab {
     /// divided by the factor `Ctx::scaled` multiplies lesson durations by).
     pub fn estimate(&self, plan: &Plan, speed: f64) -> Plan {
         let lesson = |real_ms: f64| Measured(real_ms * speed);
-        let tasks: Vec<Task> = plan
-            .groups()
-            .map(|(name, op, count)| {
-                let mut op = op.clone();
-                match &mut op {
-                    Op::Http {
-                        new_client,
-                        measured,
-                        ..
-                    } => {
-                        *measured = lesson(if *new_client {
-                            self.cold_ms
-                        } else {
-                            self.warm_ms
-                        })
-                    }
-                    Op::HttpRetry {
-                        failures,
-                        backoff_ms,
-                        measured,
-                        ..
-                    } => {
-                        // The expected backoff (equal jitter: 3/4 of each doubling delay) is in
-                        // lesson ms already; the latency of every attempt is measured.
-                        let backoffs: f64 = (0..*failures)
-                            .map(|k| *backoff_ms as f64 * 2f64.powi(k as i32) * 0.75)
-                            .sum();
-                        let latency = lesson(f64::from(*failures + 1) * self.warm_ms).0;
-                        *measured = Measured(latency + backoffs);
-                    }
-                    Op::HttpPages {
-                        items,
-                        page_size,
-                        measured,
-                        ..
-                    } => {
-                        let pages = items.div_ceil((*page_size).max(1)) + 1;
-                        *measured = lesson(f64::from(pages) * self.warm_ms);
-                    }
-                    Op::SqliteBulk {
-                        rows,
-                        transaction,
-                        measured,
-                        ..
-                    } => *measured = lesson(db::bulk_costs().estimate_ms(*rows, *transaction)),
-                    _ => {}
+        plan.with_ops(|op| {
+            let mut op = op.clone();
+            match &mut op {
+                Op::Http {
+                    new_client,
+                    measured,
+                    ..
+                } => {
+                    *measured = lesson(if *new_client {
+                        self.cold_ms
+                    } else {
+                        self.warm_ms
+                    })
                 }
-                Task {
-                    name: name.to_string(),
-                    op,
-                    count,
+                Op::HttpRetry {
+                    failures,
+                    backoff_ms,
+                    measured,
+                    ..
+                } => {
+                    // The expected backoff (equal jitter: 3/4 of each doubling delay) is in
+                    // lesson ms already; the latency of every attempt is measured.
+                    let backoffs: f64 = (0..*failures)
+                        .map(|k| *backoff_ms as f64 * 2f64.powi(k as i32) * 0.75)
+                        .sum();
+                    let latency = lesson(f64::from(*failures + 1) * self.warm_ms).0;
+                    *measured = Measured(latency + backoffs);
                 }
-            })
-            .collect();
-        Plan::new(&tasks)
+                Op::HttpPages {
+                    items,
+                    page_size,
+                    measured,
+                    ..
+                } => {
+                    let pages = items.div_ceil((*page_size).max(1)) + 1;
+                    *measured = lesson(f64::from(pages) * self.warm_ms);
+                }
+                Op::SqliteBulk {
+                    rows,
+                    transaction,
+                    measured,
+                    ..
+                } => *measured = lesson(db::bulk_costs().estimate_ms(*rows, *transaction)),
+                _ => {}
+            }
+            op
+        })
     }
 }
 

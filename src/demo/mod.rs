@@ -24,6 +24,7 @@ pub mod predict;
 pub(crate) mod recorder;
 pub mod report;
 pub mod runner;
+pub(crate) mod span;
 pub mod spec;
 pub mod strategy;
 pub(crate) mod work;

@@ -94,6 +94,9 @@ pub struct Task {
     pub name: String,
     pub op: Op,
     pub count: u32,
+    /// A `resource` nested inside another (`inside = "outer"`): copy N runs in the body of the
+    /// outer's copy N, like a second `async with` inside the first.
+    pub inside: Option<String>,
 }
 
 /// What one task does, with its parameters (durations in lesson milliseconds, before `--speed`).

@@ -13,17 +13,23 @@ use futures::StreamExt;
 use futures::stream::{self, Stream};
 
 use crate::demo::ctx::Ctx;
-use crate::demo::model::{Op, Phase};
+use crate::demo::model::Op;
 
 mod http;
+mod resource;
 mod sqlite;
 
 /// Runs task `id`'s op. `Err` carries the error message.
+pub async fn run(cx: &Arc<Ctx>, id: u32) -> Result<(), String> {
+    run_in(cx, id, None).await
+}
+
+/// Runs task `id`'s op; `parent` is the outer resource it is nested in, if any.
 ///
 /// The future of this `match` is as large as its largest arm, and 100,000 sleeping tasks each
 /// carry one, so the common ops stay small and inline and the big, rare ones (`resource`,
 /// `pages`) are boxed (measured: 464 -> 160 bytes per task future, and a quarter less overhead).
-pub async fn run(cx: &Arc<Ctx>, id: u32) -> Result<(), String> {
+async fn run_in(cx: &Arc<Ctx>, id: u32, parent: Option<resource::Open>) -> Result<(), String> {
     match cx.plan.op(id) {
         Op::Sleep { ms } => {
             tokio::time::sleep(cx.scaled(*ms)).await;
@@ -45,7 +51,7 @@ pub async fn run(cx: &Arc<Ctx>, id: u32) -> Result<(), String> {
             let fails = fails
                 .as_ref()
                 .map(|(phase, message)| (*phase, message.as_str()));
-            Box::pin(resource(cx, id, durations, fails)).await
+            Box::pin(resource::run(cx, id, durations, fails, parent)).await
         }
         Op::Pages { items, ms } => Box::pin(pages(cx, id, *items, cx.scaled(*ms))).await,
         Op::Http { .. } => Box::pin(http::get(cx, id)).await,
@@ -101,93 +107,6 @@ fn spin(d: Duration) {
             x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
         }
         std::hint::black_box(x);
-    }
-}
-
-/// `async with resource:` in Rust. Setup, then the body, then an explicit async `close()` on both
-/// success and error. Rust has no async `Drop`: if the task is cancelled (its future dropped)
-/// between setup and close, nothing can be awaited any more, so the guard's `Drop` *spawns* the
-/// async teardown as a new task. The runner waits for such cleanups before it reports.
-async fn resource(
-    cx: &Arc<Ctx>,
-    id: u32,
-    [setup, body, teardown]: [Duration; 3],
-    fails: Option<(Phase, &str)>,
-) -> Result<(), String> {
-    let failure = |at: Phase| match fails {
-        Some((phase, message)) if phase == at => {
-            cx.rec.failed_in(id, at);
-            Err(message.to_string())
-        }
-        _ => Ok(()),
-    };
-    let phase = cx.rec.phase_begin(id, "setup");
-    tokio::time::sleep(setup).await;
-    cx.rec.phase_end(phase);
-    // A setup that fails acquired nothing: there is nothing to tear down (`__aenter__` raised,
-    // so `__aexit__` never runs).
-    failure(Phase::Setup)?;
-    // Setup is done: from here on the resource must be torn down, whatever happens.
-    let guard = Teardown {
-        cx: cx.clone(),
-        id,
-        teardown,
-        started: None,
-        closed: false,
-    };
-
-    let phase = cx.rec.phase_begin(id, "body");
-    tokio::time::sleep(body).await;
-    cx.rec.phase_end(phase);
-    let result = failure(Phase::Body);
-    // Success or error: close explicitly (the `__aexit__` of the normal path).
-    guard.close().await;
-    // The body's error wins over the teardown's, as in Python when both raise.
-    result.and(failure(Phase::Teardown))
-}
-
-/// The RAII guard of [`resource`]. `close()` is the normal, awaited teardown; `Drop` is the
-/// fallback for cancellation and can only start the teardown, not wait for it.
-struct Teardown {
-    cx: Arc<Ctx>,
-    id: u32,
-    teardown: Duration,
-    /// The teardown phase, once `close()` began it.
-    started: Option<usize>,
-    closed: bool,
-}
-
-impl Teardown {
-    async fn close(mut self) {
-        let phase = self.cx.rec.phase_begin(self.id, "teardown");
-        self.started = Some(phase);
-        tokio::time::sleep(self.teardown).await;
-        self.cx.rec.phase_end(phase);
-        self.closed = true;
-    }
-}
-
-impl Drop for Teardown {
-    fn drop(&mut self) {
-        if self.closed {
-            return;
-        }
-        // Cancelled: either before close() or in the middle of it. Record (or keep) the teardown
-        // phase and finish it on a fresh task. `tokio::spawn` needs a runtime; during runtime
-        // shutdown there is none to run it, and the phase stays unfinished in the report.
-        let rec = &self.cx.rec;
-        let phase = self
-            .started
-            .unwrap_or_else(|| rec.phase_begin(self.id, "teardown"));
-        if tokio::runtime::Handle::try_current().is_err() {
-            return;
-        }
-        let cx = self.cx.clone();
-        let teardown = self.teardown;
-        self.cx.rec.spawn_cleanup(async move {
-            tokio::time::sleep(teardown).await;
-            cx.rec.phase_end(phase);
-        });
     }
 }
 

@@ -280,6 +280,10 @@ impl Model<'_> {
             return None;
         }
         let ids = self.plan().ids_of(task)?;
+        // A nested resource starts inside its outer's body: the model schedules only the outer.
+        if ids.end as usize > self.plan().roots() {
+            return None;
+        }
         let all: Vec<f64> = match *strategy {
             // One after another, each when the previous ends, after the caller's own work.
             Strategy::Sequential { delay_ms } => shape

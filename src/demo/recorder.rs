@@ -338,11 +338,12 @@ impl Recorder {
 
     /// Most tasks running at the same moment, computed from the spans after the run (a sweep
     /// over starts and ends) rather than with a shared counter on every task's hot path. A task
-    /// that ends at the instant another starts does not overlap it.
-    pub fn peak(&self) -> u32 {
+    /// that ends at the instant another starts does not overlap it. Only the first `roots` slots
+    /// count: a resource nested in another runs inside it, not beside it.
+    pub fn peak(&self, roots: usize) -> u32 {
         let now = self.now_us();
-        let mut edges: Vec<(u32, i32)> = Vec::with_capacity(self.slots.len() * 2);
-        for s in self.slots.iter() {
+        let mut edges: Vec<(u32, i32)> = Vec::with_capacity(roots * 2);
+        for s in self.slots.iter().take(roots) {
             let start = s.start.load(Relaxed);
             if start == 0 {
                 continue;
@@ -396,6 +397,7 @@ impl Recorder {
                     cut_in: None,
                     nominal_ms: op.nominal_ms() as f64,
                     connections: Vec::new(),
+                    inside: plan.outer_of(id).map(|o| plan.name(o)),
                 }
             })
             .collect();

@@ -74,6 +74,9 @@ pub struct TaskReport {
     /// task's requests, in order, repeats included.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub connections: Vec<u64>,
+    /// A nested `resource`: the copy of the outer resource it ran inside.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inside: Option<String>,
 }
 
 impl TaskReport {

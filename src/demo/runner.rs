@@ -470,7 +470,7 @@ impl Demo {
             overhead_ms: wall_ms - ideal_ms,
             allowance_ms,
             speedup: None,
-            peak_concurrency: cx.rec.peak(),
+            peak_concurrency: cx.rec.peak(self.plan.roots()),
             error: result.err().map(|e| e.to_string()),
             cleanup_ms,
             interrupted,

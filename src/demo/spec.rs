@@ -140,6 +140,10 @@ pub struct TaskSpec {
     /// `sqlite_bulk`: all rows in one transaction (true) or each committed on its own (false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<bool>,
+    /// `resource` only: the name of another `resource` task this one is nested in. Copy N runs
+    /// inside the body of the outer's copy N and is torn down before it (`AsyncExitStack`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inside: Option<String>,
 }
 
 fn one() -> u32 {
@@ -381,6 +385,9 @@ pub struct ExpectSpec {
     /// `outcome`: the phase of a `resource` task in which it failed or was cancelled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<Phase>,
+    /// `teardown`: the outer resource whose teardown must begin only after `task`'s finished.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
     /// `cleanup`: whether the teardown finished `before_return` or `after_return`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished: Option<CleanupTiming>,
@@ -519,6 +526,9 @@ impl TaskSpec {
         }
         if self.message.is_some() && !message {
             stray.push("message");
+        }
+        if self.inside.is_some() && self.op != OpKind::Resource {
+            stray.push("inside");
         }
         stray
     }
@@ -734,7 +744,7 @@ impl ExpectSpec {
         let (allowed, required): (&[&str], &[&[&str]]) = match self.kind {
             K::Faster => (&["than", "factor"], &[&["than"]]),
             K::Outcome => (&["task", "outcome", "phase"], &[&["task"], &["outcome"]]),
-            K::Teardown => (&["task"], &[&["task"]]),
+            K::Teardown => (&["task", "before"], &[&["task"]]),
             K::Cleanup => (&["task", "finished"], &[&["task"], &["finished"]]),
             K::Error => (&["contains"], &[]),
             K::NoError => (&[], &[]),
@@ -759,6 +769,7 @@ impl ExpectSpec {
             ("task", self.task.is_some()),
             ("outcome", self.outcome.is_some()),
             ("phase", self.phase.is_some()),
+            ("before", self.before.is_some()),
             ("finished", self.finished.is_some()),
             ("contains", self.contains.is_some()),
             ("at_most", self.at_most.is_some()),
@@ -813,14 +824,28 @@ impl ExpectSpec {
                 ),
             ));
         }
-        if matches!(self.kind, K::Teardown | K::Cleanup)
-            && let Some(task) = &self.task
-            && let Some((i, _)) = resolve_task(tasks, task)
-            && tasks[i].op != OpKind::Resource
+        for (key, task) in [("task", &self.task), ("before", &self.before)] {
+            if matches!(self.kind, K::Teardown | K::Cleanup)
+                && let Some(task) = task
+                && let Some((i, _)) = resolve_task(tasks, task)
+                && tasks[i].op != OpKind::Resource
+            {
+                out.push(SpecProblem::at(
+                    format!("{at}.{key}"),
+                    format!("task `{task}` is not a `resource` task, so it has no teardown"),
+                ));
+            }
+        }
+        if let Some(before) = &self.before
+            && resolve_task(tasks, before).is_none()
         {
+            let names: Vec<&str> = tasks.iter().map(|t| t.name.as_str()).collect();
             out.push(SpecProblem::at(
-                format!("{at}.task"),
-                format!("task `{task}` is not a `resource` task, so it has no teardown"),
+                format!("{at}.before"),
+                format!(
+                    "task `{before}` is not one of this demo's tasks ({})",
+                    names.join(", ")
+                ),
             ));
         }
         if let (Some(lo), Some(hi)) = (self.at_least, self.at_most)
@@ -847,6 +872,72 @@ impl ExpectSpec {
                 "at_least_ms is greater than at_most_ms",
             ));
         }
+    }
+}
+
+/// `inside = "outer"` of task `i`: an existing `resource` with as many copies, and no loop.
+fn nesting_problems(tasks: &[TaskSpec], i: usize, at: &str, out: &mut Vec<SpecProblem>) {
+    let task = &tasks[i];
+    let (Some(outer), OpKind::Resource) = (&task.inside, task.op) else {
+        return;
+    };
+    let at = format!("{at}.inside");
+    let Some(o) = tasks.iter().position(|t| t.name == *outer) else {
+        let names: Vec<&str> = tasks.iter().map(|t| t.name.as_str()).collect();
+        out.push(SpecProblem::at(
+            at,
+            format!(
+                "task `{outer}` is not one of this demo's tasks ({})",
+                names.join(", ")
+            ),
+        ));
+        return;
+    };
+    if o == i {
+        out.push(SpecProblem::at(
+            at,
+            "a resource cannot be nested inside itself",
+        ));
+        return;
+    }
+    if tasks[o].op != OpKind::Resource {
+        out.push(SpecProblem::at(
+            at,
+            format!(
+                "task `{outer}` is a `{}` task: only a `resource` has a body to nest in",
+                tasks[o].op.as_str()
+            ),
+        ));
+        return;
+    }
+    // Follow the chain outwards: it must end at a top-level task, not come back here.
+    let mut seen = vec![i];
+    let mut at_task = o;
+    while let Some(next) = &tasks[at_task].inside {
+        if seen.contains(&at_task) {
+            out.push(SpecProblem::at(
+                at,
+                format!(
+                    "`{}` and `{outer}` are nested inside each other: one of them must be top-level",
+                    task.name
+                ),
+            ));
+            return;
+        }
+        seen.push(at_task);
+        match tasks.iter().position(|t| t.name == *next) {
+            Some(n) => at_task = n,
+            None => break,
+        }
+    }
+    if task.count != tasks[o].count {
+        out.push(SpecProblem::at(
+            at,
+            format!(
+                "a nested resource has one copy inside each copy of `{outer}`: set count = {} (it is {})",
+                tasks[o].count, task.count
+            ),
+        ));
     }
 }
 
@@ -906,6 +997,7 @@ impl DemoSpec {
                 ));
             }
             total += u64::from(task.count);
+            nesting_problems(&self.tasks, i, &at, &mut out);
         }
         if total > MAX_TASKS {
             out.push(SpecProblem::at(
@@ -998,6 +1090,7 @@ impl TaskSpec {
             name: self.name.clone(),
             op,
             count: self.count,
+            inside: self.inside.clone(),
         }
     }
 }
@@ -1046,7 +1139,10 @@ impl ExpectSpec {
                 task: task(),
                 after_return: self.finished == Some(CleanupTiming::AfterReturn),
             },
-            ExpectKind::Teardown => Check::Teardown { task: task() },
+            ExpectKind::Teardown => Check::Teardown {
+                task: task(),
+                before: self.before.clone(),
+            },
             ExpectKind::Error => Check::Error {
                 contains: self.contains.clone(),
             },

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::demo::ctx::Ctx;
 use crate::demo::op;
+use crate::demo::span::TaskSpan;
 
 /// A task's error, as the strategy's caller sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,8 +38,9 @@ impl Work {
         Work { cx }
     }
 
+    /// The number of tasks to run (top-level copies: a nested resource runs inside its outer).
     pub fn len(&self) -> usize {
-        self.cx.plan.len()
+        self.cx.plan.roots()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -52,19 +54,13 @@ impl Work {
     /// The future of task `id`. Like calling an `async fn`, this runs nothing: the span starts when
     /// the future is first polled. `Send + 'static`, so it can also be spawned.
     pub fn call(&self, id: u32) -> impl Future<Output = TaskResult> + Send + 'static + use<> {
-        self.cx.rec.created();
-        let mut span = TaskSpan {
-            cx: self.cx.clone(),
-            id,
-            started: false,
-            done: false,
-        };
+        let mut span = TaskSpan::new(&self.cx, id);
         async move {
             span.start();
-            let result = op::run(&span.cx, id).await;
+            let result = op::run(span.cx(), id).await;
             span.finish(&result);
             result.map_err(|message| TaskError {
-                task: span.cx.plan.name(id),
+                task: span.cx().plan.name(id),
                 message,
             })
         }
@@ -84,43 +80,16 @@ impl Work {
         self.cx.scaled(ms)
     }
 
-    /// Task `id` was dropped because a deadline passed, not for another reason.
+    /// Task `id` (and what is nested in it) was dropped because a deadline passed, not for
+    /// another reason.
     pub fn timed_out(&self, id: u32) {
-        self.cx.rec.mark_timed_out(id);
+        for id in self.cx.plan.stack(id) {
+            self.cx.rec.mark_timed_out(id);
+        }
     }
 
     /// Every unfinished task was dropped because of a deadline.
     pub fn all_timed_out(&self) {
         self.cx.rec.mark_all_timed_out();
-    }
-}
-
-/// The recorded span of one task, as a guard: if the task's future is dropped after it started
-/// and before it finished (that is what cancellation is in Rust), `Drop` records `cancelled`.
-pub struct TaskSpan {
-    cx: Arc<Ctx>,
-    id: u32,
-    started: bool,
-    done: bool,
-}
-
-impl TaskSpan {
-    fn start(&mut self) {
-        self.started = true;
-        self.cx.rec.begin(self.id);
-    }
-
-    fn finish(&mut self, result: &Result<(), String>) {
-        self.done = true;
-        self.cx.rec.finish(self.id, result);
-    }
-}
-
-impl Drop for TaskSpan {
-    fn drop(&mut self) {
-        if self.started && !self.done {
-            self.cx.rec.cancelled(self.id);
-        }
-        self.cx.rec.dropped();
     }
 }

@@ -271,6 +271,7 @@ mod tests {
             cut_in: None,
             nominal_ms: 100.0,
             connections: vec![],
+            inside: None,
         }
     }
 

@@ -215,26 +215,54 @@ pub fn timeline(s: &StrategyReport, width: usize, min_span_ms: f64) -> String {
         out.push_str(&aggregate(s, width, span));
         return out;
     }
-    let label = s
-        .tasks
+    let rows = nested_order(&s.tasks);
+    let label = rows
         .iter()
-        .map(|t| t.name.chars().count())
+        .map(|(_, name)| name.chars().count())
         .max()
         .unwrap_or(4)
         .clamp(4, 18);
     let status_w = 26;
     let cols = width.saturating_sub(label + status_w + 6).max(10);
     let scale = Scale { span, cols };
-    for t in &s.tasks {
+    for (t, name) in rows {
         out.push_str(&format!(
             "  {} │{}│ {}\n",
-            fit(&t.name, label),
+            fit(&name, label),
             paint(&row_cells(t, &scale)),
             status(t)
         ));
     }
     out.push_str(&axis(label, &scale));
     out.push_str(&legend(s));
+    out
+}
+
+/// The rows in drawing order with their labels: a nested resource right under the resource it
+/// ran inside, marked `└`, so `async with pool: async with conn:` reads as a stack.
+fn nested_order(tasks: &[TaskReport]) -> Vec<(&TaskReport, String)> {
+    fn visit<'a>(
+        tasks: &'a [TaskReport],
+        t: &'a TaskReport,
+        depth: usize,
+        out: &mut Vec<(&'a TaskReport, String)>,
+    ) {
+        let label = match depth {
+            0 => t.name.clone(),
+            d => format!("{}└ {}", "  ".repeat(d - 1), t.name),
+        };
+        out.push((t, label));
+        for inner in tasks
+            .iter()
+            .filter(|i| i.inside.as_deref() == Some(&t.name))
+        {
+            visit(tasks, inner, depth + 1, out);
+        }
+    }
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks.iter().filter(|t| t.inside.is_none()) {
+        visit(tasks, t, 0, &mut out);
+    }
     out
 }
 

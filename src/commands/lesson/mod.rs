@@ -59,7 +59,7 @@ fn report_problems(problems: &[Diagnostic]) {
     for file in &files {
         let mine: Vec<&Diagnostic> = problems.iter().filter(|d| d.file == *file).collect();
         let total: usize = mine.iter().map(|d| d.count).sum();
-        eprint!("{}", mine[0].render());
+        eprint!("{}", crate::render::diagnostic::diagnostic(mine[0]));
         if total > 1 {
             eprintln!(
                 "  {} `asyncwork lesson validate {file}` lists them",

@@ -57,10 +57,10 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     }
     emit(&out);
     for d in &catalogue.problems {
-        eprint!("{}", d.render());
+        eprint!("{}", crate::render::diagnostic::diagnostic(d));
     }
     for d in &catalogue.warnings {
-        eprint!("{}", d.render());
+        eprint!("{}", crate::render::diagnostic::diagnostic(d));
     }
     if args.explain {
         emit(&explain(&catalogue));
