@@ -363,7 +363,10 @@ mod tests {
             .find("rustc: error[E0308]: mismatched types")
             .unwrap_or_else(|| panic!("no headline in:\n{text}"));
         assert!(code < rustc, "rustc's words come under the code:\n{text}");
-        assert!(text.contains("  ^ expected `User`, found future\n"), "{text}");
+        assert!(
+            text.contains("  ^ expected `User`, found future\n"),
+            "{text}"
+        );
         assert!(
             text.contains("  = note: calling an async function returns a future\n"),
             "{text}"
