@@ -283,6 +283,25 @@ fn dangling_demo_reference() {
     assert_rejected(&[&bad("dangling_demo.toml")], "dangling_demo.toml", 10);
 }
 
+/// A compile-fail block must quote rustc as rustc prints it: a code in brackets or a lint's
+/// name (not both), and a one-line headline.
+#[test]
+fn a_compile_fail_block_is_checked() {
+    let err = assert_rejected(
+        &[&bad("bad_compile_fail.toml")],
+        "bad_compile_fail.toml",
+        11,
+    );
+    for expected in [
+        "`error = \"0728\"` is not a rustc error code",
+        "has `error` or `warning`, not both",
+        "`warning = \"Unused Must Use\"` is not a lint name",
+        "`message` must be one non-empty line",
+    ] {
+        assert!(err.contains(expected), "expected {expected:?} in:\n{err}");
+    }
+}
+
 #[test]
 fn summary_on_two_lines() {
     assert_rejected(

@@ -48,6 +48,10 @@ pub struct Section {
     /// More demos for this section, when one is not enough (`demos = ["a", "b"]`).
     #[serde(default)]
     pub demos: Vec<String>,
+    /// `[[section.compile_fail]]`: Rust that rustc refuses (or warns about), each with the
+    /// message rustc prints. `tests/snippets.rs` compiles each one and compares.
+    #[serde(default)]
+    pub compile_fail: Vec<CompileFail>,
 }
 
 impl Section {
@@ -67,6 +71,65 @@ pub struct CodePair {
     pub python: Option<String>,
     #[serde(default)]
     pub rust: Option<String>,
+}
+
+/// `[[section.compile_fail]]`: a mistake rustc catches, shown with rustc's own words.
+///
+/// The message is data in the lesson, not typed from memory: the snippets test compiles the
+/// `rust` code and fails when rustc's code or message differs from `error`/`message`/`note`.
+/// The alternative, capturing the text when the lesson is shown, would need a Rust toolchain
+/// on every learner's machine and seconds per `lesson show`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompileFail {
+    #[serde(default)]
+    pub caption: Option<String>,
+    /// The same mistake in Python, where it usually passes until run time.
+    #[serde(default)]
+    pub python: Option<String>,
+    /// The code rustc refuses or warns about (compiled with the snippet convention).
+    pub rust: String,
+    /// rustc's error code (`E0728`); absent for an error rustc prints without one.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// The lint that warns (`unused_must_use`), for code that compiles with a warning; not
+    /// with `error`.
+    #[serde(default)]
+    pub warning: Option<String>,
+    /// rustc's primary message, exactly as printed after `error[E0728]: ` or `warning: `.
+    pub message: String,
+    /// One label rustc prints under the code (`expected `User`, found future`), when it is
+    /// the point.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// One `= note:` (or `= help:`) line rustc attaches to it, when it is the point.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl CompileFail {
+    /// Is `code` an error code as rustc prints it: `E` and four digits?
+    pub fn is_error_code(code: &str) -> bool {
+        code.len() == 5 && code.starts_with('E') && code[1..].bytes().all(|b| b.is_ascii_digit())
+    }
+
+    /// The headline as rustc prints it: `error[E0728]: ...`, `error: ...` or `warning: ...`.
+    pub fn headline(&self) -> String {
+        match (&self.error, &self.warning) {
+            (Some(code), _) => format!("error[{code}]: {}", self.message),
+            (None, Some(_)) => format!("warning: {}", self.message),
+            (None, None) => format!("error: {}", self.message),
+        }
+    }
+
+    /// The code without the rustc lines, to show like any `[section.code]`.
+    pub fn code_pair(&self) -> CodePair {
+        CodePair {
+            caption: self.caption.clone(),
+            python: self.python.clone(),
+            rust: Some(self.rust.clone()),
+        }
+    }
 }
 
 /// An `[[exercise]]` reference.

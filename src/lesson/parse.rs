@@ -15,8 +15,8 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::diag::{Diagnostic, MAX_PROBLEMS_PER_FILE, closest, suggestion_for};
 use super::model::{
-    CodePair, ExerciseRef, FORMAT_VERSION, Lesson, Section, first_disallowed, id_problem,
-    is_valid_id,
+    CodePair, CompileFail, ExerciseRef, FORMAT_VERSION, Lesson, Section, first_disallowed,
+    id_problem, is_valid_id,
 };
 use crate::demo::spec::DemoSpec;
 
@@ -542,6 +542,9 @@ impl<'a> Cx<'a> {
                     self.warn_wide_code(text);
                 }
             }
+            for rejected in &section.compile_fail {
+                self.check_compile_fail(rejected, table);
+            }
             let keys = std::iter::repeat_n("demo", usize::from(section.demo.is_some()))
                 .chain(std::iter::repeat("demos"));
             for (demo, key) in section.demo_names().zip(keys) {
@@ -558,6 +561,54 @@ impl<'a> Cx<'a> {
                     .help = Some(help);
                 }
             }
+        }
+    }
+
+    /// A `[[section.compile_fail]]` names a rustc code or lint and quotes one line of rustc.
+    fn check_compile_fail(&mut self, rejected: &CompileFail, table: &Value<'_>) {
+        let span = || key_span(table, "compile_fail");
+        if let Some(code) = &rejected.error
+            && !CompileFail::is_error_code(code)
+        {
+            self.error(span(), format!("`error = {code:?}` is not a rustc error code"))
+                .help = Some("write it as rustc prints it in brackets, e.g. `E0728`; leave it out for an error without a code".into());
+        }
+        if let Some(lint) = &rejected.warning {
+            if rejected.error.is_some() {
+                self.error(
+                    span(),
+                    "a compile_fail block has `error` or `warning`, not both",
+                );
+            }
+            let name = lint
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if lint.is_empty() || !name {
+                self.error(span(), format!("`warning = {lint:?}` is not a lint name"))
+                    .help = Some("name the lint as rustc does, e.g. `unused_must_use`".into());
+            }
+        }
+        for (key, text) in [
+            ("message", Some(&rejected.message)),
+            ("label", rejected.label.as_ref()),
+            ("note", rejected.note.as_ref()),
+        ] {
+            let Some(text) = text else { continue };
+            if text.trim().is_empty() || text.contains('\n') {
+                self.error(
+                    span(),
+                    format!("compile_fail `{key}` must be one non-empty line, as rustc prints it"),
+                );
+            }
+        }
+        if rejected.rust.trim().is_empty() {
+            self.error(span(), "a compile_fail block shows no `rust` code");
+        }
+        for text in [&rejected.python, &Some(rejected.rust.clone())]
+            .into_iter()
+            .flatten()
+        {
+            self.warn_wide_code(text);
         }
     }
 

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use console::{Alignment, measure_text_width, pad_str, style};
 
 use super::plural;
-use crate::lesson::model::{CodePair, Lesson, Section};
+use crate::lesson::model::{CodePair, CompileFail, Lesson, Section};
 
 /// Prose is hard to read past about 100 columns, however wide the terminal.
 const MAX_PROSE_WIDTH: usize = 100;
@@ -74,6 +74,36 @@ pub fn section_text(section: &Section, width: usize) -> String {
     if let Some(code) = &section.code {
         out.push('\n');
         out.push_str(&render_code(code, width));
+    }
+    for rejected in &section.compile_fail {
+        out.push('\n');
+        out.push_str(&render_code(&rejected.code_pair(), width));
+        out.push_str(&rustc_says(rejected, width));
+    }
+    out
+}
+
+/// rustc's words under a compile-fail block, as rustc prints them (captured by the snippets
+/// test, so they match the toolchain the course was checked with).
+fn rustc_says(rejected: &CompileFail, width: usize) -> String {
+    let headline = rejected.headline();
+    let headline = if rejected.warning.is_some() {
+        style(headline).yellow()
+    } else {
+        style(headline).red()
+    };
+    let mut lines = vec![format!("{} {headline}", style("rustc:").dim())];
+    if let Some(label) = &rejected.label {
+        lines.push(format!("  ^ {label}"));
+    }
+    if let Some(note) = &rejected.note {
+        lines.push(format!("  = note: {note}"));
+    }
+    let mut out = String::new();
+    for line in lines {
+        let options = textwrap::Options::new(width.max(20)).subsequent_indent("    ");
+        out.push_str(&textwrap::fill(&line, options));
+        out.push('\n');
     }
     out
 }
@@ -304,6 +334,43 @@ mod tests {
             python: Some("await asyncio.sleep(1)\n".into()),
             rust: Some("sleep(Duration::from_secs(1)).await;\n".into()),
         }
+    }
+
+    /// A compile-fail block shows its code, then rustc's headline, label and note as rustc
+    /// prints them.
+    #[test]
+    fn a_compile_fail_block_shows_what_rustc_says() {
+        let section = Section {
+            heading: "Mistakes the compiler stops".into(),
+            body: "Some do not compile.".into(),
+            code: None,
+            demo: None,
+            demos: Vec::new(),
+            compile_fail: vec![CompileFail {
+                caption: Some("A future used as its result".into()),
+                python: None,
+                rust: "let user: User = fetch_user(id);\n".into(),
+                error: Some("E0308".into()),
+                warning: None,
+                message: "mismatched types".into(),
+                label: Some("expected `User`, found future".into()),
+                note: Some("calling an async function returns a future".into()),
+            }],
+        };
+        let text = console::strip_ansi_codes(&section_text(&section, 100)).into_owned();
+        let code = text.find("let user: User").expect("the code is shown");
+        let rustc = text
+            .find("rustc: error[E0308]: mismatched types")
+            .unwrap_or_else(|| panic!("no headline in:\n{text}"));
+        assert!(code < rustc, "rustc's words come under the code:\n{text}");
+        assert!(
+            text.contains("  ^ expected `User`, found future\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  = note: calling an async function returns a future\n"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -1,0 +1,433 @@
+//! `docs/coverage.md` maps every part of the seed documents to the course, and stays true.
+//!
+//! The table names lessons, section headings, demos and exercise tests by their exact text, so
+//! a renamed section or test would silently leave a row pointing at nothing; and the seeds can
+//! gain a section that no row covers. This test reads both sides and fails, naming the row or
+//! the seed section, when they disagree. Lessons are loaded through the crate's own loader
+//! (`lesson::Catalogue`), so the table is checked against what learners see, not against a
+//! second TOML reading; exercise tests are found by scanning `exercises/*/tests/*.rs` for
+//! `fn NAME`, which is all a table cell can promise (the alternative, `cargo test --list` on
+//! every exercise crate, would build fifteen crates for a name check).
+//!
+//! The seeds live outside the repository, in `../shared/seeds/` (override with
+//! `ASYNCWORK_SEEDS=DIR`). The table's format is documented at the top of `docs/coverage.md`.
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use asyncwork::lesson::{Catalogue, source};
+
+const HEADER: &str = "| seed | section | lesson | section heading | demo | exercise test | note |";
+const OUT_OF_SCOPE: &str = "out of scope: ";
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// One row of the coverage table, with its line in `docs/coverage.md`.
+#[derive(Debug, Clone)]
+struct Row {
+    line: usize,
+    seed: String,
+    section: String,
+    lesson: String,
+    heading: String,
+    demo: String,
+    test: String,
+    note: String,
+}
+
+impl Row {
+    fn label(&self) -> String {
+        format!(
+            "docs/coverage.md:{}: seed {} {:?}",
+            self.line, self.seed, self.section
+        )
+    }
+}
+
+/// The rows of the table whose header is [`HEADER`]; a malformed row is a problem.
+fn parse_table(text: &str) -> Result<Vec<Row>, Vec<String>> {
+    let mut lines = text.lines().enumerate();
+    if !lines.any(|(_, l)| l.trim() == HEADER) {
+        return Err(vec![format!(
+            "docs/coverage.md has no table with the header {HEADER}"
+        )]);
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (i, line) in lines {
+        let line = line.trim();
+        if !line.starts_with('|') {
+            break;
+        }
+        if line.starts_with("|---") {
+            continue;
+        }
+        let cells: Vec<&str> = line
+            .trim_start_matches('|')
+            .trim_end_matches('|')
+            .split('|')
+            .map(str::trim)
+            .collect();
+        if cells.len() != 7 {
+            problems.push(format!(
+                "docs/coverage.md:{}: {} cells, expected 7",
+                i + 1,
+                cells.len()
+            ));
+            continue;
+        }
+        rows.push(Row {
+            line: i + 1,
+            seed: cells[0].into(),
+            section: cells[1].into(),
+            lesson: cells[2].into(),
+            heading: cells[3].into(),
+            demo: cells[4].into(),
+            test: cells[5].into(),
+            note: cells[6].into(),
+        });
+    }
+    if rows.is_empty() {
+        problems.push("docs/coverage.md: the coverage table has no rows".into());
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+/// What the rows may point at: each lesson's headings and demos, and each exercise's tests.
+struct Course {
+    /// lesson id -> (section headings, demo names)
+    lessons: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>,
+    /// exercise crate -> every `fn` name in its tests
+    tests: BTreeMap<String, BTreeSet<String>>,
+}
+
+fn exercise_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(repo().join("exercises"))
+        .expect("read exercises/")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.join("tests").is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// Every name after `fn ` in `source`.
+fn fn_names(source: &str) -> impl Iterator<Item = String> + '_ {
+    source.match_indices("fn ").filter_map(|(at, _)| {
+        let before = source[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            return None;
+        }
+        let name: String = source[at + 3..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        (!name.is_empty()).then_some(name)
+    })
+}
+
+fn load_course() -> Course {
+    let exercises: BTreeSet<String> = exercise_dirs()
+        .iter()
+        .map(|d| d.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let files = source::dir_files(&repo().join("lessons")).expect("list lessons/");
+    let catalogue = Catalogue::check(files, &exercises);
+    assert!(
+        catalogue.problems.is_empty(),
+        "the lessons do not load: {:#?}",
+        catalogue.problems
+    );
+    let lessons = catalogue
+        .lessons
+        .iter()
+        .map(|p| {
+            let l = &p.lesson;
+            let headings = l.sections.iter().map(|s| s.heading.clone()).collect();
+            let demos = l.demos.iter().map(|d| d.name.clone()).collect();
+            (l.id.clone(), (headings, demos))
+        })
+        .collect();
+    let mut tests = BTreeMap::new();
+    for dir in exercise_dirs() {
+        let mut names = BTreeSet::new();
+        for entry in std::fs::read_dir(dir.join("tests")).expect("read tests/") {
+            let path = entry.expect("dir entry").path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("read test file");
+                names.extend(fn_names(&text));
+            }
+        }
+        tests.insert(
+            dir.file_name().unwrap().to_string_lossy().into_owned(),
+            names,
+        );
+    }
+    Course { lessons, tests }
+}
+
+/// Problems with what one row points at, each naming the row.
+fn check_row(row: &Row, course: &Course) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut problem = |what: String| out.push(format!("{}: {what}", row.label()));
+    if row.note.is_empty() || row.note == "-" {
+        problem("the note is empty".into());
+    }
+    if row.lesson == "-" {
+        match row.note.strip_prefix(OUT_OF_SCOPE) {
+            Some(why) if !why.trim().is_empty() => {}
+            _ => problem(format!(
+                "no lesson and no reason: a row without a lesson starts its note with {OUT_OF_SCOPE:?} and says why"
+            )),
+        }
+        for (column, value) in [
+            ("section heading", &row.heading),
+            ("demo", &row.demo),
+            ("exercise test", &row.test),
+        ] {
+            if value != "-" {
+                problem(format!("{column} `{value}` given without a lesson"));
+            }
+        }
+        return out;
+    }
+    let Some((headings, demos)) = course.lessons.get(&row.lesson) else {
+        problem(format!("no lesson `{}` in lessons/", row.lesson));
+        return out;
+    };
+    if !headings.contains(&row.heading) {
+        problem(format!(
+            "lesson `{}` has no section {:?}; its sections: {:?}",
+            row.lesson, row.heading, headings
+        ));
+    }
+    if row.demo != "-" && !demos.contains(&row.demo) {
+        problem(format!(
+            "lesson `{}` has no demo `{}`; its demos: {:?}",
+            row.lesson, row.demo, demos
+        ));
+    }
+    if row.test != "-" {
+        match row.test.split_once("::") {
+            None => problem(format!(
+                "exercise test `{}` is not `<crate>::<fn>`",
+                row.test
+            )),
+            Some((krate, name)) => match course.tests.get(krate) {
+                None => problem(format!("no exercise crate `{krate}` with tests")),
+                Some(names) if !names.contains(name) => {
+                    problem(format!("no `fn {name}` in exercises/{krate}/tests/*.rs"))
+                }
+                Some(_) => {}
+            },
+        }
+    }
+    out
+}
+
+/// A heading's text as the table names it: no `#` marks, no leading emoji.
+fn heading_text(line: &str) -> Option<String> {
+    let marks = line.len() - line.trim_start_matches('#').len();
+    let rest = &line[marks..];
+    if marks == 0 || !rest.starts_with(' ') {
+        return None;
+    }
+    let text = rest.trim_start_matches(|c: char| !c.is_ascii() || c.is_whitespace());
+    Some(text.trim_end().to_string())
+}
+
+/// The parts of one seed document, in order: headings and the first cells of table rows
+/// (`row: ...`), outside code blocks. A table's first row is its header, not a row.
+fn seed_parts(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut in_code = false;
+    let mut previous_was_table = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            previous_was_table = false;
+            continue;
+        }
+        if in_code {
+            continue;
+        }
+        let trimmed = line.trim();
+        if trimmed.starts_with('|') {
+            let first_row = !previous_was_table;
+            previous_was_table = true;
+            let cells: Vec<&str> = trimmed
+                .trim_start_matches('|')
+                .trim_end_matches('|')
+                .split('|')
+                .map(str::trim)
+                .collect();
+            let separator = cells
+                .iter()
+                .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')));
+            if !first_row && !separator {
+                parts.push(format!("row: {}", cells[0]));
+            }
+            continue;
+        }
+        previous_was_table = false;
+        if let Some(h) = heading_text(line) {
+            parts.push(h);
+        }
+    }
+    parts
+}
+
+fn seeds_dir() -> PathBuf {
+    std::env::var_os("ASYNCWORK_SEEDS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/seeds"))
+}
+
+/// Seed prefix (`000`) -> its parts, for every `*.txt` in the seeds directory.
+fn load_seeds() -> BTreeMap<String, Vec<String>> {
+    let dir = seeds_dir();
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
+        panic!(
+            "cannot read the seed documents in {}: {e} (set ASYNCWORK_SEEDS to their directory)",
+            dir.display()
+        )
+    });
+    let mut seeds = BTreeMap::new();
+    for entry in entries {
+        let path = entry.expect("dir entry").path();
+        if path.extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let prefix = name.split('_').next().unwrap_or_default().to_string();
+        let text = std::fs::read_to_string(&path).expect("read seed");
+        assert!(
+            seeds.insert(prefix.clone(), seed_parts(&text)).is_none(),
+            "two seed documents start with {prefix}"
+        );
+    }
+    assert!(!seeds.is_empty(), "no seed documents in {}", dir.display());
+    seeds
+}
+
+/// Problems between the table and the seeds: a row naming a seed part that does not exist,
+/// a part named twice, and a part with no row.
+fn check_seeds(rows: &[Row], seeds: &BTreeMap<String, Vec<String>>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut named: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for row in rows {
+        match seeds.get(&row.seed) {
+            None => problems.push(format!(
+                "{}: no seed document {}_*.txt",
+                row.label(),
+                row.seed
+            )),
+            Some(parts) if !parts.contains(&row.section) => problems.push(format!(
+                "{}: seed {} has no heading or table row {:?}",
+                row.label(),
+                row.seed,
+                row.section
+            )),
+            Some(_) => {}
+        }
+        if !named.insert((&row.seed, &row.section)) {
+            problems.push(format!("{}: a second row for the same part", row.label()));
+        }
+    }
+    for (seed, parts) in seeds {
+        for part in parts {
+            if !named.contains(&(seed.as_str(), part.as_str())) {
+                problems.push(format!(
+                    "seed {seed}: {part:?} has no row in docs/coverage.md"
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn table() -> Vec<Row> {
+    let text = std::fs::read_to_string(repo().join("docs/coverage.md")).expect("read coverage");
+    parse_table(&text).unwrap_or_else(|p| panic!("{}", p.join("\n")))
+}
+
+#[test]
+fn every_lesson_section_demo_and_test_the_table_names_exists() {
+    let rows = table();
+    let course = load_course();
+    let problems: Vec<String> = rows.iter().flat_map(|r| check_row(r, &course)).collect();
+    assert!(
+        problems.is_empty(),
+        "docs/coverage.md points at things that do not exist:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn every_seed_heading_and_table_row_has_a_row() {
+    let rows = table();
+    let seeds = load_seeds();
+    let problems = check_seeds(&rows, &seeds);
+    assert!(
+        problems.is_empty(),
+        "docs/coverage.md and the seed documents in {} disagree:\n{}",
+        seeds_dir().display(),
+        problems.join("\n")
+    );
+}
+
+/// The checks catch what they promise to: a dangling demo, test or heading, an unmapped row
+/// without a reason, and a seed section without a row.
+#[test]
+fn the_checks_name_each_broken_row() {
+    let course = load_course();
+    let good = Row {
+        line: 1,
+        seed: "900".into(),
+        section: "Gather".into(),
+        lesson: "gather".into(),
+        heading: "Waiting together".into(),
+        demo: "sequential_vs_gather".into(),
+        test: "03_gather::dashboard_runs_the_three_calls_concurrently".into(),
+        note: "join! and join_all".into(),
+    };
+    assert!(check_row(&good, &course).is_empty());
+
+    let broken = |edit: fn(&mut Row)| {
+        let mut row = good.clone();
+        edit(&mut row);
+        check_row(&row, &course).join("\n")
+    };
+    assert!(broken(|r| r.lesson = "gathr".into()).contains("no lesson `gathr`"));
+    assert!(broken(|r| r.heading = "Waiting".into()).contains("has no section \"Waiting\""));
+    assert!(broken(|r| r.demo = "nope".into()).contains("has no demo `nope`"));
+    assert!(
+        broken(|r| r.test = "03_gather::nope".into())
+            .contains("no `fn nope` in exercises/03_gather")
+    );
+    assert!(broken(|r| r.test = "nope".into()).contains("is not `<crate>::<fn>`"));
+    let unmapped = broken(|r| {
+        r.lesson = "-".into();
+        r.heading = "-".into();
+        r.demo = "-".into();
+        r.test = "-".into();
+    });
+    assert!(unmapped.contains("no lesson and no reason"), "{unmapped}");
+
+    let seed_text = "# Title\n\n## Gather\n\n```python\n# a comment, not a heading\n```\n\n\
+                     | Mistake | Fix |\n|---|---|\n| Forgetting `await` | await |\n";
+    let seeds = BTreeMap::from([("900".to_string(), seed_parts(seed_text))]);
+    assert_eq!(seeds["900"], ["Title", "Gather", "row: Forgetting `await`"]);
+    let problems = check_seeds(std::slice::from_ref(&good), &seeds).join("\n");
+    assert!(problems.contains("\"Title\" has no row"), "{problems}");
+    assert!(
+        problems.contains("\"row: Forgetting `await`\" has no row"),
+        "{problems}"
+    );
+    assert!(!problems.contains("\"Gather\" has no row"), "{problems}");
+}
