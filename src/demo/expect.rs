@@ -22,6 +22,18 @@ pub struct Claim {
     pub check: Check,
     /// Where the lesson writes it (`lessons/gather.toml:120`), when known.
     pub at: Option<String>,
+    /// The one runtime whose run it is judged on (`runtime = "python"` in the lesson), where
+    /// tokio and asyncio differ; `None`: judged on both.
+    pub runtime: Option<ClaimRuntime>,
+}
+
+/// Which run a claim is about: the tokio run, or the same demo under Python's asyncio
+/// (`lesson run --python`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimRuntime {
+    Rust,
+    Python,
 }
 
 /// What a claim checks, with its parameters. Times in lesson milliseconds; task names are a task

@@ -21,6 +21,7 @@ pub mod model;
 pub(crate) mod op;
 pub mod plan;
 pub mod predict;
+pub mod python;
 pub(crate) mod recorder;
 pub mod report;
 pub mod runner;

@@ -38,7 +38,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 pub use crate::demo::report::Outcome;
 
-use crate::demo::expect::{Check, Claim};
+use crate::demo::expect::{Check, Claim, ClaimRuntime};
 pub use crate::demo::model::{MAX_ITEMS, MAX_MS, MAX_TASKS, MAX_WORKERS, RuntimeFlavor};
 use crate::demo::model::{Op, Phase, Task};
 pub use crate::demo::strategy::TimeoutScope;
@@ -405,6 +405,11 @@ pub struct ExpectSpec {
     /// `wall`: the wall time is at most this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_most_ms: Option<u64>,
+    /// `"rust"` or `"python"`: the claim is judged only on that runtime's run (where tokio and
+    /// asyncio differ, e.g. what `race` does to the losers). Default: judged on both; the Python
+    /// run happens only with `lesson run --python`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<ClaimRuntime>,
 }
 
 /// What an expectation checks.
@@ -1075,6 +1080,7 @@ impl ExpectSpec {
             strategy: self.strategy.clone(),
             check,
             at: None,
+            runtime: self.runtime,
         }
     }
 }
