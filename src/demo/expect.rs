@@ -52,6 +52,9 @@ pub enum Check {
     /// Every copy of `task` that was set up finished its teardown after the strategy returned
     /// (`after_return`), or before.
     Cleanup { task: String, after_return: bool },
+    /// Every copy of `task` that started ended after the strategy returned (`after_return`), or
+    /// before.
+    Ended { task: String, after_return: bool },
     /// Every copy of `task` that finished its setup finished its teardown.
     Teardown { task: String },
     /// The strategy's caller got an error (containing `contains`).
@@ -90,6 +93,7 @@ impl Check {
             Check::Faster { .. } => "faster",
             Check::Outcome { .. } => "outcome",
             Check::Cleanup { .. } => "cleanup",
+            Check::Ended { .. } => "ended",
             Check::Teardown { .. } => "teardown",
             Check::Error { .. } => "error",
             Check::NoError => "no_error",
@@ -298,6 +302,40 @@ fn judge(e: &Claim, plan: &Plan, runs: &[StrategyReport]) -> Result<String, Miss
                 let last = ends.iter().copied().fold(0.0, f64::max);
                 Ok(format!(
                     "teardown finished by {}; the caller got control back at {}",
+                    ms(last),
+                    ms(run.wall_ms)
+                ))
+            } else {
+                Err(Miss::from(summarize(&wrong, rows.len())))
+            }
+        }
+        Check::Ended { task, after_return } => {
+            let rows = rows(task)?;
+            let mut wrong = Vec::new();
+            let mut ends = Vec::new();
+            for t in rows.iter().filter(|t| t.start_ms.is_some()) {
+                let Some(end) = t.end_ms else {
+                    wrong.push(format!("{} never ended", t.name));
+                    continue;
+                };
+                ends.push(end);
+                if (end > run.wall_ms) != *after_return {
+                    wrong.push(format!(
+                        "{} ended at {}, {} the caller got control back at {}",
+                        t.name,
+                        ms(end),
+                        if end > run.wall_ms { "after" } else { "before" },
+                        ms(run.wall_ms)
+                    ));
+                }
+            }
+            if ends.is_empty() && wrong.is_empty() {
+                return Err(Miss::from(format!("no copy of `{task}` started")));
+            }
+            if wrong.is_empty() {
+                let last = ends.iter().copied().fold(0.0, f64::max);
+                Ok(format!(
+                    "{task} ended by {}; the caller got control back at {}",
                     ms(last),
                     ms(run.wall_ms)
                 ))

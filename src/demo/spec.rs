@@ -381,7 +381,8 @@ pub struct ExpectSpec {
     /// `outcome`: the phase of a `resource` task in which it failed or was cancelled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<Phase>,
-    /// `cleanup`: whether the teardown finished `before_return` or `after_return`.
+    /// `cleanup`: whether the teardown finished `before_return` or `after_return`; `ended`:
+    /// whether the task did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished: Option<CleanupTiming>,
     /// `error`: text the surfaced error must contain.
@@ -439,6 +440,10 @@ pub enum ExpectKind {
     /// the strategy's caller got control back, or after (torn down in the background after a
     /// cancellation, since Rust has no async `Drop`).
     Cleanup,
+    /// Every copy of `task` that started ended `before_return` or `after_return` of the
+    /// strategy: a dropped tokio future ends inside the `select!` that dropped it, while
+    /// `asyncio.wait` returns with the losers still running until their cancellation lands.
+    Ended,
 }
 
 /// `finished` of a `cleanup` claim.
@@ -461,6 +466,7 @@ impl ExpectKind {
             ExpectKind::Started => "started",
             ExpectKind::Wall => "wall",
             ExpectKind::Cleanup => "cleanup",
+            ExpectKind::Ended => "ended",
             ExpectKind::Connections => "connections",
         }
     }
@@ -740,7 +746,7 @@ impl ExpectSpec {
             K::Faster => (&["than", "factor"], &[&["than"]]),
             K::Outcome => (&["task", "outcome", "phase"], &[&["task"], &["outcome"]]),
             K::Teardown => (&["task"], &[&["task"]]),
-            K::Cleanup => (&["task", "finished"], &[&["task"], &["finished"]]),
+            K::Cleanup | K::Ended => (&["task", "finished"], &[&["task"], &["finished"]]),
             K::Error => (&["contains"], &[]),
             K::NoError => (&[], &[]),
             K::Concurrency => (&["at_most", "at_least"], &[&["at_most", "at_least"]]),
@@ -1048,6 +1054,10 @@ impl ExpectSpec {
                 phase: self.phase,
             },
             ExpectKind::Cleanup => Check::Cleanup {
+                task: task(),
+                after_return: self.finished == Some(CleanupTiming::AfterReturn),
+            },
+            ExpectKind::Ended => Check::Ended {
                 task: task(),
                 after_return: self.finished == Some(CleanupTiming::AfterReturn),
             },

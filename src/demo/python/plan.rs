@@ -110,10 +110,8 @@ fn op_value(op: &Op, speed: f64) -> Value {
                 "timeout_lesson_ms": timeout_ms,
             })
         }
-        Op::Sqlite { ms, offload } => {
-            let d = std::time::Duration::from_secs_f64(real(*ms) / 1000.0);
-            json!({ "kind": kind, "rows": crate::io::db::rows_for(d), "offload": offload })
-        }
+        // The runner sizes the query with its own sqlite3's speed.
+        Op::Sqlite { ms, offload } => json!({ "kind": kind, "ms": real(*ms), "offload": offload }),
         // Not in the Python runner yet: it reports the strategies as skipped, naming the op.
         Op::HttpRetry { .. } | Op::HttpPages { .. } | Op::SqliteBulk { .. } => {
             json!({ "kind": kind })
