@@ -210,7 +210,8 @@ fn python(d: &DemoReport, py: &PythonReport, width: usize) -> String {
             "    ",
         ));
     }
-    if !py.expectations.is_empty() {
+    // A run that broke before any strategy has nothing to judge: the line above says why.
+    if !py.expectations.is_empty() && !py.strategies.is_empty() {
         let title = match py.version.as_str() {
             "" => "Claims on the asyncio run".to_string(),
             v => format!("Claims on the asyncio run (Python {v})"),
