@@ -134,7 +134,10 @@ fn both_runtimes_spans_are_in_the_json() {
             .map(|s| s["name"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(names(&demo["strategies"]), ["gather", "try_gather", "join_all"]);
+    assert_eq!(
+        names(&demo["strategies"]),
+        ["gather", "try_gather", "join_all"]
+    );
     assert_eq!(names(&py["strategies"]), ["gather", "try_gather"]);
     let task = |s: &Value, strategy: usize, name: &str| -> Value {
         s[strategy]["tasks"]
@@ -194,7 +197,10 @@ fn new_enough(rest: &str) -> String {
 /// code, its summary printed) and that the trouble is told in exactly one line containing
 /// `needle`.
 fn check_fake(lessons: &Path, bin: &Path, needle: &str) {
-    let out = run(lessons, &["--python-bin", bin.to_str().unwrap(), "--speed", "5"]);
+    let out = run(
+        lessons,
+        &["--python-bin", bin.to_str().unwrap(), "--speed", "5"],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let all = format!("{stdout}{stderr}");
@@ -252,7 +258,13 @@ fn a_crashing_or_babbling_python_costs_one_line() {
     // With --json the line goes to stderr and the document carries it, Rust data intact.
     let out = run(
         dir.path(),
-        &["--json", "--python-bin", crash.to_str().unwrap(), "--speed", "5"],
+        &[
+            "--json",
+            "--python-bin",
+            crash.to_str().unwrap(),
+            "--speed",
+            "5",
+        ],
     );
     assert_eq!(out.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();

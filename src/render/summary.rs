@@ -179,9 +179,61 @@ pub fn summary_at(d: &DemoReport, width: usize) -> String {
         out.push_str(&claims(d, width));
     }
     if let Some(py) = &d.python {
+        if let Some(t) = per_task(d, py) {
+            out.push_str(&t);
+        }
         out.push_str(&python(d, py, width));
     }
     out
+}
+
+/// With `--python`, for fan-outs of 10 tasks or more: what each runtime's overhead comes to per
+/// task, in real microseconds (a runtime's cost per task does not scale with `--speed`).
+fn per_task(d: &DemoReport, py: &PythonReport) -> Option<String> {
+    let mut table = Table::new(&[
+        "strategy",
+        ">tasks",
+        ">tokio µs/task",
+        ">asyncio µs/task",
+        ">ratio",
+    ]);
+    let mut any = false;
+    for s in &d.strategies {
+        let n = s.tasks.len();
+        let Some(p) = py.strategies.iter().find(|p| p.name == s.name) else {
+            continue;
+        };
+        if n < 10 || s.interrupted {
+            continue;
+        }
+        any = true;
+        let us = |overhead_ms: f64| overhead_ms.max(0.0) / d.speed / n as f64 * 1000.0;
+        let (rs, ps) = (us(s.overhead_ms), us(p.overhead_ms));
+        table.row(vec![
+            s.name.clone(),
+            n.to_string(),
+            format!("{rs:.2}"),
+            format!("{ps:.2}"),
+            if rs > 0.0 {
+                format!("{:.1}x", ps / rs)
+            } else {
+                "-".to_string()
+            },
+        ]);
+    }
+    any.then(|| {
+        format!(
+            "{}\n{}",
+            Style::new()
+                .bold()
+                .apply_to("Overhead per task (wall - ideal, real time)"),
+            table
+                .render()
+                .lines()
+                .map(|l| format!("  {l}\n"))
+                .collect::<String>()
+        )
+    })
 }
 
 /// The asyncio run's part of the summary: what it skipped and why, what went wrong, and its
