@@ -187,8 +187,10 @@ class Runner:
                 status, conn = await self.get(path, op["new_client"], tid)
         except TimeoutError:
             raise TaskFailed(f"GET {path}: no answer within {op['timeout_lesson_ms']} ms")
-        except OSError as e:
-            raise TaskFailed(f"GET {path}: {e}")
+        except (OSError, EOFError, ValueError, IndexError) as e:
+            # Refused, reset, cut short (IncompleteReadError is an EOFError), or a reply that is
+            # not HTTP: the request failed, as a reqwest error fails the Rust task.
+            raise TaskFailed(f"GET {path}: {type(e).__name__}: {e}")
         if conn is not None:
             self.conns[tid] = [conn]
         # `status` is the status line after the version: `429 Too Many Requests`.
