@@ -169,3 +169,63 @@ count = 4
     let plain = rt.block_on(report(2));
     assert!(!summary::summary(&plain.demos[0]).contains("Request latency"));
 }
+
+/// `--python`: the asyncio run of a demo is drawn by the same renderers, beside tokio's.
+#[tokio::test(start_paused = true)]
+async fn a_python_run_is_drawn_beside_the_rust_one() {
+    use asyncwork::demo::report::{PythonReport, Skipped};
+    let mut r = report(3).await;
+    let d = &mut r.demos[0];
+    let mut gather = d.strategies[1].clone();
+    gather.wall_ms *= 2.0;
+    gather.overhead_ms = gather.wall_ms - gather.ideal_ms;
+    d.python = Some(PythonReport {
+        version: "3.12.1".into(),
+        strategies: vec![d.strategies[0].clone(), gather],
+        skipped: vec![Skipped {
+            strategy: "try_gather".into(),
+            why: "no equivalent here".into(),
+        }],
+        expectations: d.expectations.clone(),
+        problem: None,
+    });
+    let d = &r.demos[0];
+    let text = console::strip_ansi_codes(&summary::summary_at(d, 140)).to_string();
+    println!("{text}");
+    assert!(text.contains("py wall") && text.contains("py/rs"), "{text}");
+    assert!(
+        text.contains("asyncio skipped `try_gather`: no equivalent here"),
+        "{text}"
+    );
+    assert!(text.contains("Claims on the asyncio run (Python 3.12.1)"));
+    let py = d.python.as_ref().unwrap();
+    let pair = timeline::pair(&d.strategies[1], Some(Ok(&py.strategies[1])), 100, 0.0);
+    let pair = console::strip_ansi_codes(&pair).to_string();
+    let (tokio_at, asyncio_at) = (
+        pair.find("gather · tokio").unwrap(),
+        pair.find("gather · asyncio").unwrap(),
+    );
+    assert!(tokio_at < asyncio_at, "{pair}");
+    let skipped = timeline::pair(&d.strategies[2], Some(Err("no equivalent here")), 100, 0.0);
+    assert!(console::strip_ansi_codes(&skipped).contains("skipped: no equivalent here"));
+    let t = trace::chrome_trace(&r);
+    let names: Vec<String> = t["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["name"] == "process_name")
+        .map(|e| e["args"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "d / sequential",
+            "d / sequential (asyncio)",
+            "d / gather",
+            "d / gather (asyncio)",
+            "d / try_gather"
+        ]
+    );
+    let v: serde_json::Value = serde_json::from_str(&json::to_json(&r)).unwrap();
+    assert_eq!(v["demos"][0]["python"]["strategies"][1]["name"], "gather");
+}

@@ -24,6 +24,18 @@ pub struct Claim {
     pub check: Check,
     /// Where the lesson writes it (`lessons/gather.toml:120`), when known.
     pub at: Option<String>,
+    /// The one runtime whose run it is judged on (`runtime = "python"` in the lesson), where
+    /// tokio and asyncio differ; `None`: judged on both.
+    pub runtime: Option<ClaimRuntime>,
+}
+
+/// Which run a claim is about: the tokio run, or the same demo under Python's asyncio
+/// (`lesson run --python`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimRuntime {
+    Rust,
+    Python,
 }
 
 /// What a claim checks, with its parameters. Times in lesson milliseconds; task names are a task
@@ -42,6 +54,9 @@ pub enum Check {
     /// Every copy of `task` that was set up finished its teardown after the strategy returned
     /// (`after_return`), or before.
     Cleanup { task: String, after_return: bool },
+    /// Every copy of `task` that started ended after the strategy returned (`after_return`), or
+    /// before.
+    Ended { task: String, after_return: bool },
     /// Every copy of `task` that finished its setup finished its teardown (and, with `before`,
     /// finished it before the matching copy of `before` began its own: innermost first).
     Teardown {
@@ -84,6 +99,7 @@ impl Check {
             Check::Faster { .. } => "faster",
             Check::Outcome { .. } => "outcome",
             Check::Cleanup { .. } => "cleanup",
+            Check::Ended { .. } => "ended",
             Check::Teardown { .. } => "teardown",
             Check::Error { .. } => "error",
             Check::NoError => "no_error",
@@ -416,6 +432,40 @@ fn judge(e: &Claim, plan: &Plan, runs: &[StrategyReport]) -> Result<String, Miss
                 let last = ends.iter().copied().fold(0.0, f64::max);
                 Ok(format!(
                     "teardown finished by {}; the caller got control back at {}",
+                    ms(last),
+                    ms(run.wall_ms)
+                ))
+            } else {
+                Err(Miss::from(summarize(&wrong, rows.len())))
+            }
+        }
+        Check::Ended { task, after_return } => {
+            let rows = rows(task)?;
+            let mut wrong = Vec::new();
+            let mut ends = Vec::new();
+            for t in rows.iter().filter(|t| t.start_ms.is_some()) {
+                let Some(end) = t.end_ms else {
+                    wrong.push(format!("{} never ended", t.name));
+                    continue;
+                };
+                ends.push(end);
+                if (end > run.wall_ms) != *after_return {
+                    wrong.push(format!(
+                        "{} ended at {}, {} the caller got control back at {}",
+                        t.name,
+                        ms(end),
+                        if end > run.wall_ms { "after" } else { "before" },
+                        ms(run.wall_ms)
+                    ));
+                }
+            }
+            if ends.is_empty() && wrong.is_empty() {
+                return Err(Miss::from(format!("no copy of `{task}` started")));
+            }
+            if wrong.is_empty() {
+                let last = ends.iter().copied().fold(0.0, f64::max);
+                Ok(format!(
+                    "{task} ended by {}; the caller got control back at {}",
                     ms(last),
                     ms(run.wall_ms)
                 ))

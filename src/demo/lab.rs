@@ -93,6 +93,11 @@ impl Lab {
         }
     }
 
+    /// The demo server's address, when it started (the Python runner connects to it).
+    pub fn server_addr(&self) -> Option<std::net::SocketAddr> {
+        self.server.as_ref().ok().map(server::Server::addr)
+    }
+
     pub fn db(&self) -> Result<&db::Db, String> {
         self.db.as_ref().map_err(Clone::clone)
     }

@@ -10,6 +10,9 @@
 //!   --> expect (claims judged) --> renderers, via an Observer while it runs
 //! ```
 //!
+//! `python` runs the same typed demo under Python's asyncio (an embedded script, the learner's
+//! `python3`) and turns what it measured into the same report data, for `lesson run --python`.
+//!
 //! The engine never prints.
 
 pub(crate) mod cpu_wait;
@@ -22,6 +25,7 @@ pub mod model;
 pub(crate) mod op;
 pub mod plan;
 pub mod predict;
+pub mod python;
 pub(crate) mod recorder;
 pub mod report;
 pub mod runner;

@@ -193,13 +193,46 @@ pub struct DemoReport {
     pub expectations: Vec<ExpectationResult>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub interrupted: bool,
+    /// The same demo under Python asyncio (`lesson run --python`), when it was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<PythonReport>,
 }
 
 impl DemoReport {
-    /// No claim was refuted (some may be not judged).
+    /// No claim was refuted (some may be not judged), on either runtime.
     pub fn none_refuted(&self) -> bool {
         !self.expectations.iter().any(ExpectationResult::refuted)
+            && self
+                .python
+                .as_ref()
+                .is_none_or(|p| !p.expectations.iter().any(ExpectationResult::refuted))
     }
+}
+
+/// A demo run under Python's asyncio by the embedded runner (`demo/python`): the same span data
+/// as the Rust run, so the same renderers draw it. Times are lesson time at the demo's speed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PythonReport {
+    /// The interpreter's version (`3.11.7`); empty when it never answered.
+    pub version: String,
+    /// The strategies asyncio ran, in the demo's order (skipped ones left out).
+    pub strategies: Vec<StrategyReport>,
+    /// Strategies with no honest asyncio equivalent, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
+    /// The claims judged on the Python run (those for both runtimes and `runtime = "python"`).
+    pub expectations: Vec<ExpectationResult>,
+    /// Why the run is missing or partial (the interpreter crashed, printed garbage, hung, or the
+    /// runner raised), one line with the demo and task named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+/// A strategy the Python run did not run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub strategy: String,
+    pub why: String,
 }
 
 /// The `--json` document.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::demo::cpu_wait;
 use crate::demo::ctx::Ctx;
-use crate::demo::expect::{self, Claim};
+use crate::demo::expect::{self, Claim, ClaimRuntime};
 use crate::demo::ideal::Shape;
 use crate::demo::interrupt::Interrupt;
 use crate::demo::lab::Lab;
@@ -355,6 +355,37 @@ impl Demo {
         demo
     }
 
+    /// How much of `strategy`'s wall time fixed real-time `costs` may explain at `speed`, in
+    /// lesson ms: what timing claims allow for (see [`crate::demo::expect`]). The Python run
+    /// passes the costs its runner measured for asyncio.
+    pub fn allowance_ms(&self, strategy: &Strategy, costs: &FixedCosts, speed: f64) -> f64 {
+        let shape = Shape::new(&self.plan, &self.runtime);
+        let threads = if strategy.offloads() {
+            self.plan
+                .groups()
+                .filter(|(_, op, _)| op.is_blocking())
+                .map(|(_, _, n)| n as usize)
+                .sum()
+        } else {
+            0
+        };
+        costs.allowance_ms(self.plan.len(), strategy.timer_waits(&shape), threads) * speed
+    }
+
+    /// The claims judged on `runtime`'s run: those for both runtimes and those for it alone.
+    pub fn claims_for(&self, runtime: ClaimRuntime) -> Vec<Claim> {
+        self.claims
+            .iter()
+            .filter(|c| c.runtime.is_none_or(|r| r == runtime))
+            .cloned()
+            .collect()
+    }
+
+    /// The loopback server and database of a demo started with [`Demo::with_lab`].
+    pub(crate) fn lab(&self) -> Option<&Arc<Lab>> {
+        self.lab.as_ref()
+    }
+
     /// What `strategy` would take on a runtime with no overhead, in lesson milliseconds.
     pub fn ideal_ms(&self, strategy: &Strategy) -> f64 {
         strategy.ideal_ms(&Shape::new(&self.plan, &self.runtime))
@@ -457,18 +488,7 @@ impl Demo {
         let cleanup_ms = cx.rec.wait_cleanup(limit).await.filter(|ms| *ms > wall_ms);
 
         let ideal_ms = self.ideal_ms(&strategy.strategy);
-        let shape = Shape::new(&self.plan, &self.runtime);
-        let threads = if strategy.strategy.offloads() {
-            self.plan
-                .groups()
-                .filter(|(_, op, _)| op.is_blocking())
-                .map(|(_, _, n)| n as usize)
-                .sum()
-        } else {
-            0
-        };
-        let allowance_ms =
-            costs.allowance_ms(len, strategy.strategy.timer_waits(&shape), threads) * speed;
+        let allowance_ms = self.allowance_ms(&strategy.strategy, &costs, speed);
         StrategyReport {
             name: strategy.name.clone(),
             kind: strategy.strategy.kind().to_string(),
@@ -505,7 +525,11 @@ impl Demo {
         }
         let interrupted =
             strategies.iter().any(|s| s.interrupted) || strategies.len() < self.strategies.len();
-        let expectations = expect::check(&self.claims, &self.plan, &strategies);
+        let expectations = expect::check(
+            &self.claims_for(ClaimRuntime::Rust),
+            &self.plan,
+            &strategies,
+        );
         DemoReport {
             name: self.name.clone(),
             title: self.title.clone(),
@@ -516,6 +540,7 @@ impl Demo {
             strategies,
             expectations,
             interrupted,
+            python: None,
         }
     }
 

@@ -38,7 +38,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 pub use crate::demo::report::Outcome;
 
-use crate::demo::expect::{Check, Claim};
+use crate::demo::expect::{Check, Claim, ClaimRuntime};
 pub use crate::demo::model::{MAX_ITEMS, MAX_MS, MAX_TASKS, MAX_WORKERS, RuntimeFlavor};
 use crate::demo::model::{Op, Phase, Task};
 pub use crate::demo::strategy::TimeoutScope;
@@ -388,7 +388,8 @@ pub struct ExpectSpec {
     /// `teardown`: the outer resource whose teardown must begin only after `task`'s finished.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
-    /// `cleanup`: whether the teardown finished `before_return` or `after_return`.
+    /// `cleanup`: whether the teardown finished `before_return` or `after_return`; `ended`:
+    /// whether the task did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished: Option<CleanupTiming>,
     /// `error`: text the surfaced error must contain.
@@ -412,6 +413,11 @@ pub struct ExpectSpec {
     /// `wall`: the wall time is at most this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_most_ms: Option<u64>,
+    /// `"rust"` or `"python"`: the claim is judged only on that runtime's run (where tokio and
+    /// asyncio differ, e.g. what `race` does to the losers). Default: judged on both; the Python
+    /// run happens only with `lesson run --python`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<ClaimRuntime>,
 }
 
 /// What an expectation checks.
@@ -441,6 +447,10 @@ pub enum ExpectKind {
     /// the strategy's caller got control back, or after (torn down in the background after a
     /// cancellation, since Rust has no async `Drop`).
     Cleanup,
+    /// Every copy of `task` that started ended `before_return` or `after_return` of the
+    /// strategy: a dropped tokio future ends inside the `select!` that dropped it, while
+    /// `asyncio.wait` returns with the losers still running until their cancellation lands.
+    Ended,
 }
 
 /// `finished` of a `cleanup` claim.
@@ -463,6 +473,7 @@ impl ExpectKind {
             ExpectKind::Started => "started",
             ExpectKind::Wall => "wall",
             ExpectKind::Cleanup => "cleanup",
+            ExpectKind::Ended => "ended",
             ExpectKind::Connections => "connections",
         }
     }
@@ -745,7 +756,7 @@ impl ExpectSpec {
             K::Faster => (&["than", "factor"], &[&["than"]]),
             K::Outcome => (&["task", "outcome", "phase"], &[&["task"], &["outcome"]]),
             K::Teardown => (&["task", "before"], &[&["task"]]),
-            K::Cleanup => (&["task", "finished"], &[&["task"], &["finished"]]),
+            K::Cleanup | K::Ended => (&["task", "finished"], &[&["task"], &["finished"]]),
             K::Error => (&["contains"], &[]),
             K::NoError => (&[], &[]),
             K::Concurrency => (&["at_most", "at_least"], &[&["at_most", "at_least"]]),
@@ -1139,6 +1150,10 @@ impl ExpectSpec {
                 task: task(),
                 after_return: self.finished == Some(CleanupTiming::AfterReturn),
             },
+            ExpectKind::Ended => Check::Ended {
+                task: task(),
+                after_return: self.finished == Some(CleanupTiming::AfterReturn),
+            },
             ExpectKind::Teardown => Check::Teardown {
                 task: task(),
                 before: self.before.clone(),
@@ -1171,6 +1186,7 @@ impl ExpectSpec {
             strategy: self.strategy.clone(),
             check,
             at: None,
+            runtime: self.runtime,
         }
     }
 }

@@ -1,7 +1,10 @@
 //! `--json`: the whole run as one JSON document on stdout (see `LessonReport`), written demo by
 //! demo as each one finishes, so a run holds one demo's report at a time, not the lesson's.
 //!
-//! The document is `{"lesson": ID, "demos": [...], "interrupted": BOOL}`; each demo is written
+//! The document is `{"lesson": ID, "demos": [...], "interrupted": BOOL}`; with `--python` each
+//! demo has a `python` member beside its Rust data (`PythonReport`: the interpreter's version,
+//! the asyncio run's strategies in the same shape, skipped strategies, its claims, and any
+//! problem). Each demo is written
 //! with serde as soon as it ends, and `interrupted` (known last) comes last. A strategy with more
 //! than [`SUMMARY_ABOVE`] tasks lists one summary per `[[demo.task]]` (`task_summary`, with
 //! `tasks_summarised` copies) instead of every copy, unless `full` is asked for: 100,000 copies
@@ -49,7 +52,13 @@ impl<W: Write> JsonStream<W> {
         self.out.write_all(sep.as_bytes())?;
         self.demos += 1;
         let mut indented = Indent::new(&mut self.out, "    ");
-        if self.full || d.strategies.iter().all(|s| s.tasks.len() <= SUMMARY_ABOVE) {
+        let python = d.python.iter().flat_map(|p| &p.strategies);
+        if self.full
+            || d.strategies
+                .iter()
+                .chain(python)
+                .all(|s| s.tasks.len() <= SUMMARY_ABOVE)
+        {
             serde_json::to_writer_pretty(&mut indented, d)?;
         } else {
             serde_json::to_writer_pretty(&mut indented, &Summarised(d))?;
@@ -90,6 +99,7 @@ impl Serialize for Summarised<'_> {
                 strategies: Vec::new(),
                 expectations: Vec::new(),
                 interrupted: d.interrupted,
+                python: None,
             }
         };
         let mut v = serde_json::to_value(&head).map_err(serde::ser::Error::custom)?;
@@ -97,6 +107,16 @@ impl Serialize for Summarised<'_> {
             for (slot, s) in list.iter_mut().zip(&d.strategies) {
                 *slot = strategy_value(s).map_err(serde::ser::Error::custom)?;
             }
+        }
+        // The Python run of the same demo, its large strategies summarised the same way.
+        if let Some(py) = &d.python {
+            let mut p = serde_json::to_value(py).map_err(serde::ser::Error::custom)?;
+            if let Some(Value::Array(list)) = p.get_mut("strategies") {
+                for (slot, s) in list.iter_mut().zip(&py.strategies) {
+                    *slot = strategy_value(s).map_err(serde::ser::Error::custom)?;
+                }
+            }
+            v["python"] = p;
         }
         v.serialize(serializer)
     }
@@ -302,6 +322,7 @@ mod tests {
             }],
             expectations: vec![],
             interrupted: false,
+            python: None,
         }
     }
 

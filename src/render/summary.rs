@@ -6,19 +6,18 @@ use console::Style;
 use super::fmt_ms;
 use super::table::Table;
 use super::timeline::outcome_counts;
-use crate::demo::report::DemoReport;
+use crate::demo::report::{DemoReport, ExpectationResult, PythonReport};
 
 /// The strategies' table, fitted to `width` (the outcomes column wraps between words).
 pub fn table(d: &DemoReport, width: usize) -> String {
-    let mut table = Table::new(&[
-        "strategy",
-        ">wall",
-        ">ideal",
-        ">speedup",
-        ">overhead",
-        ">peak",
-        "outcomes",
-    ]);
+    let mut head = vec!["strategy", ">wall", ">ideal", ">speedup", ">overhead"];
+    // With `--python`: the asyncio run's wall and overhead beside tokio's, and how many times
+    // tokio's overhead asyncio's is.
+    if d.python.is_some() {
+        head.extend([">py wall", ">py overhead", ">py/rs"]);
+    }
+    head.extend([">peak", "outcomes"]);
+    let mut table = Table::new(&head);
     for s in &d.strategies {
         let mut outcomes = outcome_counts(|o| s.count(o));
         if s.error.is_some() {
@@ -29,7 +28,7 @@ pub fn table(d: &DemoReport, width: usize) -> String {
             let note = Style::new().yellow().apply_to("(interrupted)");
             outcomes.push_str(&format!("  {note}"));
         }
-        table.row(vec![
+        let mut row = vec![
             s.name.clone(),
             fmt_ms(s.wall_ms),
             fmt_ms(s.ideal_ms),
@@ -41,9 +40,30 @@ pub fn table(d: &DemoReport, width: usize) -> String {
             } else {
                 fmt_ms(s.overhead_ms)
             },
-            s.peak_concurrency.to_string(),
-            outcomes,
-        ]);
+        ];
+        if let Some(py) = &d.python {
+            match py.strategies.iter().find(|p| p.name == s.name) {
+                Some(p) => {
+                    let ratio = if s.interrupted || s.overhead_ms <= 0.0 || p.overhead_ms < 0.0 {
+                        "-".to_string()
+                    } else {
+                        format!("{:.1}x", p.overhead_ms / s.overhead_ms)
+                    };
+                    row.extend([
+                        fmt_ms(p.wall_ms),
+                        if p.overhead_ms < 0.0 {
+                            "-".to_string()
+                        } else {
+                            fmt_ms(p.overhead_ms)
+                        },
+                        ratio,
+                    ]);
+                }
+                None => row.extend(["skipped".to_string(), "-".to_string(), "-".to_string()]),
+            }
+        }
+        row.extend([s.peak_concurrency.to_string(), outcomes]);
+        table.row(row);
     }
     // Indented under the demo's "Summary:" line.
     table
@@ -89,8 +109,12 @@ pub fn latency(d: &DemoReport) -> Option<String> {
 /// (calm, not red), since a deliberate stop is not a failed claim.
 pub fn claims(d: &DemoReport, width: usize) -> String {
     let interrupted = d.interrupted || d.strategies.iter().any(|s| s.interrupted);
+    verdicts(&d.expectations, interrupted, width)
+}
+
+fn verdicts(expectations: &[ExpectationResult], interrupted: bool, width: usize) -> String {
     let mut out = String::new();
-    for e in &d.expectations {
+    for e in expectations {
         let (mark, style, lead) = match (interrupted, e.shown, e.judged) {
             (true, _, _) => ("·", Style::new().dim(), "not judged: interrupted"),
             (false, true, _) => ("✓", Style::new().green(), ""),
@@ -153,6 +177,99 @@ pub fn summary_at(d: &DemoReport, width: usize) -> String {
     if !d.expectations.is_empty() {
         out.push_str(&format!("{}\n", Style::new().bold().apply_to("Claims")));
         out.push_str(&claims(d, width));
+    }
+    if let Some(py) = &d.python {
+        if let Some(t) = per_task(d, py) {
+            out.push_str(&t);
+        }
+        out.push_str(&python(d, py, width));
+    }
+    out
+}
+
+/// With `--python`, for fan-outs of 10 tasks or more: what each runtime's overhead comes to per
+/// task, in real microseconds (a runtime's cost per task does not scale with `--speed`).
+fn per_task(d: &DemoReport, py: &PythonReport) -> Option<String> {
+    let mut table = Table::new(&[
+        "strategy",
+        ">tasks",
+        ">tokio µs/task",
+        ">asyncio µs/task",
+        ">ratio",
+    ]);
+    let mut any = false;
+    for s in &d.strategies {
+        let n = s.tasks.len();
+        let Some(p) = py.strategies.iter().find(|p| p.name == s.name) else {
+            continue;
+        };
+        if n < 10 || s.interrupted {
+            continue;
+        }
+        any = true;
+        let us = |overhead_ms: f64| overhead_ms.max(0.0) / d.speed / n as f64 * 1000.0;
+        let (rs, ps) = (us(s.overhead_ms), us(p.overhead_ms));
+        table.row(vec![
+            s.name.clone(),
+            n.to_string(),
+            format!("{rs:.2}"),
+            format!("{ps:.2}"),
+            if rs > 0.0 {
+                format!("{:.1}x", ps / rs)
+            } else {
+                "-".to_string()
+            },
+        ]);
+    }
+    any.then(|| {
+        format!(
+            "{}\n{}",
+            Style::new()
+                .bold()
+                .apply_to("Overhead per task (wall - ideal, real time)"),
+            table
+                .render()
+                .lines()
+                .map(|l| format!("  {l}\n"))
+                .collect::<String>()
+        )
+    })
+}
+
+/// The asyncio run's part of the summary: what it skipped and why, what went wrong, and its
+/// claims, judged by the same code as tokio's.
+fn python(d: &DemoReport, py: &PythonReport, width: usize) -> String {
+    let mut out = String::new();
+    for s in &py.skipped {
+        out.push_str(&super::wrap(
+            &format!(
+                "{} {}",
+                Style::new()
+                    .yellow()
+                    .apply_to(format!("asyncio skipped `{}`:", s.strategy)),
+                s.why
+            ),
+            width,
+            "  ",
+            "    ",
+        ));
+    }
+    if let Some(p) = &py.problem {
+        out.push_str(&super::wrap(
+            &format!("{} {p}", Style::new().red().bold().apply_to("python:")),
+            width,
+            "  ",
+            "    ",
+        ));
+    }
+    // A run that broke before any strategy has nothing to judge: the line above says why.
+    if !py.expectations.is_empty() && !py.strategies.is_empty() {
+        let title = match py.version.as_str() {
+            "" => "Claims on the asyncio run".to_string(),
+            v => format!("Claims on the asyncio run (Python {v})"),
+        };
+        out.push_str(&format!("{}\n", Style::new().bold().apply_to(title)));
+        out.push_str(&verdicts(&py.expectations, d.interrupted, width));
     }
     out
 }

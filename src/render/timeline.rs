@@ -450,3 +450,36 @@ fn aggregate(s: &StrategyReport, width: usize, span: f64) -> String {
     out.push_str(&axis(label, &scale));
     out
 }
+
+/// A strategy's tokio run and its asyncio run (`lesson run --python`), one above the other on one
+/// time axis, each labelled with its runtime. `python` is `Err(why)` when asyncio skipped the
+/// strategy, `None` when the Python run has no report for it.
+pub fn pair(
+    rust: &StrategyReport,
+    python: Option<Result<&StrategyReport, &str>>,
+    width: usize,
+    min_span_ms: f64,
+) -> String {
+    let py = python.and_then(Result::ok);
+    let span = span_of(rust).max(py.map_or(0.0, span_of)).max(min_span_ms);
+    let labelled = |s: &StrategyReport, runtime: &str| StrategyReport {
+        name: format!("{} · {runtime}", s.name),
+        ..s.clone()
+    };
+    let mut out = timeline(&labelled(rust, "tokio"), width, span);
+    match python {
+        Some(Ok(py)) => {
+            out.push('\n');
+            out.push_str(&timeline(&labelled(py, "asyncio"), width, span));
+        }
+        Some(Err(why)) => out.push_str(&format!(
+            "\n{} {}\n",
+            Style::new()
+                .bold()
+                .apply_to(format!("{} · asyncio", rust.name)),
+            Style::new().yellow().apply_to(format!("skipped: {why}"))
+        )),
+        None => {}
+    }
+    out
+}

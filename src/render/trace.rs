@@ -1,5 +1,6 @@
 //! `--trace FILE`: Chrome trace-event JSON (open it in https://ui.perfetto.dev or
-//! chrome://tracing). Each strategy of each demo is a process, each task a thread; a task is a
+//! chrome://tracing). Each strategy of each demo is a process (and with `--python`, its asyncio
+//! run another), each task a thread; a task is a
 //! complete event (`ph: "X"`) with its phases beside it and each streamed item an instant event.
 //!
 //! [`TraceWriter`] writes the file demo by demo, one event at a time, as the run goes: a
@@ -73,13 +74,22 @@ impl<W: Write> TraceWriter<W> {
 /// Every trace event of one demo, handed to `emit` one at a time; `pid` numbers the strategies
 /// across the whole run.
 fn demo_events(demo: &DemoReport, pid: &mut u64, events: &mut dyn FnMut(Value)) {
+    // With `--python`, each strategy's asyncio run is a process of its own, right below tokio's.
+    let runs = demo.strategies.iter().flat_map(|s| {
+        let python = demo
+            .python
+            .iter()
+            .flat_map(|p| &p.strategies)
+            .find(|p| p.name == s.name);
+        std::iter::once((s, "")).chain(python.map(|p| (p, " (asyncio)")))
+    });
     {
-        for s in &demo.strategies {
+        for (s, runtime) in runs {
             *pid += 1;
             let pid = *pid;
             events(json!({
                 "name": "process_name", "ph": "M", "pid": pid, "tid": 0,
-                "args": { "name": format!("{} / {}", demo.name, s.name) }
+                "args": { "name": format!("{} / {}{runtime}", demo.name, s.name) }
             }));
             events(json!({
                 "name": "process_sort_index", "ph": "M", "pid": pid, "tid": 0,

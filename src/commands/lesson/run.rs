@@ -13,6 +13,7 @@ use console::style;
 use super::{find, load};
 use crate::commands::{Exit, Global};
 use crate::demo::interrupt::Interrupt;
+use crate::demo::python;
 use crate::demo::recorder::Event;
 use crate::demo::report::{DemoReport, ExpectationResult, StrategyReport};
 use crate::demo::runner::{Demo, Observer, RunOptions, Unobserved};
@@ -28,7 +29,8 @@ const BUSY_SHARE: f64 = 0.1;
 #[command(after_help = "Examples:\n  asyncwork lesson run gather\n  \
                         asyncwork lesson run gather --demo sequential_vs_gather --speed 5\n  \
                         asyncwork lesson run coroutines --json | jq '.demos[].expectations'\n  \
-                        asyncwork lesson run gather --trace gather.json   # open in ui.perfetto.dev\n\n\
+                        asyncwork lesson run gather --trace gather.json   # open in ui.perfetto.dev\n\
+                        asyncwork lesson run gather --python   # the same demos under asyncio too\n\n\
                         Exit codes: 0 done, 1 a claim was not shown (with --strict) or an error, \
                         130 interrupted (Ctrl-C).")]
 pub struct Args {
@@ -62,6 +64,12 @@ pub struct Args {
     /// In a terminal, do not wait for a key between demos (off a terminal it never waits)
     #[arg(long)]
     pub no_pause: bool,
+    /// Also run each demo under Python's asyncio (python3 3.11+), shown beside tokio's run
+    #[arg(long)]
+    pub python: bool,
+    /// The Python interpreter for --python (implies --python) [default: python3]
+    #[arg(long, value_name = "PATH")]
+    pub python_bin: Option<PathBuf>,
 }
 
 pub(crate) fn parse_speed(s: &str) -> Result<f64, String> {
@@ -140,6 +148,24 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let mut refuted: Vec<ExpectationResult> = Vec::new();
     let mut busiest: f64 = 0.0;
 
+    // `--python`: find the interpreter once. Missing or too old: one line, and the Rust demos
+    // run as without the flag (the exit code does not change).
+    let python = if args.python || args.python_bin.is_some() {
+        let bin = args
+            .python_bin
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("python3"));
+        match python::Interpreter::find(&bin) {
+            Ok(p) => Some(p),
+            Err(line) => {
+                eprintln!("{} {line}", style("warning:").yellow().bold());
+                None
+            }
+        }
+    } else {
+        None
+    };
+
     let specs_len = specs.len();
     let mut demos_run = 0;
     for spec in specs {
@@ -153,7 +179,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         if let Some(lines) = parsed.claim_lines.get(&demo.name) {
             demo.locate_claims(&parsed.file, lines);
         }
-        let d: DemoReport = if args.json {
+        let mut d: DemoReport = if args.json {
             demo.run(&opts, &mut Unobserved)
         } else {
             emit(&demo_header(&demo, width));
@@ -163,10 +189,34 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
                 width,
                 axis_ms: 0.0,
                 view: None,
+                paired: python.is_some(),
             };
             demo.run(&opts, &mut screen)
         }
         .context("cannot start the tokio runtime")?;
+        if let Some(py) = &python
+            && !d.interrupted
+        {
+            if !args.json {
+                emit(&format!(
+                    "\n{}\n",
+                    style(format!(
+                        "running it again under Python {} asyncio ...",
+                        py.version
+                    ))
+                    .dim()
+                ));
+            }
+            let report = python::run(&demo, args.speed, py);
+            // The summary shows it on a terminal; with --json, one line on stderr.
+            if let (Some(problem), true) = (&report.problem, args.json) {
+                eprintln!("{} {problem}", style("warning:").yellow().bold());
+            }
+            d.python = Some(report);
+            if !args.json {
+                emit(&paired_timelines(&d, width));
+            }
+        }
         if !args.json {
             emit(&format!("\n{}", summary::summary(&d)));
         }
@@ -183,6 +233,14 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             if let Some(s) = d.strategies.iter().find(|s| s.name == e.strategy) {
                 busiest = busiest.max(s.cpu_wait_ms / s.wall_ms.max(1.0));
             }
+        }
+        if let Some(py) = &d.python {
+            refuted.extend(py.expectations.iter().filter(|e| e.refuted()).map(|e| {
+                ExpectationResult {
+                    claim: format!("{} (asyncio)", e.claim),
+                    ..e.clone()
+                }
+            }));
         }
         demos_run += 1;
         // Learner path: a demo run to its end counts as watched (the menu's marks).
@@ -285,6 +343,8 @@ struct Screen {
     width: usize,
     axis_ms: f64,
     view: Option<Live>,
+    /// `--python`: the timelines wait for the asyncio run, to be drawn in pairs.
+    paired: bool,
 }
 
 impl Observer for Screen {
@@ -309,12 +369,45 @@ impl Observer for Screen {
         if let Some(view) = self.view.take() {
             view.finish();
         }
+        if self.paired {
+            return;
+        }
         emit(&format!(
             "\n{}",
             timeline::timeline(s, self.width, self.axis_ms)
         ));
         self.axis_ms = self.axis_ms.max(timeline::span_of(s));
     }
+}
+
+/// Each strategy's tokio and asyncio timelines, one above the other, every pair on the demo's
+/// one time axis (the longest run of either runtime).
+fn paired_timelines(d: &DemoReport, width: usize) -> String {
+    let Some(py) = &d.python else {
+        return String::new();
+    };
+    let axis = d
+        .strategies
+        .iter()
+        .chain(&py.strategies)
+        .map(timeline::span_of)
+        .fold(0.0, f64::max);
+    let mut out = String::new();
+    for s in &d.strategies {
+        let python = py
+            .strategies
+            .iter()
+            .find(|p| p.name == s.name)
+            .map(Ok)
+            .or_else(|| {
+                py.skipped
+                    .iter()
+                    .find(|k| k.strategy == s.name)
+                    .map(|k| Err(k.why.as_str()))
+            });
+        out.push_str(&format!("\n{}", timeline::pair(s, python, width, axis)));
+    }
+    out
 }
 
 fn demo_header(demo: &Demo, width: usize) -> String {
@@ -389,6 +482,7 @@ pub(crate) fn show_demo(
         width,
         axis_ms: 0.0,
         view: None,
+        paired: false,
     };
     let opts = RunOptions {
         speed,
