@@ -41,7 +41,7 @@ use std::time::Duration;
 
 use futures::FutureExt;
 
-use crate::markers::{RUNTIME_BLOCKED, SIMULATED_TIME};
+use crate::markers::{REAL_TIME, RUNTIME_BLOCKED, SIMULATED_TIME};
 
 /// A test fails when the runtime's thread was blocked for longer than this
 /// (after subtracting time spent waiting for a CPU, where the OS tells us).
@@ -110,6 +110,18 @@ pub fn expect_simulated_at_most(simulated: Duration, max_ms: u64, advice: &str) 
     }
     fail_if_blocked();
     panic!("took {} ms {SIMULATED_TIME}; {advice} to finish within {max_ms} ms", ms(simulated));
+}
+
+/// Panic if `wall` (real time, from [`measure`] on a test that does real I/O: a loopback server,
+/// a database file) is above `max_ms`. The paused clock cannot time real sockets, so these tests
+/// leave generous room: `max_ms` sits between "together" and "one after another", far from both.
+#[track_caller]
+pub fn expect_real_time_at_most(wall: Duration, max_ms: u64, advice: &str) {
+    if wall <= Duration::from_millis(max_ms) {
+        return;
+    }
+    fail_if_blocked();
+    panic!("took {} ms {REAL_TIME} (the wall clock); {advice} to finish within {max_ms} ms", ms(wall));
 }
 
 /// What [`watch_blocking`] saw.
