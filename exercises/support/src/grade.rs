@@ -13,6 +13,15 @@
 //! clock moves, virtual time does not, and no other task runs meanwhile. That
 //! is what the watchdog of [`watched`] looks for.
 //!
+//! The real-I/O tests of exercises 10 and 11 (a SQLite file, a loopback HTTP
+//! server) run on the real clock instead: the paused clock cannot time a real
+//! socket. They time with the wall clock ([`expect_real_time_at_most`], with
+//! wide margins) and catch blocking with the same watchdog, which never
+//! needed the paused clock. A real rusqlite query is usually far quicker than
+//! the watchdog's threshold, so those tests make the wait real: another
+//! connection holds the database file for 200 ms, and a query run on the
+//! runtime's thread blocks it for that long.
+//!
 //! ## The watchdog
 //!
 //! Every async grading test runs its body inside [`watched`]. It starts a
