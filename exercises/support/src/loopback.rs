@@ -120,6 +120,8 @@ impl Drop for LoopbackServer {
 async fn accept(listener: TcpListener, stats: Arc<Stats>, token: String, delay: Duration) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
+            // Out of file descriptors, say: wait a little rather than spin.
+            tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
         stats.connections.fetch_add(1, Ordering::SeqCst);
