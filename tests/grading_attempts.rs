@@ -152,7 +152,11 @@ fn workspace_dependencies() -> String {
     let mut support = toml::Table::new();
     support.insert(
         "path".into(),
-        repo().join("exercises/support").display().to_string().into(),
+        repo()
+            .join("exercises/support")
+            .display()
+            .to_string()
+            .into(),
     );
     deps.insert("support".into(), support.into());
     let mut workspace = toml::Table::new();
