@@ -50,7 +50,7 @@ use std::time::Duration;
 
 use futures::FutureExt;
 
-use crate::markers::{REAL_TIME, RUNTIME_BLOCKED, SIMULATED_TIME};
+use crate::markers::{RUNTIME_BLOCKED, SIMULATED_TIME, WALL_CLOCK_TIME};
 
 /// A test fails when the runtime's thread was blocked for longer than this
 /// (after subtracting time spent waiting for a CPU, where the OS tells us).
@@ -130,7 +130,7 @@ pub fn expect_real_time_at_most(wall: Duration, max_ms: u64, advice: &str) {
         return;
     }
     fail_if_blocked();
-    panic!("took {} ms {REAL_TIME} (the wall clock); {advice} to finish within {max_ms} ms", ms(wall));
+    panic!("took {} ms {WALL_CLOCK_TIME}; {advice} to finish within {max_ms} ms", ms(wall));
 }
 
 /// What [`watch_blocking`] saw.

@@ -24,7 +24,7 @@ const BLOCKING: [&str; 3] = [
 
 /// Phrases that mean "right answer, wrong shape in time", lower case: on the paused clock, or on
 /// the wall clock for the real-I/O tests.
-const TIMING: [&str; 2] = [markers::SIMULATED_TIME, markers::REAL_TIME];
+const TIMING: [&str; 2] = [markers::SIMULATED_TIME, markers::WALL_CLOCK_TIME];
 
 /// How std's `todo!()` and `unimplemented!()` messages start.
 const TODO_PREFIXES: [&str; 2] = ["not yet implemented", "not implemented"];
@@ -115,6 +115,27 @@ mod tests {
                 )
             ),
             FailureKind::Blocking
+        );
+        assert_eq!(
+            classify(
+                ex,
+                &f(
+                    "took 1221 ms of wall-clock time; send the requests together",
+                    "11_http_clients/tests/grade.rs:3:1"
+                )
+            ),
+            FailureKind::Timing
+        );
+        // Older messages that say "of real time" keep their verdict (a wrong result).
+        assert_eq!(
+            classify(
+                ex,
+                &f(
+                    "took 121 ms of real time for 4 blocking calls of 30 ms",
+                    "09_blocking/tests/grade.rs:3:1"
+                )
+            ),
+            FailureKind::Assertion
         );
         assert_eq!(
             classify(ex, &f("not yet implemented", "03_gather/src/lib.rs:9:5")),
