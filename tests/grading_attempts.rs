@@ -128,6 +128,44 @@ fn write_if_changed(path: &Path, contents: &str) {
     }
 }
 
+/// The `[dependencies]` of the exercise's own manifest (all `.workspace = true`): an attempt
+/// builds against what the exercise does (rusqlite for 10, reqwest for 11).
+fn exercise_dependencies(exercise: &str) -> String {
+    let path = repo().join(format!("exercises/{exercise}/Cargo.toml"));
+    let manifest: toml::Table = toml::from_str(&std::fs::read_to_string(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut out = toml::Table::new();
+    out.insert("dependencies".into(), manifest["dependencies"].clone());
+    toml::to_string(&out).unwrap()
+}
+
+/// The exercise workspace's `[workspace.dependencies]` (versions and features as shipped), with
+/// `support` at its absolute path.
+fn workspace_dependencies() -> String {
+    let path = repo().join("exercises/Cargo.toml");
+    let manifest: toml::Table = toml::from_str(&std::fs::read_to_string(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut deps = manifest["workspace"]["dependencies"]
+        .as_table()
+        .expect("[workspace.dependencies] in exercises/Cargo.toml")
+        .clone();
+    let mut support = toml::Table::new();
+    support.insert(
+        "path".into(),
+        repo()
+            .join("exercises/support")
+            .display()
+            .to_string()
+            .into(),
+    );
+    deps.insert("support".into(), support.into());
+    let mut workspace = toml::Table::new();
+    workspace.insert("dependencies".into(), deps.into());
+    let mut out = toml::Table::new();
+    out.insert("workspace".into(), workspace.into());
+    toml::to_string(&out).unwrap()
+}
+
 /// Build every attempt of `names` in one cargo run; the test executable of each package.
 fn build(names: &[String]) -> BTreeMap<String, PathBuf> {
     let ws = scratch();
@@ -143,14 +181,14 @@ fn build(names: &[String]) -> BTreeMap<String, PathBuf> {
             .map(|l| format!("{l}\n"))
             .collect();
         let crate_name = format!("ex{exercise}");
+        let dependencies = exercise_dependencies(exercise);
         for a in load(exercise) {
             let pkg = package(exercise, &a.name);
             let dir = ws.join(&pkg);
             write_if_changed(
                 &dir.join("Cargo.toml"),
                 &format!(
-                    "[package]\nname = \"{pkg}\"\nedition.workspace = true\nversion.workspace = true\npublish = false\n\n\
-                     [dependencies]\ntokio.workspace = true\nfutures.workspace = true\nsupport.workspace = true\n"
+                    "[package]\nname = \"{pkg}\"\nedition.workspace = true\nversion.workspace = true\npublish = false\n\n{dependencies}"
                 ),
             );
             write_if_changed(&dir.join("src/lib.rs"), &lib_of(exercise, &a));
@@ -164,17 +202,14 @@ fn build(names: &[String]) -> BTreeMap<String, PathBuf> {
             members.push(pkg);
         }
     }
-    let support = repo().join("exercises/support");
     let manifest = format!(
-        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[workspace.package]\nedition = \"2024\"\nversion = \"0.1.0\"\n\n\
-         [workspace.dependencies]\ntokio = {{ version = \"1.48\", features = [\"full\", \"test-util\"] }}\nfutures = \"0.3\"\n\
-         support = {{ path = {:?} }}\n",
+        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[workspace.package]\nedition = \"2024\"\nversion = \"0.1.0\"\n\n{}",
         members
             .iter()
             .map(|m| format!("{m:?}"))
             .collect::<Vec<_>>()
             .join(", "),
-        support.display().to_string()
+        workspace_dependencies()
     );
     write_if_changed(&ws.join("Cargo.toml"), &manifest);
     if !ws.join("Cargo.lock").exists() {

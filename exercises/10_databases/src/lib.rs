@@ -6,12 +6,16 @@
 //! 2. many inserts belong in ONE transaction: one commit instead of N, and
 //!    all or nothing;
 //! 3. code talks to a repository trait, so tests can swap the database for
-//!    an in-memory stub.
+//!    an in-memory stub;
+//! 4. the same two habits on the real thing: rusqlite on a SQLite file.
 //!
 //! Read README.md, then make the tests pass: `asyncwork check 10_databases`.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Mutex;
+
+use rusqlite::Connection;
 
 use support::ServiceError;
 use support::db::{AsyncDriver, Row, SyncDriver};
@@ -115,4 +119,50 @@ pub async fn register_user<R: UserRepository>(repo: &R, id: u32, name: &str) -> 
     let row = Row { id, name: name.to_string() };
     repo.add(row.clone()).await?;
     Ok(row)
+}
+
+// ----- 4. the real thing: rusqlite on a SQLite file -----------------------
+//
+// The database is a file at `db` with one table:
+//     CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL)
+// rusqlite is a synchronous driver, like Python's sqlite3: every call holds
+// the calling thread until SQLite is done, including the time it waits for
+// another writer to let go of the file.
+
+/// Open the database file (nothing to change here). rusqlite waits up to
+/// 5 s for another connection's lock instead of failing with "database is
+/// locked" at once: on the runtime's thread, that wait blocks every task.
+pub fn open(db: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(db)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+/// The users whose name starts with `prefix`, in id order, read with
+/// rusqlite without blocking the runtime.
+///
+/// TODO: this runs rusqlite on the runtime's thread. Run the whole job (open,
+/// query, read the rows) with `tokio::task::spawn_blocking`: one connection
+/// per blocking job. The closure must own what it uses: a `PathBuf`, a
+/// `String`.
+pub async fn find_users(db: &Path, prefix: &str) -> rusqlite::Result<Vec<Row>> {
+    let conn = open(db)?;
+    let mut query = conn.prepare("SELECT id, name FROM users WHERE substr(name, 1, length(?1)) = ?1 ORDER BY id")?;
+    let rows = query.query_map([prefix], |r| Ok(Row { id: r.get(0)?, name: r.get(1)? }))?;
+    rows.collect()
+}
+
+/// Insert every row into `users` in ONE transaction (one commit, all or
+/// nothing), without blocking the runtime.
+///
+/// TODO: one autocommit INSERT per row: one commit (and one fsync) per row,
+/// and a failure halfway leaves the first rows behind. It also runs on the
+/// runtime's thread. Use `conn.transaction()?`, insert through the
+/// transaction, `tx.commit()`, all inside `spawn_blocking`.
+pub async fn insert_users(db: &Path, rows: Vec<Row>) -> rusqlite::Result<()> {
+    let conn = open(db)?;
+    for row in &rows {
+        conn.execute("INSERT INTO users (id, name) VALUES (?1, ?2)", (row.id, &row.name))?;
+    }
+    Ok(())
 }

@@ -2,7 +2,8 @@
 //!
 //! Three habits for calling other services: create one client and reuse it;
 //! fetch independent URLs concurrently; retry transient failures with
-//! exponential backoff, each attempt under its own timeout.
+//! exponential backoff, each attempt under its own timeout. The last part
+//! does the first two for real: reqwest against an HTTP server on 127.0.0.1.
 //!
 //! Read README.md, then make the tests pass: `asyncwork check 11_http_clients`.
 
@@ -46,4 +47,47 @@ pub struct RetryPolicy {
 pub async fn get_with_retry(client: &Client, path: &str, policy: &RetryPolicy) -> Result<Response, ServiceError> {
     let _ = policy;
     client.get(path).await
+}
+
+// ----- the real thing: reqwest against a loopback server -----------------
+
+/// GET `url` and return its body as text; a 4xx or 5xx answer is an error
+/// (nothing to change here).
+pub async fn get_text(client: &reqwest::Client, url: &str) -> Result<String, reqwest::Error> {
+    client.get(url).send().await?.error_for_status()?.text().await
+}
+
+/// Fetches URLs for an application: made once, at startup, and used for
+/// every batch of requests after that (like an `httpx.AsyncClient` created in
+/// FastAPI's lifespan).
+pub struct Fetcher {
+    // TODO: keep here what every request should share.
+}
+
+impl Fetcher {
+    pub fn new() -> Fetcher {
+        Fetcher {}
+    }
+
+    /// GET every URL (with [`get_text`]) and return the outcomes in the order
+    /// of `urls`.
+    ///
+    /// TODO: builds a new `reqwest::Client` (a new connection pool: a new TCP
+    /// connection) for every URL, and fetches one URL after another. Build
+    /// ONE client in `Fetcher::new`, keep it in the struct, and send all the
+    /// requests together.
+    pub async fn fetch_all(&self, urls: &[String]) -> Vec<Result<String, reqwest::Error>> {
+        let mut results = Vec::new();
+        for url in urls {
+            let client = reqwest::Client::new();
+            results.push(get_text(&client, url).await);
+        }
+        results
+    }
+}
+
+impl Default for Fetcher {
+    fn default() -> Self {
+        Fetcher::new()
+    }
 }

@@ -1,12 +1,15 @@
-//! Grading tests for 11_http_clients. Connecting takes 100 ms, a request 50 ms.
+//! Grading tests for 11_http_clients. The first part runs on the paused clock against the
+//! simulated service: connecting takes 100 ms, a request 50 ms. The last part (`real_*`) uses
+//! reqwest against a real HTTP server on 127.0.0.1 (`support::loopback`), on the real clock.
 
 use support::grade::watched;
 use std::time::Duration;
 
-use ex11_http_clients::{fetch_all, get_with_retry, RetryPolicy};
+use ex11_http_clients::{fetch_all, get_with_retry, Fetcher, RetryPolicy};
 use support::ServiceError;
-use support::grade::{expect_simulated, measure};
+use support::grade::{expect_real_time_at_most, expect_simulated, measure};
 use support::http::HttpService;
+use support::loopback::LoopbackServer;
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -169,6 +172,107 @@ async fn each_attempt_has_its_own_timeout() {
         assert!(attempts == 2, "a timed-out attempt should be retried; made {attempts} attempts");
         // 200 (timeout) + 40 (backoff) + 200 (timeout)
         expect_simulated(run.simulated, 440, "limit each attempt with tokio::time::timeout(per_attempt_timeout, ..)");
+    })
+    .await
+}
+
+// ----- the real part: reqwest against a loopback server, on the real clock ---
+
+/// Requests per batch, and how long the server takes to answer each.
+const N: usize = 8;
+const SERVER_DELAY: Duration = Duration::from_millis(150);
+
+fn start_server() -> LoopbackServer {
+    LoopbackServer::start(SERVER_DELAY).expect("start the test's HTTP server on 127.0.0.1")
+}
+
+fn item_paths(batch: &str) -> Vec<String> {
+    (1..=N).map(|i| format!("/items/{batch}-{i}")).collect()
+}
+
+/// Each answer should be the server's, for that URL, in order: the bodies carry a token made up
+/// for this run.
+fn check_bodies(server: &LoopbackServer, paths: &[String], results: &[Result<String, reqwest::Error>]) {
+    assert!(results.len() == paths.len(), "{} URLs should give {} results, got {}", paths.len(), paths.len(), results.len());
+    for (path, result) in paths.iter().zip(results) {
+        let expected = server.body_for(path);
+        assert!(
+            matches!(result, Ok(body) if *body == expected),
+            "the answer for {path} should be {expected:?} (what the server sent), got {result:?}; keep the \
+             results in the order of the URLs"
+        );
+    }
+}
+
+#[tokio::test]
+async fn real_fetch_all_sends_the_requests_together() {
+    let server = start_server();
+    let paths = item_paths("a");
+    let urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
+    watched(async {
+        let fetcher = Fetcher::new();
+        let run = measure(fetcher.fetch_all(&urls)).await;
+        check_bodies(&server, &paths, &run.output);
+        expect_real_time_at_most(
+            run.wall,
+            600,
+            "the server takes 150 ms per answer and 8 answers one after another take 1200 ms: send \
+             the requests together (join_all over the get_text futures)",
+        );
+        // All 8 when sent together; a little room for a machine so busy that the last ones
+        // arrive after the first answers left. One after another is 1.
+        let peak = server.peak_in_flight();
+        assert!(
+            peak * 2 > N,
+            "only {peak} of the {N} requests were at the server at once; send all {N} together"
+        );
+    })
+    .await
+}
+
+#[tokio::test]
+async fn real_fetch_all_reuses_one_client() {
+    let server = start_server();
+    let (first, second) = (item_paths("first"), item_paths("second"));
+    watched(async {
+        let fetcher = Fetcher::new();
+        let urls: Vec<String> = first.iter().map(|p| server.url(p)).collect();
+        check_bodies(&server, &first, &fetcher.fetch_all(&urls).await);
+        // Let the first batch's connections go back to the pool.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let urls: Vec<String> = second.iter().map(|p| server.url(p)).collect();
+        check_bodies(&server, &second, &fetcher.fetch_all(&urls).await);
+        let opened = server.connections_opened();
+        assert!(
+            opened < 2 * N,
+            "{opened} TCP connections were opened for two batches of {N} requests: a new client (a \
+             new connection pool) each time. Build ONE reqwest::Client in Fetcher::new, keep it in \
+             the struct and use it for every request: the second batch then reuses the first \
+             batch's connections"
+        );
+    })
+    .await
+}
+
+#[tokio::test]
+async fn real_fetch_all_keeps_order_and_every_outcome() {
+    let server = start_server();
+    let urls = [server.url("/items/x"), server.url("/missing"), server.url("/items/y")];
+    watched(async {
+        let results = Fetcher::new().fetch_all(&urls).await;
+        assert!(results.len() == 3, "3 URLs should give 3 results, got {}", results.len());
+        let summary: Vec<String> = results
+            .iter()
+            .map(|r| match r {
+                Ok(body) => body.clone(),
+                Err(e) => format!("error {}", e.status().map_or(0, |s| s.as_u16())),
+            })
+            .collect();
+        let expected = [server.body_for("/items/x"), "error 404".to_string(), server.body_for("/items/y")];
+        assert!(
+            summary == expected,
+            "expected {expected:?} in that order (the 404 kept as an error in its place), got {summary:?}"
+        );
     })
     .await
 }

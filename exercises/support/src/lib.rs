@@ -1,7 +1,9 @@
 //! # support: the simulated world
 //!
 //! Every exercise talks to services defined here instead of a real database or
-//! network. Each service:
+//! network (exercises 10 and 11 end with a part on the real thing: a SQLite
+//! file and a loopback HTTP server, with helpers here too). Each simulated
+//! service:
 //!
 //! * waits with [`tokio::time::sleep`], never [`std::thread::sleep`], so a test
 //!   that runs on the *paused clock* (`#[tokio::test(start_paused = true)]`)
@@ -22,6 +24,8 @@
 //! | [`db`] | an in-memory database with a blocking driver and an async one | 10, 14 |
 //! | [`http`] | an HTTP-like service with latency, failures and timeouts | 11 |
 //! | [`server`] | a request channel to build a tiny server on | 12 |
+//! | [`loopback`] | a real HTTP server on 127.0.0.1 that counts connections and requests | 11 |
+//! | [`scratch`] | a temporary directory (for a database file) and a per-run token | 10, 11 |
 //! | [`grade`] | helpers the tests use: clocks, blocking detection, messages | tests |
 //! | [`markers`] | the phrases in those messages that asyncwork's grader reads | the grader |
 
@@ -30,9 +34,11 @@ pub mod db;
 pub mod grade;
 pub mod http;
 pub mod legacy;
+pub mod loopback;
 pub mod markers;
 pub mod pages;
 pub mod resource;
+pub mod scratch;
 pub mod server;
 pub mod world;
 

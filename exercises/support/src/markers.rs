@@ -12,6 +12,10 @@
 /// Right answer, wrong shape in time (sequential where concurrent was asked, waited too long):
 /// the code took the wrong amount of virtual time on the paused clock. "timing is off".
 pub const SIMULATED_TIME: &str = "of simulated time";
+/// The same, measured on the wall clock by the real-I/O tests (a real server, a real database):
+/// requests fetched one after another take N times as long. "timing is off". (Not "of real
+/// time": older messages of 09, 14 and 15 say that about other mistakes, read as wrong results.)
+pub const WALL_CLOCK_TIME: &str = "of wall-clock time";
 /// The runtime's thread could not run other tasks for a while (a blocking call,
 /// `std::thread::sleep`, a `join()` on a thread, a nested runtime, a long loop), as the watchdog
 /// measured it. "blocks the runtime".

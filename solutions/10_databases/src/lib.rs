@@ -2,7 +2,10 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::path::Path;
 use std::sync::Mutex;
+
+use rusqlite::Connection;
 
 use support::ServiceError;
 use support::db::{AsyncDriver, Row, SyncDriver};
@@ -112,4 +115,60 @@ pub async fn register_user<R: UserRepository>(repo: &R, id: u32, name: &str) -> 
     let row = Row { id, name: name.to_string() };
     repo.add(row.clone()).await?;
     Ok(row)
+}
+
+// ----- 4. the real thing: rusqlite on a SQLite file -----------------------
+
+/// Open the database file, waiting up to 5 s for another connection's lock.
+pub fn open(db: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(db)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+/// The query, whole, on the blocking pool.
+pub async fn find_users(db: &Path, prefix: &str) -> rusqlite::Result<Vec<Row>> {
+    // One connection per blocking job: opening a SQLite file takes
+    // microseconds, and a job that owns its connection shares nothing, so
+    // there is no lock to hold and nothing to hand back. The closure owns
+    // its inputs (`'static`): a PathBuf and a String, not borrows.
+    //
+    // The alternative keeps one connection and moves it in and out:
+    // `spawn_blocking(move || { let r = query(&conn); (conn, r) })`. Worth it
+    // when opening is expensive (a server across the network) or per-
+    // connection state matters (prepared statements, PRAGMAs); a pool
+    // (deadpool, r2d2) does that for many tasks at once.
+    let (db, prefix) = (db.to_path_buf(), prefix.to_string());
+    tokio::task::spawn_blocking(move || {
+        let conn = open(&db)?;
+        let mut query =
+            conn.prepare("SELECT id, name FROM users WHERE substr(name, 1, length(?1)) = ?1 ORDER BY id")?;
+        let rows = query.query_map([&prefix], |r| Ok(Row { id: r.get(0)?, name: r.get(1)? }))?;
+        rows.collect()
+    })
+    .await
+    .expect("the query panicked")
+}
+
+/// One transaction, one commit, on the blocking pool.
+pub async fn insert_users(db: &Path, rows: Vec<Row>) -> rusqlite::Result<()> {
+    let db = db.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = open(&db)?;
+        // `transaction()` is BEGIN; dropping `tx` without `commit` is
+        // ROLLBACK, so an error (a duplicate id) halfway stores nothing:
+        // the `?` below returns early and the drop rolls back.
+        let tx = conn.transaction()?;
+        {
+            let mut insert = tx.prepare("INSERT INTO users (id, name) VALUES (?1, ?2)")?;
+            for row in &rows {
+                insert.execute((row.id, &row.name))?;
+            }
+        }
+        // One commit: one journal write and fsync for all the rows, instead
+        // of one per row (SQLAlchemy's `async with session.begin():`).
+        tx.commit()
+    })
+    .await
+    .expect("the insert panicked")
 }

@@ -22,6 +22,10 @@ const BLOCKING: [&str; 3] = [
     markers::BLOCKING_THE_RUNTIME,
 ];
 
+/// Phrases that mean "right answer, wrong shape in time", lower case: on the paused clock, or on
+/// the wall clock for the real-I/O tests.
+const TIMING: [&str; 2] = [markers::SIMULATED_TIME, markers::WALL_CLOCK_TIME];
+
 /// How std's `todo!()` and `unimplemented!()` messages start.
 const TODO_PREFIXES: [&str; 2] = ["not yet implemented", "not implemented"];
 
@@ -35,7 +39,7 @@ pub(crate) fn classify(exercise: &str, failure: &Failure) -> FailureKind {
     let loc = failure.location.as_deref().unwrap_or_default();
     if BLOCKING.iter().any(|m| msg.contains(m)) {
         FailureKind::Blocking
-    } else if msg.contains(markers::SIMULATED_TIME) {
+    } else if TIMING.iter().any(|m| msg.contains(m)) {
         FailureKind::Timing
     } else if TODO_PREFIXES.iter().any(|p| msg.starts_with(p)) {
         FailureKind::Todo
@@ -113,6 +117,27 @@ mod tests {
             FailureKind::Blocking
         );
         assert_eq!(
+            classify(
+                ex,
+                &f(
+                    "took 1221 ms of wall-clock time; send the requests together",
+                    "11_http_clients/tests/grade.rs:3:1"
+                )
+            ),
+            FailureKind::Timing
+        );
+        // Older messages that say "of real time" keep their verdict (a wrong result).
+        assert_eq!(
+            classify(
+                ex,
+                &f(
+                    "took 121 ms of real time for 4 blocking calls of 30 ms",
+                    "09_blocking/tests/grade.rs:3:1"
+                )
+            ),
+            FailureKind::Assertion
+        );
+        assert_eq!(
             classify(ex, &f("not yet implemented", "03_gather/src/lib.rs:9:5")),
             FailureKind::Todo
         );
@@ -137,7 +162,7 @@ mod tests {
         // The message is lower-cased before matching; a marker with a capital would never match.
         for m in BLOCKING
             .iter()
-            .chain(&[markers::SIMULATED_TIME])
+            .chain(&TIMING)
             .chain(&TODO_PREFIXES)
             .chain(&PANIC_PHRASES)
         {
@@ -169,8 +194,8 @@ mod tests {
     #[test]
     fn the_support_crates_messages_are_classified_as_meant() {
         use support::grade::{
-            Blocking, expect_not_blocked, expect_simulated, expect_simulated_at_most,
-            expect_simulated_without_blocking,
+            Blocking, expect_not_blocked, expect_real_time_at_most, expect_simulated,
+            expect_simulated_at_most, expect_simulated_without_blocking,
         };
         let at = "03_gather/tests/grade.rs:12:5";
         let ms = Duration::from_millis;
@@ -185,6 +210,12 @@ mod tests {
             ),
             (
                 panic_message(|| expect_simulated_at_most(ms(900), 300, "run them concurrently")),
+                FailureKind::Timing,
+            ),
+            (
+                panic_message(|| {
+                    expect_real_time_at_most(ms(1600), 400, "send the eight requests together")
+                }),
                 FailureKind::Timing,
             ),
             (
