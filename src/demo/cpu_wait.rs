@@ -6,8 +6,9 @@
 //! Linux counts it per thread: the second field of `/proc/self/task/<tid>/schedstat` is the time
 //! the thread spent runnable on a run queue, in nanoseconds. A strategy's wait is the largest
 //! increase over its run among the threads that run it: the thread that drives the runtime and
-//! the runtime's own threads (workers, the blocking pool), named [`STRATEGY_THREAD`]. Not the
-//! process's other threads: a live view waiting to redraw delays no task. The strategy's threads
+//! the runtime's own threads (workers, the blocking pool), named [`STRATEGY_THREAD`], and the
+//! demo server's (a request waits for them too). Not the process's other threads: a live view
+//! waiting to redraw delays no task. The strategy's threads
 //! wait side by side, so the largest is what the critical path can have lost, and summing them
 //! would count one busy moment several times. Where the file does not exist (other
 //! systems, kernels without schedstats) the wait reads 0 and claims are judged as before.
@@ -16,6 +17,8 @@
 //! from waiting on a timer, which is most of what a demo does.
 
 use std::collections::HashMap;
+
+use crate::io::server;
 
 /// The name the runner gives a strategy's runtime threads (`Builder::thread_name`).
 pub const STRATEGY_THREAD: &str = "aw-strategy";
@@ -47,7 +50,8 @@ impl Snapshot {
     }
 }
 
-/// The run-queue time of thread `driver` and of every thread named [`STRATEGY_THREAD`].
+/// The run-queue time of thread `driver` and of every thread named [`STRATEGY_THREAD`] or
+/// [`server::THREAD_NAME`].
 fn read(driver: Option<u32>) -> HashMap<u32, u64> {
     let mut waits = HashMap::new();
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
@@ -58,8 +62,10 @@ fn read(driver: Option<u32>) -> HashMap<u32, u64> {
             continue;
         };
         let ours = Some(tid) == driver
-            || std::fs::read_to_string(entry.path().join("comm"))
-                .is_ok_and(|name| name.trim_end() == STRATEGY_THREAD);
+            || std::fs::read_to_string(entry.path().join("comm")).is_ok_and(|name| {
+                let name = name.trim_end();
+                name == STRATEGY_THREAD || name == server::THREAD_NAME
+            });
         if !ours {
             continue;
         }

@@ -148,7 +148,12 @@ fn verdict(e: &Claim, plan: &Plan, runs: &[StrategyReport]) -> ExpectationResult
 fn stalled(e: &Claim, plan: &Plan, runs: &[StrategyReport], miss: Miss) -> Miss {
     let decided_by_order = matches!(
         e.check,
-        Check::Outcome { .. } | Check::Error { .. } | Check::NoError | Check::Cleanup { .. }
+        Check::Outcome { .. }
+            | Check::Error { .. }
+            | Check::NoError
+            | Check::Cleanup { .. }
+            | Check::Teardown { .. }
+            | Check::Ended { .. }
     );
     let Some(run) = runs.iter().find(|r| r.name == e.strategy) else {
         return miss;
@@ -356,8 +361,10 @@ fn judge(e: &Claim, plan: &Plan, runs: &[StrategyReport]) -> Result<String, Miss
             // Fixed costs and a wait for the CPU only slow the faster strategy down: take them
             // off its wall time. The slower one's wait for the CPU comes off too, so a busy
             // moment during `than` cannot make a claim look truer than it is.
-            let fast = run.wall_ms - slack(run);
-            let slow = than.wall_ms - than.cpu_wait_ms;
+            // A thread's wait is not all on the critical path (a wait while another timer was
+            // still running cost nothing), so neither side is taken below its ideal.
+            let fast = (run.wall_ms - slack(run)).max(run.ideal_ms);
+            let slow = (than.wall_ms - than.cpu_wait_ms).max(than.ideal_ms);
             if fast > 0.0 && slow / fast >= factor {
                 return Ok(format!(
                     "{text}, shown once {} are allowed for",

@@ -36,6 +36,10 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::io::params::{self, Bad, Style};
 
+/// The name of the server's threads: a demo's CPU-wait measure counts them, since a request
+/// waits for them too (`demo/cpu_wait.rs`).
+pub const THREAD_NAME: &str = "asyncwork-server";
+
 /// The response header that names the connection a request came on.
 pub const CONNECTION_HEADER: &str = "x-connection";
 
@@ -163,6 +167,8 @@ impl Server {
         let addr = listener.local_addr().map_err(bind_error)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
+            // Its blocking pool (the offloading handler) carries the name too.
+            .thread_name(THREAD_NAME)
             .build()
             .map_err(StartError::Thread)?;
         let accepted = Arc::new(AtomicU64::new(0));
@@ -175,7 +181,7 @@ impl Server {
         let (stopped_tx, stopped) = std::sync::mpsc::channel();
         let counter = accepted.clone();
         std::thread::Builder::new()
-            .name("asyncwork-server".into())
+            .name(THREAD_NAME.into())
             .spawn(move || {
                 runtime.block_on(async move {
                     let Ok(listener) = TcpListener::from_std(listener) else {
