@@ -272,6 +272,54 @@ fn swamped_text(run: &StrategyReport, what_ms: f64) -> String {
     )
 }
 
+/// Whether each of `ends` (a copy and when it `did` something, if it did) came after the
+/// strategy's caller got control back (`after_return`) or before. `Err(None)`: no copy to judge.
+fn ended_vs_return<'a>(
+    ends: impl Iterator<Item = (&'a TaskReport, Option<f64>)>,
+    run: &StrategyReport,
+    after_return: bool,
+    did: &str,
+) -> Result<String, Option<String>> {
+    let mut wrong = Vec::new();
+    let mut seen = Vec::new();
+    let mut judged = 0;
+    for (t, end) in ends {
+        judged += 1;
+        let Some(end) = end else {
+            wrong.push(format!("{} never {did}", t.name));
+            continue;
+        };
+        seen.push(end);
+        if (end > run.wall_ms) != after_return {
+            wrong.push(format!(
+                "{} {did} at {}, {} the caller got control back at {}",
+                t.name,
+                ms(end),
+                if end > run.wall_ms { "after" } else { "before" },
+                ms(run.wall_ms)
+            ));
+        }
+    }
+    if seen.is_empty() && wrong.is_empty() {
+        return Err(None);
+    }
+    if wrong.is_empty() {
+        let last = seen.iter().copied().fold(0.0, f64::max);
+        Ok(format!(
+            "{} by {}; the caller got control back at {}",
+            if did == "ended" {
+                "ended"
+            } else {
+                "teardown finished"
+            },
+            ms(last),
+            ms(run.wall_ms)
+        ))
+    } else {
+        Err(Some(summarize(&wrong, judged)))
+    }
+}
+
 /// Every copy in `inner` that was torn down finished its teardown before the matching copy of
 /// `outer` began its own (copy N with copy N, or every copy with a single `outer`).
 fn teardown_order(
@@ -410,75 +458,25 @@ fn judge(e: &Claim, plan: &Plan, runs: &[StrategyReport]) -> Result<String, Miss
             }
         }
         Check::Cleanup { task, after_return } => {
-            let rows = rows(task)?;
-            let mut wrong = Vec::new();
-            let mut ends = Vec::new();
-            for t in &rows {
-                let Some(teardown) = t.phases.iter().find(|p| p.name == "teardown") else {
-                    continue;
-                };
-                let Some(end) = teardown.end_ms else {
-                    wrong.push(format!("{} never finished its teardown", t.name));
-                    continue;
-                };
-                ends.push(end);
-                if (end > run.wall_ms) != *after_return {
-                    wrong.push(format!(
-                        "{} finished its teardown at {}, {} the caller got control back at {}",
-                        t.name,
-                        ms(end),
-                        if end > run.wall_ms { "after" } else { "before" },
-                        ms(run.wall_ms)
-                    ));
-                }
-            }
-            if ends.is_empty() && wrong.is_empty() {
-                return Err(Miss::from(format!("no copy of `{task}` had a teardown")));
-            }
-            if wrong.is_empty() {
-                let last = ends.iter().copied().fold(0.0, f64::max);
-                Ok(format!(
-                    "teardown finished by {}; the caller got control back at {}",
-                    ms(last),
-                    ms(run.wall_ms)
-                ))
-            } else {
-                Err(Miss::from(summarize(&wrong, rows.len())))
-            }
+            // Only copies that have a teardown (a setup that failed acquired nothing).
+            let ends = rows(task)?.into_iter().filter_map(|t| {
+                let teardown = t.phases.iter().find(|p| p.name == "teardown")?;
+                Some((t, teardown.end_ms))
+            });
+            ended_vs_return(ends, run, *after_return, "finished its teardown")
+                .map_err(|none| {
+                    none.unwrap_or_else(|| format!("no copy of `{task}` had a teardown"))
+                })
+                .map_err(Miss::from)
         }
         Check::Ended { task, after_return } => {
-            let rows = rows(task)?;
-            let mut wrong = Vec::new();
-            let mut ends = Vec::new();
-            for t in rows.iter().filter(|t| t.start_ms.is_some()) {
-                let Some(end) = t.end_ms else {
-                    wrong.push(format!("{} never ended", t.name));
-                    continue;
-                };
-                ends.push(end);
-                if (end > run.wall_ms) != *after_return {
-                    wrong.push(format!(
-                        "{} ended at {}, {} the caller got control back at {}",
-                        t.name,
-                        ms(end),
-                        if end > run.wall_ms { "after" } else { "before" },
-                        ms(run.wall_ms)
-                    ));
-                }
-            }
-            if ends.is_empty() && wrong.is_empty() {
-                return Err(Miss::from(format!("no copy of `{task}` started")));
-            }
-            if wrong.is_empty() {
-                let last = ends.iter().copied().fold(0.0, f64::max);
-                Ok(format!(
-                    "{task} ended by {}; the caller got control back at {}",
-                    ms(last),
-                    ms(run.wall_ms)
-                ))
-            } else {
-                Err(Miss::from(summarize(&wrong, rows.len())))
-            }
+            let ends = rows(task)?
+                .into_iter()
+                .filter(|t| t.start_ms.is_some())
+                .map(|t| (t, t.end_ms));
+            ended_vs_return(ends, run, *after_return, "ended")
+                .map_err(|none| none.unwrap_or_else(|| format!("no copy of `{task}` started")))
+                .map_err(Miss::from)
         }
         Check::Teardown { task, before } => {
             let rows = rows(task)?;

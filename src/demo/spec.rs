@@ -823,17 +823,20 @@ impl ExpectSpec {
                 format!("factor must be a positive number, got {f}"),
             ));
         }
-        if let Some(task) = &self.task
-            && resolve_task(tasks, task).is_none()
-        {
-            let names: Vec<&str> = tasks.iter().map(|t| t.name.as_str()).collect();
-            out.push(SpecProblem::at(
-                format!("{at}.task"),
-                format!(
-                    "task `{task}` is not one of this demo's tasks ({}); a single copy is `name#N` with N from 1 to count",
-                    names.join(", ")
-                ),
-            ));
+        // `task` and `before` both name a task: every copy, or one copy (`fetch#2`).
+        for (key, task) in [("task", &self.task), ("before", &self.before)] {
+            if let Some(task) = task
+                && resolve_task(tasks, task).is_none()
+            {
+                let names: Vec<&str> = tasks.iter().map(|t| t.name.as_str()).collect();
+                out.push(SpecProblem::at(
+                    format!("{at}.{key}"),
+                    format!(
+                        "task `{task}` is not one of this demo's tasks ({}); a single copy is `name#N` with N from 1 to count",
+                        names.join(", ")
+                    ),
+                ));
+            }
         }
         for (key, task) in [("task", &self.task), ("before", &self.before)] {
             if matches!(self.kind, K::Teardown | K::Cleanup)
@@ -846,18 +849,6 @@ impl ExpectSpec {
                     format!("task `{task}` is not a `resource` task, so it has no teardown"),
                 ));
             }
-        }
-        if let Some(before) = &self.before
-            && resolve_task(tasks, before).is_none()
-        {
-            let names: Vec<&str> = tasks.iter().map(|t| t.name.as_str()).collect();
-            out.push(SpecProblem::at(
-                format!("{at}.before"),
-                format!(
-                    "task `{before}` is not one of this demo's tasks ({})",
-                    names.join(", ")
-                ),
-            ));
         }
         if let (Some(lo), Some(hi)) = (self.at_least, self.at_most)
             && lo > hi
