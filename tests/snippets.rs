@@ -115,23 +115,33 @@ fn snippet_file(s: &Snippet) -> String {
     writeln!(f, "#[allow(unused_imports)]").unwrap();
     writeln!(f, "use crate::prelude::*;").unwrap();
     writeln!(f, "#[allow(unused, unreachable_code, clippy::all)]").unwrap();
-    writeln!(f, "pub async fn snippet() -> Result<(), BoxError> {{").unwrap();
-    writeln!(f, "    let id: u64 = 1;").unwrap();
-    writeln!(f, "    let user_id: u64 = 1;").unwrap();
-    writeln!(f, "    let ids: Vec<u64> = vec![1, 2, 3];").unwrap();
-    writeln!(f, "    let urls: Vec<String> = vec![\"/a\".into()];").unwrap();
-    writeln!(f, "    let client = Client::default();").unwrap();
-    writeln!(f, "    let pool = Pool::default();").unwrap();
-    writeln!(f, "    #[allow(clippy::let_unit_value)]").unwrap();
-    writeln!(f, "    let _ = {{").unwrap();
-    writeln!(f, "// ---- snippet ----").unwrap();
-    assert_eq!(f.lines().count(), HEADER_LINES);
-    f.push_str(&s.code);
-    if !s.code.ends_with('\n') {
+    snippet_fn(&mut f, &s.code, HEADER_LINES);
+    f
+}
+
+/// `async fn snippet()` around `code`, with the locals every snippet may use (`id`, `client`,
+/// ...): the convention shared by the snippets that compile and the blocks that must not.
+/// `header_lines`, when the file so far plus the preamble must have that many lines (the failure
+/// message maps line numbers back to the lesson with it).
+fn snippet_fn(f: &mut String, code: &str, header_lines: usize) {
+    f.push_str(concat!(
+        "pub async fn snippet() -> Result<(), BoxError> {\n",
+        "    let id: u64 = 1;\n",
+        "    let user_id: u64 = 1;\n",
+        "    let ids: Vec<u64> = vec![1, 2, 3];\n",
+        "    let urls: Vec<String> = vec![\"/a\".into()];\n",
+        "    let client = Client::default();\n",
+        "    let pool = Pool::default();\n",
+        "    #[allow(clippy::let_unit_value)]\n",
+        "    let _ = {\n",
+        "// ---- snippet ----\n",
+    ));
+    assert!(header_lines == 0 || f.lines().count() == header_lines);
+    f.push_str(code);
+    if !code.ends_with('\n') {
         f.push('\n');
     }
     f.push_str("// ---- end ----\n    };\n    Ok(())\n}\n");
-    f
 }
 
 fn lessons_dir() -> PathBuf {
@@ -182,20 +192,7 @@ fn rejected_file(r: &Rejected) -> String {
     writeln!(f, "#[path = \"../prelude.rs\"]\nmod prelude;").unwrap();
     writeln!(f, "use prelude::*;").unwrap();
     writeln!(f, "fn main() {{}}").unwrap();
-    writeln!(f, "pub async fn snippet() -> Result<(), BoxError> {{").unwrap();
-    writeln!(f, "    let id: u64 = 1;").unwrap();
-    writeln!(f, "    let user_id: u64 = 1;").unwrap();
-    writeln!(f, "    let ids: Vec<u64> = vec![1, 2, 3];").unwrap();
-    writeln!(f, "    let urls: Vec<String> = vec![\"/a\".into()];").unwrap();
-    writeln!(f, "    let client = Client::default();").unwrap();
-    writeln!(f, "    let pool = Pool::default();").unwrap();
-    writeln!(f, "    let _ = {{").unwrap();
-    writeln!(f, "// ---- snippet ----").unwrap();
-    f.push_str(&r.block.rust);
-    if !r.block.rust.ends_with('\n') {
-        f.push('\n');
-    }
-    f.push_str("// ---- end ----\n    };\n    Ok(())\n}\n");
+    snippet_fn(&mut f, &r.block.rust, 0);
     f
 }
 
