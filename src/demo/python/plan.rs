@@ -123,10 +123,42 @@ fn op_value(op: &Op, speed: f64) -> Value {
         }
         // The runner sizes the query with its own sqlite3's speed.
         Op::Sqlite { ms, offload } => json!({ "kind": kind, "ms": real(*ms), "offload": offload }),
-        // Not in the Python runner yet: it reports the strategies as skipped, naming the op.
-        Op::HttpRetry { .. } | Op::HttpPages { .. } | Op::SqliteBulk { .. } => {
-            json!({ "kind": kind })
+        Op::HttpRetry {
+            path,
+            ms,
+            attempts,
+            backoff_ms,
+            timeout_ms,
+            ..
+        } => {
+            let scaled = real(*ms).round() as u64;
+            json!({
+                "kind": kind,
+                "path": path.replace("{ms}", &scaled.to_string()),
+                "attempts": attempts,
+                "backoff_ms": real(*backoff_ms),
+                "timeout_ms": real(*timeout_ms),
+                "timeout_lesson_ms": timeout_ms,
+            })
         }
+        Op::HttpPages {
+            items,
+            page_size,
+            ms,
+            ..
+        } => json!({
+            "kind": kind,
+            "items": items,
+            "page_size": page_size,
+            // The server's delay per page, in whole real ms (as the Rust op asks for it).
+            "delay": real(*ms).round() as u64,
+        }),
+        Op::SqliteBulk {
+            rows,
+            transaction,
+            offload,
+            ..
+        } => json!({ "kind": kind, "rows": rows, "transaction": transaction, "offload": offload }),
     }
 }
 
@@ -186,5 +218,34 @@ message = "boom"
         assert_eq!(s[2]["limit"], 2);
         // No real-I/O op: no server, no database.
         assert!(p["server"].is_null() && p["db"].is_null());
+    }
+
+    #[test]
+    fn nested_resources_are_listed_under_their_outer_copy() {
+        let src = r#"
+name = "d"
+title = "t"
+about = "a"
+strategies = ["gather"]
+
+[[task]]
+name = "conn"
+op = "resource"
+inside = "pool"
+count = 2
+ms = 100
+
+[[task]]
+name = "pool"
+op = "resource"
+count = 2
+ms = 0
+"#;
+        let demo = Demo::new(&parse(src).unwrap()).unwrap();
+        let p = plan(&demo, 1.0);
+        // Top-level copies first (pool#1, pool#2 are ids 0 and 1), whatever the file's order.
+        assert_eq!(p["roots"], 2);
+        assert_eq!(p["tasks"][0]["name"], "pool");
+        assert_eq!(p["nested"], serde_json::json!([[0, [2]], [1, [3]]]));
     }
 }

@@ -15,7 +15,10 @@ time. Standard library only: the learner's python3 needs nothing installed.
 
 import asyncio
 import json
+import os
+import random
 import sqlite3
+import threading
 import sys
 import time
 import traceback
@@ -134,6 +137,16 @@ class Runner:
                     self.item_ms[tid] = (self.item_ms[tid] or []) + [self.now()]
         elif kind == "http":
             await self.http(tid, op)
+        elif kind == "http_retry":
+            await self.http_retry(tid, op)
+        elif kind == "http_pages":
+            self.items[tid] = 0
+            async for _ in self.page_items(tid, op):
+                self.items[tid] += 1
+                if self.keep_items:
+                    self.item_ms[tid] = (self.item_ms[tid] or []) + [self.now()]
+        elif kind == "sqlite_bulk":
+            await self.sqlite_bulk(tid, op)
         elif kind == "sqlite":
             if op["offload"] or self.offload:
                 held = await asyncio.to_thread(query_for, self.plan["db"], op["ms"])
@@ -227,6 +240,79 @@ class Runner:
         if int(status.split()[0]) >= 400:
             raise TaskFailed(f"GET {path}: {status}")
 
+    async def http_retry(self, tid, op):
+        """Retries with exponential backoff and equal jitter (half the doubling delay, plus a
+        random half), each attempt cut off by a timeout, as the Rust op does; 429 and 5xx are
+        retried, other errors are not (asking again will not change them)."""
+        path = op["path"].replace("{key}", f"py{self.index}-t{tid}")
+        attempts = max(1, min(op["attempts"], 10))
+        for n in range(1, attempts + 1):
+            ph = self.phase(tid, f"attempt {n}")
+            error = None
+            try:
+                async with asyncio.timeout(op["timeout_ms"] / 1000):
+                    status, _ = await self.get(path, False, tid)
+            except TimeoutError:
+                error = f"no answer within {op['timeout_lesson_ms']} ms"
+            except (OSError, EOFError, ValueError, IndexError) as e:
+                error = f"{type(e).__name__}: {e}"
+            ph[2] = self.now()  # not on CancelledError: a cut attempt stays open, as in Rust
+            if error is None:
+                code = int(status.split()[0])
+                if code < 400:
+                    return
+                if not (code == 429 or code >= 500):
+                    raise TaskFailed(
+                        f"GET {path}: {status} (not retried: asking again will not change it)")
+                error = status
+            if n == attempts:
+                raise TaskFailed(f"GET {path}: gave up after {attempts} attempts; the last: {error}")
+            base = op["backoff_ms"] / 1000 * 2 ** (n - 1)
+            await asyncio.sleep(base * (0.5 + 0.5 * random.random()))
+
+    async def page_items(self, tid, op):
+        """An async generator over `/pages`: one GET per page, items yielded as each page
+        arrives, until an empty page ends the listing (`async for item in listing():`)."""
+        query = f"size={op['page_size']}&delay={op['delay']}&total={op['items']}"
+        page = 0
+        while True:
+            path = f"/pages?page={page}&{query}"
+            try:
+                status, _ = await self.get(path, False, tid)
+                ids = [item["id"] for item in json.loads(self.body)["items"]]
+            except (OSError, EOFError, ValueError, IndexError, KeyError, TypeError) as e:
+                raise TaskFailed(f"GET {path}: {type(e).__name__}: {e}")
+            if int(status.split()[0]) >= 400:
+                raise TaskFailed(f"GET {path}: {status}")
+            if not ids:
+                return
+            for item in ids:
+                yield item
+            page += 1
+
+    async def sqlite_bulk(self, tid, op):
+        """`rows` inserts into a database file of this task's own, each committed on its own
+        (autocommit) or all in one transaction; inline or in `asyncio.to_thread`. A thread
+        cannot be cancelled from outside, so a cancelled task sets an event it checks."""
+        path = os.path.join(os.path.dirname(self.plan["db"]), f"py-bulk-{self.index}-t{tid}.db")
+        stop = threading.Event()
+        args = (path, op["rows"], op["transaction"], stop)
+        t = time.perf_counter()
+        try:
+            if op["offload"] or self.offload:
+                written = await asyncio.to_thread(bulk_insert, *args)
+            else:
+                written = bulk_insert(*args)  # holds the event loop's only thread
+        except asyncio.CancelledError:
+            stop.set()
+            raise
+        except sqlite3.Error as e:
+            raise TaskFailed(f"insert failed: {e}")
+        finally:
+            self.blocked[tid] = (time.perf_counter() - t) * 1000
+        if written != op["rows"]:
+            raise TaskFailed(f"stopped after {written} of {op['rows']} rows")
+
     async def get(self, path, new_client, tid):
         """A minimal HTTP/1.1 GET over asyncio streams; keep-alive connections are reused from
         `self.pool` (one shared client), or a new connection serves one request (a client per
@@ -257,6 +343,7 @@ class Runner:
                 k, _, v = h.decode("latin-1").partition(":")
                 headers[k.strip().lower()] = v.strip()
             lines = path.startswith("/stream")
+            body = b""
             if headers.get("transfer-encoding", "").lower() == "chunked":
                 while True:
                     size = int((await reader.readline()).split(b";")[0], 16)
@@ -264,15 +351,17 @@ class Runner:
                         await reader.readline()
                         break
                     chunk = await reader.readexactly(size)
+                    body += chunk
                     await reader.readexactly(2)
                     if lines:
                         self.items[tid] = (self.items[tid] or 0) + chunk.count(b"\n")
             elif "content-length" in headers:
-                await reader.readexactly(int(headers["content-length"]))
+                body = await reader.readexactly(int(headers["content-length"]))
             else:
-                await reader.read()
+                body = await reader.read()
             keep = not new_client and headers.get("connection", "").lower() != "close"
             conn_no = headers.get("x-connection")
+            self.body = body  # the last response's body, for the paged listing
             return status_line, (int(conn_no) if conn_no and conn_no.isdigit() else None)
         finally:
             if keep:
@@ -314,6 +403,28 @@ def crunch(ms):
     while time.perf_counter() < end:
         x += 1
     return (time.perf_counter() - t) * 1000
+
+
+def bulk_insert(path, rows, transaction, stop):
+    # isolation_level=None: sqlite3 leaves transactions to us, so each INSERT outside BEGIN is
+    # its own commit (a journal written and synced), as rusqlite's autocommit is.
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("DROP TABLE IF EXISTS items")
+        conn.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+        written = 0
+        if transaction:
+            conn.execute("BEGIN")
+        for i in range(rows):
+            if stop.is_set():
+                break
+            conn.execute("INSERT INTO items (name) VALUES (?)", (f"item {i}",))
+            written += 1
+        if transaction:
+            conn.execute("COMMIT")
+        return written
+    finally:
+        conn.close()
 
 
 def query_for(db, ms):
@@ -605,7 +716,8 @@ def main():
     if any(op["kind"] == "sqlite" for _, _, op in ids):
         rows_per_ms()  # calibrated now, not inside the first timed query
     unsupported = sorted({op["kind"] for _, _, op in ids} - {
-        "sleep", "block", "cpu", "fail", "resource", "pages", "http", "sqlite"})
+        "sleep", "block", "cpu", "fail", "resource", "pages", "http", "sqlite",
+        "http_retry", "http_pages", "sqlite_bulk"})
     for index, s in enumerate(plan["strategies"]):
         if s["kind"] in SKIPPED:
             emit({"strategy": index, "skipped": SKIPPED[s["kind"]]})

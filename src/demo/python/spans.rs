@@ -63,9 +63,9 @@ struct Span {
     o: Outcome,
     #[serde(default)]
     err: Option<String>,
-    /// `[name, start, end]` per phase.
+    /// `[name, start, end]` per phase (`setup`, `body`, `teardown`; `attempt N` of a retry).
     #[serde(default)]
-    ph: Vec<(Phase, f64, Option<f64>)>,
+    ph: Vec<(String, f64, Option<f64>)>,
     #[serde(default)]
     items: Option<u32>,
     #[serde(default)]
@@ -149,7 +149,7 @@ pub(crate) fn strategy_report(
                     .ph
                     .into_iter()
                     .map(|(p, start, end)| PhaseReport {
-                        name: p.as_str().to_string(),
+                        name: phase_name(p),
                         start_ms: lesson(start),
                         end_ms: end.map(lesson),
                     })
@@ -191,6 +191,19 @@ pub(crate) fn strategy_report(
         interrupted: false,
         tasks,
     })
+}
+
+/// A phase name from the runner, bounded: the runner's own names are short, and a line that is
+/// not the runner's must not put megabytes in a report.
+fn phase_name(mut name: String) -> String {
+    if name.len() > 32 {
+        let cut = (0..=32)
+            .rev()
+            .find(|i| name.is_char_boundary(*i))
+            .unwrap_or(0);
+        name.truncate(cut);
+    }
+    name
 }
 
 /// Most tasks running at the same moment: a sweep over starts and ends (an end at the same
