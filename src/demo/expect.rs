@@ -305,14 +305,26 @@ fn ended_vs_return<'a>(
     }
     if wrong.is_empty() {
         let last = seen.iter().copied().fold(0.0, f64::max);
+        // The closest call decides the claim: say by how much, finely when it is close (an
+        // asyncio loser ends microseconds after `asyncio.wait` returned, and that is the point).
+        let closest = seen
+            .iter()
+            .map(|end| (end - run.wall_ms).abs())
+            .fold(f64::INFINITY, f64::min);
+        let gap = if closest < 1.0 {
+            format!("{:.0} µs", closest * 1000.0)
+        } else {
+            ms(closest)
+        };
         Ok(format!(
-            "{} by {}; the caller got control back at {}",
+            "{} by {}, the closest {gap} {} the caller got control back at {}",
             if did == "ended" {
                 "ended"
             } else {
                 "teardown finished"
             },
             ms(last),
+            if after_return { "after" } else { "before" },
             ms(run.wall_ms)
         ))
     } else {
