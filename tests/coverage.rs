@@ -11,6 +11,8 @@
 //!
 //! The seeds live outside the repository, in `../shared/seeds/` (override with
 //! `ASYNCWORK_SEEDS=DIR`). The table's format is documented at the top of `docs/coverage.md`.
+#![allow(clippy::print_stderr)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
