@@ -10,7 +10,8 @@
 //! every exercise crate, would build fifteen crates for a name check).
 //!
 //! The seeds live outside the repository, in `../shared/seeds/` (override with
-//! `ASYNCWORK_SEEDS=DIR`). The table's format is documented at the top of `docs/coverage.md`.
+//! `ASYNCWORK_SEEDS=DIR`), and their parts are recorded in `docs/seed-parts.txt` for a checkout
+//! without them. The table's format is documented at the top of `docs/coverage.md`.
 #![allow(clippy::print_stderr)]
 
 use std::collections::{BTreeMap, BTreeSet};
