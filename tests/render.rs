@@ -198,6 +198,16 @@ async fn a_python_run_is_drawn_beside_the_rust_one() {
         "{text}"
     );
     assert!(text.contains("Claims on the asyncio run (Python 3.12.1)"));
+    // At 70 columns asyncio's columns move to a table of their own, and every line fits.
+    let narrow = console::strip_ansi_codes(&summary::summary_at(d, 70)).to_string();
+    assert!(
+        narrow.contains("under asyncio (Python 3.12.1):"),
+        "{narrow}"
+    );
+    assert!(
+        narrow.lines().all(|l| console::measure_text_width(l) <= 70),
+        "{narrow}"
+    );
     let py = d.python.as_ref().unwrap();
     let pair = timeline::pair(&d.strategies[1], Some(Ok(&py.strategies[1])), 100, 0.0);
     let pair = console::strip_ansi_codes(&pair).to_string();

@@ -6,14 +6,37 @@ use console::Style;
 use super::fmt_ms;
 use super::table::Table;
 use super::timeline::outcome_counts;
-use crate::demo::report::{DemoReport, ExpectationResult, PythonReport};
+use crate::demo::report::{DemoReport, ExpectationResult, PythonReport, StrategyReport};
 
-/// The strategies' table, fitted to `width` (the outcomes column wraps between words).
+/// The strategies' table, fitted to `width` (the outcomes column wraps between words). With
+/// `--python`, asyncio's columns sit beside tokio's when they fit, else in a table of their own
+/// below (at 70 columns, ten columns do not fit).
 pub fn table(d: &DemoReport, width: usize) -> String {
+    let width = width.saturating_sub(2);
+    let wide = build(d, d.python.is_some()).render_width(width);
+    let fits = |text: &str| {
+        text.lines()
+            .all(|l| console::measure_text_width(l) <= width)
+    };
+    let text = match &d.python {
+        Some(py) if !fits(&wide) => {
+            let mut text = build(d, false).render_width(width);
+            text.push_str(&format!("\nunder asyncio (Python {}):\n", py.version));
+            text.push_str(&python_table(d, py).render_width(width));
+            text
+        }
+        _ => wide,
+    };
+    // Indented under the demo's "Summary:" line.
+    text.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+/// The strategies' rows; `python`: with asyncio's three columns.
+fn build(d: &DemoReport, python: bool) -> Table {
     let mut head = vec!["strategy", ">wall", ">ideal", ">speedup", ">overhead"];
     // With `--python`: the asyncio run's wall and overhead beside tokio's, and how many times
     // tokio's overhead asyncio's is.
-    if d.python.is_some() {
+    if python {
         head.extend([">py wall", ">py overhead", ">py/rs"]);
     }
     head.extend([">peak", "outcomes"]);
@@ -41,36 +64,43 @@ pub fn table(d: &DemoReport, width: usize) -> String {
                 fmt_ms(s.overhead_ms)
             },
         ];
-        if let Some(py) = &d.python {
-            match py.strategies.iter().find(|p| p.name == s.name) {
-                Some(p) => {
-                    let ratio = if s.interrupted || s.overhead_ms <= 0.0 || p.overhead_ms < 0.0 {
-                        "-".to_string()
-                    } else {
-                        format!("{:.1}x", p.overhead_ms / s.overhead_ms)
-                    };
-                    row.extend([
-                        fmt_ms(p.wall_ms),
-                        if p.overhead_ms < 0.0 {
-                            "-".to_string()
-                        } else {
-                            fmt_ms(p.overhead_ms)
-                        },
-                        ratio,
-                    ]);
-                }
-                None => row.extend(["skipped".to_string(), "-".to_string(), "-".to_string()]),
-            }
+        if let (true, Some(py)) = (python, &d.python) {
+            row.extend(python_cells(s, py));
         }
         row.extend([s.peak_concurrency.to_string(), outcomes]);
         table.row(row);
     }
-    // Indented under the demo's "Summary:" line.
     table
-        .render_width(width.saturating_sub(2))
-        .lines()
-        .map(|l| format!("  {l}\n"))
-        .collect()
+}
+
+/// asyncio's wall and overhead for tokio's strategy `s`, and the ratio of the overheads.
+fn python_cells(s: &StrategyReport, py: &PythonReport) -> [String; 3] {
+    match py.strategies.iter().find(|p| p.name == s.name) {
+        Some(p) => {
+            let ratio = if s.interrupted || s.overhead_ms <= 0.0 || p.overhead_ms < 0.0 {
+                "-".to_string()
+            } else {
+                format!("{:.1}x", p.overhead_ms / s.overhead_ms)
+            };
+            let overhead = if p.overhead_ms < 0.0 {
+                "-".to_string()
+            } else {
+                fmt_ms(p.overhead_ms)
+            };
+            [fmt_ms(p.wall_ms), overhead, ratio]
+        }
+        None => ["skipped".to_string(), "-".to_string(), "-".to_string()],
+    }
+}
+
+/// asyncio's columns on their own, for a narrow terminal.
+fn python_table(d: &DemoReport, py: &PythonReport) -> Table {
+    let mut table = Table::new(&["strategy", ">py wall", ">py overhead", ">py/rs"]);
+    for s in &d.strategies {
+        let [wall, overhead, ratio] = python_cells(s, py);
+        table.row(vec![s.name.clone(), wall, overhead, ratio]);
+    }
+    table
 }
 
 /// Per-request latency of the HTTP tasks, for each strategy: p50, p95, max (nearest rank) and
