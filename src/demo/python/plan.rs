@@ -112,10 +112,9 @@ fn op_value(op: &Op, speed: f64) -> Value {
             timeout_ms,
             ..
         } => {
-            let scaled = real(*ms).round() as u64;
             json!({
                 "kind": kind,
-                "path": path.replace("{ms}", &scaled.to_string()),
+                "path": real_path(path, *ms, speed),
                 "new_client": new_client,
                 "timeout_ms": timeout_ms.map(real),
                 "timeout_lesson_ms": timeout_ms,
@@ -131,10 +130,9 @@ fn op_value(op: &Op, speed: f64) -> Value {
             timeout_ms,
             ..
         } => {
-            let scaled = real(*ms).round() as u64;
             json!({
                 "kind": kind,
-                "path": path.replace("{ms}", &scaled.to_string()),
+                "path": real_path(path, *ms, speed),
                 "attempts": attempts,
                 "backoff_ms": real(*backoff_ms),
                 "timeout_ms": real(*timeout_ms),
@@ -160,6 +158,12 @@ fn op_value(op: &Op, speed: f64) -> Value {
             ..
         } => json!({ "kind": kind, "rows": rows, "transaction": transaction, "offload": offload }),
     }
+}
+
+/// A demo server path with `{ms}` as real milliseconds at this speed (`{key}` is the runner's).
+fn real_path(path: &str, ms: u64, speed: f64) -> String {
+    let real = (ms as f64 / speed).round() as u64;
+    path.replace("{ms}", &real.to_string())
 }
 
 fn phase(p: Phase) -> &'static str {
