@@ -342,18 +342,29 @@ fn lesson_list_survives_a_bad_file_unless_strict() {
     }
 }
 
+/// The skeleton lesson (`select_loops`) of a fresh lesson folder in `dir`, without its demos and
+/// without the sections' pointers to them, so only the demos a test appends count. Returns the
+/// file and its text.
+fn skeleton_without_demos(dir: &Path) -> (PathBuf, String) {
+    let path = lessons_folder(dir).join("select_loops.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    if let Some(at) = text.find("[[demo]]") {
+        text.truncate(at);
+    }
+    let text = text
+        .lines()
+        .filter(|l| !l.starts_with("demo = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    (path, text)
+}
+
 /// Issue 13, item 13: every demo within its own cap, but together far too long: refused at
 /// validation, at the demo that crosses the lesson's cap (file:line).
 #[test]
 fn a_lesson_that_would_run_for_hours_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let lessons = lessons_folder(tmp.path());
-    let path = lessons.join("select_loops.toml");
-    let mut text = std::fs::read_to_string(&path).unwrap();
-    // Drop the skeleton's own demos, so only ours count.
-    if let Some(at) = text.find("[[demo]]") {
-        text.truncate(at);
-    }
+    let (path, mut text) = skeleton_without_demos(tmp.path());
     for i in 1..=4 {
         text.push_str(&format!(
             "\n[[demo]]\nname = \"slow{i}\"\ntitle = \"slow\"\nabout = \"five minutes\"\n\
@@ -383,18 +394,7 @@ fn a_lesson_that_would_run_for_hours_is_refused() {
 /// A lesson folder holding one lesson whose demo blocks the only thread of a current-thread
 /// runtime for `ms` in each of three strategies.
 fn blocking_lesson(dir: &Path, ms: u64) {
-    let lessons = lessons_folder(dir);
-    let path = lessons.join("select_loops.toml");
-    let mut text = std::fs::read_to_string(&path).unwrap();
-    if let Some(at) = text.find("[[demo]]") {
-        text.truncate(at);
-    }
-    // Sections may name the skeleton's demos: point them nowhere.
-    let text: String = text
-        .lines()
-        .filter(|l| !l.starts_with("demo = "))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let (path, text) = skeleton_without_demos(dir);
     let demo = format!(
         "\n[[demo]]\nname = \"stall\"\ntitle = \"stall\"\nabout = \"blocks\"\n\
          strategies = [\"sequential\", \"gather\", \"race\"]\n\n[[demo.task]]\nname = \"call\"\n\
@@ -555,17 +555,7 @@ fn a_huge_fan_out_with_json_and_trace_stays_small() {
 #[test]
 fn json_full_lists_every_task() {
     let tmp = tempfile::tempdir().unwrap();
-    let lessons = lessons_folder(tmp.path());
-    let path = lessons.join("select_loops.toml");
-    let mut text = std::fs::read_to_string(&path).unwrap();
-    if let Some(at) = text.find("[[demo]]") {
-        text.truncate(at);
-    }
-    let text: String = text
-        .lines()
-        .filter(|l| !l.starts_with("demo = "))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let (path, text) = skeleton_without_demos(tmp.path());
     let demo = "\n[[demo]]\nname = \"many\"\ntitle = \"many\"\nabout = \"many\"\n\
                 strategies = [\"gather\"]\n\n[[demo.task]]\nname = \"wait\"\nop = \"sleep\"\n\
                 ms = 5\ncount = 1500\n";
@@ -594,17 +584,7 @@ fn json_full_lists_every_task() {
 #[test]
 fn a_demo_too_big_to_hold_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let lessons = lessons_folder(tmp.path());
-    let path = lessons.join("select_loops.toml");
-    let mut text = std::fs::read_to_string(&path).unwrap();
-    if let Some(at) = text.find("[[demo]]") {
-        text.truncate(at);
-    }
-    let text: String = text
-        .lines()
-        .filter(|l| !l.starts_with("demo = "))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let (path, text) = skeleton_without_demos(tmp.path());
     let demos = "\n[[demo]]\nname = \"wide\"\ntitle = \"w\"\nabout = \"w\"\n\
                  strategies = [\"gather\", \"taskgroup\", \"try_gather\", \"race\"]\n\n\
                  [[demo.task]]\nname = \"wait\"\nop = \"sleep\"\nms = 10\ncount = 100000\n\
