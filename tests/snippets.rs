@@ -372,16 +372,7 @@ fn every_rust_snippet_of_every_lesson_compiles() {
     }
     write_if_changed(&src.join("lib.rs"), &lib);
 
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["check", "--offline", "--quiet", "--color", "never"])
-        .arg("--manifest-path")
-        .arg(root.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(shared_target_dir())
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("run cargo check");
+    let output = cargo_check(&root, &["--quiet", "--color", "never"]);
     if output.status.success() {
         return;
     }
@@ -421,17 +412,17 @@ fn every_compile_fail_block_quotes_what_rustc_says() {
         );
     }
 
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["check", "--offline", "--bins", "--keep-going"])
-        .args(["--message-format", "json", "--color", "never"])
-        .arg("--manifest-path")
-        .arg(root.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(shared_target_dir())
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("run cargo check");
+    let output = cargo_check(
+        &root,
+        &[
+            "--bins",
+            "--keep-going",
+            "--message-format",
+            "json",
+            "--color",
+            "never",
+        ],
+    );
     let said = diagnostics(&String::from_utf8_lossy(&output.stdout));
 
     let mut report = String::new();
@@ -453,4 +444,20 @@ fn every_compile_fail_block_quotes_what_rustc_says() {
         root.display(),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// `cargo check --offline` of the scratch crate at `root`, in the target dir both tests share
+/// (tokio and futures are checked once for both).
+fn cargo_check(root: &Path, args: &[&str]) -> std::process::Output {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    Command::new(cargo)
+        .args(["check", "--offline"])
+        .args(args)
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(shared_target_dir())
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("run cargo check")
 }
