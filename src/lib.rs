@@ -12,7 +12,7 @@
 //!
 //! Data flows down and to the right only: the library (`demo`, `lesson`, `workbook`,
 //! `progress`, `io`, `text`) returns data and never prints; `render` and `commands` write to the
-//! terminal. `tests/architecture.rs` and the clippy lints in `Cargo.toml` keep it so.
+//! terminal. `tests/engine/architecture.rs` and the clippy lints in `Cargo.toml` keep it so.
 
 pub mod cli;
 pub mod commands;

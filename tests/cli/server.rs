@@ -213,7 +213,7 @@ fn a_port_in_use_is_named() {
         Err(StartError::PortInUse(p)) => assert_eq!(p, port),
         other => panic!("expected PortInUse, got {other:?}"),
     }
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"))
+    let out = std::process::Command::new(crate::common::bin())
         .args(["serve", "--port", &port.to_string()])
         .env("NO_COLOR", "1")
         .output()
@@ -242,7 +242,7 @@ async fn stopping_lets_requests_in_flight_finish() {
 
 #[test]
 fn serve_prints_endpoints_logs_requests_and_stops_on_ctrl_c() {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"))
+    let mut child = std::process::Command::new(crate::common::bin())
         .args(["serve", "--port", "0"])
         .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::piped())

@@ -3,18 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn asyncwork() -> Command {
-    let mut cmd = Command::cargo_bin("asyncwork").unwrap();
-    cmd.env_remove("ASYNCWORK_LESSONS").env("NO_COLOR", "1");
-    cmd
-}
+use crate::common::asyncwork_here as asyncwork;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::repo;
 
 fn bad(name: &str) -> PathBuf {
     repo().join("tests/bad_lessons").join(name)

@@ -2,18 +2,15 @@
 //! lessons and the exercises. Each test is one bug the trial found, or one promise of the path.
 //! None of them compiles an exercise: the record is written directly where a grade would be.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use rusqlite::Connection;
 
+/// `asyncwork` at 70 columns, the narrowest terminal the course supports.
 fn asyncwork(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("asyncwork").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("ASYNCWORK_LESSONS")
-        .env_remove("ASYNCWORK_WORKBOOK")
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "70");
+    let mut cmd = crate::common::asyncwork(dir);
+    cmd.env("COLUMNS", "70");
     cmd
 }
 
@@ -34,13 +31,7 @@ fn run(dir: &Path, args: &[&str], code: i32) -> String {
     text
 }
 
-/// A fresh workbook from `init` (no build), and the folder it is in.
-fn workbook() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    run(tmp.path(), &["init", "wb"], 0);
-    let wb = tmp.path().join("wb");
-    (tmp, wb)
-}
+use crate::common::{exercise_count, fresh_workbook as workbook};
 
 /// Write an attempt into the record as `check` would (the record is created by `progress`).
 fn record_attempt(wb: &Path, exercise: &str, outcome: &str, at_ms: i64) {
@@ -82,7 +73,10 @@ fn reset_makes_an_exercise_to_do_again() {
     record_attempt(&wb, "01_coroutines", "pass", 1_700_000_000_000);
     let before = run(&wb, &["progress"], 0);
     assert!(row(&before, "01_coroutines").contains("done"), "{before}");
-    assert!(before.contains("1 of 15 exercises done"), "{before}");
+    assert!(
+        before.contains(&format!("1 of {} exercises done", exercise_count())),
+        "{before}"
+    );
     // `check` (no name) would now pick 02; after the reset, 01 again: hint follows the same rule.
     assert!(run(&wb, &["hint"], 0).contains("asyncwork hint 02_sequential_vs_concurrent"));
 
@@ -92,7 +86,10 @@ fn reset_makes_an_exercise_to_do_again() {
         row(&after, "01_coroutines").contains("not started"),
         "{after}"
     );
-    assert!(after.contains("0 of 15 exercises done"), "{after}");
+    assert!(
+        after.contains(&format!("0 of {} exercises done", exercise_count())),
+        "{after}"
+    );
     assert!(run(&wb, &["hint"], 0).contains("asyncwork hint 01_coroutines"));
 }
 
@@ -250,7 +247,10 @@ fn off_a_terminal_plain_asyncwork_prints_the_course_and_the_next_command() {
     let out = run(&wb, &[], 0);
     assert!(out.starts_with("asyncwork: the course"), "{out}");
     assert!(out.contains("·  1  Calling is not running"), "{out}");
-    assert!(out.contains("0 of 15 exercises done"), "{out}");
+    assert!(
+        out.contains(&format!("0 of {} exercises done", exercise_count())),
+        "{out}"
+    );
     assert!(
         out.contains("Next: asyncwork lesson step coroutines"),
         "{out}"
@@ -276,7 +276,10 @@ fn off_a_terminal_plain_asyncwork_prints_the_course_and_the_next_command() {
     record_attempt(&wb, "01_coroutines", "pass", 1_700_000_000_000);
     let out = run(&wb, &[], 0);
     assert!(out.contains("✓  1"), "{out}");
-    assert!(out.contains("1 of 15 exercises done"), "{out}");
+    assert!(
+        out.contains(&format!("1 of {} exercises done", exercise_count())),
+        "{out}"
+    );
     assert!(
         out.contains("Next: asyncwork lesson step sequential_vs_concurrent"),
         "{out}"

@@ -3,24 +3,9 @@
 //! that no longer starts, or one whose first sentence reads wrong, like the `init` line that
 //! once printed `s wrote a workbook with 15 exercise✓`.)
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
-
-/// The grading tests' build cache: tokio and the support crate are already compiled there.
-fn warm_target() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/grader-tests")
-}
-
-fn asyncwork(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("asyncwork").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("ASYNCWORK_LESSONS")
-        .env_remove("ASYNCWORK_WORKBOOK")
-        .env("NO_COLOR", "1")
-        .env("CARGO_TARGET_DIR", warm_target());
-    cmd
-}
+use crate::common::{asyncwork_building as asyncwork, exercise_count, exercise_target};
 
 /// Runs `args`, expects `code`, and returns the first line of stdout (or of stderr when stdout
 /// is empty).
@@ -82,7 +67,8 @@ fn every_command_starts_with_the_right_line() {
     assert_eq!(
         first_line(dir, &["init", "wb"], 0),
         format!(
-            "✓ wrote a workbook with 15 exercises to {}",
+            "✓ wrote a workbook with {} exercises to {}",
+            exercise_count(),
             dir.join("wb").display()
         )
     );
@@ -92,6 +78,22 @@ fn every_command_starts_with_the_right_line() {
         first_line(&wb, &["hint", "01_coroutines"], 0)
             .starts_with("Hint 1 of 3: Calling an async fn")
     );
+
+    // The rest.
+    assert!(first_line(dir, &["completions", "bash"], 0).starts_with("_clap_complete_asyncwork()"));
+    // No command and no terminal: the course outline and the next command, exit 0.
+    assert!(first_line(dir, &[], 0).starts_with("asyncwork: the course"));
+}
+
+/// `check` and `watch`, the two commands that build an exercise (slow tier: the first build
+/// compiles tokio into the shared build cache).
+#[test]
+#[ignore = "builds exercise crates"]
+fn check_and_watch_start_with_the_right_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    first_line(dir, &["init", "wb"], 0);
+    let wb = dir.join("wb");
     let line = first_line(&wb, &["check", "01_coroutines", "--timeout", "120"], 1);
     assert!(line.starts_with("✗ 01_coroutines"), "{line}");
     assert_eq!(
@@ -99,11 +101,11 @@ fn every_command_starts_with_the_right_line() {
         "Already as shipped: nothing to restore."
     );
     // watch runs until told to quit: read its first line, then stop it.
-    let mut watch = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"))
+    let mut watch = std::process::Command::new(crate::common::bin())
         .current_dir(&wb)
         .args(["watch", "--poll", "--timeout", "120"])
         .env("NO_COLOR", "1")
-        .env("CARGO_TARGET_DIR", warm_target())
+        .env("CARGO_TARGET_DIR", exercise_target())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -117,11 +119,6 @@ fn every_command_starts_with_the_right_line() {
     let _ = watch.kill();
     let _ = watch.wait();
     assert!(first.starts_with("checking 01_coroutines"), "{first}");
-
-    // The rest.
-    assert!(first_line(dir, &["completions", "bash"], 0).starts_with("_clap_complete_asyncwork()"));
-    // No command and no terminal: the course outline and the next command, exit 0.
-    assert!(first_line(dir, &[], 0).starts_with("asyncwork: the course"));
 }
 
 #[test]
@@ -131,7 +128,7 @@ fn a_lost_report_is_an_error() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"))
+    let out = std::process::Command::new(crate::common::bin())
         .current_dir(tmp.path())
         .args(["lesson", "list", "--json"])
         .stdout(full)

@@ -7,7 +7,7 @@
 //!   `cli`.
 //!
 //! An edge is any `crate::a::b` path (or `super::x`) in a module's code, outside comments and its
-//! `#[cfg(test)]` tail. `cargo test --test architecture -- --nocapture` prints the edges.
+//! `#[cfg(test)]` tail. `cargo test --test engine architecture -- --nocapture` prints the edges.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -350,6 +350,7 @@ fn write_if_changed(path: &Path, content: &str) {
 }
 
 #[test]
+#[ignore = "builds exercise crates"]
 fn every_rust_snippet_of_every_lesson_compiles() {
     let snippets = collect_snippets();
     assert!(!snippets.is_empty(), "no rust snippets found in lessons/");
@@ -393,6 +394,7 @@ fn every_rust_snippet_of_every_lesson_compiles() {
 }
 
 #[test]
+#[ignore = "builds exercise crates"]
 fn every_compile_fail_block_quotes_what_rustc_says() {
     let rejected = collect_rejected();
     assert!(

@@ -1,28 +1,11 @@
 //! `asyncwork lesson run` end to end: the shipped lessons show every claim, `--json` and `--trace`
 //! write valid documents, `--strict` decides the exit code, bad demos are reported with lines.
 //!
-//! Runs that measure time hold `TIMING` so they do not compete with each other for the CPU.
+//! Runs that measure time hold `common::timing()`, so no busy test runs beside them.
 
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 
-use assert_cmd::Command;
-
-static TIMING: Mutex<()> = Mutex::new(());
-
-fn timing() -> std::sync::MutexGuard<'static, ()> {
-    TIMING.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn asyncwork() -> Command {
-    let mut cmd = Command::cargo_bin("asyncwork").unwrap();
-    cmd.env_remove("ASYNCWORK_LESSONS").env("NO_COLOR", "1");
-    cmd
-}
-
-fn lessons() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("lessons")
-}
+use crate::common::{asyncwork_here as asyncwork, lessons, timing};
 
 fn run(args: &[&str]) -> std::process::Output {
     asyncwork()

@@ -3,19 +3,12 @@
 //! shell scripts) check that a missing, too old, crashing or babbling Python costs one line and
 //! never the Rust demo or the exit code.
 #![cfg(unix)]
-#![allow(clippy::print_stderr)]
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn asyncwork() -> Command {
-    let mut cmd = Command::cargo_bin("asyncwork").unwrap();
-    cmd.env_remove("ASYNCWORK_LESSONS").env("NO_COLOR", "1");
-    cmd
-}
+use crate::common::asyncwork_here as asyncwork;
 
 /// Two calls, one failing after 50 ms, the other taking 150 ms: under try_gather tokio drops
 /// the slow one, asyncio lets it finish. Claims per runtime say so.
@@ -82,34 +75,12 @@ fn run(lessons: &Path, extra: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-/// The python3 on the PATH, when it is 3.11 or newer; `Err(why not)` otherwise.
-fn python_here() -> Result<(), String> {
-    let out = std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .map_err(|e| format!("no python3 on the PATH ({e})"))?;
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let v: Vec<u32> = text
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("")
-        .split('.')
-        .take(2)
-        .filter_map(|p| p.parse().ok())
-        .collect();
-    if v.len() == 2 && (v[0], v[1]) >= (3, 11) {
-        Ok(())
-    } else {
-        Err(format!("python3 is `{}`, older than 3.11", text.trim()))
-    }
-}
-
 #[test]
 fn both_runtimes_spans_are_in_the_json() {
-    if let Err(why) = python_here() {
-        eprintln!("skipped: {why}");
+    if !crate::common::require_python() {
         return;
     }
+    let _t = crate::common::timing();
     let dir = lesson_dir(DEMO);
     let out = run(dir.path(), &["--json", "--python", "--speed", "2"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -183,8 +154,7 @@ fn both_runtimes_spans_are_in_the_json() {
 /// A shell script standing in for python3.
 fn fake_python(dir: &Path, name: &str, body: &str) -> PathBuf {
     let path = dir.join(name);
-    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    crate::common::write_executable(&path, &format!("#!/bin/sh\n{body}\n"));
     path
 }
 

@@ -15,16 +15,14 @@
 #![allow(clippy::print_stderr)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use asyncwork::lesson::{Catalogue, source};
 
 const HEADER: &str = "| seed | section | lesson | section heading | demo | exercise test | note |";
 const OUT_OF_SCOPE: &str = "out of scope: ";
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::repo;
 
 /// One row of the coverage table, with its line in `docs/coverage.md`.
 #[derive(Debug, Clone)]
@@ -321,7 +319,7 @@ const PARTS_FILE: &str = "docs/seed-parts.txt";
 fn parts_text(seeds: &BTreeMap<String, Vec<String>>) -> String {
     let mut out = String::from(
         "# Every heading and table row of ../shared/seeds/*.txt, as tests/coverage.rs reads them.\n\
-         # Written by `ASYNCWORK_WRITE_SEED_PARTS=1 cargo test --test coverage`; do not edit.\n",
+         # Written by `ASYNCWORK_WRITE_SEED_PARTS=1 cargo test --test engine coverage`; do not edit.\n",
     );
     for (seed, parts) in seeds {
         for part in parts {
@@ -367,7 +365,7 @@ fn seed_parts_to_check() -> BTreeMap<String, Vec<String>> {
     assert!(
         recorded == seeds,
         "the seeds in {} changed since {PARTS_FILE} was written: run \
-         `ASYNCWORK_WRITE_SEED_PARTS=1 cargo test --test coverage`, then map the new parts in \
+         `ASYNCWORK_WRITE_SEED_PARTS=1 cargo test --test engine coverage`, then map the new parts in \
          docs/coverage.md",
         seeds_dir().display()
     );

@@ -1,18 +1,10 @@
 //! Hostile input through the binary (issue 13): a workbook or lesson folder arranged to make
-//! asyncwork lose data, hang, or give up, and what asyncwork must do instead.
+//! asyncwork lose data, hang, or give up, and what asyncwork must do instead. Many of these keep
+//! a core busy (huge fan-outs, thousands of files), so each holds `common::busy()`.
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-
-fn asyncwork(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("asyncwork").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("ASYNCWORK_LESSONS")
-        .env_remove("ASYNCWORK_WORKBOOK")
-        .env("NO_COLOR", "1");
-    cmd
-}
+use crate::common::{asyncwork, first_exercise};
 
 /// A fresh workbook in `dir/wb` (no build: `init` only writes files).
 fn workbook(dir: &Path) -> PathBuf {
@@ -21,17 +13,12 @@ fn workbook(dir: &Path) -> PathBuf {
     wb
 }
 
-fn first_exercise() -> String {
-    asyncwork::workbook::ExerciseCatalogue::embedded().exercises[0]
-        .name
-        .clone()
-}
-
 /// Issue 13, item 7: an exercise folder that is a symlink out of the workbook is moved aside as
 /// a link (nothing behind it is touched), and a learner's files are moved into the trash, never
 /// deleted, with the output saying where.
 #[test]
 fn reset_never_follows_a_link_out_or_deletes_a_learners_file() {
+    let _busy = crate::common::busy(); // never beside a timing test
     let tmp = tempfile::tempdir().unwrap();
     let wb = workbook(tmp.path());
     let ex = first_exercise();
@@ -97,6 +84,7 @@ fn reset_never_follows_a_link_out_or_deletes_a_learners_file() {
 /// `init --repair` restores the shipped files without touching `src/` or the record.
 #[test]
 fn a_workbook_without_its_shipped_files_is_known_by_its_record_and_repaired() {
+    let _busy = crate::common::busy(); // never beside a timing test
     let tmp = tempfile::tempdir().unwrap();
     let wb = workbook(tmp.path());
     let ex = first_exercise();
@@ -166,6 +154,7 @@ fn lessons_folder(dir: &Path) -> PathBuf {
 /// `MAX_PROBLEMS_PER_FILE` of them with a count of the rest; a file of bare CRs is one problem.
 #[test]
 fn diagnostics_are_capped_and_linear() {
+    let _busy = crate::common::busy(); // never beside a timing test
     let tmp = tempfile::tempdir().unwrap();
     let bad = tmp.path().join("bad.toml");
     let line = format!("a=[{}]", vec!["="; 500_000].join(","));
@@ -202,6 +191,7 @@ fn diagnostics_are_capped_and_linear() {
 /// not its every problem.
 #[test]
 fn a_bad_lesson_file_does_not_flood_other_commands() {
+    let _busy = crate::common::busy(); // never beside a timing test
     let tmp = tempfile::tempdir().unwrap();
     let lessons = lessons_folder(tmp.path());
     let garbage: String = (0..2_000).map(|i| format!("key{i} = = =\n")).collect();
@@ -220,11 +210,12 @@ fn a_bad_lesson_file_does_not_flood_other_commands() {
 /// Issue 13, item 14: `validate` on a FIFO or `/dev/zero` refuses at once, saying what it is.
 #[test]
 fn validate_refuses_files_that_are_not_regular() {
+    let _busy = crate::common::busy(); // never beside a timing test
     let tmp = tempfile::tempdir().unwrap();
     let fifo = tmp.path().join("pipe.toml");
     let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"))
+    let mut child = std::process::Command::new(crate::common::bin())
         .current_dir(tmp.path())
         .args(["lesson", "validate", "pipe.toml", "/dev/zero"])
         .stdout(std::process::Stdio::piped())
@@ -257,6 +248,7 @@ fn validate_refuses_files_that_are_not_regular() {
 /// never quoted); one that links inside it is read.
 #[test]
 fn lesson_links_out_of_the_folder_are_not_followed() {
+    let _busy = crate::common::busy(); // never beside a timing test
     let tmp = tempfile::tempdir().unwrap();
     let lessons = lessons_folder(tmp.path());
     let secret = tmp.path().join("secret.toml");
@@ -284,6 +276,7 @@ fn lesson_links_out_of_the_folder_are_not_followed() {
 /// Issue 13, item 14: a look-alike character in an id is named, and the caret points at it.
 #[test]
 fn a_look_alike_in_an_id_is_named() {
+    let _busy = crate::common::busy(); // never beside a timing test
     let tmp = tempfile::tempdir().unwrap();
     let lessons = lessons_folder(tmp.path());
     let path = lessons.join("select_loops.toml");
@@ -315,6 +308,7 @@ fn a_look_alike_in_an_id_is_named() {
 /// `--strict` makes the problem exit 1.
 #[test]
 fn lesson_list_survives_a_bad_file_unless_strict() {
+    let _busy = crate::common::busy(); // never beside a timing test
     let tmp = tempfile::tempdir().unwrap();
     let lessons = lessons_folder(tmp.path());
     std::fs::write(lessons.join("broken.toml"), "this is = not a lesson").unwrap();
@@ -363,6 +357,7 @@ fn skeleton_without_demos(dir: &Path) -> (PathBuf, String) {
 /// validation, at the demo that crosses the lesson's cap (file:line).
 #[test]
 fn a_lesson_that_would_run_for_hours_is_refused() {
+    let _busy = crate::common::busy(); // never beside a timing test
     let tmp = tempfile::tempdir().unwrap();
     let (path, mut text) = skeleton_without_demos(tmp.path());
     for i in 1..=4 {
@@ -407,7 +402,7 @@ fn blocking_lesson(dir: &Path, ms: u64) {
 /// Ctrl-C handling is installed by then), with a thread collecting the rest of stdout.
 fn start_run(dir: &Path) -> (std::process::Child, std::thread::JoinHandle<String>) {
     use std::io::BufRead as _;
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"))
+    let mut child = std::process::Command::new(crate::common::bin())
         .current_dir(dir)
         .args(["lesson", "run", "select_loops", "--no-live"])
         .env("NO_COLOR", "1")
@@ -443,6 +438,7 @@ fn start_run(dir: &Path) -> (std::process::Child, std::thread::JoinHandle<String
 /// strategy, says so, and exits 130.
 #[test]
 fn ctrl_c_during_a_blocking_op_is_never_lost() {
+    let _busy = crate::common::busy(); // never beside a timing test
     use std::time::{Duration, Instant};
     let tmp = tempfile::tempdir().unwrap();
     blocking_lesson(tmp.path(), 1_000);
@@ -470,6 +466,7 @@ fn ctrl_c_during_a_blocking_op_is_never_lost() {
 /// a shell), even while the blocking op still holds the thread.
 #[test]
 fn a_second_ctrl_c_quits_at_once() {
+    let _busy = crate::common::busy(); // never beside a timing test
     use std::os::unix::process::ExitStatusExt as _;
     use std::time::{Duration, Instant};
     let tmp = tempfile::tempdir().unwrap();
@@ -498,9 +495,10 @@ fn a_second_ctrl_c_quits_at_once() {
 /// value), the JSON summarises the fan-out, and the trace is complete.
 #[test]
 fn a_huge_fan_out_with_json_and_trace_stays_small() {
+    let _busy = crate::common::busy(); // never beside a timing test
     let tmp = tempfile::tempdir().unwrap();
     let trace = tmp.path().join("trace.json");
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"))
+    let out = std::process::Command::new(crate::common::bin())
         .current_dir(tmp.path())
         .args([
             "lesson",
@@ -554,6 +552,7 @@ fn a_huge_fan_out_with_json_and_trace_stays_small() {
 /// Issue 13, item 5: `--full` lists every task.
 #[test]
 fn json_full_lists_every_task() {
+    let _busy = crate::common::busy(); // never beside a timing test
     let tmp = tempfile::tempdir().unwrap();
     let (path, text) = skeleton_without_demos(tmp.path());
     let demo = "\n[[demo]]\nname = \"many\"\ntitle = \"many\"\nabout = \"many\"\n\
@@ -583,6 +582,7 @@ fn json_full_lists_every_task() {
 /// at validation: task runs (strategies x copies) and stream items.
 #[test]
 fn a_demo_too_big_to_hold_is_refused() {
+    let _busy = crate::common::busy(); // never beside a timing test
     let tmp = tempfile::tempdir().unwrap();
     let (path, text) = skeleton_without_demos(tmp.path());
     let demos = "\n[[demo]]\nname = \"wide\"\ntitle = \"w\"\nabout = \"w\"\n\

@@ -4,8 +4,6 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-
 /// A lesson with one demo: three 300 ms calls, sequential / gather / bounded(1), and `claim`.
 fn lesson(claim: &str) -> String {
     format!(
@@ -51,8 +49,7 @@ const CLAIM_LINE: usize = 31;
 fn validate(dir: &Path, claim: &str, extra: &[&str]) -> (i32, String, String) {
     let file = dir.join("claims.toml");
     std::fs::write(&file, lesson(claim)).unwrap();
-    let out = Command::cargo_bin("asyncwork")
-        .unwrap()
+    let out = crate::common::asyncwork(crate::common::repo())
         .env("NO_COLOR", "1")
         .args(["lesson", "validate"])
         .arg(&file)
@@ -164,8 +161,7 @@ fn lesson_dir_with(from: &str, to: &str) -> tempfile::TempDir {
 }
 
 fn asyncwork_in(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::cargo_bin("asyncwork")
-        .unwrap()
+    let out = crate::common::asyncwork(crate::common::repo())
         .env("NO_COLOR", "1")
         .arg("--lessons")
         .arg(dir)
@@ -246,8 +242,7 @@ fn a_section_may_point_at_several_demos() {
     assert_eq!(code, 1);
     assert!(stderr.contains("no demo named `four`"), "{stderr}");
     let dir = lesson_dir_with("demo = \"three\"", "demo = \"three\"\ndemos = [\"three\"]");
-    let out = Command::cargo_bin("asyncwork")
-        .unwrap()
+    let out = crate::common::asyncwork(crate::common::repo())
         .env("NO_COLOR", "1")
         .arg("--lessons")
         .arg(dir.path())
@@ -268,8 +263,7 @@ fn a_code_line_too_wide_for_its_box_is_a_warning_and_wraps_on_screen() {
     let (code, stderr) = asyncwork_in(dir.path(), &["lesson", "validate"]);
     assert_eq!(code, 0, "a warning, not an error: {stderr}");
     assert!(stderr.contains("a code line of 129 characters"), "{stderr}");
-    let out = Command::cargo_bin("asyncwork")
-        .unwrap()
+    let out = crate::common::asyncwork(crate::common::repo())
         .env("NO_COLOR", "1")
         .env("COLUMNS", "70")
         .arg("--lessons")
@@ -294,8 +288,7 @@ fn the_id_suggestion_is_itself_a_valid_id() {
         "claim = \"one at a time\"\nkind = \"concurrency\"\nstrategy = \"bounded\"\nat_most = 1";
     let file = dir.path().join("My Lesson.toml");
     std::fs::write(&file, lesson(claim)).unwrap();
-    let out = Command::cargo_bin("asyncwork")
-        .unwrap()
+    let out = crate::common::asyncwork(crate::common::repo())
         .env("NO_COLOR", "1")
         .args(["lesson", "validate"])
         .arg(&file)
