@@ -20,12 +20,19 @@ struct Shared {
 
 use crate::common::exercise_target as target_dir;
 
+/// Both guards of a grading test: the exercise build cache, then the shared workbook.
+struct Held {
+    _cache: MutexGuard<'static, ()>,
+    _shared: MutexGuard<'static, Shared>,
+}
+
 /// The shared workbook, locked for the duration of one test.
 ///
 /// It lives at a fixed path under the shared target dir and is restored (not rewritten) at the
 /// start of each run: unchanged files keep their mtimes, so cargo does not rebuild the
 /// exercise crates from one `cargo test` to the next.
-fn workbook() -> (MutexGuard<'static, Shared>, Workbook) {
+fn workbook() -> (Held, Workbook) {
+    let cache = crate::common::exercise_cache();
     static SHARED: OnceLock<Mutex<Shared>> = OnceLock::new();
     let shared = SHARED.get_or_init(|| {
         let root = target_dir().join("workbook");
@@ -43,7 +50,13 @@ fn workbook() -> (MutexGuard<'static, Shared>, Workbook) {
     let guard = shared.lock().unwrap_or_else(|p| p.into_inner());
     let mut wb = Workbook::new(&guard.root);
     wb.target_override = Some(target_dir());
-    (guard, wb)
+    (
+        Held {
+            _cache: cache,
+            _shared: guard,
+        },
+        wb,
+    )
 }
 
 fn info(name: &str) -> ExerciseInfo {

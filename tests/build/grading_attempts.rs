@@ -346,6 +346,7 @@ fn verdict(
 }
 
 fn check_exercise(exercise: &str) {
+    let _cache = crate::common::exercise_cache();
     if !exercises().iter().any(|e| e == exercise) {
         eprintln!("{exercise}: skipped (ASYNCWORK_ATTEMPTS)");
         return;

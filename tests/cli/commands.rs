@@ -90,6 +90,7 @@ fn every_command_starts_with_the_right_line() {
 #[test]
 #[ignore = "builds exercise crates"]
 fn check_and_watch_start_with_the_right_line() {
+    let _cache = crate::common::exercise_cache();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     first_line(dir, &["init", "wb"], 0);

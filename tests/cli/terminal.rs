@@ -218,6 +218,7 @@ fn a_lesson_a_screen_at_a_time() {
 #[test]
 #[ignore = "builds exercise crates"]
 fn watch_mode_with_single_keys() {
+    let _cache = crate::common::exercise_cache();
     let Some(t) = Tmux::new("watch") else { return };
     let (_tmp, wb) = workbook();
     t.start(&wb, &format!("{} {} watch", env(), bin()));

@@ -7,7 +7,7 @@
 #![allow(dead_code, clippy::print_stderr)]
 
 use std::path::{Path, PathBuf};
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use assert_cmd::Command;
 
@@ -177,4 +177,14 @@ pub fn timing() -> RwLockWriteGuard<'static, ()> {
 /// it may run beside other busy tests but never beside a [`timing`] one.
 pub fn busy() -> RwLockReadGuard<'static, ()> {
     MACHINE.read().unwrap_or_else(|e| e.into_inner())
+}
+
+static EXERCISE_CACHE: Mutex<()> = Mutex::new(());
+
+/// Held by every test that builds in [`exercise_target`]. Cargo lets one build at a time into a
+/// target directory anyway; without this lock a test would wait on cargo's file lock behind
+/// another test's long build and count that wait against its own deadline (watch's 120 s, a
+/// check's timeout).
+pub fn exercise_cache() -> MutexGuard<'static, ()> {
+    EXERCISE_CACHE.lock().unwrap_or_else(|e| e.into_inner())
 }
