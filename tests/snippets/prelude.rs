@@ -228,6 +228,17 @@ pub mod reqwest {
     }
 }
 
+/// rand 0.9's top-level `random_range` (the real one is generic over `SampleUniform`).
+pub mod rand {
+    pub fn random_range<R: std::ops::RangeBounds<u64>>(range: R) -> u64 {
+        match range.start_bound() {
+            std::ops::Bound::Included(&n) => n,
+            std::ops::Bound::Excluded(&n) => n + 1,
+            std::ops::Bound::Unbounded => 0,
+        }
+    }
+}
+
 pub mod rusqlite {
     #[derive(Debug)]
     pub struct Error;
