@@ -106,10 +106,13 @@ fn parse_table(text: &str) -> Result<Vec<Row>, Vec<String>> {
     }
 }
 
+/// A lesson's section headings, each with the demos that section shows.
+type Sections = BTreeMap<String, BTreeSet<String>>;
+
 /// What the rows may point at: each lesson's sections and demos, and each exercise's tests.
 struct Course {
-    /// lesson id -> (section heading -> the demos that section shows, every demo name)
-    lessons: BTreeMap<String, (BTreeMap<String, BTreeSet<String>>, BTreeSet<String>)>,
+    /// lesson id -> (its sections, every demo name)
+    lessons: BTreeMap<String, (Sections, BTreeSet<String>)>,
     /// exercise crate -> the name of every test fn in its tests
     tests: BTreeMap<String, BTreeSet<String>>,
 }
@@ -502,9 +505,9 @@ fn every_subtopic_is_taught_or_out_of_scope_with_a_reason() {
     for (line, topic, lesson, heading, note) in &rows {
         let at = format!("docs/coverage.md:{line}: sub-topic {topic:?}");
         if lesson == "-" {
-            if !note
+            if note
                 .strip_prefix(OUT_OF_SCOPE)
-                .is_some_and(|w| !w.trim().is_empty())
+                .is_none_or(|w| w.trim().is_empty())
             {
                 problems.push(format!("{at}: no lesson, and no `{OUT_OF_SCOPE}` reason"));
             }
