@@ -5,9 +5,13 @@
 //! gain a section that no row covers. This test reads both sides and fails, naming the row or
 //! the seed section, when they disagree. Lessons are loaded through the crate's own loader
 //! (`lesson::Catalogue`), so the table is checked against what learners see, not against a
-//! second TOML reading; exercise tests are found by scanning `exercises/*/tests/*.rs` for
-//! `fn NAME`, which is all a table cell can promise (the alternative, `cargo test --list` on
-//! every exercise crate, would build fifteen crates for a name check).
+//! second TOML reading. A cited demo must be one the cited section shows (its `demo` or
+//! `demos`), not merely one of the lesson's. Exercise tests are found by scanning
+//! `exercises/*/tests/*.rs` for a `fn NAME` under a `#[test]` or `#[tokio::test]` attribute,
+//! so a helper fn does not pass for a test (the alternative, `cargo test --list` on every
+//! exercise crate, would build fifteen crates for a name check). Whether a test practises the
+//! row's idea is a reading, recorded in the table; this test keeps the reading pointed at
+//! real things.
 //!
 //! The seeds live outside the repository, in `../shared/seeds/` (override with
 //! `ASYNCWORK_SEEDS=DIR`), and their parts are recorded in `docs/seed-parts.txt` for a checkout
@@ -21,6 +25,7 @@ use asyncwork::lesson::{Catalogue, source};
 
 const HEADER: &str = "| seed | section | lesson | section heading | demo | exercise test | note |";
 const OUT_OF_SCOPE: &str = "out of scope: ";
+const SUBTOPICS_HEADER: &str = "| sub-topic | lesson | section heading | note |";
 
 use crate::common::repo;
 
@@ -99,11 +104,14 @@ fn parse_table(text: &str) -> Result<Vec<Row>, Vec<String>> {
     }
 }
 
-/// What the rows may point at: each lesson's headings and demos, and each exercise's tests.
+/// A lesson's section headings, each with the demos that section shows.
+type Sections = BTreeMap<String, BTreeSet<String>>;
+
+/// What the rows may point at: each lesson's sections and demos, and each exercise's tests.
 struct Course {
-    /// lesson id -> (section headings, demo names)
-    lessons: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>,
-    /// exercise crate -> every `fn` name in its tests
+    /// lesson id -> (its sections, every demo name)
+    lessons: BTreeMap<String, (Sections, BTreeSet<String>)>,
+    /// exercise crate -> the name of every test fn in its tests
     tests: BTreeMap<String, BTreeSet<String>>,
 }
 
@@ -115,6 +123,27 @@ fn exercise_dirs() -> Vec<PathBuf> {
         .collect();
     dirs.sort();
     dirs
+}
+
+/// The names of the test fns in `source`: a `fn` whose attributes include `#[test]` or
+/// `#[tokio::test(..)]` (other attributes and doc comments may sit between).
+fn test_fn_names(source: &str) -> impl Iterator<Item = String> + '_ {
+    let mut under_test_attr = false;
+    source.lines().filter_map(move |line| {
+        let line = line.trim();
+        if line.starts_with("#[") {
+            under_test_attr |= line.starts_with("#[test]") || line.starts_with("#[tokio::test");
+            return None;
+        }
+        if line.is_empty() || line.starts_with("//") {
+            return None;
+        }
+        let was_test = std::mem::take(&mut under_test_attr);
+        if !was_test {
+            return None;
+        }
+        fn_names(line).next()
+    })
 }
 
 /// Every name after `fn ` in `source`.
@@ -149,7 +178,14 @@ fn load_course() -> Course {
         .iter()
         .map(|p| {
             let l = &p.lesson;
-            let headings = l.sections.iter().map(|s| s.heading.clone()).collect();
+            let headings = l
+                .sections
+                .iter()
+                .map(|s| {
+                    let shown = s.demo_names().map(str::to_string).collect();
+                    (s.heading.clone(), shown)
+                })
+                .collect();
             let demos = l.demos.iter().map(|d| d.name.clone()).collect();
             (l.id.clone(), (headings, demos))
         })
@@ -161,7 +197,7 @@ fn load_course() -> Course {
             let path = entry.expect("dir entry").path();
             if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path).expect("read test file");
-                names.extend(fn_names(&text));
+                names.extend(test_fn_names(&text));
             }
         }
         tests.insert(
@@ -201,16 +237,27 @@ fn check_row(row: &Row, course: &Course) -> Vec<String> {
         problem(format!("no lesson `{}` in lessons/", row.lesson));
         return out;
     };
-    if !headings.contains(&row.heading) {
+    let shown = headings.get(&row.heading);
+    if shown.is_none() {
         problem(format!(
             "lesson `{}` has no section {:?}; its sections: {:?}",
-            row.lesson, row.heading, headings
+            row.lesson,
+            row.heading,
+            headings.keys().collect::<Vec<_>>()
         ));
     }
     if row.demo != "-" && !demos.contains(&row.demo) {
         problem(format!(
             "lesson `{}` has no demo `{}`; its demos: {:?}",
             row.lesson, row.demo, demos
+        ));
+    } else if let Some(shown) = shown
+        && row.demo != "-"
+        && !shown.contains(&row.demo)
+    {
+        problem(format!(
+            "section {:?} of lesson `{}` does not show demo `{}`; it shows {:?}",
+            row.heading, row.lesson, row.demo, shown
         ));
     }
     if row.test != "-" {
@@ -221,9 +268,9 @@ fn check_row(row: &Row, course: &Course) -> Vec<String> {
             )),
             Some((krate, name)) => match course.tests.get(krate) {
                 None => problem(format!("no exercise crate `{krate}` with tests")),
-                Some(names) if !names.contains(name) => {
-                    problem(format!("no `fn {name}` in exercises/{krate}/tests/*.rs"))
-                }
+                Some(names) if !names.contains(name) => problem(format!(
+                    "no test `fn {name}` (under `#[test]` or `#[tokio::test]`) in exercises/{krate}/tests/*.rs"
+                )),
                 Some(_) => {}
             },
         }
@@ -318,7 +365,7 @@ const PARTS_FILE: &str = "docs/seed-parts.txt";
 
 fn parts_text(seeds: &BTreeMap<String, Vec<String>>) -> String {
     let mut out = String::from(
-        "# Every heading and table row of ../shared/seeds/*.txt, as tests/coverage.rs reads them.\n\
+        "# Every heading and table row of ../shared/seeds/*.txt, as tests/engine/coverage.rs reads them.\n\
          # Written by `ASYNCWORK_WRITE_SEED_PARTS=1 cargo test --test engine coverage`; do not edit.\n",
     );
     for (seed, parts) in seeds {
@@ -425,6 +472,57 @@ fn every_lesson_section_demo_and_test_the_table_names_exists() {
     );
 }
 
+/// The sub-topics table: `(line, sub-topic, lesson, heading, note)` per row.
+fn subtopics(text: &str) -> Vec<(usize, String, String, String, String)> {
+    let mut lines = text.lines().enumerate();
+    assert!(
+        lines.any(|(_, l)| l.trim() == SUBTOPICS_HEADER),
+        "docs/coverage.md has no table with the header {SUBTOPICS_HEADER}"
+    );
+    lines
+        .map(|(i, l)| (i, l.trim()))
+        .take_while(|(_, l)| l.starts_with('|'))
+        .filter(|(_, l)| !l.starts_with("|---"))
+        .map(|(i, l)| {
+            let c: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            assert_eq!(c.len(), 4, "docs/coverage.md:{}: expected 4 cells", i + 1);
+            (i + 1, c[0].into(), c[1].into(), c[2].into(), c[3].into())
+        })
+        .collect()
+}
+
+/// Every sub-topic the seed rows contain is taught in a named section, or out of scope with
+/// the reason.
+#[test]
+fn every_subtopic_is_taught_or_out_of_scope_with_a_reason() {
+    let text = std::fs::read_to_string(repo().join("docs/coverage.md")).expect("read coverage");
+    let rows = subtopics(&text);
+    assert!(rows.len() >= 12, "the sub-topics table lost rows: {rows:?}");
+    let course = load_course();
+    let mut problems = Vec::new();
+    for (line, topic, lesson, heading, note) in &rows {
+        let at = format!("docs/coverage.md:{line}: sub-topic {topic:?}");
+        if lesson == "-" {
+            if note
+                .strip_prefix(OUT_OF_SCOPE)
+                .is_none_or(|w| w.trim().is_empty())
+            {
+                problems.push(format!("{at}: no lesson, and no `{OUT_OF_SCOPE}` reason"));
+            }
+            continue;
+        }
+        match course.lessons.get(lesson) {
+            None => problems.push(format!("{at}: no lesson `{lesson}`")),
+            Some((headings, _)) if !headings.contains_key(heading) => problems.push(format!(
+                "{at}: lesson `{lesson}` has no section {heading:?}"
+            )),
+            Some(_) if note.is_empty() => problems.push(format!("{at}: the note is empty")),
+            Some(_) => {}
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_seed_heading_and_table_row_has_a_row() {
     let rows = table();
@@ -453,6 +551,9 @@ fn the_checks_name_each_broken_row() {
         note: "join! and join_all".into(),
     };
     assert!(check_row(&good, &course).is_empty());
+    let source = "#[test]\nfn a() {}\nfn helper() {}\n#[tokio::test(start_paused = true)]\n\
+                  /// doc\n#[ignore]\nasync fn b() {}\n";
+    assert_eq!(test_fn_names(source).collect::<Vec<_>>(), ["a", "b"]);
 
     let broken = |edit: fn(&mut Row)| {
         let mut row = good.clone();
@@ -462,9 +563,19 @@ fn the_checks_name_each_broken_row() {
     assert!(broken(|r| r.lesson = "gathr".into()).contains("no lesson `gathr`"));
     assert!(broken(|r| r.heading = "Waiting".into()).contains("has no section \"Waiting\""));
     assert!(broken(|r| r.demo = "nope".into()).contains("has no demo `nope`"));
+    assert!(broken(|r| r.test = "03_gather::nope".into()).contains(
+        "no test `fn nope` (under `#[test]` or `#[tokio::test]`) in exercises/03_gather"
+    ));
+    // A helper fn of the grading tests is not a test.
+    let helper = broken(|r| r.test = "10_databases::rows".into());
+    assert!(helper.contains("no test `fn rows`"), "{helper}");
+    // A demo of the lesson that the section does not show.
+    let elsewhere = broken(|r| r.demo = "when_one_fails".into());
     assert!(
-        broken(|r| r.test = "03_gather::nope".into())
-            .contains("no `fn nope` in exercises/03_gather")
+        elsewhere.contains(
+            "section \"Waiting together\" of lesson `gather` does not show demo `when_one_fails`"
+        ),
+        "{elsewhere}"
     );
     assert!(broken(|r| r.test = "nope".into()).contains("is not `<crate>::<fn>`"));
     let unmapped = broken(|r| {

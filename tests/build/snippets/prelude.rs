@@ -228,6 +228,17 @@ pub mod reqwest {
     }
 }
 
+/// rand 0.9's top-level `random_range` (the real one is generic over `SampleUniform`).
+pub mod rand {
+    pub fn random_range<R: std::ops::RangeBounds<u64>>(range: R) -> u64 {
+        match range.start_bound() {
+            std::ops::Bound::Included(&n) => n,
+            std::ops::Bound::Excluded(&n) => n + 1,
+            std::ops::Bound::Unbounded => 0,
+        }
+    }
+}
+
 pub mod rusqlite {
     #[derive(Debug)]
     pub struct Error;
@@ -319,6 +330,72 @@ pub mod axum {
         {
             signal.await;
             Ok(())
+        }
+    }
+    pub mod body {
+        pub struct Body;
+        impl Body {
+            pub fn empty() -> Body {
+                Body
+            }
+        }
+    }
+    pub mod extract {
+        /// `Path(id): Path<u64>` in a handler's arguments.
+        pub struct Path<T>(pub T);
+    }
+    /// axum re-exports the `http` crate: `Request::get(uri).body(b)` builds a request.
+    pub mod http {
+        #[derive(Debug)]
+        pub struct Error;
+        impl std::fmt::Display for Error {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("invalid request")
+            }
+        }
+        impl std::error::Error for Error {}
+
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct StatusCode(u16);
+        impl StatusCode {
+            pub const OK: StatusCode = StatusCode(200);
+            pub const NOT_FOUND: StatusCode = StatusCode(404);
+        }
+
+        pub struct Request<T>(T);
+        pub struct Builder;
+        impl Request<()> {
+            pub fn get(uri: &str) -> Builder {
+                Builder
+            }
+        }
+        impl Builder {
+            pub fn body<T>(self, body: T) -> Result<Request<T>, Error> {
+                Ok(Request(body))
+            }
+        }
+        pub struct Response;
+        impl Response {
+            pub fn status(&self) -> StatusCode {
+                StatusCode::OK
+            }
+        }
+    }
+}
+
+/// tower's `ServiceExt::oneshot`, as axum's `Router` (a tower `Service`) has it: its error
+/// type is `Infallible`.
+pub mod tower {
+    use super::axum::{Router, body::Body, http::Request, http::Response};
+    pub trait ServiceExt<R>: Sized {
+        fn oneshot(
+            self,
+            req: R,
+        ) -> impl std::future::Future<Output = Result<Response, std::convert::Infallible>>;
+    }
+    impl ServiceExt<Request<Body>> for Router {
+        async fn oneshot(self, req: Request<Body>) -> Result<Response, std::convert::Infallible> {
+            Ok(Response)
         }
     }
 }
