@@ -1109,3 +1109,49 @@ fn a_lost_progress_or_check_report_is_an_error() {
         assert!(err.contains("cannot write the output"), "{args:?}: {err}");
     }
 }
+
+/// Issue 22, item 1: links committed where asyncwork writes (the reference solution written
+/// after a pass, the grading copy, the trash) are replaced, never written through: a passing
+/// `check --force` and a reset leave the files they point to untouched.
+#[test]
+fn links_in_the_workbook_are_never_written_through() {
+    let (_g, wb) = workbook();
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.rs");
+    std::fs::write(&victim, "precious").unwrap();
+    let plant = |rel: &str| {
+        let at = wb.root.join(rel);
+        let _ = std::fs::remove_file(&at);
+        let _ = std::fs::remove_dir_all(&at);
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&victim, &at).unwrap();
+        at
+    };
+    let solution_link = plant(&format!("solutions/{GATHER}/src/lib.rs"));
+    plant(&format!(".asyncwork/grade/{GATHER}/tests/grade.rs"));
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    std::fs::write(wb.exercise_dir(GATHER).join("src/lib.rs"), solution(GATHER)).unwrap();
+    let out = cli(&wb)
+        .args(["check", GATHER, "--force"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(solution_link.symlink_metadata().unwrap().is_file());
+    assert_eq!(
+        std::fs::read_to_string(&solution_link).unwrap(),
+        solution(GATHER)
+    );
+
+    // The trash as a link out of the workbook: the reset moves the learner's file into a real
+    // trash folder inside the workbook.
+    let trash = wb.root.join(".asyncwork/trash");
+    let _ = std::fs::remove_dir_all(&trash);
+    std::os::unix::fs::symlink(outside.path(), &trash).unwrap();
+    let r = reset::reset_exercise(&wb, GATHER).unwrap();
+    assert!(r.trash.unwrap().starts_with(&wb.root));
+    assert!(trash.symlink_metadata().unwrap().is_dir());
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+}

@@ -27,6 +27,7 @@ pub mod grade;
 pub(crate) mod hints;
 pub mod init;
 pub(crate) mod libtest;
+pub(crate) mod nofollow;
 pub(crate) mod process;
 pub mod report;
 pub mod reset;
@@ -37,6 +38,9 @@ pub mod warm;
 use std::path::{Path, PathBuf};
 
 pub use catalogue::{ExerciseCatalogue, ExerciseInfo};
+
+/// The folder of asyncwork's own files inside a workbook.
+pub(crate) const DATA: &str = ".asyncwork";
 
 /// A learner's workbook on disk.
 #[derive(Debug, Clone)]
@@ -61,13 +65,25 @@ impl Workbook {
         ExerciseCatalogue::embedded()
     }
 
-    /// `<workbook>/.asyncwork`: progress and the grading copy.
+    /// `<workbook>/.asyncwork`: the record, the trash, the grading lock.
     pub(crate) fn data_dir(&self) -> PathBuf {
-        self.root.join(".asyncwork")
+        self.root.join(DATA)
     }
 
+    /// The record, `<workbook>/.asyncwork/progress.db`. SQLite opens (and creates) it and its
+    /// side files following links, so a link committed as `.asyncwork`, as the database or as
+    /// one of its side files is removed here first (the link only, never what it points to):
+    /// the record is always written inside the workbook (see [`nofollow`]).
     pub fn progress_path(&self) -> PathBuf {
-        self.data_dir().join("progress.db")
+        let data = self.data_dir();
+        let _ = nofollow::unlink_if_link(&data);
+        let path = data.join("progress.db");
+        for side in ["", "-wal", "-shm", "-journal"] {
+            let mut p = path.clone().into_os_string();
+            p.push(side);
+            let _ = nofollow::unlink_if_link(Path::new(&p));
+        }
+        path
     }
 
     /// Where cargo builds: `$CARGO_TARGET_DIR` when set, else `<workbook>/target` (shared by the

@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Workbook, embed};
+use super::{Workbook, embed, nofollow};
 
 /// A learner file that differs from the original and is ignored for grading.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,22 +199,26 @@ pub(crate) struct GradeLock {
 
 /// The file every grader and the background build lock (`flock`) so only one builds at a time.
 pub(crate) fn lock_file(wb: &Workbook) -> Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
     let path = wb.data_dir().join("grade.lock");
+    let dir = nofollow::real_dir(&wb.root, Path::new(super::DATA))
+        .with_context(|| format!("cannot create {}", wb.data_dir().display()))?;
+    nofollow::unlink_if_link(&path)?;
     File::options()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(&path)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(dir.join("grade.lock"))
         .with_context(|| format!("cannot open {}", path.display()))
 }
 
 pub(crate) fn lock(wb: &Workbook) -> Result<GradeLock> {
     use std::os::fd::AsRawFd;
     let data = wb.data_dir();
-    if data.exists() && !data.is_dir() {
+    if data.symlink_metadata().is_ok_and(|m| m.is_file()) {
         anyhow::bail!(crate::progress::ProgressError::FolderIsAFile { folder: data });
     }
-    std::fs::create_dir_all(&data).with_context(|| format!("cannot create {}", data.display()))?;
     let file = lock_file(wb)?;
     // SAFETY: plain syscall on a valid fd; blocks until another grader releases the lock.
     let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
@@ -279,7 +283,10 @@ pub(crate) fn root(wb: &Workbook) -> PathBuf {
 /// exercises, which is the learner's. Exercises not being graded keep whatever `src/` they
 /// have (or get the original, so the workspace loads).
 pub(crate) fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBuf> {
-    let root = root(wb);
+    // Every file is written without following a link (see `nofollow`): a link committed in the
+    // grading copy's place, or inside it, is replaced, never written through.
+    let root = nofollow::real_dir(&wb.root, &Path::new(super::DATA).join("grade"))
+        .with_context(|| format!("cannot create {}", root(wb).display()))?;
     let catalogue = wb.catalogue();
     let names: BTreeSet<&str> = catalogue
         .exercises
@@ -291,19 +298,20 @@ pub(crate) fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBu
         let dest = root.join(rel);
         if rel == Path::new("Cargo.toml") {
             let manifest = tag_workspace_version(contents, &root)?;
-            embed::write_if_different(&dest, manifest.as_bytes())?;
+            nofollow::write_if_different(&root, rel, manifest.as_bytes())?;
         } else if is_learner_src(rel, &names) || rel == Path::new("Cargo.lock") {
             // Cargo.lock: cargo adjusts it to the tagged versions; leave its copy alone.
-            if !dest.exists() {
-                embed::write_if_different(&dest, contents)?;
+            if !dest.symlink_metadata().is_ok_and(|m| m.is_file()) {
+                nofollow::write_if_different(&root, rel, contents)?;
             }
         } else {
-            embed::write_if_different(&dest, contents)
+            nofollow::write_if_different(&root, rel, contents)
                 .with_context(|| format!("cannot write {}", dest.display()))?;
         }
     }
     for (exercise, sources) in graded {
-        let src = root.join(exercise).join("src");
+        let src_rel = Path::new(exercise).join("src");
+        let src = nofollow::real_dir(&root, &src_rel)?;
         let keep: BTreeSet<&Path> = sources.iter().map(|(p, _)| p.as_path()).collect();
         for existing in list_files(&src) {
             if !keep.contains(existing.as_path()) {
@@ -311,7 +319,7 @@ pub(crate) fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBu
             }
         }
         for (rel, contents) in sources {
-            embed::write_if_different(&src.join(rel), contents)?;
+            nofollow::write_if_different(&src, rel, contents)?;
         }
     }
     Ok(root)

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::grade::{self, GradeOptions, Observer};
 use super::report::ExerciseReport;
-use super::{ExerciseCatalogue, Workbook, embed};
+use super::{ExerciseCatalogue, Workbook, embed, nofollow};
 
 /// Where a learner finds the reference solution of `exercise` once it passes:
 /// `<workbook>/solutions/<exercise>/src/lib.rs` (the workbook's README promises it there).
@@ -27,7 +27,9 @@ pub(crate) fn write_for_learner(wb: &Workbook, exercise: &str) -> Result<Option<
     let mut main = None;
     for (rel, contents) in &files {
         let dest = dir.join(rel);
-        embed::write_if_different(&dest, contents)?;
+        // `solutions/` is in the learner's tree: never written through a link.
+        let in_workbook = Path::new("solutions").join(exercise).join(rel);
+        nofollow::write_if_different(&wb.root, &in_workbook, contents)?;
         if main.is_none() || rel == Path::new("src/lib.rs") {
             main = Some(dest);
         }
@@ -83,7 +85,7 @@ pub(crate) fn verify(
             continue;
         }
         for (rel, contents) in files {
-            embed::write_if_different(&wb.exercise_dir(&ex.name).join(rel), contents)?;
+            nofollow::write_if_different(&wb.root, &Path::new(&ex.name).join(rel), contents)?;
         }
         with_solution.push(*ex);
     }
