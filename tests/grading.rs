@@ -1155,3 +1155,68 @@ fn links_in_the_workbook_are_never_written_through() {
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
 }
+
+/// Issue 22, item 2: a committed `.cargo/config.toml` whose `rustc-wrapper` would run instead of
+/// rustc (the forge swapped the tests for empty ones) and an added `build.rs` are never used:
+/// the grader builds outside the workbook, from the shipped files and the learner's `src/`. The
+/// report names both and says what is allowed.
+#[test]
+fn a_committed_cargo_config_or_build_script_is_reported_and_never_used() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_g, wb) = workbook();
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    let ran = wb.root.join("wrapper-ran");
+    let built = wb.root.join("build-script-ran");
+    for f in [&ran, &built] {
+        let _ = std::fs::remove_file(f);
+    }
+    let cargo_dir = wb.root.join(".cargo");
+    std::fs::create_dir_all(&cargo_dir).unwrap();
+    let wrapper = cargo_dir.join("wrap.sh");
+    std::fs::write(
+        &wrapper,
+        format!("#!/bin/sh\ntouch '{}'\nexec \"$@\"\n", ran.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(
+        cargo_dir.join("config.toml"),
+        format!("[build]\nrustc-wrapper = \"{}\"\n", wrapper.display()),
+    )
+    .unwrap();
+    std::fs::write(
+        wb.exercise_dir(GATHER).join("build.rs"),
+        format!(
+            "fn main() {{ std::fs::write({:?}, \"\").unwrap(); }}\n",
+            built.display().to_string()
+        ),
+    )
+    .unwrap();
+    // A change, so rustc runs for this crate.
+    std::fs::write(
+        wb.exercise_dir(GATHER).join("src/lib.rs"),
+        shipped_plus("// item 2"),
+    )
+    .unwrap();
+    let opts = GradeOptions {
+        use_record: false,
+        ..Default::default()
+    };
+    let r = grade::grade(&wb, &[&info(GATHER)], &opts, None, &Quiet)
+        .unwrap()
+        .remove(0);
+    let _ = std::fs::remove_dir_all(&cargo_dir);
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
+    assert!(!ran.exists(), "the committed rustc-wrapper ran");
+    assert!(!built.exists(), "the added build script ran");
+    let noted = |path: &str| {
+        r.tampered
+            .iter()
+            .find(|t| t.path == path)
+            .and_then(|t| t.note.clone())
+            .unwrap_or_else(|| panic!("{path} not reported: {:#?}", r.tampered))
+    };
+    assert!(noted(".cargo").contains("grading builds only your src/"));
+    assert!(noted(&format!("{GATHER}/build.rs")).contains("build scripts (build.rs)"));
+}

@@ -1,9 +1,13 @@
-//! The grading copy: `<workbook>/.asyncwork/grade/`, a copy of the workspace with the learner's
-//! `src/` and everything else pristine (manifests, tests, the `support` crate).
+//! The grading copy: a copy of the workspace with the learner's `src/` and everything else
+//! pristine (manifests, tests, the `support` crate), kept **outside** the workbook's tree, in the
+//! grader's folder for this workbook (`Workbook::grading_dir`, e.g.
+//! `~/.cache/asyncwork/asyncwork-<hash>/copy`), so cargo reads no configuration the
+//! submission controls.
 //!
-//! A learner who edits a test file is told so, and graded with the original. The copy shares
-//! the workbook's target dir, and files are only rewritten when their contents change, so cargo
-//! rebuilds only the crate that was edited.
+//! A learner who edits a test file is told so, and graded with the original; a cargo
+//! configuration, a build script, a dependency or a proc-macro they add is reported too, and not
+//! used. Files are only rewritten when their contents change, so cargo rebuilds only the crate
+//! that was edited.
 
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -23,6 +27,38 @@ pub struct Tampered {
     pub path: String,
     /// `modified`, `deleted` or `added`.
     pub change: String,
+    /// Why the change is not used and what is allowed instead, when the usual "only `src/` is
+    /// graded" does not say enough (a cargo configuration, a build script, a dependency).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What a learner may change, said when they changed something else that builds code.
+pub(crate) const ALLOWED: &str = "grading builds only your src/ (any modules and files in it), \
+    with the shipped Cargo.toml and its dependencies (tokio, futures, support); cargo \
+    configuration (.cargo/), build scripts (build.rs), added dependencies, \
+    [build-dependencies] and proc-macros are not used";
+
+/// Does a learner's manifest try to run code at build time or add code to the build?
+fn builds_more(manifest: &[u8]) -> Option<&'static str> {
+    let doc: toml::Table = toml::from_str(std::str::from_utf8(manifest).ok()?).ok()?;
+    let table = |k: &str| doc.get(k).and_then(|v| v.as_table());
+    if table("build-dependencies").is_some_and(|t| !t.is_empty()) {
+        Some("[build-dependencies]")
+    } else if table("lib").is_some_and(|l| {
+        l.get("proc-macro")
+            .is_some_and(|v| v.as_bool() == Some(true))
+    }) {
+        Some("a proc-macro")
+    } else if table("package")
+        .is_some_and(|p| p.get("build").is_some_and(|v| v.as_bool() != Some(false)))
+    {
+        Some("a build script")
+    } else if table("patch").is_some() || table("replace").is_some() {
+        Some("[patch] or [replace]")
+    } else {
+        None
+    }
 }
 
 /// Is `rel` (relative to the workbook root) a learner-owned source file of some exercise?
@@ -165,14 +201,36 @@ pub(crate) fn tampered(wb: &Workbook, exercise: &str) -> Vec<Tampered> {
             Ok(current) if current == contents => {}
             // Line endings changed by an editor or git on Windows are not an edit.
             Ok(current) if normalise(&current) == normalise(contents) => {}
-            Ok(_) => out.push(Tampered {
+            Ok(current) => out.push(Tampered {
                 path: rel.display().to_string(),
                 change: "modified".into(),
+                note: builds_more(&current).map(|what| format!("it adds {what}: {ALLOWED}")),
             }),
             Err(_) => out.push(Tampered {
                 path: rel.display().to_string(),
                 change: "deleted".into(),
+                note: None,
             }),
+        }
+    }
+    // Files cargo would act on if the grader built in the learner's tree: reported, never used
+    // (the grading copy is outside the tree and holds only the shipped files and `src/`).
+    for rel in [
+        PathBuf::from(".cargo"),
+        Path::new(exercise).join(".cargo"),
+        Path::new(exercise).join("build.rs"),
+    ] {
+        if wb.root.join(&rel).symlink_metadata().is_ok() && embed::pristine(&rel).is_none() {
+            let what = if rel.ends_with("build.rs") {
+                "a build script"
+            } else {
+                "a cargo configuration"
+            };
+            out.push(Tampered {
+                path: rel.display().to_string(),
+                change: "added".into(),
+                note: Some(format!("{what} is not used: {ALLOWED}")),
+            });
         }
     }
     let tests_dir = wb.exercise_dir(exercise).join("tests");
@@ -182,6 +240,7 @@ pub(crate) fn tampered(wb: &Workbook, exercise: &str) -> Vec<Tampered> {
             out.push(Tampered {
                 path: full_rel.display().to_string(),
                 change: "added".into(),
+                note: None,
             });
         }
     }
@@ -274,19 +333,19 @@ fn tag_workspace_version(manifest: &[u8], root: &Path) -> Result<String> {
     ))
 }
 
-/// The grading copy's root.
+/// The grading copy's root: outside the workbook (see the module doc).
 pub(crate) fn root(wb: &Workbook) -> PathBuf {
-    wb.data_dir().join("grade")
+    wb.grading_dir().join("copy")
 }
 
 /// Bring the grading copy up to date: everything pristine, except the `src/` of `graded`
 /// exercises, which is the learner's. Exercises not being graded keep whatever `src/` they
 /// have (or get the original, so the workspace loads).
 pub(crate) fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBuf> {
-    // Every file is written without following a link (see `nofollow`): a link committed in the
-    // grading copy's place, or inside it, is replaced, never written through.
-    let root = nofollow::real_dir(&wb.root, &Path::new(super::DATA).join("grade"))
-        .with_context(|| format!("cannot create {}", root(wb).display()))?;
+    // Every file is written without following a link (see `nofollow`): a link planted inside
+    // the grading copy is replaced, never written through.
+    let root = root(wb);
+    std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
     let catalogue = wb.catalogue();
     let names: BTreeSet<&str> = catalogue
         .exercises

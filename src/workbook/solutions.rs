@@ -52,7 +52,9 @@ impl SolutionRow {
     }
 }
 
-/// Run the proof. `target_dir` lets repeated runs reuse a build cache (tokio compiles once).
+/// Run the proof. Its build is kept for the next proof (tokio compiles once) in a folder of its
+/// own, below `target_dir` when given, else below `$CARGO_TARGET_DIR` or the user's cache (see
+/// `Workbook::grading_dir`): never in a learner's workbook's build.
 pub(crate) fn verify(
     catalogue: &ExerciseCatalogue,
     only: Option<&[String]>,
@@ -66,7 +68,9 @@ pub(crate) fn verify(
     let root = tmp.path().join("workbook");
     embed::write_all(&embed::files(embed::exercises()), &root)?;
     let mut wb = Workbook::new(&root);
-    wb.target_override = Some(target_dir.unwrap_or_else(|| wb.target_dir()));
+    // The temporary root changes every run; a fixed name keeps the build for the next proof.
+    wb.cache_key = Some("solutions-proof".into());
+    wb.target_override = target_dir;
     let exercises: Vec<_> = catalogue
         .exercises
         .iter()
