@@ -473,7 +473,9 @@ fn test_names(name: &str) -> Vec<String> {
 
 /// Issue 13, item 2: learner code that prints `test NAME ... ok` for every test, from a
 /// constructor that runs before the harness and again from inside a test, with every function
-/// still `todo!()`, is not a pass: not in the report, not in JSON, not in the record.
+/// still `todo!()`, is not a pass: not in the report, not in JSON, not in the record. Since
+/// issue 22 (item 3) it does not even compile: the grading copy forbids `unsafe` code, which is
+/// what a constructor or a raw descriptor needs (and what could read the grader's token).
 #[test]
 fn forged_result_lines_on_stdout_are_not_a_pass() {
     let (_g, wb) = workbook();
@@ -532,17 +534,13 @@ pub async fn load_report_pair(
 "#
     );
     let r = attempt(&wb, GATHER, &forger, Duration::from_secs(60));
-    assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
+    assert_eq!(r.verdict, Verdict::Error, "{r:#?}");
     assert!(
-        r.tests.iter().all(|t| t.status == TestStatus::Fail),
-        "every test runs a todo!(): {r:#?}"
-    );
-    assert!(
-        r.tests.iter().any(|t| t.kind == Some(FailureKind::Todo)),
+        r.errors.iter().any(|e| e.rendered.contains("unsafe")),
         "{r:#?}"
     );
 
-    // Through the CLI: results.json and the record say fail too.
+    // Through the CLI: results.json and the record say so too.
     let _ = std::fs::remove_file(wb.progress_path());
     let out = cli(&wb)
         .args(["check", GATHER, "--format", "json", "--force"])
@@ -550,18 +548,67 @@ pub async fn load_report_pair(
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["status"], "fail", "{v}");
-    assert!(
-        v["tests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|t| t["status"] == "fail"),
-        "{v}"
-    );
+    assert_eq!(v["status"], "error", "{v}");
     let p = Progress::open(&wb.progress_path()).unwrap();
     let last = p.attempts(GATHER).unwrap().pop().unwrap();
-    assert_eq!(last.outcome, "fail");
+    assert_eq!(last.outcome, "error");
+    reset::reset_exercise(&wb, GATHER).unwrap();
+}
+
+/// Issue 22, item 3: safe learner code that forges a pass every documented way at once (appends
+/// `ok NAME` to a `--logfile` named on its command line, writes to the grader's results channel
+/// found by its number, prints `test NAME ... ok`, then `std::process::exit(0)`) fails every
+/// test, each saying what was attempted.
+#[test]
+fn an_early_exit_a_logfile_or_a_written_ok_is_not_a_pass() {
+    let (_g, wb) = workbook();
+    let names = test_names(GATHER);
+    let forger = shipped(GATHER).replace(
+        "let user = world.fetch_user(user_id).await;",
+        &format!(
+            r#"{{
+        use std::io::Write;
+        let names = {names:?};
+        let args: Vec<String> = std::env::args().collect();
+        if let Some(i) = args.iter().position(|a| a == "--logfile") {{
+            if let Ok(mut log) = std::fs::OpenOptions::new().append(true).create(true).open(&args[i + 1]) {{
+                for n in names {{ let _ = writeln!(log, "ok {{n}}"); }}
+            }}
+        }}
+        if let Ok(channel) = std::env::var("ASYNCWORK_GRADE_CHANNEL") {{
+            for fd in channel.split(',') {{
+                if let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(format!("/proc/self/fd/{{fd}}")) {{
+                    let _ = f.write_all(b"ok
+");
+                }}
+            }}
+        }}
+        for n in names {{ println!("test {{n}} ... ok"); }}
+        println!("test result: ok. {{}} passed", names.len());
+        std::process::exit(0);
+    }}
+    #[allow(unreachable_code)]
+    let user = world.fetch_user(user_id).await;"#
+        ),
+    );
+    assert_ne!(forger, shipped(GATHER));
+    let r = attempt(&wb, GATHER, &forger, Duration::from_secs(60));
+    assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
+    let dashboard: Vec<&TestReport> = r
+        .tests
+        .iter()
+        .filter(|t| t.name.starts_with("dashboard_"))
+        .collect();
+    assert!(!dashboard.is_empty(), "{r:#?}");
+    for t in &dashboard {
+        assert_eq!(t.status, TestStatus::Fail, "{t:#?}");
+        assert_eq!(t.kind, Some(FailureKind::Forged), "{t:#?}");
+        let msg = t.message.as_deref().unwrap_or_default();
+        assert!(
+            msg.contains("before the test's body returned") || msg.contains("results channel"),
+            "{msg}"
+        );
+    }
     reset::reset_exercise(&wb, GATHER).unwrap();
 }
 

@@ -67,6 +67,9 @@ pub enum FailureKind {
     Stuck,
     /// The test program died (a signal: stack overflow, abort).
     Crash,
+    /// A pass was faked: the process ended (`exit(0)`) before the test's body returned, or
+    /// something wrote to the grader's results channel.
+    Forged,
 }
 
 impl FailureKind {
@@ -80,6 +83,7 @@ impl FailureKind {
             FailureKind::Assertion => "wrong result",
             FailureKind::Stuck => "did not finish: stuck",
             FailureKind::Crash => "the test program crashed",
+            FailureKind::Forged => "not a real pass: the test never finished",
         }
     }
 }

@@ -333,6 +333,32 @@ fn tag_workspace_version(manifest: &[u8], root: &Path) -> Result<String> {
     ))
 }
 
+/// An exercise crate's manifest as the grading copy builds it: with `unsafe_code` forbidden.
+///
+/// Why: the test's verdict comes from a token the harness holds in the test process's memory
+/// (see `grade::proof`); safe Rust cannot read another function's stack, but `unsafe` code, a
+/// `#[no_mangle]` symbol that replaces a libc function, or a `#[link_section]` constructor that
+/// runs before `main` could. None of the exercises needs `unsafe`, and `forbid` cannot be
+/// lifted by an `#[allow]` in the learner's code. Dependencies (tokio) are not affected: cargo
+/// caps their lints. Only the grading copy changes; the learner's `Cargo.toml` stays as shipped.
+fn forbid_unsafe(rel: &Path, contents: &[u8], exercises: &BTreeSet<&str>) -> Option<String> {
+    let mut parts = rel.components();
+    let (Some(first), Some(second), None) = (parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    let name = first.as_os_str().to_str()?;
+    if !exercises.contains(name) || second.as_os_str() != "Cargo.toml" {
+        return None;
+    }
+    let text = std::str::from_utf8(contents).ok()?;
+    if text.contains("[lints") {
+        return None;
+    }
+    Some(format!(
+        "{text}\n# Added by asyncwork's grader (see `shadow::forbid_unsafe`).\n[lints.rust]\nunsafe_code = \"forbid\"\n"
+    ))
+}
+
 /// The grading copy's root: outside the workbook (see the module doc).
 pub(crate) fn root(wb: &Workbook) -> PathBuf {
     wb.grading_dir().join("copy")
@@ -363,6 +389,8 @@ pub(crate) fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBu
             if !dest.symlink_metadata().is_ok_and(|m| m.is_file()) {
                 nofollow::write_if_different(&root, rel, contents)?;
             }
+        } else if let Some(manifest) = forbid_unsafe(rel, contents, &names) {
+            nofollow::write_if_different(&root, rel, manifest.as_bytes())?;
         } else {
             nofollow::write_if_different(&root, rel, contents)
                 .with_context(|| format!("cannot write {}", dest.display()))?;
