@@ -270,7 +270,8 @@ fn leftover_processes(root: &Path) -> Vec<String> {
         let Ok(cwd) = std::fs::read_link(entry.path().join("cwd")) else {
             continue;
         };
-        if cwd.starts_with(root) {
+        // The grading copy (where test programs run) is below the tests' target dir.
+        if cwd.starts_with(root) || cwd.starts_with(target_dir()) {
             let cmd = std::fs::read_to_string(entry.path().join("cmdline")).unwrap_or_default();
             let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
             if !stat.contains(") Z ") {
@@ -1266,4 +1267,72 @@ fn a_committed_cargo_config_or_build_script_is_reported_and_never_used() {
     };
     assert!(noted(".cargo").contains("grading builds only your src/"));
     assert!(noted(&format!("{GATHER}/build.rs")).contains("build scripts (build.rs)"));
+}
+
+/// Issue 22, item 4: a 20 GB allocation, a loop that starts processes, output past 1 MB: each
+/// reported as the limit it went over; and a daemon (double fork, `setsid`, output on
+/// /dev/null) is killed with the run: nothing is left.
+#[test]
+fn memory_processes_output_and_daemons_are_bounded() {
+    let (_g, wb) = workbook();
+    let with = |code: &str| {
+        shipped(GATHER).replacen(
+            "let user = world.fetch_user(user_id).await;",
+            &format!("{code}\n    let user = world.fetch_user(user_id).await;"),
+            1,
+        )
+    };
+    let cases = [
+        (
+            "let big: Vec<u8> = Vec::with_capacity(20 << 30); std::hint::black_box(&big);",
+            "used more than 2 GB of memory",
+        ),
+        (
+            "for _ in 0..500 { let _ = std::process::Command::new(\"sleep\").arg(\"60\").spawn(); }",
+            "started more than 32 processes",
+        ),
+        (
+            "{ use std::io::Write; let _ = std::io::stdout().write_all(&vec![b'x'; 3 << 20]); }",
+            "printed more than 1 MB",
+        ),
+    ];
+    for (code, says) in cases {
+        let r = attempt(&wb, GATHER, &with(code), Duration::from_secs(30));
+        assert_eq!(r.verdict, Verdict::Fail, "{code}: {r:#?}");
+        let hit: Vec<&TestReport> = r
+            .tests
+            .iter()
+            .filter(|t| t.kind == Some(FailureKind::Limit))
+            .collect();
+        assert!(!hit.is_empty(), "{code}: {r:#?}");
+        for t in hit {
+            let msg = t.message.as_deref().unwrap_or_default();
+            assert!(msg.contains(says), "{code}: {msg}");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        let left = leftover_processes(&wb.root);
+        assert!(left.is_empty(), "{code}: left behind: {left:?}");
+    }
+    // A daemon: double fork, a session of its own, output on /dev/null (the pipes do not hold
+    // it). It writes its pid so the test can look for it afterwards.
+    let pidfile = target_dir().join("daemon.pid");
+    let _ = std::fs::remove_file(&pidfile);
+    let daemon = with(&format!(
+        "let _ = std::process::Command::new(\"setsid\").args([\"sh\", \"-c\", \"sh -c 'echo $$ > {}; exec sleep 120' </dev/null >/dev/null 2>&1 &\"]).status();",
+        pidfile.display()
+    ));
+    let r = attempt(&wb, GATHER, &daemon, Duration::from_secs(30));
+    assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
+    let pid: i32 = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    assert!(
+        stat.is_empty() || stat.contains(") Z "),
+        "the daemon {pid} outlived the check: {stat}"
+    );
+    reset::reset_exercise(&wb, GATHER).unwrap();
 }

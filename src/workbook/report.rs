@@ -70,6 +70,8 @@ pub enum FailureKind {
     /// A pass was faked: the process ended (`exit(0)`) before the test's body returned, or
     /// something wrote to the grader's results channel.
     Forged,
+    /// The test program went over a limit: memory, processes or output.
+    Limit,
 }
 
 impl FailureKind {
@@ -84,6 +86,7 @@ impl FailureKind {
             FailureKind::Stuck => "did not finish: stuck",
             FailureKind::Crash => "the test program crashed",
             FailureKind::Forged => "not a real pass: the test never finished",
+            FailureKind::Limit => "went over a limit",
         }
     }
 }

@@ -304,7 +304,7 @@ fn run_one_test(exe: &Path, cwd: &Path, name: &str, timeout: Duration) -> std::i
     cmd.args([name, "--exact", "--test-threads", "1", "--color", "never"]);
     let channel = proof::Channel::open()?;
     channel.pass_to(&mut cmd);
-    let finished = process::run_with_timeout(cmd, timeout)?;
+    let finished = process::run_limited(cmd, timeout, process::TEST_LIMITS)?;
     let proof = channel.read();
     Ok(TestRun { finished, proof })
 }
@@ -327,6 +327,11 @@ fn test_report(
         output: None,
     };
     let finished = &run.finished;
+    if let Some(hit) = finished.limit_hit {
+        t.kind = Some(FailureKind::Limit);
+        t.message = Some(format!("the test program {}", hit.describe()));
+        return t;
+    }
     let explained = libtest::parse(&finished.stdout);
     if let Some(failure) = explained.failures.get(name).cloned() {
         t.kind = Some(classify(exercise, &failure));
@@ -506,7 +511,7 @@ mod tests {
             AB,
             "[ \"$name\" = a ] && { pass; exit 0; }\n\
              printf 'failures:\\n\\n---- b stdout ----\\n'\n\
-             head -c 3000000 /dev/zero | tr '\\0' x\n\
+             head -c 300000 /dev/zero | tr '\\0' x\n\
              printf '\\nthread \\047b\\047 panicked at 03_gather/tests/grade.rs:1:1:\\nboom\\n'\n\
              exit 101",
         );
@@ -520,6 +525,22 @@ mod tests {
             &output[output.len() - 40..]
         );
         assert_eq!(b.message.as_deref(), Some("boom"));
+    }
+
+    /// Issue 22, item 4: output past 1 MB is a limit, said as such.
+    #[test]
+    fn output_past_the_limit_is_reported_as_such() {
+        let r = judge_script(AB, "pass; head -c 3000000 /dev/zero; exit 0");
+        assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
+        let t = test(&r, "a");
+        assert_eq!(t.kind, Some(FailureKind::Limit), "{t:#?}");
+        assert!(
+            t.message
+                .as_deref()
+                .unwrap()
+                .contains("printed more than 1 MB"),
+            "{t:#?}"
+        );
     }
 
     /// Issue 14: two tests spin; a third, queued behind them, finishes in its own process. Only
