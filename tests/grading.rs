@@ -1314,25 +1314,81 @@ fn memory_processes_output_and_daemons_are_bounded() {
         assert!(left.is_empty(), "{code}: left behind: {left:?}");
     }
     // A daemon: double fork, a session of its own, output on /dev/null (the pipes do not hold
-    // it). It writes its pid so the test can look for it afterwards.
-    let pidfile = target_dir().join("daemon.pid");
-    let _ = std::fs::remove_file(&pidfile);
-    let daemon = with(&format!(
-        "let _ = std::process::Command::new(\"setsid\").args([\"sh\", \"-c\", \"sh -c 'echo $$ > {}; exec sleep 120' </dev/null >/dev/null 2>&1 &\"]).status();",
-        pidfile.display()
-    ));
+    // it), found afterwards by its command line (`sleep 1221`, which nothing else runs).
+    let daemon = with(
+        "let _ = std::process::Command::new(\"setsid\").args([\"sh\", \"-c\", \"sh -c 'exec sleep 1221' </dev/null >/dev/null 2>&1 &\"]).status(); std::thread::sleep(std::time::Duration::from_millis(100));",
+    );
     let r = attempt(&wb, GATHER, &daemon, Duration::from_secs(30));
     assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
-    let pid: i32 = std::fs::read_to_string(&pidfile)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
     std::thread::sleep(Duration::from_millis(200));
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    assert!(
-        stat.is_empty() || stat.contains(") Z "),
-        "the daemon {pid} outlived the check: {stat}"
+    let alive: Vec<String> = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            std::fs::read(e.path().join("cmdline")).is_ok_and(|c| c == b"sleep\01221\0")
+                && !std::fs::read_to_string(e.path().join("stat"))
+                    .unwrap_or_default()
+                    .contains(") Z ")
+        })
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(alive.is_empty(), "the daemon outlived the check: {alive:?}");
+    reset::reset_exercise(&wb, GATHER).unwrap();
+}
+
+/// Issue 22, items 5 and 6: learner code that writes to `$HOME`, to another exercise's source
+/// and tests, to `support/` and to the record (a `pass` row for every exercise) reaches none of
+/// them: the test program may write only its own temporary folder.
+#[test]
+fn learner_code_cannot_write_outside_its_temporary_folder() {
+    let (_g, wb) = workbook();
+    if !asyncwork::workbook::sandbox::writes_confined() {
+        // Without Landlock nothing is confined, and `check` says so.
+        let out = cli(&wb).args(["check", GATHER]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("cannot confine the tests' writes"), "{err}");
+        return;
+    }
+    let home = PathBuf::from(std::env::var_os("HOME").unwrap()).join(".asyncwork-escape-probe");
+    let _ = std::fs::remove_file(&home);
+    drop(Progress::open(&wb.progress_path()).unwrap());
+    let record = wb.progress_path();
+    let before = std::fs::read(&record).unwrap();
+    let targets = [
+        home.clone(),
+        wb.exercise_dir("04_taskgroup").join("src/lib.rs"),
+        wb.exercise_dir("04_taskgroup").join("tests/grade.rs"),
+        wb.root.join("support/src/lib.rs"),
+        record.clone(),
+        wb.root.join(".cargo/config.toml"),
+    ];
+    let originals: Vec<Option<Vec<u8>>> = targets.iter().map(|t| std::fs::read(t).ok()).collect();
+    let writes: String = targets
+        .iter()
+        .map(|t| {
+            format!(
+                "if let Ok(mut f) = std::fs::OpenOptions::new().write(true).create(true).append(true).open({:?}) {{ use std::io::Write; let _ = f.write_all(b\"pwned\"); }}\n",
+                t.display().to_string()
+            )
+        })
+        .collect();
+    let escaping = shipped(GATHER).replacen(
+        "let user = world.fetch_user(user_id).await;",
+        &format!("{writes}    let user = world.fetch_user(user_id).await;"),
+        1,
     );
+    let r = attempt(&wb, GATHER, &escaping, Duration::from_secs(30));
+    assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
+    for (t, original) in targets.iter().zip(&originals) {
+        assert_eq!(
+            &std::fs::read(t).ok(),
+            original,
+            "{} was written",
+            t.display()
+        );
+    }
+    assert_eq!(std::fs::read(&record).unwrap(), before);
+    let _ = std::fs::remove_file(&home);
+    let _ = std::fs::remove_dir_all(wb.root.join(".cargo"));
     reset::reset_exercise(&wb, GATHER).unwrap();
 }

@@ -193,6 +193,15 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
         }
     };
     anyhow::ensure!(!exercises.is_empty(), "this asyncwork has no exercises");
+    if !crate::workbook::sandbox::writes_confined() {
+        // Once per check, on stderr (JSON and JUnit on stdout stay clean).
+        eprintln!(
+            "{} this system cannot confine the tests' writes (no Landlock): code under test \
+             can write wherever you can. Grade a class one fresh checkout per CI job \
+             (docs/grading.md).",
+            style("note:").yellow().bold()
+        );
+    }
     let bar = Bar::new(args.format == Format::Human, exercises.len());
     let result = grade::grade(&wb, &exercises, &opts, progress.as_ref(), &bar);
     bar.finish();

@@ -31,6 +31,7 @@ pub(crate) mod nofollow;
 pub(crate) mod process;
 pub mod report;
 pub mod reset;
+pub mod sandbox;
 pub(crate) mod shadow;
 pub(crate) mod solutions;
 pub mod warm;

@@ -285,9 +285,25 @@ fn run(
         });
     }
     let start = Instant::now();
-    let mut child = cmd.spawn()?;
+    // The guard starts first and learns the group right after the spawn: started after it, the
+    // guard would leave a window of a few ms (its own startup) in which asyncwork dying leaves
+    // whatever the program already started behind.
+    let mut guard = Guard::ready();
+    let mut child = match cmd.spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            if let Some(guard) = guard {
+                guard.disarm();
+            }
+            return Err(e);
+        }
+    };
     let pgid = child.id() as i32;
-    let guard = Guard::start(pgid);
+    if let Some(g) = guard.as_mut() {
+        if !g.arm(pgid) {
+            guard = None;
+        }
+    }
     // Read both pipes on threads: a child that fills one pipe while we wait would block forever.
     let (done_tx, done_rx) = mpsc::channel();
     let out = Reader::start(child.stdout.take().expect("piped"), &done_tx, cap);
@@ -441,21 +457,41 @@ fn kill_pipe_holders(inodes: &[u64]) -> usize {
 
 /// A process that kills group `pgid` if asyncwork ends before the run does (see the module doc).
 ///
-/// `sh` reads one line from a pipe whose only writer is asyncwork: "done" means the run ended
-/// normally; end-of-file means asyncwork died, and the group goes with it.
+/// `sh` reads the group's id, then one line, from a pipe whose only writer is asyncwork: "done"
+/// means the run ended normally; end-of-file means asyncwork died, and the group goes with it.
 struct Guard {
     child: Child,
     tell: ChildStdin,
 }
 
 impl Guard {
-    const SCRIPT: &str = r#"read line; [ "$line" = done ] || kill -KILL "-$1" 2>/dev/null"#;
+    const SCRIPT: &str =
+        r#"read pgid || exit 0; read line; [ "$line" = done ] || kill -KILL "-$pgid" 2>/dev/null"#;
 
-    /// Start the guard; `None` when it cannot start (the run still works, unguarded).
+    /// Start and arm the guard of group `pgid`.
+    #[cfg(test)]
     fn start(pgid: i32) -> Option<Guard> {
+        let mut guard = Guard::ready()?;
+        guard.arm(pgid).then_some(guard)
+    }
+
+    /// Tell the guard which group to kill. False when it cannot be told (it is gone).
+    fn arm(&mut self, pgid: i32) -> bool {
+        self.tell.write_all(format!("{pgid}\n").as_bytes()).is_ok()
+    }
+
+    /// A guard that never learned its group: it exits without killing anything.
+    fn disarm(mut self) {
+        drop(self.tell);
+        let _ = self.child.wait();
+    }
+
+    /// Start the guard, not yet armed; `None` when it cannot start (the run still works,
+    /// unguarded).
+    fn ready() -> Option<Guard> {
         use std::os::unix::process::CommandExt;
         let mut child = Command::new("/bin/sh")
-            .args(["-c", Self::SCRIPT, "asyncwork-guard", &pgid.to_string()])
+            .args(["-c", Self::SCRIPT, "asyncwork-guard"])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

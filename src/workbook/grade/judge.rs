@@ -304,7 +304,13 @@ fn run_one_test(exe: &Path, cwd: &Path, name: &str, timeout: Duration) -> std::i
     cmd.args([name, "--exact", "--test-threads", "1", "--color", "never"]);
     let channel = proof::Channel::open()?;
     channel.pass_to(&mut cmd);
+    // The only place the test program may write (see `sandbox`); removed after the run.
+    let scratch = tempfile::Builder::new()
+        .prefix("asyncwork-test-")
+        .tempdir()?;
+    crate::workbook::sandbox::confine(&mut cmd, scratch.path());
     let finished = process::run_limited(cmd, timeout, process::TEST_LIMITS)?;
+    drop(scratch);
     let proof = channel.read();
     Ok(TestRun { finished, proof })
 }

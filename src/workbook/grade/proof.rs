@@ -12,8 +12,9 @@ use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::process::Command;
 
-/// The environment variable naming the two descriptors, `IN,OUT` (the support crate's
-/// `support::grade::CHANNEL_ENV`).
+/// The environment variable naming the two descriptors, `IN,OUT`: the support crate's
+/// `support::grade::CHANNEL_ENV` (every end-to-end grading test of a passing solution proves the
+/// two agree: no pass comes back otherwise).
 pub(crate) const CHANNEL_ENV: &str = "ASYNCWORK_GRADE_CHANNEL";
 
 /// What came back on the results channel.
@@ -149,12 +150,6 @@ mod tests {
             judge(t, format!("{t}\nok b\n").as_bytes()),
             Returned::Forged(_)
         ));
-    }
-
-    /// Both ends agree on the variable's name.
-    #[test]
-    fn the_support_crate_reads_the_same_variable() {
-        assert_eq!(CHANNEL_ENV, support::grade::CHANNEL_ENV);
     }
 
     /// A child given the channel reads the token and sends it back; one that is not given it
