@@ -1325,7 +1325,7 @@ fn memory_processes_output_and_daemons_are_bounded() {
         .unwrap()
         .flatten()
         .filter(|e| {
-            std::fs::read(e.path().join("cmdline")).is_ok_and(|c| c == b"sleep\01221\0")
+            std::fs::read(e.path().join("cmdline")).is_ok_and(|c| c == b"sleep\x001221\x00")
                 && !std::fs::read_to_string(e.path().join("stat"))
                     .unwrap_or_default()
                     .contains(") Z ")

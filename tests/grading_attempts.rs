@@ -277,6 +277,8 @@ fn kind_name(kind: FailureKind) -> &'static str {
         FailureKind::Assertion => "assertion",
         FailureKind::Stuck => "stuck",
         FailureKind::Crash => "crash",
+        FailureKind::Forged => "forged",
+        FailureKind::Limit => "limit",
     }
 }
 
