@@ -232,6 +232,33 @@ mod tests {
         assert_eq!(a.grading_dir(), a.clone().grading_dir());
     }
 
+    /// Issue 22, item 1: the record is never opened through a link (SQLite would follow it).
+    #[test]
+    fn the_record_path_is_never_a_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let wb = Workbook::new(tmp.path().join("wb"));
+        let outside = tmp.path().join("outside.db");
+        std::fs::write(&outside, "precious").unwrap();
+        std::fs::create_dir_all(wb.data_dir()).unwrap();
+        for side in ["progress.db", "progress.db-wal"] {
+            std::os::unix::fs::symlink(&outside, wb.data_dir().join(side)).unwrap();
+        }
+        let path = wb.progress_path();
+        assert!(path.symlink_metadata().is_err(), "the link is gone");
+        assert!(
+            wb.data_dir()
+                .join("progress.db-wal")
+                .symlink_metadata()
+                .is_err()
+        );
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "precious");
+        // `.asyncwork` itself as a link out of the workbook.
+        std::fs::remove_dir_all(wb.data_dir()).unwrap();
+        std::os::unix::fs::symlink(tmp.path(), wb.data_dir()).unwrap();
+        wb.progress_path();
+        assert!(wb.data_dir().symlink_metadata().is_err());
+    }
+
     #[test]
     fn paths_are_shown_from_where_the_learner_stands() {
         let file = Path::new("/home/a/wb/03_gather/src/lib.rs");
