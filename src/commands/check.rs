@@ -1,7 +1,6 @@
 //! `asyncwork check [EX | --all | --solutions]`: grade exercises and explain what failed.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -165,7 +164,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
     let mut opts = grade_options(args.timeout, args.jobs, args.force)?;
     opts.build_timeout = Duration::from_secs_f64(args.build_timeout);
     if args.solutions {
-        return check_solutions(g, args, &opts);
+        return check_solutions(args, &opts);
     }
     let wb = g.find_workbook()?;
     let catalogue = wb.catalogue();
@@ -194,6 +193,15 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
         }
     };
     anyhow::ensure!(!exercises.is_empty(), "this asyncwork has no exercises");
+    if !crate::workbook::sandbox::writes_confined() {
+        // Once per check, on stderr (JSON and JUnit on stdout stay clean).
+        eprintln!(
+            "{} this system cannot confine the tests' writes (no Landlock): code under test \
+             can write wherever you can. Grade a class one fresh checkout per CI job \
+             (docs/grading.md).",
+            style("note:").yellow().bold()
+        );
+    }
     let bar = Bar::new(args.format == Format::Human, exercises.len());
     let result = grade::grade(&wb, &exercises, &opts, progress.as_ref(), &bar);
     bar.finish();
@@ -289,7 +297,7 @@ pub(crate) fn solution_line(wb: &Workbook, exercise: &str) -> Option<String> {
     }
 }
 
-fn check_solutions(g: &Global, args: &Args, opts: &GradeOptions) -> Result<Exit> {
+fn check_solutions(args: &Args, opts: &GradeOptions) -> Result<Exit> {
     let catalogue = ExerciseCatalogue::embedded();
     anyhow::ensure!(
         !catalogue.exercises.is_empty(),
@@ -299,19 +307,9 @@ fn check_solutions(g: &Global, args: &Args, opts: &GradeOptions) -> Result<Exit>
         Some(name) => Some(vec![catalogue.find(name)?.name.clone()]),
         None => None,
     };
-    // Reuse a build cache when there is one: the workbook's target dir, or $CARGO_TARGET_DIR.
-    let target = g
-        .find_workbook()
-        .ok()
-        .map(|wb| wb.target_dir())
-        .or_else(|| {
-            std::env::var_os("CARGO_TARGET_DIR")
-                .filter(|d| !d.is_empty())
-                .map(PathBuf::from)
-        });
     let n = only.as_ref().map_or(catalogue.exercises.len(), |o| o.len());
     let bar = Bar::new(args.format == Format::Human, 2 * n);
-    let result = solutions::verify(catalogue, only.as_deref(), target, opts, &bar);
+    let result = solutions::verify(catalogue, only.as_deref(), None, opts, &bar);
     bar.finish();
     let rows = result?;
     let ok = rows.iter().all(|r| r.ok());

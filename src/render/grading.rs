@@ -170,6 +170,16 @@ pub fn human_at(report: &ExerciseReport, width: usize) -> String {
     if !report.tampered.is_empty() {
         out.push('\n');
         for t in &report.tampered {
+            if let Some(note) = &t.note {
+                let line = format!(
+                    "{} you {} {}: {note}.",
+                    style("!").yellow().bold(),
+                    t.change,
+                    t.path
+                );
+                out.push_str(&wrap(&line, "  ", "    "));
+                continue;
+            }
             let line = format!(
                 "{} you {} {}: your edit was ignored; grading used the original test files and manifest.",
                 style("!").yellow().bold(),

@@ -212,6 +212,15 @@ pub(crate) fn build_tests_command(
         // Grading must not depend on flags the learner set for something else.
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_BUILD_RUSTFLAGS")
+        // No wrapper runs instead of rustc, whatever a configuration says: cargo documents an
+        // empty RUSTC_WRAPPER (and its workspace twin) as "no wrapper", overriding any config.
+        // (The grading copy is outside the workbook, so no configuration the submission
+        // commits is read at all; this also covers one planted in the user's cargo home.)
+        // No target runner applies either: the grader runs the test programs itself.
+        .env("RUSTC_WRAPPER", "")
+        .env("RUSTC_WORKSPACE_WRAPPER", "")
+        .env("CARGO_BUILD_RUSTC_WRAPPER", "")
+        .env("CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER", "")
         .current_dir(workspace);
     for p in packages {
         cmd.args(["-p", p]);

@@ -58,25 +58,11 @@ pub fn pristine(rel: &Path) -> Option<&'static [u8]> {
     exercises().get_file(rel).map(|f| f.contents())
 }
 
-/// Write `contents` to `path` unless it already holds exactly that. Leaving identical files
-/// alone keeps their mtime, so cargo does not rebuild what did not change.
-pub(crate) fn write_if_different(path: &Path, contents: &[u8]) -> io::Result<bool> {
-    if let Ok(existing) = std::fs::read(path) {
-        if existing == contents {
-            return Ok(false);
-        }
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(path, contents)?;
-    Ok(true)
-}
-
-/// Write every embedded file of `dir` below `dest`, keeping paths relative to the embedded root.
+/// Write every embedded file of `files` below `dest`, keeping paths relative to the embedded
+/// root. Never through a link (see [`super::nofollow`]); identical files are left alone.
 pub(crate) fn write_all(files: &[(&'static Path, &'static [u8])], dest: &Path) -> io::Result<()> {
     for (rel, contents) in files {
-        write_if_different(&dest.join(rel), contents)?;
+        super::nofollow::write_if_different(dest, rel, contents)?;
     }
     Ok(())
 }
@@ -96,15 +82,5 @@ mod tests {
                 path.display()
             );
         }
-    }
-
-    #[test]
-    fn write_if_different_keeps_identical_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("a/b.txt");
-        assert!(write_if_different(&p, b"x").unwrap());
-        assert!(!write_if_different(&p, b"x").unwrap());
-        assert!(write_if_different(&p, b"y").unwrap());
-        assert_eq!(std::fs::read(&p).unwrap(), b"y");
     }
 }

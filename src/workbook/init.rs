@@ -84,7 +84,7 @@ pub fn init(dir: &Path) -> Result<PathBuf> {
             text.push('\n');
         }
     }
-    std::fs::write(&gitignore, text)?;
+    super::nofollow::write_if_different(dir, Path::new(".gitignore"), text.as_bytes())?;
     Ok(std::path::absolute(dir)?)
 }
 

@@ -1,22 +1,10 @@
 //! Reading the output of the Rust test harness (libtest; its JSON format needs nightly).
 //!
-//! Two channels, trusted differently:
-//! * the results file (`--logfile PATH`): one line per finished test, written by the harness.
-//!   This is where a test's pass or fail comes from. The learner's code shares stdout with the
-//!   harness and can print `test NAME ... ok` (even from a constructor that runs before `main`);
-//!   the results file is created by the harness after any constructor ran, at a fresh path the
-//!   grader chooses per run;
-//! * stdout (human format): read only for what a failure looks like (the panic message, its
-//!   location, what the test printed), never for whether it passed.
+//! Only to explain a failure: the panic message, its location, what the test printed. Whether a
+//! test passed never comes from here: the code under test shares stdout with the harness and can
+//! print `test NAME ... ok` (see `grade::judge` and `grade::proof` for where it comes from).
 
 use std::collections::BTreeMap;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum LineResult {
-    Ok,
-    Failed,
-    Ignored,
-}
 
 /// One failing test's captured block (`---- name stdout ----`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -29,45 +17,12 @@ pub(crate) struct Failure {
     pub(crate) output: String,
 }
 
-/// What stdout explains about failures. Not whether a test passed: that is the results file's.
+/// What stdout explains about failures. Not whether a test passed (see the module doc).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Parsed {
     pub(crate) failures: BTreeMap<String, Failure>,
     /// The `test result:` line was seen (the harness finished normally).
     pub(crate) completed: bool,
-}
-
-/// Parse the results file (`--logfile`): `ok NAME`, `failed NAME`, `ignored NAME`, and forms with
-/// a note between the status and the name (`ignored: slow NAME`, `failed (time limit exceeded)
-/// NAME`). The note may contain spaces, so a name is recognised as the longest listed test name
-/// that ends the line; a line that ends in no listed name is taken as `STATUS NAME`.
-pub(crate) fn parse_log(log: &str, listed: &[String]) -> Vec<(String, LineResult)> {
-    let mut out = Vec::new();
-    for line in log.lines() {
-        let result = if line.starts_with("ok ") {
-            LineResult::Ok
-        } else if line.starts_with("failed") {
-            LineResult::Failed
-        } else if line.starts_with("ignored") {
-            LineResult::Ignored
-        } else {
-            continue;
-        };
-        let name = listed
-            .iter()
-            .filter(|n| {
-                line.len() > n.len()
-                    && line.ends_with(n.as_str())
-                    && line.as_bytes()[line.len() - n.len() - 1] == b' '
-            })
-            .max_by_key(|n| n.len())
-            .cloned()
-            .or_else(|| line.split_once(' ').map(|(_, name)| name.to_string()));
-        if let Some(name) = name {
-            out.push((name, result));
-        }
-    }
-    out
 }
 
 /// Parse `--list --format terse` output: one `name: test` per test.
@@ -256,28 +211,6 @@ test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
         let p = parse(out);
         assert!(!p.completed);
         assert!(p.failures.is_empty());
-    }
-
-    #[test]
-    fn parses_the_results_file() {
-        let listed: Vec<String> = ["a", "b", "c", "mod_x::d"].map(String::from).to_vec();
-        let log = "ok a\nignored: takes long c\nfailed b\nfailed (time limit exceeded) mod_x::d\nok unlisted\n";
-        assert_eq!(
-            parse_log(log, &listed),
-            vec![
-                ("a".to_string(), LineResult::Ok),
-                ("c".to_string(), LineResult::Ignored),
-                ("b".to_string(), LineResult::Failed),
-                ("mod_x::d".to_string(), LineResult::Failed),
-                ("unlisted".to_string(), LineResult::Ok),
-            ]
-        );
-        // A note that ends like another test's name does not hide the real name.
-        let listed: Vec<String> = ["b", "a_b"].map(String::from).to_vec();
-        assert_eq!(
-            parse_log("ignored: see a_b\n", &listed),
-            vec![("a_b".to_string(), LineResult::Ignored)]
-        );
     }
 
     #[test]

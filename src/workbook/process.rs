@@ -48,15 +48,15 @@ impl Capture {
     }
 }
 
-/// Read `pipe` to the end into `into`, keeping at most [`MAX_CAPTURE`] bytes, then say `done`.
-fn read_capped(mut pipe: impl Read, into: Arc<Mutex<Capture>>, done: mpsc::Sender<()>) {
+/// Read `pipe` to the end into `into`, keeping at most `cap` bytes, then say `done`.
+fn read_capped(mut pipe: impl Read, into: Arc<Mutex<Capture>>, done: mpsc::Sender<()>, cap: usize) {
     let mut buf = [0u8; 64 * 1024];
     loop {
         match pipe.read(&mut buf) {
             Ok(0) | Err(_) => break,
             Ok(n) => {
                 let mut c = into.lock().unwrap_or_else(|p| p.into_inner());
-                let room = MAX_CAPTURE.saturating_sub(c.kept.len()).min(n);
+                let room = cap.saturating_sub(c.kept.len()).min(n);
                 c.kept.extend_from_slice(&buf[..room]);
                 c.cut += (n - room) as u64;
             }
@@ -73,12 +73,12 @@ struct Reader {
 }
 
 impl Reader {
-    fn start(pipe: impl Into<std::os::fd::OwnedFd>, done: &mpsc::Sender<()>) -> Reader {
+    fn start(pipe: impl Into<std::os::fd::OwnedFd>, done: &mpsc::Sender<()>, cap: usize) -> Reader {
         let file = std::fs::File::from(pipe.into());
         let inode = file.metadata().map(|m| m.ino()).unwrap_or(0);
         let capture = Arc::new(Mutex::new(Capture::default()));
         let (into, done) = (capture.clone(), done.clone());
-        std::thread::spawn(move || read_capped(file, into, done));
+        std::thread::spawn(move || read_capped(file, into, done, cap));
         Reader { capture, inode }
     }
 
@@ -87,6 +87,67 @@ impl Reader {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .text()
+    }
+
+    fn cut(&self) -> u64 {
+        self.capture.lock().unwrap_or_else(|p| p.into_inner()).cut
+    }
+}
+
+/// Bounds on a test program, near Exercism's test runner (3 GB, 1 MB of output): a test
+/// program of these exercises needs tens of MB, a few threads, a few processes at most.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// `RLIMIT_DATA`: the heap, anonymous mappings and thread stacks together, in bytes. Not
+    /// `RLIMIT_AS`: the runtime reserves far more address space than it ever touches.
+    pub(crate) memory: u64,
+    /// Processes of the run alive at once (the program and everything it started).
+    pub(crate) processes: usize,
+    /// Bytes of stdout and of stderr kept; more is read, counted and reported.
+    pub(crate) output: usize,
+}
+
+/// The limits of every test program.
+pub(crate) const TEST_LIMITS: Limits = Limits {
+    memory: 2 << 30,
+    processes: 32,
+    output: 1 << 20,
+};
+
+/// Which limit a run went over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LimitHit {
+    Memory(u64),
+    Processes(usize),
+    Output(usize),
+}
+
+impl LimitHit {
+    /// "used more than 2 GB of memory", for a test's report.
+    pub(crate) fn describe(self) -> String {
+        let size = |b: u64| {
+            if b >= 1 << 30 {
+                format!("{} GB", b >> 30)
+            } else {
+                format!("{} MB", b >> 20)
+            }
+        };
+        match self {
+            LimitHit::Memory(b) => format!(
+                "used more than {} of memory and was stopped: a test of this course needs a few \
+                 MB (an allocation too large, or a collection that grows without end?)",
+                size(b)
+            ),
+            LimitHit::Processes(n) => format!(
+                "started more than {n} processes and was stopped with all of them (a loop that \
+                 spawns processes?)"
+            ),
+            LimitHit::Output(b) => format!(
+                "printed more than {} and was stopped being read (only the first {} is kept)",
+                size(b as u64),
+                size(b as u64)
+            ),
+        }
     }
 }
 
@@ -98,6 +159,8 @@ pub(crate) struct Finished {
     pub(crate) stderr: String,
     /// The time limit ran out and the process group was killed.
     pub(crate) timed_out: bool,
+    /// A limit of [`run_limited`] was gone over.
+    pub(crate) limit_hit: Option<LimitHit>,
 }
 
 impl Finished {
@@ -114,8 +177,101 @@ impl Finished {
 
 /// Run `cmd` to completion or until `timeout`, capturing stdout and stderr. Returns within about
 /// `timeout + 2 * PIPE_GRACE` whatever the child and its descendants do.
-pub(crate) fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::Result<Finished> {
+pub(crate) fn run_with_timeout(cmd: Command, timeout: Duration) -> std::io::Result<Finished> {
+    run(cmd, timeout, None)
+}
+
+/// [`run_with_timeout`] for a test program, within `limits` (see [`Limits`]).
+///
+/// Every process of the run is found, whatever group or session it moved to, by a mark in its
+/// environment: `ASYNCWORK_RUN=<fresh id>`, inherited by everything the program starts (a fork
+/// keeps it; so does an `exec` unless the code clears its environment on purpose). While the
+/// run lasts they are counted (the process limit); when it ends, every one still alive is
+/// killed, so a test that daemonizes (double fork, `setsid`, output on /dev/null) leaves
+/// nothing behind. The alternative, `PR_SET_CHILD_SUBREAPER` on asyncwork, would make every
+/// orphan of the whole process asyncwork's child to reap, including those of threads that are
+/// not grading; a mark needs nothing but `/proc`.
+pub(crate) fn run_limited(
+    mut cmd: Command,
+    timeout: Duration,
+    limits: Limits,
+) -> std::io::Result<Finished> {
     use std::os::unix::process::CommandExt;
+    let mark = run_mark()?;
+    cmd.env(MARK_VAR, &mark);
+    let memory = limits.memory;
+    // SAFETY: setrlimit is async-signal-safe; it runs in the child between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            let lim = libc::rlimit {
+                rlim_cur: memory as libc::rlim_t,
+                rlim_max: memory as libc::rlim_t,
+            };
+            libc::setrlimit(libc::RLIMIT_DATA, &lim);
+            let none = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            libc::setrlimit(libc::RLIMIT_CORE, &none);
+            Ok(())
+        });
+    }
+    run(cmd, timeout, Some((limits, format!("{MARK_VAR}={mark}"))))
+}
+
+/// The environment variable that marks the processes of one limited run.
+const MARK_VAR: &str = "ASYNCWORK_RUN";
+
+fn run_mark() -> std::io::Result<String> {
+    let mut bytes = [0u8; 12];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The processes (not threads) whose environment holds `mark` (`NAME=VALUE`).
+fn marked(mark: &str) -> Vec<i32> {
+    let mut needle = mark.as_bytes().to_vec();
+    needle.push(0);
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    procs
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.windows(needle.len()).any(|w| w == needle.as_slice()))
+        })
+        .collect()
+}
+
+/// Kill every process marked `mark` until none is left (a loop that forks keeps making new
+/// ones for a moment). Returns how many were killed.
+fn kill_marked(mark: &str) -> usize {
+    let mut killed = 0;
+    for _ in 0..200 {
+        let pids = marked(mark);
+        if pids.is_empty() {
+            break;
+        }
+        for pid in pids {
+            // SAFETY: plain syscall on a pid just read from /proc.
+            if unsafe { libc::kill(pid, libc::SIGKILL) } == 0 {
+                killed += 1;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    killed
+}
+
+fn run(
+    mut cmd: Command,
+    timeout: Duration,
+    limits: Option<(Limits, String)>,
+) -> std::io::Result<Finished> {
+    use std::os::unix::process::CommandExt;
+    let cap = limits.as_ref().map_or(MAX_CAPTURE, |(l, _)| l.output);
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -129,17 +285,35 @@ pub(crate) fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::
         });
     }
     let start = Instant::now();
-    let mut child = cmd.spawn()?;
+    // The guard starts first and learns the group right after the spawn: started after it, the
+    // guard would leave a window of a few ms (its own startup) in which asyncwork dying leaves
+    // whatever the program already started behind.
+    let mut guard = Guard::ready();
+    let mut child = match cmd.spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            if let Some(guard) = guard {
+                guard.disarm();
+            }
+            return Err(e);
+        }
+    };
     let pgid = child.id() as i32;
-    let guard = Guard::start(pgid);
+    if let Some(g) = guard.as_mut() {
+        if !g.arm(pgid) {
+            guard = None;
+        }
+    }
     // Read both pipes on threads: a child that fills one pipe while we wait would block forever.
     let (done_tx, done_rx) = mpsc::channel();
-    let out = Reader::start(child.stdout.take().expect("piped"), &done_tx);
-    let err = Reader::start(child.stderr.take().expect("piped"), &done_tx);
+    let out = Reader::start(child.stdout.take().expect("piped"), &done_tx, cap);
+    let err = Reader::start(child.stderr.take().expect("piped"), &done_tx, cap);
     drop(done_tx);
 
     let mut timed_out = false;
+    let mut limit_hit = None;
     let mut poll = Duration::from_millis(1);
+    let mut counted = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break Some(status);
@@ -149,11 +323,33 @@ pub(crate) fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::
             kill_group(pgid);
             break child.wait().ok();
         }
+        if let Some((limits, mark)) = &limits {
+            // Count the run's processes every 20 ms (a scan of /proc costs about a millisecond).
+            if counted.elapsed() >= Duration::from_millis(20) {
+                counted = Instant::now();
+                if marked(mark).len() > limits.processes {
+                    limit_hit = Some(LimitHit::Processes(limits.processes));
+                    kill_group(pgid);
+                    kill_marked(mark);
+                    break child.wait().ok();
+                }
+            }
+            if out.cut() > 0 || err.cut() > 0 {
+                limit_hit = Some(LimitHit::Output(limits.output));
+                kill_group(pgid);
+                break child.wait().ok();
+            }
+        }
         std::thread::sleep(poll);
         poll = (poll * 2).min(Duration::from_millis(20));
     };
-    // The leader is gone; make sure nothing it started lingers holding the pipes open.
+    // The leader is gone; make sure nothing it started lingers holding the pipes open, and
+    // (for a limited run) nothing it started lingers at all, wherever it went.
     kill_group(pgid);
+    let mut daemons = 0;
+    if let Some((_, mark)) = &limits {
+        daemons = kill_marked(mark);
+    }
     if let Some(guard) = guard {
         guard.dismiss();
     }
@@ -164,6 +360,21 @@ pub(crate) fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::
         wait_for(&done_rx, 2, PIPE_GRACE);
     }
     let mut stderr = err.text();
+    if daemons > 0 {
+        stderr.push_str(&format!(
+            "\n[asyncwork stopped {daemons} process(es) the program started that were still \
+             running after it ended]\n"
+        ));
+    }
+    if let Some((limits, _)) = &limits {
+        // Rust's allocator reports a refused allocation before it aborts.
+        if limit_hit.is_none() && stderr.contains("memory allocation of ") {
+            limit_hit = Some(LimitHit::Memory(limits.memory));
+        }
+        if limit_hit.is_none() && (out.cut() > 0 || err.cut() > 0) {
+            limit_hit = Some(LimitHit::Output(limits.output));
+        }
+    }
     if stragglers > 0 {
         stderr.push_str(&format!(
             "\n[asyncwork stopped {stragglers} process(es) that left the program's process group \
@@ -175,6 +386,7 @@ pub(crate) fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::
         stdout: out.text(),
         stderr,
         timed_out,
+        limit_hit,
     })
 }
 
@@ -245,21 +457,41 @@ fn kill_pipe_holders(inodes: &[u64]) -> usize {
 
 /// A process that kills group `pgid` if asyncwork ends before the run does (see the module doc).
 ///
-/// `sh` reads one line from a pipe whose only writer is asyncwork: "done" means the run ended
-/// normally; end-of-file means asyncwork died, and the group goes with it.
+/// `sh` reads the group's id, then one line, from a pipe whose only writer is asyncwork: "done"
+/// means the run ended normally; end-of-file means asyncwork died, and the group goes with it.
 struct Guard {
     child: Child,
     tell: ChildStdin,
 }
 
 impl Guard {
-    const SCRIPT: &str = r#"read line; [ "$line" = done ] || kill -KILL "-$1" 2>/dev/null"#;
+    const SCRIPT: &str =
+        r#"read pgid || exit 0; read line; [ "$line" = done ] || kill -KILL "-$pgid" 2>/dev/null"#;
 
-    /// Start the guard; `None` when it cannot start (the run still works, unguarded).
+    /// Start and arm the guard of group `pgid`.
+    #[cfg(test)]
     fn start(pgid: i32) -> Option<Guard> {
+        let mut guard = Guard::ready()?;
+        guard.arm(pgid).then_some(guard)
+    }
+
+    /// Tell the guard which group to kill. False when it cannot be told (it is gone).
+    fn arm(&mut self, pgid: i32) -> bool {
+        self.tell.write_all(format!("{pgid}\n").as_bytes()).is_ok()
+    }
+
+    /// A guard that never learned its group: it exits without killing anything.
+    fn disarm(mut self) {
+        drop(self.tell);
+        let _ = self.child.wait();
+    }
+
+    /// Start the guard, not yet armed; `None` when it cannot start (the run still works,
+    /// unguarded).
+    fn ready() -> Option<Guard> {
         use std::os::unix::process::CommandExt;
         let mut child = Command::new("/bin/sh")
-            .args(["-c", Self::SCRIPT, "asyncwork-guard", &pgid.to_string()])
+            .args(["-c", Self::SCRIPT, "asyncwork-guard"])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

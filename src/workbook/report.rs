@@ -67,6 +67,11 @@ pub enum FailureKind {
     Stuck,
     /// The test program died (a signal: stack overflow, abort).
     Crash,
+    /// A pass was faked: the process ended (`exit(0)`) before the test's body returned, or
+    /// something wrote to the grader's results channel.
+    Forged,
+    /// The test program went over a limit: memory, processes or output.
+    Limit,
 }
 
 impl FailureKind {
@@ -80,6 +85,8 @@ impl FailureKind {
             FailureKind::Assertion => "wrong result",
             FailureKind::Stuck => "did not finish: stuck",
             FailureKind::Crash => "the test program crashed",
+            FailureKind::Forged => "not a real pass: the test never finished",
+            FailureKind::Limit => "went over a limit",
         }
     }
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use super::{Workbook, embed};
+use super::{Workbook, embed, nofollow};
 
 /// What a reset did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -56,16 +56,24 @@ impl<'a> Trash<'a> {
         if let Some(dir) = &self.out.trash {
             return Ok(dir.clone());
         }
-        let base = self.wb.data_dir().join("trash");
+        // The trash is in the learner's tree: a link as `.asyncwork` or `trash` is replaced by
+        // a real folder, so nothing is moved out of the workbook (see `nofollow`).
+        let trash = Path::new(".asyncwork").join("trash");
+        let base = nofollow::real_dir(&self.wb.root, &trash).with_context(|| {
+            format!(
+                "cannot create {}",
+                self.wb.display_rel(&self.wb.root.join(&trash))
+            )
+        })?;
         // Two resets in the same second get their own folders.
-        let mut dir = base.join(&self.stamp);
+        let mut name = self.stamp.clone();
         let mut n = 1;
-        while dir.symlink_metadata().is_ok() {
+        while base.join(&name).symlink_metadata().is_ok() {
             n += 1;
-            dir = base.join(format!("{}-{n}", self.stamp));
+            name = format!("{}-{n}", self.stamp);
         }
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", self.wb.display_rel(&dir)))?;
+        let dir = nofollow::real_dir(&base, Path::new(&name))
+            .with_context(|| format!("cannot create {}", self.wb.display_rel(&base.join(&name))))?;
         self.out.trash = Some(dir.clone());
         Ok(dir)
     }
@@ -73,10 +81,9 @@ impl<'a> Trash<'a> {
     /// Move `rel` (relative to the workbook: a file, a link or a folder) into the trash.
     fn put(&mut self, rel: &Path) -> Result<()> {
         let from = self.wb.root.join(rel);
-        let to = self.dir()?.join(rel);
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
+        let trash = self.dir()?;
+        let to = trash.join(rel);
+        nofollow::real_dir(&trash, rel.parent().unwrap_or(Path::new("")))?;
         // A rename moves a link as a link: what it points to is not touched.
         std::fs::rename(&from, &to).with_context(|| {
             format!(
@@ -117,7 +124,7 @@ fn restore_file(trash: &mut Trash<'_>, rel: &Path, contents: &[u8]) -> Result<bo
         Ok(_) => trash.put(rel)?,
         Err(_) => {}
     }
-    embed::write_if_different(&dest, contents)
+    nofollow::write_if_different(&root, rel, contents)
         .with_context(|| format!("cannot write {}", rel.display()))?;
     trash.out.restored.push(rel.display().to_string());
     Ok(true)

@@ -1,9 +1,13 @@
-//! The grading copy: `<workbook>/.asyncwork/grade/`, a copy of the workspace with the learner's
-//! `src/` and everything else pristine (manifests, tests, the `support` crate).
+//! The grading copy: a copy of the workspace with the learner's `src/` and everything else
+//! pristine (manifests, tests, the `support` crate), kept **outside** the workbook's tree, in the
+//! grader's folder for this workbook (`Workbook::grading_dir`, e.g.
+//! `~/.cache/asyncwork/asyncwork-<hash>/copy`), so cargo reads no configuration the
+//! submission controls.
 //!
-//! A learner who edits a test file is told so, and graded with the original. The copy shares
-//! the workbook's target dir, and files are only rewritten when their contents change, so cargo
-//! rebuilds only the crate that was edited.
+//! A learner who edits a test file is told so, and graded with the original; a cargo
+//! configuration, a build script, a dependency or a proc-macro they add is reported too, and not
+//! used. Files are only rewritten when their contents change, so cargo rebuilds only the crate
+//! that was edited.
 
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -14,7 +18,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Workbook, embed};
+use super::{Workbook, embed, nofollow};
 
 /// A learner file that differs from the original and is ignored for grading.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +27,38 @@ pub struct Tampered {
     pub path: String,
     /// `modified`, `deleted` or `added`.
     pub change: String,
+    /// Why the change is not used and what is allowed instead, when the usual "only `src/` is
+    /// graded" does not say enough (a cargo configuration, a build script, a dependency).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What a learner may change, said when they changed something else that builds code.
+pub(crate) const ALLOWED: &str = "grading builds only your src/ (any modules and files in it), \
+    with the shipped Cargo.toml and its dependencies (tokio, futures, support); cargo \
+    configuration (.cargo/), build scripts (build.rs), added dependencies, \
+    [build-dependencies] and proc-macros are not used";
+
+/// Does a learner's manifest try to run code at build time or add code to the build?
+fn builds_more(manifest: &[u8]) -> Option<&'static str> {
+    let doc: toml::Table = toml::from_str(std::str::from_utf8(manifest).ok()?).ok()?;
+    let table = |k: &str| doc.get(k).and_then(|v| v.as_table());
+    if table("build-dependencies").is_some_and(|t| !t.is_empty()) {
+        Some("[build-dependencies]")
+    } else if table("lib").is_some_and(|l| {
+        l.get("proc-macro")
+            .is_some_and(|v| v.as_bool() == Some(true))
+    }) {
+        Some("a proc-macro")
+    } else if table("package")
+        .is_some_and(|p| p.get("build").is_some_and(|v| v.as_bool() != Some(false)))
+    {
+        Some("a build script")
+    } else if table("patch").is_some() || table("replace").is_some() {
+        Some("[patch] or [replace]")
+    } else {
+        None
+    }
 }
 
 /// Is `rel` (relative to the workbook root) a learner-owned source file of some exercise?
@@ -165,14 +201,36 @@ pub(crate) fn tampered(wb: &Workbook, exercise: &str) -> Vec<Tampered> {
             Ok(current) if current == contents => {}
             // Line endings changed by an editor or git on Windows are not an edit.
             Ok(current) if normalise(&current) == normalise(contents) => {}
-            Ok(_) => out.push(Tampered {
+            Ok(current) => out.push(Tampered {
                 path: rel.display().to_string(),
                 change: "modified".into(),
+                note: builds_more(&current).map(|what| format!("it adds {what}: {ALLOWED}")),
             }),
             Err(_) => out.push(Tampered {
                 path: rel.display().to_string(),
                 change: "deleted".into(),
+                note: None,
             }),
+        }
+    }
+    // Files cargo would act on if the grader built in the learner's tree: reported, never used
+    // (the grading copy is outside the tree and holds only the shipped files and `src/`).
+    for rel in [
+        PathBuf::from(".cargo"),
+        Path::new(exercise).join(".cargo"),
+        Path::new(exercise).join("build.rs"),
+    ] {
+        if wb.root.join(&rel).symlink_metadata().is_ok() && embed::pristine(&rel).is_none() {
+            let what = if rel.ends_with("build.rs") {
+                "a build script"
+            } else {
+                "a cargo configuration"
+            };
+            out.push(Tampered {
+                path: rel.display().to_string(),
+                change: "added".into(),
+                note: Some(format!("{what} is not used: {ALLOWED}")),
+            });
         }
     }
     let tests_dir = wb.exercise_dir(exercise).join("tests");
@@ -182,6 +240,7 @@ pub(crate) fn tampered(wb: &Workbook, exercise: &str) -> Vec<Tampered> {
             out.push(Tampered {
                 path: full_rel.display().to_string(),
                 change: "added".into(),
+                note: None,
             });
         }
     }
@@ -199,22 +258,26 @@ pub(crate) struct GradeLock {
 
 /// The file every grader and the background build lock (`flock`) so only one builds at a time.
 pub(crate) fn lock_file(wb: &Workbook) -> Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
     let path = wb.data_dir().join("grade.lock");
+    let dir = nofollow::real_dir(&wb.root, Path::new(super::DATA))
+        .with_context(|| format!("cannot create {}", wb.data_dir().display()))?;
+    nofollow::unlink_if_link(&path)?;
     File::options()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(&path)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(dir.join("grade.lock"))
         .with_context(|| format!("cannot open {}", path.display()))
 }
 
 pub(crate) fn lock(wb: &Workbook) -> Result<GradeLock> {
     use std::os::fd::AsRawFd;
     let data = wb.data_dir();
-    if data.exists() && !data.is_dir() {
+    if data.symlink_metadata().is_ok_and(|m| m.is_file()) {
         anyhow::bail!(crate::progress::ProgressError::FolderIsAFile { folder: data });
     }
-    std::fs::create_dir_all(&data).with_context(|| format!("cannot create {}", data.display()))?;
     let file = lock_file(wb)?;
     // SAFETY: plain syscall on a valid fd; blocks until another grader releases the lock.
     let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
@@ -270,16 +333,45 @@ fn tag_workspace_version(manifest: &[u8], root: &Path) -> Result<String> {
     ))
 }
 
-/// The grading copy's root.
+/// An exercise crate's manifest as the grading copy builds it: with `unsafe_code` forbidden.
+///
+/// Why: the test's verdict comes from a token the harness holds in the test process's memory
+/// (see `grade::proof`); safe Rust cannot read another function's stack, but `unsafe` code, a
+/// `#[no_mangle]` symbol that replaces a libc function, or a `#[link_section]` constructor that
+/// runs before `main` could. None of the exercises needs `unsafe`, and `forbid` cannot be
+/// lifted by an `#[allow]` in the learner's code. Dependencies (tokio) are not affected: cargo
+/// caps their lints. Only the grading copy changes; the learner's `Cargo.toml` stays as shipped.
+fn forbid_unsafe(rel: &Path, contents: &[u8], exercises: &BTreeSet<&str>) -> Option<String> {
+    let mut parts = rel.components();
+    let (Some(first), Some(second), None) = (parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    let name = first.as_os_str().to_str()?;
+    if !exercises.contains(name) || second.as_os_str() != "Cargo.toml" {
+        return None;
+    }
+    let text = std::str::from_utf8(contents).ok()?;
+    if text.contains("[lints") {
+        return None;
+    }
+    Some(format!(
+        "{text}\n# Added by asyncwork's grader (see `shadow::forbid_unsafe`).\n[lints.rust]\nunsafe_code = \"forbid\"\n"
+    ))
+}
+
+/// The grading copy's root: outside the workbook (see the module doc).
 pub(crate) fn root(wb: &Workbook) -> PathBuf {
-    wb.data_dir().join("grade")
+    wb.grading_dir().join("copy")
 }
 
 /// Bring the grading copy up to date: everything pristine, except the `src/` of `graded`
 /// exercises, which is the learner's. Exercises not being graded keep whatever `src/` they
 /// have (or get the original, so the workspace loads).
 pub(crate) fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBuf> {
+    // Every file is written without following a link (see `nofollow`): a link planted inside
+    // the grading copy is replaced, never written through.
     let root = root(wb);
+    std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
     let catalogue = wb.catalogue();
     let names: BTreeSet<&str> = catalogue
         .exercises
@@ -291,19 +383,22 @@ pub(crate) fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBu
         let dest = root.join(rel);
         if rel == Path::new("Cargo.toml") {
             let manifest = tag_workspace_version(contents, &root)?;
-            embed::write_if_different(&dest, manifest.as_bytes())?;
+            nofollow::write_if_different(&root, rel, manifest.as_bytes())?;
         } else if is_learner_src(rel, &names) || rel == Path::new("Cargo.lock") {
             // Cargo.lock: cargo adjusts it to the tagged versions; leave its copy alone.
-            if !dest.exists() {
-                embed::write_if_different(&dest, contents)?;
+            if !dest.symlink_metadata().is_ok_and(|m| m.is_file()) {
+                nofollow::write_if_different(&root, rel, contents)?;
             }
+        } else if let Some(manifest) = forbid_unsafe(rel, contents, &names) {
+            nofollow::write_if_different(&root, rel, manifest.as_bytes())?;
         } else {
-            embed::write_if_different(&dest, contents)
+            nofollow::write_if_different(&root, rel, contents)
                 .with_context(|| format!("cannot write {}", dest.display()))?;
         }
     }
     for (exercise, sources) in graded {
-        let src = root.join(exercise).join("src");
+        let src_rel = Path::new(exercise).join("src");
+        let src = nofollow::real_dir(&root, &src_rel)?;
         let keep: BTreeSet<&Path> = sources.iter().map(|(p, _)| p.as_path()).collect();
         for existing in list_files(&src) {
             if !keep.contains(existing.as_path()) {
@@ -311,7 +406,7 @@ pub(crate) fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBu
             }
         }
         for (rel, contents) in sources {
-            embed::write_if_different(&src.join(rel), contents)?;
+            nofollow::write_if_different(&src, rel, contents)?;
         }
     }
     Ok(root)

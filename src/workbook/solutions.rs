@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::grade::{self, GradeOptions, Observer};
 use super::report::ExerciseReport;
-use super::{ExerciseCatalogue, Workbook, embed};
+use super::{ExerciseCatalogue, Workbook, embed, nofollow};
 
 /// Where a learner finds the reference solution of `exercise` once it passes:
 /// `<workbook>/solutions/<exercise>/src/lib.rs` (the workbook's README promises it there).
@@ -27,7 +27,9 @@ pub(crate) fn write_for_learner(wb: &Workbook, exercise: &str) -> Result<Option<
     let mut main = None;
     for (rel, contents) in &files {
         let dest = dir.join(rel);
-        embed::write_if_different(&dest, contents)?;
+        // `solutions/` is in the learner's tree: never written through a link.
+        let in_workbook = Path::new("solutions").join(exercise).join(rel);
+        nofollow::write_if_different(&wb.root, &in_workbook, contents)?;
         if main.is_none() || rel == Path::new("src/lib.rs") {
             main = Some(dest);
         }
@@ -50,7 +52,9 @@ impl SolutionRow {
     }
 }
 
-/// Run the proof. `target_dir` lets repeated runs reuse a build cache (tokio compiles once).
+/// Run the proof. Its build is kept for the next proof (tokio compiles once) in a folder of its
+/// own, below `target_dir` when given, else below `$CARGO_TARGET_DIR` or the user's cache (see
+/// `Workbook::grading_dir`): never in a learner's workbook's build.
 pub(crate) fn verify(
     catalogue: &ExerciseCatalogue,
     only: Option<&[String]>,
@@ -64,7 +68,9 @@ pub(crate) fn verify(
     let root = tmp.path().join("workbook");
     embed::write_all(&embed::files(embed::exercises()), &root)?;
     let mut wb = Workbook::new(&root);
-    wb.target_override = Some(target_dir.unwrap_or_else(|| wb.target_dir()));
+    // The temporary root changes every run; a fixed name keeps the build for the next proof.
+    wb.cache_key = Some("solutions-proof".into());
+    wb.target_override = target_dir;
     let exercises: Vec<_> = catalogue
         .exercises
         .iter()
@@ -83,7 +89,7 @@ pub(crate) fn verify(
             continue;
         }
         for (rel, contents) in files {
-            embed::write_if_different(&wb.exercise_dir(&ex.name).join(rel), contents)?;
+            nofollow::write_if_different(&wb.root, &Path::new(&ex.name).join(rel), contents)?;
         }
         with_solution.push(*ex);
     }

@@ -16,13 +16,14 @@
 //! at once the whole build of exercises they have not reached.
 
 use std::fs::File;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 
-use super::{Workbook, cargo, shadow};
+use super::{DATA, Workbook, cargo, nofollow, shadow};
 
 /// The hidden command that runs the build (`asyncwork warm-build`).
 pub const COMMAND: &str = "warm-build";
@@ -40,7 +41,7 @@ pub fn log_path(wb: &Workbook) -> PathBuf {
 /// terminal), at the lowest priority. Returns at once.
 pub fn start(wb: &Workbook, exe: &Path) -> Result<()> {
     use std::os::unix::process::CommandExt;
-    std::fs::create_dir_all(wb.data_dir())?;
+    nofollow::real_dir(&wb.root, Path::new(DATA))?;
     let mut cmd = Command::new(exe);
     cmd.arg("--workbook")
         .arg(&wb.root)
@@ -85,10 +86,11 @@ pub fn run(wb: &Workbook) -> Result<Outcome> {
     let Some(_lock) = try_lock(wb)? else {
         return Ok(Outcome::Busy);
     };
-    std::fs::write(pid_path(wb), std::process::id().to_string())?;
+    nofollow::create(&wb.root, &Path::new(DATA).join("warm.pid"))?
+        .write_all(std::process::id().to_string().as_bytes())?;
     let outcome = (|| -> Result<Outcome> {
         let root = shadow::sync(wb, &[]).context("cannot prepare the grading copy")?;
-        let log = File::create(log_path(wb))?;
+        let log = nofollow::create(&wb.root, &Path::new(DATA).join("warm.log"))?;
         let cmd = cargo::build_tests_command(&root, &wb.target_dir(), &[]);
         // Plain progress lines, not JSON: the log is for a person.
         let args: Vec<_> = cmd

@@ -287,7 +287,8 @@ fn leftover_processes(root: &Path) -> Vec<String> {
         let Ok(cwd) = std::fs::read_link(entry.path().join("cwd")) else {
             continue;
         };
-        if cwd.starts_with(root) {
+        // The grading copy (where test programs run) is below the tests' target dir.
+        if cwd.starts_with(root) || cwd.starts_with(target_dir()) {
             let cmd = std::fs::read_to_string(entry.path().join("cmdline")).unwrap_or_default();
             let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
             if !stat.contains(") Z ") {
@@ -494,7 +495,9 @@ fn test_names(name: &str) -> Vec<String> {
 
 /// Issue 13, item 2: learner code that prints `test NAME ... ok` for every test, from a
 /// constructor that runs before the harness and again from inside a test, with every function
-/// still `todo!()`, is not a pass: not in the report, not in JSON, not in the record.
+/// still `todo!()`, is not a pass: not in the report, not in JSON, not in the record. Since
+/// issue 22 (item 3) it does not even compile: the grading copy forbids `unsafe` code, which is
+/// what a constructor or a raw descriptor needs (and what could read the grader's token).
 #[test]
 #[ignore = "builds exercise crates"]
 fn forged_result_lines_on_stdout_are_not_a_pass() {
@@ -554,17 +557,13 @@ pub async fn load_report_pair(
 "#
     );
     let r = attempt(&wb, GATHER, &forger, Duration::from_secs(60));
-    assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
+    assert_eq!(r.verdict, Verdict::Error, "{r:#?}");
     assert!(
-        r.tests.iter().all(|t| t.status == TestStatus::Fail),
-        "every test runs a todo!(): {r:#?}"
-    );
-    assert!(
-        r.tests.iter().any(|t| t.kind == Some(FailureKind::Todo)),
+        r.errors.iter().any(|e| e.rendered.contains("unsafe")),
         "{r:#?}"
     );
 
-    // Through the CLI: results.json and the record say fail too.
+    // Through the CLI: results.json and the record say so too.
     let _ = std::fs::remove_file(wb.progress_path());
     let out = cli(&wb)
         .args(["check", GATHER, "--format", "json", "--force"])
@@ -572,18 +571,67 @@ pub async fn load_report_pair(
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["status"], "fail", "{v}");
-    assert!(
-        v["tests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|t| t["status"] == "fail"),
-        "{v}"
-    );
+    assert_eq!(v["status"], "error", "{v}");
     let p = Progress::open(&wb.progress_path()).unwrap();
     let last = p.attempts(GATHER).unwrap().pop().unwrap();
-    assert_eq!(last.outcome, "fail");
+    assert_eq!(last.outcome, "error");
+    reset::reset_exercise(&wb, GATHER).unwrap();
+}
+
+/// Issue 22, item 3: safe learner code that forges a pass every documented way at once (appends
+/// `ok NAME` to a `--logfile` named on its command line, writes to the grader's results channel
+/// found by its number, prints `test NAME ... ok`, then `std::process::exit(0)`) fails every
+/// test, each saying what was attempted.
+#[test]
+fn an_early_exit_a_logfile_or_a_written_ok_is_not_a_pass() {
+    let (_g, wb) = workbook();
+    let names = test_names(GATHER);
+    let forger = shipped(GATHER).replace(
+        "let user = world.fetch_user(user_id).await;",
+        &format!(
+            r#"{{
+        use std::io::Write;
+        let names = {names:?};
+        let args: Vec<String> = std::env::args().collect();
+        if let Some(i) = args.iter().position(|a| a == "--logfile") {{
+            if let Ok(mut log) = std::fs::OpenOptions::new().append(true).create(true).open(&args[i + 1]) {{
+                for n in names {{ let _ = writeln!(log, "ok {{n}}"); }}
+            }}
+        }}
+        if let Ok(channel) = std::env::var("ASYNCWORK_GRADE_CHANNEL") {{
+            for fd in channel.split(',') {{
+                if let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(format!("/proc/self/fd/{{fd}}")) {{
+                    let _ = f.write_all(b"ok
+");
+                }}
+            }}
+        }}
+        for n in names {{ println!("test {{n}} ... ok"); }}
+        println!("test result: ok. {{}} passed", names.len());
+        std::process::exit(0);
+    }}
+    #[allow(unreachable_code)]
+    let user = world.fetch_user(user_id).await;"#
+        ),
+    );
+    assert_ne!(forger, shipped(GATHER));
+    let r = attempt(&wb, GATHER, &forger, Duration::from_secs(60));
+    assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
+    let dashboard: Vec<&TestReport> = r
+        .tests
+        .iter()
+        .filter(|t| t.name.starts_with("dashboard_"))
+        .collect();
+    assert!(!dashboard.is_empty(), "{r:#?}");
+    for t in &dashboard {
+        assert_eq!(t.status, TestStatus::Fail, "{t:#?}");
+        assert_eq!(t.kind, Some(FailureKind::Forged), "{t:#?}");
+        let msg = t.message.as_deref().unwrap_or_default();
+        assert!(
+            msg.contains("before the test's body returned") || msg.contains("results channel"),
+            "{msg}"
+        );
+    }
     reset::reset_exercise(&wb, GATHER).unwrap();
 }
 
@@ -1141,4 +1189,239 @@ fn a_lost_progress_or_check_report_is_an_error() {
         assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
         assert!(err.contains("cannot write the output"), "{args:?}: {err}");
     }
+}
+
+/// Issue 22, item 1: links committed where asyncwork writes (the reference solution written
+/// after a pass, the grading copy, the trash) are replaced, never written through: a passing
+/// `check --force` and a reset leave the files they point to untouched.
+#[test]
+fn links_in_the_workbook_are_never_written_through() {
+    let (_g, wb) = workbook();
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.rs");
+    std::fs::write(&victim, "precious").unwrap();
+    let plant = |rel: &str| {
+        let at = wb.root.join(rel);
+        let _ = std::fs::remove_file(&at);
+        let _ = std::fs::remove_dir_all(&at);
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&victim, &at).unwrap();
+        at
+    };
+    let solution_link = plant(&format!("solutions/{GATHER}/src/lib.rs"));
+    plant(&format!(".asyncwork/grade/{GATHER}/tests/grade.rs"));
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    std::fs::write(wb.exercise_dir(GATHER).join("src/lib.rs"), solution(GATHER)).unwrap();
+    let out = cli(&wb)
+        .args(["check", GATHER, "--force"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(solution_link.symlink_metadata().unwrap().is_file());
+    assert_eq!(
+        std::fs::read_to_string(&solution_link).unwrap(),
+        solution(GATHER)
+    );
+
+    // The trash as a link out of the workbook: the reset moves the learner's file into a real
+    // trash folder inside the workbook.
+    let trash = wb.root.join(".asyncwork/trash");
+    let _ = std::fs::remove_dir_all(&trash);
+    std::os::unix::fs::symlink(outside.path(), &trash).unwrap();
+    let r = reset::reset_exercise(&wb, GATHER).unwrap();
+    assert!(r.trash.unwrap().starts_with(&wb.root));
+    assert!(trash.symlink_metadata().unwrap().is_dir());
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+}
+
+/// Issue 22, item 2: a committed `.cargo/config.toml` whose `rustc-wrapper` would run instead of
+/// rustc (the forge swapped the tests for empty ones) and an added `build.rs` are never used:
+/// the grader builds outside the workbook, from the shipped files and the learner's `src/`. The
+/// report names both and says what is allowed.
+#[test]
+fn a_committed_cargo_config_or_build_script_is_reported_and_never_used() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_g, wb) = workbook();
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    let ran = wb.root.join("wrapper-ran");
+    let built = wb.root.join("build-script-ran");
+    for f in [&ran, &built] {
+        let _ = std::fs::remove_file(f);
+    }
+    let cargo_dir = wb.root.join(".cargo");
+    std::fs::create_dir_all(&cargo_dir).unwrap();
+    let wrapper = cargo_dir.join("wrap.sh");
+    std::fs::write(
+        &wrapper,
+        format!("#!/bin/sh\ntouch '{}'\nexec \"$@\"\n", ran.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(
+        cargo_dir.join("config.toml"),
+        format!("[build]\nrustc-wrapper = \"{}\"\n", wrapper.display()),
+    )
+    .unwrap();
+    std::fs::write(
+        wb.exercise_dir(GATHER).join("build.rs"),
+        format!(
+            "fn main() {{ std::fs::write({:?}, \"\").unwrap(); }}\n",
+            built.display().to_string()
+        ),
+    )
+    .unwrap();
+    // A change, so rustc runs for this crate.
+    std::fs::write(
+        wb.exercise_dir(GATHER).join("src/lib.rs"),
+        shipped_plus("// item 2"),
+    )
+    .unwrap();
+    let opts = GradeOptions {
+        use_record: false,
+        ..Default::default()
+    };
+    let r = grade::grade(&wb, &[&info(GATHER)], &opts, None, &Quiet)
+        .unwrap()
+        .remove(0);
+    let _ = std::fs::remove_dir_all(&cargo_dir);
+    reset::reset_exercise(&wb, GATHER).unwrap();
+    assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
+    assert!(!ran.exists(), "the committed rustc-wrapper ran");
+    assert!(!built.exists(), "the added build script ran");
+    let noted = |path: &str| {
+        r.tampered
+            .iter()
+            .find(|t| t.path == path)
+            .and_then(|t| t.note.clone())
+            .unwrap_or_else(|| panic!("{path} not reported: {:#?}", r.tampered))
+    };
+    assert!(noted(".cargo").contains("grading builds only your src/"));
+    assert!(noted(&format!("{GATHER}/build.rs")).contains("build scripts (build.rs)"));
+}
+
+/// Issue 22, item 4: a 20 GB allocation, a loop that starts processes, output past 1 MB: each
+/// reported as the limit it went over; and a daemon (double fork, `setsid`, output on
+/// /dev/null) is killed with the run: nothing is left.
+#[test]
+fn memory_processes_output_and_daemons_are_bounded() {
+    let (_g, wb) = workbook();
+    let with = |code: &str| {
+        shipped(GATHER).replacen(
+            "let user = world.fetch_user(user_id).await;",
+            &format!("{code}\n    let user = world.fetch_user(user_id).await;"),
+            1,
+        )
+    };
+    let cases = [
+        (
+            "let big: Vec<u8> = Vec::with_capacity(20 << 30); std::hint::black_box(&big);",
+            "used more than 2 GB of memory",
+        ),
+        (
+            "for _ in 0..500 { let _ = std::process::Command::new(\"sleep\").arg(\"60\").spawn(); }",
+            "started more than 32 processes",
+        ),
+        (
+            "{ use std::io::Write; let _ = std::io::stdout().write_all(&vec![b'x'; 3 << 20]); }",
+            "printed more than 1 MB",
+        ),
+    ];
+    for (code, says) in cases {
+        let r = attempt(&wb, GATHER, &with(code), Duration::from_secs(30));
+        assert_eq!(r.verdict, Verdict::Fail, "{code}: {r:#?}");
+        let hit: Vec<&TestReport> = r
+            .tests
+            .iter()
+            .filter(|t| t.kind == Some(FailureKind::Limit))
+            .collect();
+        assert!(!hit.is_empty(), "{code}: {r:#?}");
+        for t in hit {
+            let msg = t.message.as_deref().unwrap_or_default();
+            assert!(msg.contains(says), "{code}: {msg}");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        let left = leftover_processes(&wb.root);
+        assert!(left.is_empty(), "{code}: left behind: {left:?}");
+    }
+    // A daemon: double fork, a session of its own, output on /dev/null (the pipes do not hold
+    // it), found afterwards by its command line (`sleep 1221`, which nothing else runs).
+    let daemon = with(
+        "let _ = std::process::Command::new(\"setsid\").args([\"sh\", \"-c\", \"sh -c 'exec sleep 1221' </dev/null >/dev/null 2>&1 &\"]).status(); std::thread::sleep(std::time::Duration::from_millis(100));",
+    );
+    let r = attempt(&wb, GATHER, &daemon, Duration::from_secs(30));
+    assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
+    std::thread::sleep(Duration::from_millis(200));
+    let alive: Vec<String> = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            std::fs::read(e.path().join("cmdline")).is_ok_and(|c| c == b"sleep\x001221\x00")
+                && !std::fs::read_to_string(e.path().join("stat"))
+                    .unwrap_or_default()
+                    .contains(") Z ")
+        })
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(alive.is_empty(), "the daemon outlived the check: {alive:?}");
+    reset::reset_exercise(&wb, GATHER).unwrap();
+}
+
+/// Issue 22, items 5 and 6: learner code that writes to `$HOME`, to another exercise's source
+/// and tests, to `support/` and to the record (a `pass` row for every exercise) reaches none of
+/// them: the test program may write only its own temporary folder.
+#[test]
+fn learner_code_cannot_write_outside_its_temporary_folder() {
+    let (_g, wb) = workbook();
+    if !asyncwork::workbook::sandbox::writes_confined() {
+        // Without Landlock nothing is confined, and `check` says so.
+        let out = cli(&wb).args(["check", GATHER]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("cannot confine the tests' writes"), "{err}");
+        return;
+    }
+    let home = PathBuf::from(std::env::var_os("HOME").unwrap()).join(".asyncwork-escape-probe");
+    let _ = std::fs::remove_file(&home);
+    drop(Progress::open(&wb.progress_path()).unwrap());
+    let record = wb.progress_path();
+    let before = std::fs::read(&record).unwrap();
+    let targets = [
+        home.clone(),
+        wb.exercise_dir("04_taskgroup").join("src/lib.rs"),
+        wb.exercise_dir("04_taskgroup").join("tests/grade.rs"),
+        wb.root.join("support/src/lib.rs"),
+        record.clone(),
+        wb.root.join(".cargo/config.toml"),
+    ];
+    let originals: Vec<Option<Vec<u8>>> = targets.iter().map(|t| std::fs::read(t).ok()).collect();
+    let writes: String = targets
+        .iter()
+        .map(|t| {
+            format!(
+                "if let Ok(mut f) = std::fs::OpenOptions::new().write(true).create(true).append(true).open({:?}) {{ use std::io::Write; let _ = f.write_all(b\"pwned\"); }}\n",
+                t.display().to_string()
+            )
+        })
+        .collect();
+    let escaping = shipped(GATHER).replacen(
+        "let user = world.fetch_user(user_id).await;",
+        &format!("{writes}    let user = world.fetch_user(user_id).await;"),
+        1,
+    );
+    let r = attempt(&wb, GATHER, &escaping, Duration::from_secs(30));
+    assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
+    for (t, original) in targets.iter().zip(&originals) {
+        assert_eq!(
+            &std::fs::read(t).ok(),
+            original,
+            "{} was written",
+            t.display()
+        );
+    }
+    assert_eq!(std::fs::read(&record).unwrap(), before);
+    let _ = std::fs::remove_file(&home);
+    let _ = std::fs::remove_dir_all(wb.root.join(".cargo"));
+    reset::reset_exercise(&wb, GATHER).unwrap();
 }

@@ -273,6 +273,8 @@ fn kind_name(kind: FailureKind) -> &'static str {
         FailureKind::Assertion => "assertion",
         FailureKind::Stuck => "stuck",
         FailureKind::Crash => "crash",
+        FailureKind::Forged => "forged",
+        FailureKind::Limit => "limit",
     }
 }
 

@@ -1,5 +1,6 @@
 //! Grading tests for 01_coroutines.
 
+use support::grade::graded;
 use support::grade::watched;
 use std::time::Duration;
 
@@ -98,13 +99,15 @@ async fn a_dropped_handle_does_not_stop_the_task() {
 
 #[test]
 fn greet_blocking_runs_greet_on_its_own_runtime() {
-    // No tokio runtime here: this is a plain #[test], like `main` in a script.
-    let world = World::new().with_latency(Duration::from_millis(1));
-    for id in [3, 8] {
-        let greeting = greet_blocking(&world, id);
-        let want = format!("Hello, {}!", expected_user(id).name);
-        assert!(greeting == want, "greet_blocking({id}) should be {want:?}, got {greeting:?}");
-    }
-    let stats = world.stats("fetch_user");
-    assert!(stats.finished == 2, "greet_blocking should run greet (one fetch_user each time); stats: {stats:?}");
+    graded(|| {
+        // No tokio runtime here: this is a plain #[test], like `main` in a script.
+        let world = World::new().with_latency(Duration::from_millis(1));
+        for id in [3, 8] {
+            let greeting = greet_blocking(&world, id);
+            let want = format!("Hello, {}!", expected_user(id).name);
+            assert!(greeting == want, "greet_blocking({id}) should be {want:?}, got {greeting:?}");
+        }
+        let stats = world.stats("fetch_user");
+        assert!(stats.finished == 2, "greet_blocking should run greet (one fetch_user each time); stats: {stats:?}");
+    })
 }

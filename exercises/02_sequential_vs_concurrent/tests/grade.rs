@@ -1,5 +1,6 @@
 //! Grading tests for 02_sequential_vs_concurrent.
 
+use support::grade::graded;
 use support::grade::watched;
 use std::time::Duration;
 
@@ -86,26 +87,30 @@ async fn profiles_keep_their_steps_in_order_but_overlap_each_other() {
 
 #[test]
 fn predictions_for_waiting() {
-    for waits in [vec![100, 250, 50], vec![30, 20], vec![7], vec![5, 500, 60, 1]] {
-        let (sum, max) = (waits.iter().sum::<u64>(), *waits.iter().max().unwrap());
-        let seq = predict_sequential_ms(&waits);
-        assert!(seq == sum, "one after another, waits of {waits:?} ms take their sum; you predicted {seq}");
-        let conc = predict_concurrent_ms(&waits);
-        assert!(conc == max, "awaited together, waits of {waits:?} ms take as long as the longest; you predicted {conc}");
-    }
-    assert!(predict_sequential_ms(&[]) == 0 && predict_concurrent_ms(&[]) == 0, "no waits take 0 ms");
+    graded(|| {
+        for waits in [vec![100, 250, 50], vec![30, 20], vec![7], vec![5, 500, 60, 1]] {
+            let (sum, max) = (waits.iter().sum::<u64>(), *waits.iter().max().unwrap());
+            let seq = predict_sequential_ms(&waits);
+            assert!(seq == sum, "one after another, waits of {waits:?} ms take their sum; you predicted {seq}");
+            let conc = predict_concurrent_ms(&waits);
+            assert!(conc == max, "awaited together, waits of {waits:?} ms take as long as the longest; you predicted {conc}");
+        }
+        assert!(predict_sequential_ms(&[]) == 0 && predict_concurrent_ms(&[]) == 0, "no waits take 0 ms");
+    })
 }
 
 #[test]
 fn prediction_for_cpu_work() {
-    for work in [vec![100, 250, 50], vec![40, 2]] {
-        let cpu = predict_concurrent_cpu_ms(&work);
-        let sum: u64 = work.iter().sum();
-        assert!(
-            cpu == sum,
-            "join! polls its branches on one thread, so CPU work of {work:?} ms (which never waits) does not overlap; you predicted {cpu}"
-        );
-    }
+    graded(|| {
+        for work in [vec![100, 250, 50], vec![40, 2]] {
+            let cpu = predict_concurrent_cpu_ms(&work);
+            let sum: u64 = work.iter().sum();
+            assert!(
+                cpu == sum,
+                "join! polls its branches on one thread, so CPU work of {work:?} ms (which never waits) does not overlap; you predicted {cpu}"
+            );
+        }
+    })
 }
 
 #[tokio::test(start_paused = true)]

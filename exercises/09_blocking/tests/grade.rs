@@ -6,6 +6,7 @@
 //! `support::grade::watch_blocking`. The blocking calls are short (30-40 ms)
 //! to keep the suite fast.
 
+use support::grade::graded;
 use support::grade::watched;
 use std::time::Duration;
 
@@ -104,13 +105,15 @@ async fn pause_waits_as_long_as_asked() {
 
 #[test]
 fn total_cents_adds_the_orders() {
-    let orders = [
-        Order { id: 1, user_id: 1, total_cents: 250 },
-        Order { id: 2, user_id: 1, total_cents: 1_000 },
-    ];
-    let total = total_cents(&orders);
-    assert!(total == 1_250, "250 + 1000 cents should be 1250, got {total}");
-    let more = [Order { id: 3, user_id: 2, total_cents: 99 }, Order { id: 4, user_id: 2, total_cents: 1 }, orders[0].clone()];
-    assert!(total_cents(&more) == 350, "99 + 1 + 250 cents should be 350, got {}", total_cents(&more));
-    assert!(total_cents(&[]) == 0, "no orders should total 0");
+    graded(|| {
+        let orders = [
+            Order { id: 1, user_id: 1, total_cents: 250 },
+            Order { id: 2, user_id: 1, total_cents: 1_000 },
+        ];
+        let total = total_cents(&orders);
+        assert!(total == 1_250, "250 + 1000 cents should be 1250, got {total}");
+        let more = [Order { id: 3, user_id: 2, total_cents: 99 }, Order { id: 4, user_id: 2, total_cents: 1 }, orders[0].clone()];
+        assert!(total_cents(&more) == 350, "99 + 1 + 250 cents should be 350, got {}", total_cents(&more));
+        assert!(total_cents(&[]) == 0, "no orders should total 0");
+    })
 }

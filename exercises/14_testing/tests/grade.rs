@@ -1,5 +1,6 @@
 //! Grading tests for 14_testing.
 
+use support::grade::graded;
 use support::grade::watched;
 use std::time::Duration;
 
@@ -10,51 +11,57 @@ use support::ServiceError;
 
 #[test]
 fn paused_runtime_makes_an_hour_of_sleep_instant() {
-    let runtime = paused_runtime();
-    let wall = std::time::Instant::now();
-    let slept = runtime.block_on(async {
-        let start = tokio::time::Instant::now();
-        tokio::time::sleep(Duration::from_secs(3600)).await;
-        start.elapsed()
-    });
-    assert!(slept >= Duration::from_secs(3600), "the tokio clock should read an hour after sleeping an hour, read {slept:?}");
-    assert!(
-        wall.elapsed() < Duration::from_millis(500),
-        "sleeping an hour took {:?} of real time; start the clock paused (Builder::start_paused(true))",
-        wall.elapsed()
-    );
+    graded(|| {
+        let runtime = paused_runtime();
+        let wall = std::time::Instant::now();
+        let slept = runtime.block_on(async {
+            let start = tokio::time::Instant::now();
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            start.elapsed()
+        });
+        assert!(slept >= Duration::from_secs(3600), "the tokio clock should read an hour after sleeping an hour, read {slept:?}");
+        assert!(
+            wall.elapsed() < Duration::from_millis(500),
+            "sleeping an hour took {:?} of real time; start the clock paused (Builder::start_paused(true))",
+            wall.elapsed()
+        );
+    })
 }
 
 #[test]
 fn paused_runtime_is_single_threaded_and_paused_from_the_start() {
-    let runtime = paused_runtime();
-    let flavor = runtime.handle().runtime_flavor();
-    assert!(
-        flavor == tokio::runtime::RuntimeFlavor::CurrentThread,
-        "expected a current-thread runtime (the paused clock requires it), got {flavor:?}"
-    );
-    let moved = runtime.block_on(async {
-        let start = tokio::time::Instant::now();
-        std::thread::sleep(Duration::from_millis(3)); // real time passes...
-        start.elapsed() // ...virtual time does not
-    });
-    assert!(moved.is_zero(), "the tokio clock moved by {moved:?} with no timers pending: it should be paused");
+    graded(|| {
+        let runtime = paused_runtime();
+        let flavor = runtime.handle().runtime_flavor();
+        assert!(
+            flavor == tokio::runtime::RuntimeFlavor::CurrentThread,
+            "expected a current-thread runtime (the paused clock requires it), got {flavor:?}"
+        );
+        let moved = runtime.block_on(async {
+            let start = tokio::time::Instant::now();
+            std::thread::sleep(Duration::from_millis(3)); // real time passes...
+            start.elapsed() // ...virtual time does not
+        });
+        assert!(moved.is_zero(), "the tokio clock moved by {moved:?} with no timers pending: it should be paused");
+    })
 }
 
 #[test]
 fn elapsed_of_reads_the_tokio_clock() {
-    let runtime = paused_runtime();
-    for (secs, value) in [(5, 42), (2, 7), (0, 1)] {
-        let (out, took) = runtime.block_on(elapsed_of(async move {
-            tokio::time::sleep(Duration::from_secs(secs)).await;
-            value
-        }));
-        assert!(out == value, "elapsed_of should return the future's output {value}, got {out}");
-        assert!(
-            took == Duration::from_secs(secs),
-            "elapsed_of measured {took:?} for a {secs} s sleep on the paused clock; measure with tokio::time::Instant"
-        );
-    }
+    graded(|| {
+        let runtime = paused_runtime();
+        for (secs, value) in [(5, 42), (2, 7), (0, 1)] {
+            let (out, took) = runtime.block_on(elapsed_of(async move {
+                tokio::time::sleep(Duration::from_secs(secs)).await;
+                value
+            }));
+            assert!(out == value, "elapsed_of should return the future's output {value}, got {out}");
+            assert!(
+                took == Duration::from_secs(secs),
+                "elapsed_of measured {took:?} for a {secs} s sleep on the paused clock; measure with tokio::time::Instant"
+            );
+        }
+    })
 }
 
 // ----- the stub ---------------------------------------------------------------

@@ -51,6 +51,8 @@ use std::time::Duration;
 use futures::FutureExt;
 
 use crate::markers::{RUNTIME_BLOCKED, SIMULATED_TIME, WALL_CLOCK_TIME};
+use crate::proof::Proof;
+pub use crate::proof::CHANNEL_ENV;
 
 /// A test fails when the runtime's thread was blocked for longer than this
 /// (after subtracting time spent waiting for a CPU, where the OS tells us).
@@ -381,7 +383,12 @@ fn fail_if_blocked() {
 ///     .await
 /// }
 /// ```
+///
+/// Under asyncwork's grader it also holds the proof that the body returned
+/// (see `support/src/proof.rs`): taken before the body runs, given back only
+/// when the body returned and the runtime was never blocked.
 pub async fn watched<F: Future>(body: F) -> F::Output {
+    let proof = Proof::take();
     let guard = start_watchdog();
     // Let the watcher task start before the code under test does.
     tokio::task::yield_now().await;
@@ -398,9 +405,25 @@ pub async fn watched<F: Future>(body: F) -> F::Output {
         panic!("{}", blocked_message(stall));
     }
     match outcome {
-        Ok(output) => output,
+        Ok(output) => {
+            if let Some(proof) = proof {
+                proof.returned();
+            }
+            output
+        }
         Err(panic) => std::panic::resume_unwind(panic),
     }
+}
+
+/// Run the body of a plain `#[test]` (no runtime, nothing to watch) under the
+/// grader's proof that it returned, as [`watched`] does for async tests.
+pub fn graded<T>(body: impl FnOnce() -> T) -> T {
+    let proof = Proof::take();
+    let output = body();
+    if let Some(proof) = proof {
+        proof.returned();
+    }
+    output
 }
 
 /// Run `fut` and report what blocked: the exact time the support crate's

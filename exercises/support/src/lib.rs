@@ -26,7 +26,7 @@
 //! | [`server`] | a request channel to build a tiny server on | 12 |
 //! | [`loopback`] | a real HTTP server on 127.0.0.1 that counts connections and requests | 11 |
 //! | [`scratch`] | a temporary directory (for a database file) and a per-run token | 10, 11 |
-//! | [`grade`] | helpers the tests use: clocks, blocking detection, messages | tests |
+//! | [`grade`] | helpers the tests use: clocks, blocking detection, messages, the grader's proof that a test's body returned | tests |
 //! | [`markers`] | the phrases in those messages that asyncwork's grader reads | the grader |
 
 pub mod api;
@@ -43,4 +43,5 @@ pub mod server;
 pub mod world;
 
 mod calls;
+mod proof;
 pub use calls::{CallStats, ServiceError};

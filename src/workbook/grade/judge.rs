@@ -1,29 +1,36 @@
-//! Judging one exercise whose build has finished: run its test programs within the time limit,
-//! read their results, and put the verdict together.
+//! Judging one exercise whose build has finished: run its tests within the time limit, read
+//! their results, and put the verdict together.
 //!
-//! The verdict is decided here and only here: compile errors make `error`; a test program killed
-//! at the time limit makes `stuck`; a program that exits with a failure status and no failed test
-//! makes `error` (a crash, or results that cannot be trusted); a program that lists no tests makes
-//! `error`; otherwise `fail` when any test failed or has no result, else `pass`. Whether a test
-//! passed comes from the harness's results file, never from stdout (see `libtest`).
+//! **Each test runs in a process of its own** (`NAME --exact`), and it passes only when its
+//! process exited cleanly *and* the grader's proof came back: a fresh random token the harness
+//! takes before any code under test runs and returns once the test's body has returned (see
+//! [`super::proof`] and `exercises/support/src/proof.rs`). What the code under test can print
+//! (`test x ... ok`), write (an `ok x` line in a results file: no `--logfile` is given any more)
+//! or exit with (`std::process::exit(0)` halfway through) is never a pass; each is a failure
+//! that says what was attempted. stdout is read only to explain a failure (the panic message,
+//! its location, what the test printed).
 //!
-//! A hang is attributed to the tests that really hang. When a test program is stopped at the
-//! time limit, the tests without a result are not all stuck: libtest runs a few at once, and the
-//! ones still queued behind two spinning tests never got a thread. So each unfinished test is run
-//! again alone, with a short limit: one that finishes gets its true result; one that times out
-//! again is stuck, and the report names the exercise functions its body calls (read from the
-//! test's source), which is where the learner should look. The alternative, `--test-threads 1`
-//! from the start, would make every check slower to catch a rare hang.
+//! The verdict is decided here and only here: compile errors make `error`; a test still running
+//! at the time limit makes `stuck`; a test program that crashed, or lists no tests, makes
+//! `error`; otherwise `fail` when any test failed, else `pass`.
+//!
+//! A hang is blamed on the tests that really hang: each test has its own process and its own
+//! limit (what is left of the exercise's, and never less than a short limit of its own), so a
+//! test queued behind two that spin still gets to finish. A stuck test's report names the
+//! exercise functions its body calls (read from the test's source), which is where the learner
+//! should look. One process per test costs a few milliseconds each (the bench in
+//! `docs/grading.md`).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::GradeOptions;
 use super::classify::{classify, describe_crash};
+use super::proof;
 use crate::text::{fmt_ms, plural};
 use crate::workbook::ExerciseInfo;
 use crate::workbook::cargo::PackageBuild;
-use crate::workbook::libtest::{self, LineResult};
+use crate::workbook::libtest;
 use crate::workbook::process::{self, Finished};
 use crate::workbook::report::{ExerciseReport, FailureKind, TestReport, TestStatus, Verdict};
 use crate::workbook::shadow::Tampered;
@@ -110,19 +117,13 @@ pub(crate) fn judge(
         return report;
     }
     let exercise_dir = root.join(&ex.name);
+    let source = std::fs::read_to_string(exercise_dir.join("tests/grade.rs")).unwrap_or_default();
     let multiple = pkg.test_executables.len() > 1;
     let mut tests = Vec::new();
-    let mut verdict = Verdict::Pass;
     let mut crash = None;
     let tests_started = Instant::now();
     let deadline = tests_started + opts.timeout;
-    // Tests stopped without a result: (index in `tests`, program, name in that program).
-    let mut unfinished: Vec<(usize, &Path, String)> = Vec::new();
     for (target, exe) in &pkg.test_executables {
-        let remaining = deadline
-            .saturating_duration_since(Instant::now())
-            .max(Duration::from_millis(100));
-        let run = run_test_program(exe, &exercise_dir, remaining);
         let prefix = |n: &str| {
             if multiple {
                 format!("{target}::{n}")
@@ -130,83 +131,66 @@ pub(crate) fn judge(
                 n.to_string()
             }
         };
-        match run {
-            Ok(run) => {
-                // Pass or fail comes from the harness's results file; stdout only explains a
-                // failure (see `libtest`).
-                let results = libtest::parse_log(&run.log, &run.listed);
-                let explained = libtest::parse(&run.finished.stdout);
-                // The listed tests, then any the listing missed (should not happen), so
-                // nothing is lost.
-                let missed = results
-                    .iter()
-                    .map(|(name, _)| name)
-                    .filter(|name| !run.listed.contains(name));
-                for name in run.listed.iter().chain(missed) {
-                    let result = results.iter().find(|(n, _)| n == name).map(|(_, r)| *r);
-                    if result.is_none() && run.finished.timed_out {
-                        unfinished.push((tests.len(), exe.as_path(), name.clone()));
+        let listed = match list_tests(exe, &exercise_dir) {
+            Ok(listed) => listed,
+            Err(e) => {
+                crash = Some(format!("cannot run the tests: {e}"));
+                continue;
+            }
+        };
+        if listed.is_empty() {
+            crash.get_or_insert_with(|| {
+                "the test program listed no tests: it did not run as a test harness".to_string()
+            });
+            continue;
+        }
+        // One process per test (see the module doc), as many at once as libtest would run
+        // threads. Each gets what is left of the exercise's limit, and never less than a short
+        // limit of its own: a test queued behind two that hang still gets to show it is fine.
+        let runs = super::pool::run_bounded(&listed, test_threads(), |name| {
+            let limit = deadline
+                .saturating_duration_since(Instant::now())
+                .max(alone_limit(opts));
+            run_one_test(exe, &exercise_dir, name, limit)
+        });
+        for (name, run) in listed.iter().zip(runs) {
+            let mut t = match run {
+                Ok(run) => test_report(&ex.name, &prefix(name), name, &run, opts),
+                Err(e) => {
+                    crash = Some(format!("cannot run the tests: {e}"));
+                    continue;
+                }
+            };
+            if t.status == TestStatus::Stuck {
+                let called = functions_called(&source, &ex.package, name);
+                if !called.is_empty() {
+                    let list: Vec<String> = called.iter().map(|f| format!("`{f}`")).collect();
+                    if let Some(m) = t.message.as_mut() {
+                        m.push_str(&format!(
+                            ".\nIt calls {}: look there first.",
+                            list.join(", ")
+                        ));
                     }
-                    tests.push(test_report(
-                        &ex.name,
-                        &prefix(name),
-                        name,
-                        result,
-                        &explained,
-                        &run.finished,
-                        opts,
-                    ));
-                }
-                if run.finished.timed_out {
-                    verdict = Verdict::Stuck;
-                } else if !run.finished.success()
-                    && results.iter().all(|(_, r)| *r != LineResult::Failed)
-                {
-                    // A failure status with no failed test: a crash (stack overflow, abort), a
-                    // harness error, or results that cannot be trusted. Never a pass.
-                    crash = Some(describe_crash(&run.finished));
-                }
-                if run.listed.is_empty() && !run.finished.timed_out {
-                    crash.get_or_insert_with(|| {
-                        "the test program listed no tests: it did not run as a test harness"
-                            .to_string()
-                    });
                 }
             }
-            Err(e) => crash = Some(format!("cannot run the tests: {e}")),
+            if t.kind == Some(FailureKind::Crash) {
+                crash.get_or_insert_with(|| t.message.clone().unwrap_or_default());
+            }
+            tests.push(t);
         }
-    }
-    // Every unfinished test finished alone: none is stuck, only starved.
-    if verdict == Verdict::Stuck && attribute_hang(root, ex, &mut tests, &unfinished, opts) {
-        verdict = Verdict::Pass;
     }
     report.tests_ms = Some(tests_started.elapsed().as_millis() as u64);
-    if let Some(crash) = crash {
-        for t in tests
-            .iter_mut()
-            .filter(|t| t.status != TestStatus::Pass && t.status != TestStatus::Ignored)
-        {
-            t.status = TestStatus::Fail;
-            t.kind = Some(FailureKind::Crash);
-            t.message.get_or_insert_with(|| crash.clone());
-        }
-        if verdict != Verdict::Stuck {
-            verdict = Verdict::Error;
-        }
-        report.message = crash;
-    }
-    let failed = tests
-        .iter()
-        .filter(|t| t.status == TestStatus::Fail)
-        .count();
-    let stuck = tests
-        .iter()
-        .filter(|t| t.status == TestStatus::Stuck)
-        .count();
-    if verdict == Verdict::Pass && failed > 0 {
-        verdict = Verdict::Fail;
-    }
-
+    let count = |s: TestStatus| tests.iter().filter(|t| t.status == s).count();
+    let (failed, stuck) = (count(TestStatus::Fail), count(TestStatus::Stuck));
+    let verdict = if stuck > 0 {
+        Verdict::Stuck
+    } else if crash.is_some() {
+        Verdict::Error
+    } else if failed > 0 {
+        Verdict::Fail
+    } else {
+        Verdict::Pass
+    };
     report.message = match verdict {
         Verdict::Pass => format!("all {} passed", plural(tests.len(), "test")),
         Verdict::Fail => format!("{failed} of {} failed", plural(tests.len(), "test")),
@@ -224,7 +208,7 @@ pub(crate) fn judge(
                 names.join(", ")
             )
         }
-        Verdict::Error => report.message,
+        Verdict::Error => crash.unwrap_or_default(),
     };
     report.verdict = verdict;
     report.tests = tests;
@@ -232,71 +216,16 @@ pub(crate) fn judge(
     report
 }
 
-/// How long one unfinished test gets when run again alone: a passing exercise test takes
-/// milliseconds on the paused clock, so a few seconds is generous, and a quarter of the limit
-/// keeps a short `--timeout` short.
-fn alone_limit(opts: &GradeOptions) -> Duration {
-    (opts.timeout / 4).clamp(Duration::from_millis(250), Duration::from_secs(5))
+/// How many test processes of one exercise run at once: what libtest would use as threads.
+fn test_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// At most this many unfinished tests are run again alone; the rest keep "stuck".
-const MAX_ALONE: usize = 8;
-
-/// Run each unfinished test again alone (see the module doc). Tests that finish get their
-/// result; tests that time out again stay stuck and name the functions they call. Returns true
-/// when none is stuck after all.
-fn attribute_hang(
-    root: &Path,
-    ex: &ExerciseInfo,
-    tests: &mut [TestReport],
-    unfinished: &[(usize, &Path, String)],
-    opts: &GradeOptions,
-) -> bool {
-    let exercise_dir = root.join(&ex.name);
-    let source = std::fs::read_to_string(exercise_dir.join("tests/grade.rs")).unwrap_or_default();
-    let mut still_stuck = tests
-        .iter()
-        .filter(|t| t.status == TestStatus::Stuck)
-        .count();
-    for (index, exe, name) in unfinished.iter().take(MAX_ALONE) {
-        let Ok(run) = run_one_test(exe, &exercise_dir, name, alone_limit(opts)) else {
-            continue;
-        };
-        let results = libtest::parse_log(&run.log, std::slice::from_ref(name));
-        let result = results.iter().find(|(n, _)| n == name).map(|(_, r)| *r);
-        let display = tests[*index].name.clone();
-        if result.is_some() && !run.finished.timed_out {
-            let explained = libtest::parse(&run.finished.stdout);
-            tests[*index] = test_report(
-                &ex.name,
-                &display,
-                name,
-                result,
-                &explained,
-                &run.finished,
-                opts,
-            );
-            still_stuck -= 1;
-        } else {
-            let called = functions_called(&source, &ex.package, name);
-            let t = &mut tests[*index];
-            let mut message = format!(
-                "still running after {} with the others, and again after {} alone: this test \
-                 is stuck (a deadlock, an .await that never completes, or an endless loop)",
-                limit(opts.timeout),
-                limit(alone_limit(opts))
-            );
-            if !called.is_empty() {
-                let list: Vec<String> = called.iter().map(|f| format!("`{f}`")).collect();
-                message.push_str(&format!(
-                    ".\nIt calls {}: look there first.",
-                    list.join(", ")
-                ));
-            }
-            t.message = Some(message);
-        }
-    }
-    still_stuck == 0
+/// The shortest limit one test gets, however little of the exercise's limit is left: a passing
+/// exercise test takes milliseconds on the paused clock, so a few seconds is generous, and a
+/// quarter of the limit keeps a short `--timeout` short.
+fn alone_limit(opts: &GradeOptions) -> Duration {
+    (opts.timeout / 4).clamp(Duration::from_millis(250), Duration::from_secs(5))
 }
 
 /// The exercise's functions the body of test `test` calls: names imported from the exercise's
@@ -339,128 +268,134 @@ fn functions_called(source: &str, package: &str, test: &str) -> Vec<String> {
         .collect()
 }
 
-/// Run one test alone (`--exact`, one thread) with its own results file.
-fn run_one_test(exe: &Path, cwd: &Path, name: &str, timeout: Duration) -> std::io::Result<TestRun> {
-    let results_dir = tempfile::Builder::new()
-        .prefix("asyncwork-results-")
-        .tempdir()?;
-    let log_path = results_dir.path().join("results.log");
-    let mut cmd = std::process::Command::new(exe);
-    cmd.args([
-        name,
-        "--exact",
-        "--test-threads",
-        "1",
-        "--color",
-        "never",
-        "--logfile",
-    ])
-    .arg(&log_path)
-    .current_dir(cwd)
-    .env("CARGO_MANIFEST_DIR", cwd)
-    .env("RUST_BACKTRACE", "0")
-    .env_remove("RUST_TEST_NOCAPTURE");
-    let finished = process::run_with_timeout(cmd, timeout)?;
-    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-    Ok(TestRun {
-        listed: vec![name.to_string()],
-        finished,
-        log,
-    })
-}
-
-struct TestRun {
-    listed: Vec<String>,
-    finished: Finished,
-    /// The harness's results file (`--logfile`).
-    log: String,
-}
-
-fn run_test_program(exe: &Path, cwd: &Path, timeout: Duration) -> std::io::Result<TestRun> {
-    let command = |args: &[&str]| {
-        let mut cmd = std::process::Command::new(exe);
-        cmd.args(args)
-            .current_dir(cwd)
-            .env("CARGO_MANIFEST_DIR", cwd)
-            .env("RUST_BACKTRACE", "0")
-            .env_remove("RUST_TEST_THREADS")
-            .env_remove("RUST_TEST_NOCAPTURE");
-        cmd
-    };
-    let list = process::run_with_timeout(
-        command(&["--list", "--format", "terse"]),
-        Duration::from_secs(20),
-    )?;
-    let listed = if list.success() {
+/// The tests a test program lists (`--list --format terse`).
+fn list_tests(exe: &Path, cwd: &Path) -> std::io::Result<Vec<String>> {
+    let mut cmd = test_command(exe, cwd);
+    cmd.args(["--list", "--format", "terse"]);
+    let list = process::run_with_timeout(cmd, Duration::from_secs(20))?;
+    Ok(if list.success() {
         libtest::parse_list(&list.stdout)
     } else {
         Vec::new()
-    };
-    // A fresh path per run, outside the grading copy; libtest creates the file itself once its
-    // `main` starts, so nothing written there earlier survives.
-    let results_dir = tempfile::Builder::new()
-        .prefix("asyncwork-results-")
-        .tempdir()?;
-    let log_path = results_dir.path().join("results.log");
-    let mut cmd = command(&["--color", "never", "--logfile"]);
-    cmd.arg(&log_path);
-    let finished = process::run_with_timeout(cmd, timeout)?;
-    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-    Ok(TestRun {
-        listed,
-        finished,
-        log,
     })
 }
 
-/// One test's report, from its line in the results file (`result`) and, for a failure, the
-/// explanation the harness printed on stdout.
+fn test_command(exe: &Path, cwd: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(exe);
+    cmd.current_dir(cwd)
+        .env("CARGO_MANIFEST_DIR", cwd)
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("RUST_TEST_THREADS")
+        .env_remove("RUST_TEST_NOCAPTURE")
+        .env_remove(proof::CHANNEL_ENV);
+    cmd
+}
+
+/// One test, run alone in a process of its own, with the grader's proof channel.
+struct TestRun {
+    finished: Finished,
+    proof: proof::Returned,
+}
+
+/// Run test `name` alone (`--exact`, one thread) in a process of its own, with a fresh proof
+/// channel (see [`proof`]).
+fn run_one_test(exe: &Path, cwd: &Path, name: &str, timeout: Duration) -> std::io::Result<TestRun> {
+    let mut cmd = test_command(exe, cwd);
+    cmd.args([name, "--exact", "--test-threads", "1", "--color", "never"]);
+    let channel = proof::Channel::open()?;
+    channel.pass_to(&mut cmd);
+    // The only place the test program may write (see `sandbox`); removed after the run.
+    let scratch = tempfile::Builder::new()
+        .prefix("asyncwork-test-")
+        .tempdir()?;
+    crate::workbook::sandbox::confine(&mut cmd, scratch.path());
+    let finished = process::run_limited(cmd, timeout, process::TEST_LIMITS)?;
+    drop(scratch);
+    let proof = channel.read();
+    Ok(TestRun { finished, proof })
+}
+
+/// One test's report, from whether its body returned (the proof) and how its process ended;
+/// for a failure, the explanation the harness printed on stdout.
 fn test_report(
     exercise: &str,
     display_name: &str,
     name: &str,
-    result: Option<LineResult>,
-    explained: &libtest::Parsed,
-    finished: &Finished,
+    run: &TestRun,
     opts: &GradeOptions,
 ) -> TestReport {
     let mut t = TestReport {
         name: display_name.to_string(),
-        status: TestStatus::Pass,
+        status: TestStatus::Fail,
         kind: None,
         message: None,
         location: None,
         output: None,
     };
-    match result {
-        Some(LineResult::Ok) => {}
-        Some(LineResult::Ignored) => t.status = TestStatus::Ignored,
-        Some(LineResult::Failed) => {
-            t.status = TestStatus::Fail;
-            let failure = explained.failures.get(name).cloned().unwrap_or_default();
-            t.kind = Some(classify(exercise, &failure));
-            t.message = Some(if failure.message.is_empty() {
-                "failed".into()
-            } else {
-                capped(failure.message)
-            });
-            t.location = failure.location;
-            t.output = (!failure.output.is_empty()).then(|| capped(failure.output));
-        }
-        None if finished.timed_out => {
-            t.status = TestStatus::Stuck;
-            t.kind = Some(FailureKind::Stuck);
-            t.message = Some(format!(
-                "still running after {} and stopped: the code may be stuck (a deadlock, an .await that \
-                 never completes, or an endless loop)",
-                limit(opts.timeout)
-            ));
-        }
-        None => {
-            t.status = TestStatus::Fail;
-            t.kind = Some(FailureKind::Crash);
-        }
+    let finished = &run.finished;
+    if let Some(hit) = finished.limit_hit {
+        t.kind = Some(FailureKind::Limit);
+        t.message = Some(format!("the test program {}", hit.describe()));
+        return t;
     }
+    let explained = libtest::parse(&finished.stdout);
+    if let Some(failure) = explained.failures.get(name).cloned() {
+        t.kind = Some(classify(exercise, &failure));
+        t.message = Some(if failure.message.is_empty() {
+            "failed".into()
+        } else {
+            capped(failure.message)
+        });
+        t.location = failure.location;
+        t.output = (!failure.output.is_empty()).then(|| capped(failure.output));
+        return t;
+    }
+    if finished.timed_out {
+        t.status = TestStatus::Stuck;
+        t.kind = Some(FailureKind::Stuck);
+        t.message = Some(format!(
+            "still running after {} and stopped: the code may be stuck (a deadlock, an .await that \
+             never completes, or an endless loop)",
+            limit(opts.timeout)
+        ));
+        return t;
+    }
+    match &run.proof {
+        proof::Returned::Token if finished.success() => {
+            t.status = TestStatus::Pass;
+            return t;
+        }
+        proof::Returned::Forged(what) => {
+            t.kind = Some(FailureKind::Forged);
+            t.message = Some(format!(
+                "something other than the test harness wrote to the grader's results channel \
+                 ({what}): a forged result is a failure"
+            ));
+            return t;
+        }
+        _ => {}
+    }
+    if finished.success() {
+        // Exited with status 0 without the proof that the test's body returned.
+        t.kind = Some(FailureKind::Forged);
+        t.message = Some(if explained.completed {
+            "the harness reported a pass, but the test's body never returned to it: the code \
+             under test took or closed the grader's results channel"
+                .to_string()
+        } else if finished.stdout.contains(&format!("test {name} ... ok")) {
+            "the program printed a passing result and exited before the test's body returned: \
+             a forged result (a test passes only when its body returns) is a failure"
+                .to_string()
+        } else {
+            "the program exited with status 0 before the test's body returned: the code under \
+             test ended the process (`std::process::exit`?); a test passes only when its body \
+             returns"
+                .to_string()
+        });
+        return t;
+    }
+    t.kind = Some(FailureKind::Crash);
+    t.message = Some(describe_crash(finished));
     t
 }
 
@@ -471,7 +406,8 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
 
     /// Judge a fake test program: a shell script that lists `list` (`a` and `b` in most tests),
-    /// then runs `body` with `$log` set to the results file the grader asked for.
+    /// then, run as `NAME --exact ...`, runs `body` with `$name` set; `pass` there does what the
+    /// harness does when a test's body returned (reads the token, sends it back).
     fn judge_script(list: &str, body: &str) -> ExerciseReport {
         judge_script_with(list, body, Duration::from_secs(10), "")
     }
@@ -500,8 +436,9 @@ mod tests {
             format!(
                 "#!/bin/sh\n\
                  case \"$*\" in *--list*) printf '{list}'; exit 0;; esac\n\
-                 log=''; prev=''\n\
-                 for arg in \"$@\"; do [ \"$prev\" = --logfile ] && log=\"$arg\"; prev=\"$arg\"; done\n\
+                 name=\"$1\"\n\
+                 in=${{ASYNCWORK_GRADE_CHANNEL%,*}}; out=${{ASYNCWORK_GRADE_CHANNEL#*,}}\n\
+                 pass() {{ eval \"read -r tok <&$in\"; eval \"printf '%s\\n' \\\"\\$tok\\\" >&$out\"; }}\n\
                  {body}\n"
             ),
         )
@@ -520,40 +457,57 @@ mod tests {
 
     const AB: &str = "a: test\\nb: test\\n";
 
+    fn test<'a>(r: &'a ExerciseReport, name: &str) -> &'a TestReport {
+        r.tests.iter().find(|t| t.name == name).unwrap()
+    }
+
     fn status(r: &ExerciseReport, name: &str) -> TestStatus {
-        r.tests.iter().find(|t| t.name == name).unwrap().status
+        test(r, name).status
     }
 
     #[test]
-    fn results_come_from_the_results_file_not_stdout() {
-        // The learner's code prints forged result lines; the harness's file says what happened.
+    fn a_pass_is_the_proof_returned_and_a_clean_exit() {
+        let r = judge_script(AB, "pass; printf 'test %s ... ok\\n' \"$name\"; exit 0");
+        assert_eq!(r.verdict, Verdict::Pass, "{r:#?}");
+        assert_eq!(r.message, "all 2 tests passed");
+    }
+
+    /// Issue 22, item 3: printed result lines, an early `exit(0)`, an `ok` line written to the
+    /// results channel: each a failure that says what was attempted.
+    #[test]
+    fn forged_results_are_failures_that_say_what_was_attempted() {
         let r = judge_script(
-            AB,
-            "printf 'test a ... ok\\ntest b ... ok\\n'\n\
-             printf 'ok a\\nfailed b\\n' > \"$log\"\n\
-             printf 'test a ... ok\\ntest b ... FAILED\\n'; exit 101",
+            "a: test\\nb: test\\nc: test\\nd: test\\n",
+            "case $name in\n\
+               a) pass; exit 0;;\n\
+               b) printf 'test b ... ok\\ntest result: ok. 1 passed\\n'; exit 0;;\n\
+               c) exit 0;;\n\
+               d) eval \"printf 'ok d\\n' >&$out\"; exit 0;;\n\
+             esac",
         );
         assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
         assert_eq!(status(&r, "a"), TestStatus::Pass);
-        assert_eq!(status(&r, "b"), TestStatus::Fail);
+        let says = |n: &str| {
+            let t = test(&r, n);
+            assert_eq!(t.status, TestStatus::Fail, "{t:#?}");
+            assert_eq!(t.kind, Some(FailureKind::Forged), "{t:#?}");
+            t.message.clone().unwrap()
+        };
+        assert!(
+            says("b").contains("the harness reported a pass, but"),
+            "{}",
+            says("b")
+        );
+        assert!(says("c").contains("`std::process::exit`"), "{}", says("c"));
+        assert!(says("d").contains("results channel"), "{}", says("d"));
+        assert_eq!(r.message, "3 of 4 tests failed");
     }
 
     #[test]
     fn a_failure_exit_status_is_never_a_pass() {
-        let r = judge_script(AB, "printf 'ok a\\nok b\\n' > \"$log\"; exit 3");
+        let r = judge_script(AB, "pass; exit 3");
         assert_eq!(r.verdict, Verdict::Error, "{r:#?}");
         assert!(r.message.contains("exited with code 3"), "{}", r.message);
-    }
-
-    #[test]
-    fn forged_lines_and_a_clean_exit_without_results_are_not_a_pass() {
-        // A constructor that prints results and exits 0 before the harness starts.
-        let r = judge_script(AB, "printf 'test a ... ok\\ntest b ... ok\\n'; exit 0");
-        assert_ne!(r.verdict, Verdict::Pass, "{r:#?}");
-        assert!(
-            r.tests.iter().all(|t| t.status == TestStatus::Fail),
-            "{r:#?}"
-        );
     }
 
     /// Issue 13, item 11: a test that prints megabytes is stored and reported with a cap.
@@ -561,13 +515,14 @@ mod tests {
     fn a_test_that_prints_megabytes_is_capped() {
         let r = judge_script(
             AB,
-            "printf 'ok a\\nfailed b\\n' > \"$log\"\n\
+            "[ \"$name\" = a ] && { pass; exit 0; }\n\
              printf 'failures:\\n\\n---- b stdout ----\\n'\n\
-             head -c 3000000 /dev/zero | tr '\\0' x\n\
+             head -c 300000 /dev/zero | tr '\\0' x\n\
              printf '\\nthread \\047b\\047 panicked at 03_gather/tests/grade.rs:1:1:\\nboom\\n'\n\
              exit 101",
         );
-        let b = r.tests.iter().find(|t| t.name == "b").unwrap();
+        assert_eq!(status(&r, "a"), TestStatus::Pass);
+        let b = test(&r, "b");
         let output = b.output.as_deref().unwrap();
         assert!(output.len() < MAX_TEST_TEXT + 100, "{}", output.len());
         assert!(
@@ -578,8 +533,24 @@ mod tests {
         assert_eq!(b.message.as_deref(), Some("boom"));
     }
 
-    /// Issue 14: two tests spin, holding libtest's threads; a third never got one. Only the
-    /// spinning ones are stuck, and the report names the function they call.
+    /// Issue 22, item 4: output past 1 MB is a limit, said as such.
+    #[test]
+    fn output_past_the_limit_is_reported_as_such() {
+        let r = judge_script(AB, "pass; head -c 3000000 /dev/zero; exit 0");
+        assert_eq!(r.verdict, Verdict::Fail, "{r:#?}");
+        let t = test(&r, "a");
+        assert_eq!(t.kind, Some(FailureKind::Limit), "{t:#?}");
+        assert!(
+            t.message
+                .as_deref()
+                .unwrap()
+                .contains("printed more than 1 MB"),
+            "{t:#?}"
+        );
+    }
+
+    /// Issue 14: two tests spin; a third, queued behind them, finishes in its own process. Only
+    /// the spinning ones are stuck, and the report names the function they call.
     #[test]
     fn a_hang_is_blamed_on_the_tests_that_really_hang() {
         let grade_rs = "use ex03_gather::{load_dashboard, load_report_pair};\n\
@@ -587,9 +558,9 @@ mod tests {
                         #[tokio::test]\nasync fn b() { let d = load_dashboard(&w, 1).await; }\n\
                         #[tokio::test]\nasync fn c() { load_dashboard(&w, 2).await; }\n";
         let r = judge_script_with(
-            "a: test\\nb: test\\nc: test\\n",
-            "case \"$*\" in\n\
-               *'a --exact'*) printf 'ok a\\n' > \"$log\"; exit 0;;\n\
+            "b: test\\nc: test\\na: test\\n",
+            "case $name in\n\
+               a) pass; exit 0;;\n\
                *) sleep 30;;\n\
              esac",
             Duration::from_millis(800),
@@ -599,12 +570,11 @@ mod tests {
         assert_eq!(
             status(&r, "a"),
             TestStatus::Pass,
-            "it only waited for a thread"
+            "it only waited for a turn"
         );
         assert_eq!(status(&r, "b"), TestStatus::Stuck);
         assert_eq!(status(&r, "c"), TestStatus::Stuck);
-        let b = r.tests.iter().find(|t| t.name == "b").unwrap();
-        let msg = b.message.as_deref().unwrap();
+        let msg = test(&r, "b").message.as_deref().unwrap();
         assert!(msg.contains("`load_dashboard`"), "{msg}");
         assert!(!msg.contains("load_report_pair"), "{msg}");
         assert!(

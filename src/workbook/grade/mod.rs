@@ -5,6 +5,7 @@
 //! * this module: the pipeline (answer unchanged sources from the record, sync the grading copy,
 //!   one cargo build, then judge every exercise);
 //! * [`pool`]: the bounded worker pool the test programs run in;
+//! * [`proof`]: the grader's end of the channel a test's verdict comes from;
 //! * [`judge`]: one built exercise's test programs, run and turned into a verdict;
 //! * [`classify`]: a failure named in the learner's terms, from marker phrases shared with the
 //!   support crate;
@@ -18,6 +19,7 @@
 mod classify;
 mod judge;
 mod pool;
+mod proof;
 mod record;
 
 use std::time::{Duration, Instant};
