@@ -151,11 +151,43 @@ fn one() -> u32 {
 }
 
 /// `fails` of a `resource` task: `true` (the body), `false`, or the phase's name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum FailsIn {
     Body(bool),
     Phase(Phase),
+}
+
+/// By hand rather than `untagged`, so a typo names the values it could have been (an untagged
+/// enum only says that nothing matched).
+impl<'de> Deserialize<'de> for FailsIn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const EXPECTED: &str = "true, false, \"setup\", \"body\" or \"teardown\"";
+        struct FailsVisitor;
+        impl Visitor<'_> for FailsVisitor {
+            type Value = FailsIn;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(f, "one of {EXPECTED}")
+            }
+
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<FailsIn, E> {
+                Ok(FailsIn::Body(v))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FailsIn, E> {
+                match v {
+                    "setup" => Ok(FailsIn::Phase(Phase::Setup)),
+                    "body" => Ok(FailsIn::Phase(Phase::Body)),
+                    "teardown" => Ok(FailsIn::Phase(Phase::Teardown)),
+                    _ => Err(E::custom(format!(
+                        "unknown value `{v}` for `fails`, expected one of {EXPECTED}"
+                    ))),
+                }
+            }
+        }
+        deserializer.deserialize_any(FailsVisitor)
+    }
 }
 
 impl FailsIn {
@@ -837,6 +869,20 @@ impl ExpectSpec {
                     ),
                 ));
             }
+        }
+        // A phase is a part of a `resource` task's span: no other op has one.
+        if self.phase.is_some()
+            && let Some(task) = &self.task
+            && let Some((i, _)) = resolve_task(tasks, task)
+            && tasks[i].op != OpKind::Resource
+        {
+            out.push(SpecProblem::at(
+                format!("{at}.phase"),
+                format!(
+                    "task `{task}` is a `{}` task: only a `resource` task has phases (setup, body, teardown)",
+                    tasks[i].op.as_str()
+                ),
+            ));
         }
         for (key, task) in [("task", &self.task), ("before", &self.before)] {
             if matches!(self.kind, K::Teardown | K::Cleanup)
