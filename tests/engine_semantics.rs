@@ -1198,10 +1198,8 @@ phase = "body"
 /// Issue 18: `fails = "teardwon"` names the values it could have been.
 #[test]
 fn a_fails_typo_lists_the_valid_values() {
-    let src = format!(
-        "name = \"t\"\ntitle = \"t\"\nabout = \"a\"\n[[task]]\nname = \"db\"\nop = \"resource\"\nms = 10\nfails = \"teardwon\"\n"
-    );
-    let e = toml::from_str::<DemoSpec>(&src).unwrap_err().to_string();
+    let src = "name = \"t\"\ntitle = \"t\"\nabout = \"a\"\n[[task]]\nname = \"db\"\nop = \"resource\"\nms = 10\nfails = \"teardwon\"\n";
+    let e = toml::from_str::<DemoSpec>(src).unwrap_err().to_string();
     assert!(e.contains("teardwon"), "{e}");
     assert!(
         e.contains("true, false, \"setup\", \"body\" or \"teardown\""),

@@ -194,6 +194,19 @@ impl DemoReport {
     }
 }
 
+/// Why a demo plays slower than asked (see `Demo::speed_limit` in `demo::runner`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpeedLimit {
+    /// Its shortest durations would be lost in the timer's 1 ms ticks any faster.
+    Timers,
+    /// Any faster, the allowance for fixed costs would be as large as a timing claim's own
+    /// scale on this machine, and the claim could not be judged.
+    Claims,
+    /// What it measures is the runtime's own cost, which no speed scales: it plays at speed 1.
+    RuntimeCost,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DemoReport {
     pub name: String,
@@ -210,7 +223,7 @@ pub struct DemoReport {
     pub requested_speed: Option<f64>,
     /// Why it played at another speed than asked, when it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speed_limit: Option<crate::demo::runner::SpeedLimit>,
+    pub speed_limit: Option<SpeedLimit>,
     pub strategies: Vec<StrategyReport>,
     pub expectations: Vec<ExpectationResult>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -16,6 +16,7 @@ use crate::demo::model::{MAX_STRATEGY_MS, Runtime, RuntimeFlavor};
 use crate::demo::plan::Plan;
 use crate::demo::predict::{self, Forecast, Verdict};
 use crate::demo::recorder::{Event, Recorder};
+pub use crate::demo::report::SpeedLimit;
 use crate::demo::report::{DemoReport, StrategyReport};
 use crate::demo::spec::{DemoSpec, SpecProblem};
 use crate::demo::strategy::{Named, Strategy};
@@ -95,19 +96,6 @@ pub struct Checked {
     pub demo: Option<Demo>,
     pub forecasts: Vec<Forecast>,
     pub problems: Vec<SpecProblem>,
-}
-
-/// Why a demo plays slower than asked (see [`Demo::speed_limit`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SpeedLimit {
-    /// Its shortest durations would be lost in the timer's 1 ms ticks any faster.
-    Timers,
-    /// Any faster, the allowance for fixed costs would be as large as a timing claim's own
-    /// scale on this machine, and the claim could not be judged.
-    Claims,
-    /// What it measures is the runtime's own cost, which no speed scales: it plays at speed 1.
-    RuntimeCost,
 }
 
 /// What every strategy run pays in real time, whatever it runs: the runtime's start and the

@@ -6,8 +6,9 @@ use console::Style;
 use super::fmt_ms;
 use super::table::Table;
 use super::timeline::outcome_counts;
-use crate::demo::report::{DemoReport, ExpectationResult, PythonReport, StrategyReport};
-use crate::demo::runner::SpeedLimit;
+use crate::demo::report::{
+    DemoReport, ExpectationResult, PythonReport, SpeedLimit, StrategyReport,
+};
 
 /// The strategies' table, fitted to `width` (the outcomes column wraps between words). With
 /// `--python`, asyncio's columns sit beside tokio's when they fit, else in a table of their own
