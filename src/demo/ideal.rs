@@ -94,6 +94,7 @@ fn schedule(durations: impl Iterator<Item = f64>, slots: usize) -> f64 {
 }
 
 /// The demo's tasks as the ideal model sees them: one entry per copy.
+#[derive(Debug, Clone)]
 pub struct Shape {
     /// Durations of every task copy, in order.
     pub durations: Vec<f64>,
@@ -135,6 +136,17 @@ impl Shape {
             }
         }
         s
+    }
+
+    /// The same tasks as the futures of one task see them: on any runtime, everything one task
+    /// awaits (`join!`, `FuturesUnordered`, `select!`) is polled on that task's one thread, so
+    /// a blocking branch holds up every other, as on a current-thread runtime. Only spawned
+    /// tasks spread over a multi-thread runtime's workers.
+    pub fn in_one_task(&self) -> Shape {
+        Shape {
+            threads: 1.0,
+            ..self.clone()
+        }
     }
 
     /// Number of task copies.
@@ -225,14 +237,20 @@ impl Shape {
         // The demo server runs on one thread: requests to a blocking handler queue behind each
         // other, however many the client sends at once.
         let server: f64 = self.server_blocking.iter().sum();
-        let serial: f64 = self
+        let held = self
             .durations
             .iter()
             .zip(holds)
             .filter(|(_, h)| **h)
-            .map(|(d, _)| d)
-            .sum::<f64>()
-            / threads;
+            .map(|(d, _)| *d);
+        // A task that holds a thread holds it to its end: on several threads, blocking tasks
+        // queue for the first free one (five 100 ms blocks on two workers take 300 ms, not
+        // 250). Offloaded cpu work shares the cores instead.
+        let serial = if offload {
+            held.sum::<f64>() / threads
+        } else {
+            schedule(held, threads.round().max(1.0) as usize)
+        };
         // CPU work an op offloads by itself (an offloaded `sqlite` query) still needs a core.
         let offloaded_cpu: f64 = (0..self.durations.len())
             .filter(|&i| self.cpu[i] && !self.blocking[i] && !offload)

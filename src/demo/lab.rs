@@ -117,6 +117,9 @@ impl Lab {
     pub fn estimate(&self, plan: &Plan, speed: f64) -> Plan {
         let lesson = |real_ms: f64| Measured(real_ms * speed);
         plan.with_ops(|op| {
+            if matches!(op, Op::SqliteBulk { .. }) {
+                return calibrated(op, speed);
+            }
             let mut op = op.clone();
             match &mut op {
                 Op::Http {
@@ -130,20 +133,11 @@ impl Lab {
                         self.warm_ms
                     })
                 }
+                // The expected backoff is in the op's ideal already (`Op::expected_backoff_ms`,
+                // known before anything runs); the latency of every attempt is measured.
                 Op::HttpRetry {
-                    failures,
-                    backoff_ms,
-                    measured,
-                    ..
-                } => {
-                    // The expected backoff (equal jitter: 3/4 of each doubling delay) is in
-                    // lesson ms already; the latency of every attempt is measured.
-                    let backoffs: f64 = (0..*failures)
-                        .map(|k| *backoff_ms as f64 * 2f64.powi(k as i32) * 0.75)
-                        .sum();
-                    let latency = lesson(f64::from(*failures + 1) * self.warm_ms).0;
-                    *measured = Measured(latency + backoffs);
-                }
+                    failures, measured, ..
+                } => *measured = lesson(f64::from(*failures + 1) * self.warm_ms),
                 Op::HttpPages {
                     items,
                     page_size,
@@ -153,17 +147,34 @@ impl Lab {
                     let pages = items.div_ceil((*page_size).max(1)) + 1;
                     *measured = lesson(f64::from(pages) * self.warm_ms);
                 }
-                Op::SqliteBulk {
-                    rows,
-                    transaction,
-                    measured,
-                    ..
-                } => *measured = lesson(db::bulk_costs().estimate_ms(*rows, *transaction)),
                 _ => {}
             }
             op
         })
     }
+
+    /// `plan` with what can be measured without the server (the cost of this disk's commits)
+    /// added to its ops, at speed 1: what the forecasts use before anything runs, the same
+    /// estimate the run makes.
+    pub fn calibrate(plan: &Plan) -> Plan {
+        plan.with_ops(|op| calibrated(op, 1.0))
+    }
+}
+
+/// A `sqlite_bulk` op with the inserts' expected time on this disk (calibrated once per
+/// process) at `speed`; any other op unchanged.
+fn calibrated(op: &Op, speed: f64) -> Op {
+    let mut op = op.clone();
+    if let Op::SqliteBulk {
+        rows,
+        transaction,
+        measured,
+        ..
+    } = &mut op
+    {
+        *measured = Measured(db::bulk_costs().estimate_ms(*rows, *transaction) * speed);
+    }
+    op
 }
 
 /// Median latency of `/delay/0` with one shared client (after a first request opens the

@@ -225,8 +225,9 @@ impl Op {
         }
     }
 
-    /// [`Op::nominal_ms`] plus what was measured for a real-I/O op, in lesson milliseconds: what
-    /// the ideal-time model uses.
+    /// [`Op::nominal_ms`] plus the expected backoff of a retrying op and what was measured for
+    /// a real-I/O op, in lesson milliseconds: what the ideal-time model uses, at validation
+    /// (the forecasts) and after a run alike.
     pub fn ideal_ms(&self) -> f64 {
         let measured = match self {
             Op::Http { measured, .. }
@@ -235,7 +236,22 @@ impl Op {
             | Op::SqliteBulk { measured, .. } => measured.0,
             _ => 0.0,
         };
-        self.nominal_ms() as f64 + measured
+        self.nominal_ms() as f64 + self.expected_backoff_ms() + measured
+    }
+
+    /// The backoff an `http_retry` waits between its failed attempts and the next, on average:
+    /// equal jitter draws each doubling delay from its upper half, 3/4 of it on average.
+    pub fn expected_backoff_ms(&self) -> f64 {
+        match self {
+            Op::HttpRetry {
+                failures,
+                backoff_ms,
+                ..
+            } => (0..*failures)
+                .map(|k| *backoff_ms as f64 * 2f64.powi(k as i32) * 0.75)
+                .sum(),
+            _ => 0.0,
+        }
     }
 
     /// Talks to the loopback demo server.

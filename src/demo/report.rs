@@ -173,6 +173,38 @@ impl ExpectationResult {
     pub fn refuted(&self) -> bool {
         self.judged && !self.shown
     }
+
+    /// A claim about time (`faster`, `wall`, `started`): one that fixed costs can blur at a
+    /// fast speed.
+    pub fn is_timing(&self) -> bool {
+        matches!(self.kind.as_str(), "faster" | "wall" | "started")
+    }
+}
+
+impl DemoReport {
+    /// The run judged none of this demo's timing claims (it has some): at this speed it
+    /// showed nothing about time.
+    pub fn judged_no_timing_claim(&self) -> bool {
+        let mut timing = self
+            .expectations
+            .iter()
+            .filter(|e| e.is_timing())
+            .peekable();
+        timing.peek().is_some() && !self.interrupted && timing.all(|e| !e.judged)
+    }
+}
+
+/// Why a demo plays slower than asked (see `Demo::speed_limit` in `demo::runner`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpeedLimit {
+    /// Its shortest durations would be lost in the timer's 1 ms ticks any faster.
+    Timers,
+    /// Any faster, the allowance for fixed costs would be as large as a timing claim's own
+    /// scale on this machine, and the claim could not be judged.
+    Claims,
+    /// What it measures is the runtime's own cost, which no speed scales: it plays at speed 1.
+    RuntimeCost,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -189,6 +221,9 @@ pub struct DemoReport {
     /// lost in timer granularity at that speed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_speed: Option<f64>,
+    /// Why it played at another speed than asked, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_limit: Option<SpeedLimit>,
     pub strategies: Vec<StrategyReport>,
     pub expectations: Vec<ExpectationResult>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

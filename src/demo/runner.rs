@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::demo::cpu_wait;
 use crate::demo::ctx::Ctx;
-use crate::demo::expect::{self, Claim, ClaimRuntime};
+use crate::demo::expect::{self, Check, Claim, ClaimRuntime};
 use crate::demo::ideal::Shape;
 use crate::demo::interrupt::Interrupt;
 use crate::demo::lab::Lab;
@@ -16,6 +16,7 @@ use crate::demo::model::{MAX_STRATEGY_MS, Runtime, RuntimeFlavor};
 use crate::demo::plan::Plan;
 use crate::demo::predict::{self, Forecast, Verdict};
 use crate::demo::recorder::{Event, Recorder};
+pub use crate::demo::report::SpeedLimit;
 use crate::demo::report::{DemoReport, StrategyReport};
 use crate::demo::spec::{DemoSpec, SpecProblem};
 use crate::demo::strategy::{Named, Strategy};
@@ -85,6 +86,16 @@ pub struct Demo {
     max_speed: f64,
     /// The demo server and database of a run with real-I/O ops (see [`Demo::with_lab`]).
     lab: Option<Arc<Lab>>,
+}
+
+/// A `[[demo]]` table checked: every problem, and, when its tasks and strategies are sound
+/// enough to model, the demo and the forecasts of its sound claims (`lesson validate
+/// --explain` shows them even when a claim has a problem). Run a demo only from [`Demo::new`].
+#[derive(Debug)]
+pub struct Checked {
+    pub demo: Option<Demo>,
+    pub forecasts: Vec<Forecast>,
+    pub problems: Vec<SpecProblem>,
 }
 
 /// What every strategy run pays in real time, whatever it runs: the runtime's start and the
@@ -193,13 +204,39 @@ fn measure_once() -> Option<(f64, f64, f64, f64)> {
 }
 
 impl Demo {
-    /// Validates a `[[demo]]` table: its own problems first, then (only when the parts are sound,
-    /// since the estimate trusts them) whether any strategy would run absurdly long.
+    /// Validates a `[[demo]]` table: every problem of it (see [`Demo::check`]), or the demo.
     pub fn new(spec: &DemoSpec) -> Result<Demo, Vec<SpecProblem>> {
-        let problems = spec.problems();
-        if !problems.is_empty() {
-            return Err(problems);
+        let checked = Demo::check(spec);
+        match checked.demo {
+            Some(demo) if checked.problems.is_empty() => Ok(demo),
+            _ => Err(checked.problems),
         }
+    }
+
+    /// Every problem of a `[[demo]]` table, reported together: its own problems, and, as long
+    /// as its tasks, strategies and runtime are sound (the estimates trust them), whether a
+    /// strategy would run absurdly long and which sound claims the ideal model contradicts.
+    /// A bad parameter in one claim (`factor = 0`) hides nothing about the others.
+    pub fn check(spec: &DemoSpec) -> Checked {
+        let mut problems = spec.problems();
+        // A claim's own problems are under `expect.N`; anything else makes the model unsound.
+        let claim_of = |p: &SpecProblem| {
+            let key = p.key.as_deref()?;
+            let rest = key.strip_prefix("expect.")?;
+            rest.split('.').next()?.parse::<usize>().ok()
+        };
+        let about_text = |p: &SpecProblem| matches!(p.key.as_deref(), Some("title" | "about"));
+        if problems
+            .iter()
+            .any(|p| claim_of(p).is_none() && !about_text(p))
+        {
+            return Checked {
+                demo: None,
+                forecasts: Vec::new(),
+                problems,
+            };
+        }
+        let unsound: Vec<usize> = problems.iter().filter_map(claim_of).collect();
         let demo = Demo {
             name: spec.name.clone(),
             title: spec.title.clone(),
@@ -236,30 +273,39 @@ impl Demo {
             })
             .collect();
         if !too_long.is_empty() {
-            return Err(too_long);
+            problems.extend(too_long);
+            return Checked {
+                demo: None,
+                forecasts: Vec::new(),
+                problems,
+            };
         }
         // Claims the ideal model contradicts cannot hold at any speed on any machine.
-        let impossible: Vec<SpecProblem> = demo
+        let forecasts: Vec<Forecast> = demo
             .forecasts()
             .into_iter()
-            .filter_map(|f| match f.verdict {
-                Verdict::Impossible { key } => Some(SpecProblem {
-                    key: Some(format!("expect.{}.{key}", f.index)),
-                    message: format!("{}; {}, which cannot hold", f.predicted, f.margin),
-                }),
-                _ => None,
-            })
+            .filter(|f| !unsound.contains(&f.index))
             .collect();
-        if impossible.is_empty() {
-            Ok(demo)
-        } else {
-            Err(impossible)
+        problems.extend(forecasts.iter().filter_map(|f| match f.verdict {
+            Verdict::Impossible { key } => Some(SpecProblem {
+                key: Some(format!("expect.{}.{key}", f.index)),
+                message: format!("{}; {}, which cannot hold", f.predicted, f.margin),
+            }),
+            _ => None,
+        }));
+        Checked {
+            demo: Some(demo),
+            forecasts,
+            problems,
         }
     }
 
     /// What the ideal model predicts for each claim (see [`crate::demo::predict`]).
     pub fn forecasts(&self) -> Vec<Forecast> {
-        predict::forecasts(&self.plan, &self.runtime, &self.strategies, &self.claims)
+        // With the durations the run will estimate for its ops (bulk inserts at this disk's
+        // calibrated rate), so a forecast and a run's ideal time agree.
+        let plan = Lab::calibrate(&self.plan);
+        predict::forecasts(&plan, &self.runtime, &self.strategies, &self.claims)
     }
 
     /// Claims that hold in the ideal model with less margin than a real run on a busy machine
@@ -330,7 +376,9 @@ impl Demo {
             .any(|s| s.strategy.overhead_grows_with_size())
     }
 
-    /// The speed a run asked for `requested` actually plays at.
+    /// The speed a run asked for `requested` plays at, as far as the lesson alone decides (its
+    /// shortest durations, a strategy whose cost no speed scales). [`Demo::speed_for`] also
+    /// keeps every timing claim judgeable on this machine.
     pub fn playback(&self, requested: f64) -> f64 {
         let requested = if requested.is_finite() && requested > 0.0 {
             requested
@@ -341,6 +389,69 @@ impl Demo {
             return 1.0;
         }
         requested.min(self.max_speed)
+    }
+
+    /// The speed a run asked for `requested` plays at on a machine whose fixed real-time costs are
+    /// `costs`: [`Demo::playback`], and no faster than [`Demo::claims_speed`], so that the
+    /// allowance for fixed costs (which grows with the speed) never swamps a timing claim. Never
+    /// slowed below 1 by the claims: at speed 1 a lesson runs as written.
+    pub fn speed_for(&self, requested: f64, costs: &FixedCosts) -> f64 {
+        let speed = self.playback(requested);
+        if speed <= 1.0 {
+            return speed;
+        }
+        // In tenths, so the speed shown is the speed played.
+        let claims = (self.claims_speed(costs) * 10.0).floor() / 10.0;
+        speed.min(claims.max(1.0))
+    }
+
+    /// Why a run asked for `requested` plays at another speed, before it runs; `None` when it
+    /// plays as asked.
+    pub fn speed_limit(&self, requested: f64, costs: &FixedCosts) -> Option<SpeedLimit> {
+        self.limit_of(self.speed_for(requested, costs), requested)
+    }
+
+    /// Why the demo played at `speed` when `requested` was asked for.
+    fn limit_of(&self, speed: f64, requested: f64) -> Option<SpeedLimit> {
+        if speed == requested {
+            return None;
+        }
+        Some(if self.plays_at_one_speed() {
+            SpeedLimit::RuntimeCost
+        } else if speed < self.playback(requested) {
+            SpeedLimit::Claims
+        } else {
+            SpeedLimit::Timers
+        })
+    }
+
+    /// The fastest speed at which every timing claim of the tokio run can still be judged with
+    /// fixed real-time costs of `costs`: the claim's own scale (a `wall` bound, a `started`
+    /// bound, a `faster` strategy's ideal time) at least twice the allowance, which grows with
+    /// the speed. Infinite when no claim turns on timing or the costs are nil (paused clock).
+    pub fn claims_speed(&self, costs: &FixedCosts) -> f64 {
+        let mut fastest = f64::INFINITY;
+        for claim in self.claims_for(ClaimRuntime::Rust) {
+            let Some(named) = self.strategies.iter().find(|s| s.name == claim.strategy) else {
+                continue;
+            };
+            let scale = match claim.check {
+                Check::Wall {
+                    at_most_ms: Some(hi),
+                    ..
+                } => hi as f64,
+                Check::Started {
+                    before_ms: Some(b), ..
+                } => b as f64,
+                Check::Faster { .. } => self.ideal_ms(&named.strategy),
+                _ => continue,
+            };
+            let allowance = self.allowance_ms(&named.strategy, costs, 1.0);
+            if allowance > 0.0 {
+                fastest = fastest.min(scale / (2.0 * allowance));
+            }
+        }
+        fastest
     }
 
     /// This demo with its real-I/O world started (the loopback server, a temporary database) and
@@ -395,11 +506,11 @@ impl Demo {
     fn run_strategy(
         &self,
         index: usize,
+        speed: f64,
         opts: &RunOptions,
         events: Option<Sender<Event>>,
     ) -> std::io::Result<StrategyReport> {
         let strategy = &self.strategies[index];
-        let speed = self.playback(opts.speed);
         let mut builder = match self.runtime.flavor {
             RuntimeFlavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
             RuntimeFlavor::MultiThread => {
@@ -508,9 +619,13 @@ impl Demo {
     }
 
     /// Assembles the demo's report from its strategies' reports: speedups and verdicts.
-    /// `requested` is the speed asked for; the demo played at [`Demo::playback`] of it.
-    pub fn report(&self, mut strategies: Vec<StrategyReport>, requested: f64) -> DemoReport {
-        let speed = self.playback(requested);
+    /// `requested` is the speed asked for; the demo played at `speed`.
+    pub fn report(
+        &self,
+        mut strategies: Vec<StrategyReport>,
+        speed: f64,
+        requested: f64,
+    ) -> DemoReport {
         let sequential = strategies
             .iter()
             .find(|s| s.kind == "sequential" && !s.interrupted)
@@ -537,6 +652,7 @@ impl Demo {
             workers: self.runtime.workers,
             speed,
             requested_speed: (speed != requested).then_some(requested),
+            speed_limit: self.limit_of(speed, requested),
             strategies,
             expectations,
             interrupted,
@@ -551,11 +667,12 @@ impl Demo {
         opts: &RunOptions,
         observer: &mut dyn Observer,
     ) -> std::io::Result<DemoReport> {
-        let demo = self.with_lab(self.playback(opts.speed));
+        let speed = self.speed_for(opts.speed, &FixedCosts::measured());
+        let demo = self.with_lab(speed);
         let mut reports = Vec::new();
         for i in 0..self.strategies.len() {
             let events = observer.strategy_started(self, i);
-            let r = demo.run_strategy(i, opts, events)?;
+            let r = demo.run_strategy(i, speed, opts, events)?;
             observer.strategy_finished(self, i, &r);
             let stop = r.interrupted;
             reports.push(r);
@@ -563,12 +680,13 @@ impl Demo {
                 break;
             }
         }
-        Ok(demo.report(reports, opts.speed))
+        Ok(demo.report(reports, speed, opts.speed))
     }
 
     /// Async twin of [`Demo::run`] on the current runtime (tests, paused clock).
-    pub async fn run_async(&self, speed: f64) -> DemoReport {
-        let demo = self.with_lab(self.playback(speed));
+    pub async fn run_async(&self, requested: f64) -> DemoReport {
+        let speed = self.playback(requested);
+        let demo = self.with_lab(speed);
         let mut reports = Vec::new();
         for s in &demo.strategies {
             reports.push(
@@ -576,7 +694,7 @@ impl Demo {
                     .await,
             );
         }
-        demo.report(reports, speed)
+        demo.report(reports, speed, requested)
     }
 }
 

@@ -44,6 +44,37 @@ use crate::demo::model::{Op, Phase, Task};
 pub use crate::demo::strategy::TimeoutScope;
 use crate::demo::strategy::{Named, Strategy};
 
+/// A closed set of kinds from one list: the enum (each variant's lesson-file name is its serde
+/// name, so an unknown one is a serde error that lists them all), `as_str`, and `ALL`, which
+/// the architecture test walks to check that every kind has its asyncio counterpart and its
+/// row in the authoring guide.
+macro_rules! kinds {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident = $text:literal,)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant,)*
+        }
+
+        impl $name {
+            /// Every kind, in the order of the list.
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The name lesson files use.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+        }
+    };
+}
+
 mod io_ops;
 
 /// One `[[demo]]` table.
@@ -151,11 +182,43 @@ fn one() -> u32 {
 }
 
 /// `fails` of a `resource` task: `true` (the body), `false`, or the phase's name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum FailsIn {
     Body(bool),
     Phase(Phase),
+}
+
+/// By hand rather than `untagged`, so a typo names the values it could have been (an untagged
+/// enum only says that nothing matched).
+impl<'de> Deserialize<'de> for FailsIn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const EXPECTED: &str = "true, false, \"setup\", \"body\" or \"teardown\"";
+        struct FailsVisitor;
+        impl Visitor<'_> for FailsVisitor {
+            type Value = FailsIn;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(f, "one of {EXPECTED}")
+            }
+
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<FailsIn, E> {
+                Ok(FailsIn::Body(v))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FailsIn, E> {
+                match v {
+                    "setup" => Ok(FailsIn::Phase(Phase::Setup)),
+                    "body" => Ok(FailsIn::Phase(Phase::Body)),
+                    "teardown" => Ok(FailsIn::Phase(Phase::Teardown)),
+                    _ => Err(E::custom(format!(
+                        "unknown value `{v}` for `fails`, expected one of {EXPECTED}"
+                    ))),
+                }
+            }
+        }
+        deserializer.deserialize_any(FailsVisitor)
+    }
 }
 
 impl FailsIn {
@@ -168,97 +231,61 @@ impl FailsIn {
     }
 }
 
+kinds! {
 /// The closed set of ops.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
 pub enum OpKind {
     /// Await a timer: the stand-in for non-blocking I/O.
-    Sleep,
+    Sleep = "sleep",
     /// `std::thread::sleep` on the runtime thread: the classic pitfall.
-    Block,
+    Block = "block",
     /// Busy computation for about `ms`.
-    Cpu,
+    Cpu = "cpu",
     /// Fail after `ms`.
-    Fail,
+    Fail = "fail",
     /// Setup, body, teardown; teardown runs on success, error and cancellation.
-    Resource,
+    Resource = "resource",
     /// An async stream of `items` items, one every `ms`.
-    Pages,
+    Pages = "pages",
     /// GET a path of the loopback demo server with reqwest.
-    Http,
+    Http = "http",
     /// GET with retries, exponential backoff with jitter and a per-attempt timeout.
-    HttpRetry,
+    HttpRetry = "http_retry",
     /// An async stream over the demo server's `/pages`.
-    HttpPages,
+    HttpPages = "http_pages",
     /// A real rusqlite query of about `ms`, inline or offloaded.
-    Sqlite,
+    Sqlite = "sqlite",
     /// `rows` inserts, committed one by one or in one transaction.
-    SqliteBulk,
+    SqliteBulk = "sqlite_bulk",
+}
 }
 
-impl OpKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OpKind::Sleep => "sleep",
-            OpKind::Block => "block",
-            OpKind::Cpu => "cpu",
-            OpKind::Fail => "fail",
-            OpKind::Resource => "resource",
-            OpKind::Pages => "pages",
-            OpKind::Http => "http",
-            OpKind::HttpRetry => "http_retry",
-            OpKind::HttpPages => "http_pages",
-            OpKind::Sqlite => "sqlite",
-            OpKind::SqliteBulk => "sqlite_bulk",
-        }
-    }
-}
-
+kinds! {
 /// How tasks are combined. Each is a small module in `src/demo/strategy/`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
 pub enum StrategyKind {
     /// Await one after another.
-    Sequential,
+    Sequential = "sequential",
     /// All run; every outcome kept (`gather(return_exceptions=True)`).
-    Gather,
+    Gather = "gather",
     /// `futures::future::join_all`: fine for a few futures, slow for a huge fan-out (shown on
     /// purpose in the scale demos).
-    JoinAll,
+    JoinAll = "join_all",
     /// All run; the first error drops the rest (`gather()` that propagates).
-    TryGather,
+    TryGather = "try_gather",
     /// `JoinSet`; the first failure aborts the siblings (`asyncio.TaskGroup`).
-    Taskgroup,
+    Taskgroup = "taskgroup",
     /// `tokio::spawn` each task, await the handles later (`asyncio.create_task`).
-    Spawn,
+    Spawn = "spawn",
     /// At most `limit` at once (`asyncio.Semaphore`).
-    Bounded,
+    Bounded = "bounded",
     /// First to finish wins, the rest are cancelled (`asyncio.wait(FIRST_COMPLETED)` + cancel).
-    Race,
+    Race = "race",
     /// A deadline over the group or per task (`asyncio.timeout`, `wait_for`).
-    Timeout,
+    Timeout = "timeout",
     /// Blocking and cpu ops moved to `spawn_blocking` (`asyncio.to_thread`).
-    Offload,
+    Offload = "offload",
     /// Consume results as they arrive; `limit` = `buffer_unordered(limit)` (`async for`).
-    Stream,
+    Stream = "stream",
 }
-
-impl StrategyKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StrategyKind::Sequential => "sequential",
-            StrategyKind::Gather => "gather",
-            StrategyKind::JoinAll => "join_all",
-            StrategyKind::TryGather => "try_gather",
-            StrategyKind::Taskgroup => "taskgroup",
-            StrategyKind::Spawn => "spawn",
-            StrategyKind::Bounded => "bounded",
-            StrategyKind::Race => "race",
-            StrategyKind::Timeout => "timeout",
-            StrategyKind::Offload => "offload",
-            StrategyKind::Stream => "stream",
-        }
-    }
 }
 
 /// One entry of `strategies`: either a bare name (`"gather"`) or an inline table
@@ -420,37 +447,37 @@ pub struct ExpectSpec {
     pub runtime: Option<ClaimRuntime>,
 }
 
+kinds! {
 /// What an expectation checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
 pub enum ExpectKind {
     /// `strategy` is at least `factor` times faster than `than`.
-    Faster,
+    Faster = "faster",
     /// Every copy of `task` ended as `outcome` under `strategy`.
-    Outcome,
+    Outcome = "outcome",
     /// Every copy of `task` that ran its setup also finished its teardown.
-    Teardown,
+    Teardown = "teardown",
     /// `strategy` surfaced an error to its caller (optionally containing `contains`).
-    Error,
+    Error = "error",
     /// `strategy` returned without an error (failures, if any, were kept as values).
-    NoError,
+    NoError = "no_error",
     /// Peak concurrency under `strategy` within `at_least` ..= `at_most`.
-    Concurrency,
+    Concurrency = "concurrency",
     /// `task` started within `after_ms` ..= `before_ms` of the strategy's start.
-    Started,
+    Started = "started",
     /// The wall time within `at_least_ms` ..= `at_most_ms`.
-    Wall,
+    Wall = "wall",
     /// Connections to the demo server that served `task` (or every task) within `at_least`
     /// ..= `at_most`.
-    Connections,
+    Connections = "connections",
     /// The teardown of `task` (a `resource`) finished `before_return` or `after_return`: before
     /// the strategy's caller got control back, or after (torn down in the background after a
     /// cancellation, since Rust has no async `Drop`).
-    Cleanup,
+    Cleanup = "cleanup",
     /// Every copy of `task` that started ended `before_return` or `after_return` of the
     /// strategy: a dropped tokio future ends inside the `select!` that dropped it, while
     /// `asyncio.wait` returns with the losers still running until their cancellation lands.
-    Ended,
+    Ended = "ended",
+}
 }
 
 /// `finished` of a `cleanup` claim.
@@ -459,24 +486,6 @@ pub enum ExpectKind {
 pub enum CleanupTiming {
     BeforeReturn,
     AfterReturn,
-}
-
-impl ExpectKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExpectKind::Faster => "faster",
-            ExpectKind::Outcome => "outcome",
-            ExpectKind::Teardown => "teardown",
-            ExpectKind::Error => "error",
-            ExpectKind::NoError => "no_error",
-            ExpectKind::Concurrency => "concurrency",
-            ExpectKind::Started => "started",
-            ExpectKind::Wall => "wall",
-            ExpectKind::Cleanup => "cleanup",
-            ExpectKind::Ended => "ended",
-            ExpectKind::Connections => "connections",
-        }
-    }
 }
 
 /// A problem serde cannot detect, e.g. a reference to a task that does not exist.
@@ -837,6 +846,20 @@ impl ExpectSpec {
                     ),
                 ));
             }
+        }
+        // A phase is a part of a `resource` task's span: no other op has one.
+        if self.phase.is_some()
+            && let Some(task) = &self.task
+            && let Some((i, _)) = resolve_task(tasks, task)
+            && tasks[i].op != OpKind::Resource
+        {
+            out.push(SpecProblem::at(
+                format!("{at}.phase"),
+                format!(
+                    "task `{task}` is a `{}` task: only a `resource` task has phases (setup, body, teardown)",
+                    tasks[i].op.as_str()
+                ),
+            ));
         }
         for (key, task) in [("task", &self.task), ("before", &self.before)] {
             if matches!(self.kind, K::Teardown | K::Cleanup)

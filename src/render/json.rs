@@ -96,6 +96,7 @@ impl Serialize for Summarised<'_> {
                 workers: d.workers,
                 speed: d.speed,
                 requested_speed: d.requested_speed,
+                speed_limit: d.speed_limit,
                 strategies: Vec::new(),
                 expectations: Vec::new(),
                 interrupted: d.interrupted,
@@ -304,6 +305,7 @@ mod tests {
             workers: None,
             speed: 1.0,
             requested_speed: None,
+            speed_limit: None,
             strategies: vec![StrategyReport {
                 name: "gather".into(),
                 kind: "gather".into(),

@@ -6,7 +6,9 @@ use console::Style;
 use super::fmt_ms;
 use super::table::Table;
 use super::timeline::outcome_counts;
-use crate::demo::report::{DemoReport, ExpectationResult, PythonReport, StrategyReport};
+use crate::demo::report::{
+    DemoReport, ExpectationResult, PythonReport, SpeedLimit, StrategyReport,
+};
 
 /// The strategies' table, fitted to `width` (the outcomes column wraps between words). With
 /// `--python`, asyncio's columns sit beside tokio's when they fit, else in a table of their own
@@ -179,23 +181,11 @@ pub fn summary_at(d: &DemoReport, width: usize) -> String {
     let mut out = format!(
         "{} {}\n",
         Style::new().bold().apply_to(format!("Summary: {}", d.name)),
-        Style::new()
-            .dim()
-            .apply_to(match d.requested_speed {
-                Some(asked) if d.speed == 1.0 && asked < 1.0 => format!(
-                    "({} runtime, speed 1x: asked {asked}x, but what it measures is the runtime's own cost, which no speed scales)",
-                    d.runtime
-                ),
-                Some(asked) if asked > d.speed => format!(
-                    "({} runtime, speed {}x: asked {asked}x, but its timings would blur faster)",
-                    d.runtime, d.speed
-                ),
-                Some(asked) => format!(
-                    "({} runtime, speed {}x: asked {asked}x, but what it measures is the runtime's own cost, which no speed scales)",
-                    d.runtime, d.speed
-                ),
-                None => format!("({} runtime, speed {}x)", d.runtime, d.speed),
-            })
+        Style::new().dim().apply_to(format!(
+            "({} runtime, {})",
+            d.runtime,
+            speed_text(d.speed, d.requested_speed, d.speed_limit)
+        ))
     );
     out.push_str(&table(d, width));
     if let Some(latency) = latency(d) {
@@ -215,6 +205,25 @@ pub fn summary_at(d: &DemoReport, width: usize) -> String {
         out.push_str(&python(d, py, width));
     }
     out
+}
+
+/// "speed 5x", or, when the demo plays at another speed than asked, why:
+/// "speed 1x: asked 50x, but ...". Shown before a demo runs and in its summary.
+pub fn speed_text(speed: f64, requested: Option<f64>, limit: Option<SpeedLimit>) -> String {
+    let Some(asked) = requested else {
+        return format!("speed {speed}x");
+    };
+    match limit {
+        Some(SpeedLimit::RuntimeCost) => format!(
+            "speed {speed}x: asked {asked}x, but what it measures is the runtime's own cost, which no speed scales"
+        ),
+        Some(SpeedLimit::Claims) => format!(
+            "speed {speed}x: asked {asked}x, but faster, this machine's fixed costs would be as large as what its timing claims turn on, and they could not be judged"
+        ),
+        Some(SpeedLimit::Timers) | None => {
+            format!("speed {speed}x: asked {asked}x, but its timings would blur faster")
+        }
+    }
 }
 
 /// With `--python`, for fan-outs of 10 tasks or more: what each runtime's overhead comes to per

@@ -326,3 +326,80 @@ than = "sequential"
         "{stderr}"
     );
 }
+
+/// Issue 18: `--strict` says how many claims were not judged, and exits 1 when a demo judged
+/// none of its timing claims (here a bound of 0 ms, which any fixed cost blurs).
+#[test]
+fn strict_exits_1_when_a_demo_judged_none_of_its_timing_claims() {
+    let _t = timing();
+    let dir = lesson_dir(
+        r#"
+[[demo]]
+name = "d"
+title = "Instant"
+about = "Lookups that answer at once."
+strategies = ["sequential"]
+
+[[demo.task]]
+name = "lookup"
+op = "sleep"
+ms = 0
+count = 3
+
+[[demo.expect]]
+claim = "three lookups take no time at all"
+kind = "wall"
+strategy = "sequential"
+at_most_ms = 0
+"#,
+    );
+    let out = run_in(dir.path(), &["--no-live", "--strict"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("1 claim not judged at the speed played:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(": three lookups take no time at all"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("d judged none of its timing claims"),
+        "{stderr}"
+    );
+    // Without --strict: a note, exit 0.
+    let out = run_in(dir.path(), &["--no-live"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("note: 1 claim not judged"));
+}
+
+/// Issue 18: a demo that cannot honour `--speed` (its point is `join_all`'s own cost) says so
+/// in its header, before it runs.
+#[test]
+fn a_demo_that_cannot_honour_speed_says_so_before_it_runs() {
+    let _t = timing();
+    let dir = lesson_dir(
+        r#"
+[[demo]]
+name = "d"
+title = "Joined"
+about = "A few futures joined."
+strategies = ["join_all"]
+
+[[demo.task]]
+name = "call"
+op = "sleep"
+ms = 20
+count = 3
+"#,
+    );
+    let out = run_in(dir.path(), &["--no-live", "--speed", "50"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let header = stdout
+        .find("plays at speed 1x: asked 50x")
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let summary = stdout.find("Summary:").unwrap();
+    assert!(header < summary, "{stdout}");
+}

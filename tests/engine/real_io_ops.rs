@@ -341,3 +341,51 @@ fn real_io_parameters_are_validated() {
         );
     }
 }
+
+/// Issue 18: the forecast used to take retries and bulk inserts as 0 ms and refused these true
+/// claims as "cannot hold", while the run's own ideal said otherwise. It now uses the run's
+/// ideal durations: the expected backoff of the retries (deadlines included) and the inserts
+/// at the rate this disk calibrates; each claim validates, and the run shows it.
+#[test]
+fn the_forecast_counts_backoff_deadlines_and_calibrated_inserts() {
+    let flaky = r#"[[task]]
+name = "flaky"
+op = "http_retry"
+path = "/flaky/{key}?fail=2"
+attempts = 3
+backoff_ms = 50
+timeout_ms = 1000
+"#;
+    let inserts = r#"[[task]]
+name = "inserts"
+op = "sqlite_bulk"
+rows = 600
+transaction = false
+"#;
+    let wall = |strategy: &str, at_least: u64| {
+        format!(
+            "[[expect]]\nclaim = \"at least {at_least} ms\"\nkind = \"wall\"\nstrategy = \"{strategy}\"\nat_least_ms = {at_least}\n"
+        )
+    };
+    for (strategies, tasks, claim) in [
+        (r#"["sequential"]"#, flaky, wall("sequential", 70)),
+        (
+            r#"[{ kind = "timeout", ms = 100 }]"#,
+            flaky,
+            wall("timeout", 90),
+        ),
+        (r#"["sequential"]"#, inserts, wall("sequential", 20)),
+    ] {
+        let demo = Demo::new(&spec(strategies, tasks, &claim))
+            .unwrap_or_else(|p| panic!("{strategies} {tasks}: {p:?}"));
+        let forecast = demo.forecasts().remove(0);
+        assert!(
+            !forecast.predicted.contains("is 0 ms"),
+            "{}",
+            forecast.predicted
+        );
+        let report = demo.run(&RunOptions::default(), &mut Unobserved).unwrap();
+        let e = &report.expectations[0];
+        assert!(e.shown, "{tasks}: {e:?}");
+    }
+}

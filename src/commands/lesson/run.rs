@@ -31,7 +31,7 @@ const BUSY_SHARE: f64 = 0.1;
                         asyncwork lesson run coroutines --json | jq '.demos[].expectations'\n  \
                         asyncwork lesson run gather --trace gather.json   # open in ui.perfetto.dev\n\
                         asyncwork lesson run gather --python   # the same demos under asyncio too\n\n\
-                        Exit codes: 0 done, 1 a claim was not shown (with --strict) or an error, \
+                        Exit codes: 0 done, 1 a claim was refuted or a demo's timing claims all went unjudged (with --strict) or an error, \
                         130 interrupted (Ctrl-C).")]
 pub struct Args {
     /// The lesson id (see `asyncwork lesson list`)
@@ -58,7 +58,8 @@ pub struct Args {
     /// Do not draw the live view while strategies run
     #[arg(long)]
     pub no_live: bool,
-    /// Exit 1 when the run did not show one of the demos' claims
+    /// Exit 1 when the run refuted one of the demos' claims, or judged none of a demo's timing
+    /// claims at the speed it played
     #[arg(long)]
     pub strict: bool,
     /// In a terminal, do not wait for a key between demos (off a terminal it never waits)
@@ -146,6 +147,10 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let mut interrupted = false;
     // Claims the run refuted, kept (small) after their demo's report is gone.
     let mut refuted: Vec<ExpectationResult> = Vec::new();
+    // Claims it could not judge at the speed it played, and the demos that judged none of
+    // their timing claims.
+    let mut not_judged: Vec<ExpectationResult> = Vec::new();
+    let mut blind_demos: Vec<String> = Vec::new();
     let mut busiest: f64 = 0.0;
 
     // `--python`: find the interpreter once. Missing or too old: one line, and the Rust demos
@@ -182,7 +187,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         let mut d: DemoReport = if args.json {
             demo.run(&opts, &mut Unobserved)
         } else {
-            emit(&demo_header(&demo, width));
+            emit(&demo_header(&demo, width, args.speed));
             let mut screen = Screen {
                 live: !args.no_live,
                 interactive,
@@ -207,7 +212,8 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
                     .dim()
                 ));
             }
-            let report = python::run(&demo, args.speed, py);
+            // At the speed the tokio run played, so the two compare.
+            let report = python::run(&demo, d.speed, py);
             // The summary shows it on a terminal; with --json, one line on stderr.
             if let (Some(problem), true) = (&report.problem, args.json) {
                 eprintln!("{} {problem}", style("warning:").yellow().bold());
@@ -228,6 +234,10 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         refuted.extend(d.expectations.iter().filter(|e| e.refuted()).cloned());
+        not_judged.extend(d.expectations.iter().filter(|e| !e.judged).cloned());
+        if d.judged_no_timing_claim() {
+            blind_demos.push(d.name.clone());
+        }
         // The most any refuted claim's strategy waited for a CPU, against its wall time.
         for e in d.expectations.iter().filter(|e| e.refuted()) {
             if let Some(s) = d.strategies.iter().find(|s| s.name == e.strategy) {
@@ -328,7 +338,40 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             );
         }
     }
-    if !refuted.is_empty() && args.strict {
+    if !not_judged.is_empty() && !args.json {
+        let color = if args.strict && !blind_demos.is_empty() {
+            style("error:").red().bold()
+        } else {
+            style("note:").yellow().bold()
+        };
+        eprintln!(
+            "{color} {} not judged at the speed played:",
+            plural(not_judged.len(), "claim")
+        );
+        for e in &not_judged {
+            eprintln!(
+                "  {}: {}",
+                e.at.as_deref().unwrap_or("(lesson file)"),
+                e.claim
+            );
+        }
+        if !blind_demos.is_empty() {
+            eprintln!(
+                "  {}",
+                style(format!(
+                    "{} judged none of {} timing claims: run it at a slower --speed",
+                    blind_demos.join(", "),
+                    if blind_demos.len() == 1 {
+                        "its"
+                    } else {
+                        "their"
+                    }
+                ))
+                .dim()
+            );
+        }
+    }
+    if args.strict && (!refuted.is_empty() || !blind_demos.is_empty()) {
         return Ok(Exit::Failure);
     }
     Ok(Exit::Success)
@@ -410,7 +453,7 @@ fn paired_timelines(d: &DemoReport, width: usize) -> String {
     out
 }
 
-fn demo_header(demo: &Demo, width: usize) -> String {
+fn demo_header(demo: &Demo, width: usize, requested: f64) -> String {
     let runtime = demo.runtime.describe();
     let strategies: Vec<&str> = demo.strategies.iter().map(|s| s.name.as_str()).collect();
     // Re-flow the paragraph: single line breaks in the lesson file are not meaningful.
@@ -427,8 +470,25 @@ fn demo_header(demo: &Demo, width: usize) -> String {
         "  ",
         "    ",
     );
+    // Said before it runs: a demo that cannot honour --speed, and why.
+    let costs = crate::demo::runner::FixedCosts::measured();
+    let speed = match demo.speed_limit(requested, &costs) {
+        Some(limit) => {
+            let played = demo.speed_for(requested, &costs);
+            let text = summary::speed_text(played, Some(requested), Some(limit));
+            style(render::wrap(
+                &format!("plays at {text}"),
+                width.clamp(20, 100),
+                "  ",
+                "    ",
+            ))
+            .yellow()
+            .to_string()
+        }
+        None => String::new(),
+    };
     format!(
-        "\n{} {}\n{}\n{}",
+        "\n{} {}\n{}\n{}{speed}",
         style(format!("▶ {}", demo.title)).bold().underlined(),
         style(format!("[{}]", demo.name)).dim(),
         textwrap::indent(&about, "  "),
@@ -475,7 +535,7 @@ pub(crate) fn show_demo(
         anyhow::anyhow!("demo `{}` cannot run: {}", spec.name, text.join("; "))
     })?;
     let width = render::width();
-    emit(&demo_header(&demo, width));
+    emit(&demo_header(&demo, width, speed));
     let mut screen = Screen {
         live: true,
         interactive: std::io::stdout().is_terminal() && std::io::stderr().is_terminal(),

@@ -24,7 +24,7 @@ pub struct Args {
     /// The lesson id (see `asyncwork lesson list`)
     #[arg(add = clap_complete::ArgValueCandidates::new(crate::commands::completions::lesson_ids))]
     pub id: String,
-    /// Demo playback speed factor, as for `lesson run` (0.1 runs ten times faster)
+    /// Demo playback speed factor, as for `lesson run` (5 runs five times faster, 0.1 ten times slower)
     #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = super::run::parse_speed)]
     pub speed: f64,
 }

@@ -165,8 +165,26 @@ impl Strategy {
         }
     }
 
+    /// Whether each task runs as a task of its own (`tokio::spawn`, a `JoinSet`), which a
+    /// multi-thread runtime may run on any of its workers; otherwise every task is a future
+    /// polled by the strategy's one task, on one thread at a time.
+    pub fn spawns_tasks(&self) -> bool {
+        matches!(
+            self,
+            Strategy::Spawn { .. } | Strategy::Taskgroup | Strategy::Bounded { .. }
+        )
+    }
+
     /// What a runtime with no overhead would take, in lesson milliseconds.
     pub fn ideal_ms(&self, s: &Shape) -> f64 {
+        // One task's futures share its thread, however many workers the runtime has.
+        let one_task;
+        let s = if s.threads > 1.0 && !self.spawns_tasks() {
+            one_task = s.in_one_task();
+            &one_task
+        } else {
+            s
+        };
         let all = s.concurrent(false);
         match *self {
             Strategy::Sequential { delay_ms } => delay_ms as f64 + s.sum(),
