@@ -178,15 +178,29 @@ pub fn summary(d: &DemoReport) -> String {
 
 /// [`summary`] at `width` columns.
 pub fn summary_at(d: &DemoReport, width: usize) -> String {
-    let mut out = format!(
-        "{} {}\n",
-        Style::new().bold().apply_to(format!("Summary: {}", d.name)),
-        Style::new().dim().apply_to(format!(
-            "({} runtime, {})",
-            d.runtime,
-            speed_text(d.speed, d.requested_speed, d.speed_limit)
-        ))
+    let head = format!("Summary: {}", d.name);
+    let facts = format!(
+        "({} runtime, {})",
+        d.runtime,
+        speed_text(d.speed, d.requested_speed, d.speed_limit)
     );
+    // The facts stay on the heading's line when they fit; a long reason for the speed played
+    // goes under it, wrapped, so nothing runs past a narrow terminal.
+    let mut out = if head.chars().count() + 1 + facts.chars().count() <= width {
+        format!(
+            "{} {}\n",
+            Style::new().bold().apply_to(&head),
+            Style::new().dim().apply_to(&facts)
+        )
+    } else {
+        format!(
+            "{}\n{}",
+            Style::new().bold().apply_to(&head),
+            Style::new()
+                .dim()
+                .apply_to(super::wrap(&facts, width, "  ", "  "))
+        )
+    };
     out.push_str(&table(d, width));
     if let Some(latency) = latency(d) {
         out.push_str(&format!(
