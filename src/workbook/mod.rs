@@ -93,6 +93,15 @@ impl Workbook {
         path
     }
 
+    /// Grade this workbook in the build `check --solutions` keeps, instead of one of its own.
+    /// Only for a workbook of the course's own code that nobody else writes to: asyncwork's
+    /// grading tests use it, so its CI compiles the exercise workspace's dependencies once for
+    /// the tests and the proof of the solutions. A learner's workbook never does (see
+    /// [`Workbook::grading_dir`] for why each has its own).
+    pub fn share_the_proofs_build(&mut self) {
+        self.cache_key = Some(solutions::PROOF_CACHE.into());
+    }
+
     /// The grader's own folder for this workbook, **outside** the workbook's tree:
     /// `<base>/asyncwork-<hash of the workbook's path>`, holding the grading copy (`copy/`) and
     /// cargo's target dir (`target/`). `<base>` is [`Workbook::target_override`], else

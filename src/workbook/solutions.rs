@@ -55,6 +55,10 @@ impl SolutionRow {
 /// Run the proof. Its build is kept for the next proof (tokio compiles once) in a folder of its
 /// own, below `target_dir` when given, else below `$CARGO_TARGET_DIR` or the user's cache (see
 /// `Workbook::grading_dir`): never in a learner's workbook's build.
+/// The name of the grader's folder for `check --solutions` (see `Workbook::grading_dir`): the
+/// course's own exercises and solutions are the only code graded there.
+pub(crate) const PROOF_CACHE: &str = "solutions-proof";
+
 pub(crate) fn verify(
     catalogue: &ExerciseCatalogue,
     only: Option<&[String]>,
@@ -69,7 +73,7 @@ pub(crate) fn verify(
     embed::write_all(&embed::files(embed::exercises()), &root)?;
     let mut wb = Workbook::new(&root);
     // The temporary root changes every run; a fixed name keeps the build for the next proof.
-    wb.cache_key = Some("solutions-proof".into());
+    wb.cache_key = Some(PROOF_CACHE.into());
     wb.target_override = target_dir;
     let exercises: Vec<_> = catalogue
         .exercises

@@ -50,6 +50,8 @@ fn workbook() -> (Held, Workbook) {
     let guard = shared.lock().unwrap_or_else(|p| p.into_inner());
     let mut wb = Workbook::new(&guard.root);
     wb.target_override = Some(target_dir());
+    // One build for these tests and `check --solutions` in .ci/run (same CARGO_TARGET_DIR).
+    wb.share_the_proofs_build();
     (
         Held {
             _cache: cache,

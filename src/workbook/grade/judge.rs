@@ -302,13 +302,17 @@ struct TestRun {
 fn run_one_test(exe: &Path, cwd: &Path, name: &str, timeout: Duration) -> std::io::Result<TestRun> {
     let mut cmd = test_command(exe, cwd);
     cmd.args([name, "--exact", "--test-threads", "1", "--color", "never"]);
-    let channel = proof::Channel::open()?;
-    channel.pass_to(&mut cmd);
     // The only place the test program may write (see `sandbox`); removed after the run.
     let scratch = tempfile::Builder::new()
         .prefix("asyncwork-test-")
         .tempdir()?;
+    // Confine first: `pre_exec` hooks run in the order they were added, and the channel's hook
+    // puts its pipes at descriptors 3 and 4, closing whatever the child had there, which may be
+    // the Landlock ruleset's own descriptor (restricting then failed with EINVAL, now and then,
+    // depending on which numbers were free when the ruleset was made).
     crate::workbook::sandbox::confine(&mut cmd, scratch.path());
+    let channel = proof::Channel::open()?;
+    channel.pass_to(&mut cmd);
     let finished = process::run_limited(cmd, timeout, process::TEST_LIMITS)?;
     drop(scratch);
     let proof = channel.read();
