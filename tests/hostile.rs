@@ -604,3 +604,92 @@ fn a_demo_too_big_to_hold_is_refused() {
     );
     assert!(err.contains("streams 2000000 items in all"), "{err}");
 }
+
+/// Every character a terminal must never get from a lesson (issue 23): C0 (but newline and tab),
+/// DEL, C1, bidi controls and zero-width characters.
+fn has_unsafe_char(text: &str) -> bool {
+    text.chars().any(|c| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    })
+}
+
+/// Issue 23, terminal injection: OSC 52 (clipboard) and OSC 0 (title) in the title, written as
+/// escapes; a raw C1 CSI in the summary; a bidi override in shown code; a zero-width space in a
+/// heading. Validation refuses each at its file:line:col, and no command prints any of them: not
+/// `validate`, `list`, `list --json` nor `show`, whose diagnostics quote the bad values.
+#[test]
+fn control_bidi_and_zero_width_characters_are_refused_and_never_printed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lessons = lessons_folder(tmp.path());
+    let path = lessons.join("select_loops.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text
+        .replace(
+            "title = \"Select loops\"",
+            "title = \"Select \\u001b]52;c;cm0gLXJmIH4=\\u0007\\u001b]0;pwned\\u0007loops\"",
+        )
+        .replace("summary = \"One line", "summary = \"\u{9b}2JOne line")
+        .replace(
+            "    await asyncio.sleep(1)",
+            "    await asyncio.sleep(1) \u{202e} } \u{2066}",
+        )
+        .replace("heading = \"The idea\"", "heading = \"The\u{200b}idea\"");
+    std::fs::write(&path, &text).unwrap();
+    // A second lesson whose file name itself carries an escape sequence.
+    std::fs::write(lessons.join("\u{1b}]0;title\u{7}.toml"), "id = 1\n").unwrap();
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+
+    let out = asyncwork(tmp.path())
+        .args(["lesson", "validate"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!has_unsafe_char(&err), "{err:?}");
+    assert!(!has_unsafe_char(&String::from_utf8_lossy(&out.stdout)));
+    let title = line_of("title = ");
+    assert!(
+        err.contains(&format!(
+            "select_loops.toml:{title}:9: `title` holds ESC (U+001B)"
+        )),
+        "{err}"
+    );
+    let summary = line_of("summary = ");
+    // Written raw: the caret is at the character itself (column 12, after `summary = "`).
+    assert!(
+        err.contains(&format!(
+            "select_loops.toml:{summary}:12: `summary` holds C1 CSI (U+009B)"
+        )),
+        "{err}"
+    );
+    let code = line_of("asyncio.sleep(1) ");
+    assert!(
+        err.contains(&format!(
+            "select_loops.toml:{code}:28: `python` holds right-to-left override (U+202E)"
+        )),
+        "{err}"
+    );
+    let heading = line_of("heading = \"The");
+    assert!(
+        err.contains(&format!(
+            "select_loops.toml:{heading}:15: `heading` holds zero-width space (U+200B)"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("\\u{1b}]0;title\\u{7}.toml"), "{err}");
+
+    for args in [
+        &["lesson", "list"][..],
+        &["lesson", "list", "--json"],
+        &["lesson", "show", "select_loops"],
+    ] {
+        let out = asyncwork(tmp.path()).args(args).output().unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!has_unsafe_char(&all), "{args:?}: {all:?}");
+    }
+}

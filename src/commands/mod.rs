@@ -14,6 +14,14 @@ macro_rules! outln {
     () => { $crate::render::emit("\n") };
     ($($arg:tt)*) => { $crate::render::emit(&format!("{}\n", format!($($arg)*))) };
 }
+/// `eprint!` through [`crate::render::emit_err`]: no control character reaches the terminal.
+macro_rules! err {
+    ($($arg:tt)*) => { $crate::render::emit_err(&format!($($arg)*)) };
+}
+/// `eprintln!`, the same way.
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::render::emit_err(&format!("{}\n", format!($($arg)*))) };
+}
 
 pub mod check;
 pub mod completions;

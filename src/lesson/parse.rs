@@ -131,6 +131,7 @@ pub fn parse_lesson(
         }
         return Err(cx.finish());
     }
+    cx.check_characters(root.get_ref());
     let lesson = cx.assemble(root.get_ref(), stem, exercises);
     match lesson {
         Some(parsed) if cx.problems.is_empty() => Ok(parsed),
@@ -266,6 +267,67 @@ impl<'a> Cx<'a> {
             });
         }
         out
+    }
+
+    /// Every key and string in the file, at any depth, free of the characters that must never
+    /// reach a terminal ([`crate::text::is_unsafe_char`]): a lesson is shown as it is written, and
+    /// lessons load from `./lessons` of whatever folder the learner stands in, so a downloaded
+    /// course must not be able to set the window title, write the clipboard (OSC 52) or make
+    /// shown code read differently from what it does (bidi controls, "Trojan Source"). One
+    /// problem per string, at the character when it is written raw, else at the string (an
+    /// escape such as `\u001b`). One pass over the tree, so linear in the file.
+    fn check_characters(&mut self, root: &DeTable<'_>) {
+        let mut stack: Vec<(&str, &Value<'_>)> = Vec::new();
+        self.check_keys(root);
+        stack.extend(root.iter().map(|(k, v)| (k.get_ref().as_ref(), v)));
+        while let Some((key, value)) = stack.pop() {
+            match value.get_ref() {
+                DeValue::String(text) => self.check_string(key, text, value.span()),
+                DeValue::Array(items) => stack.extend(items.iter().map(|v| (key, v))),
+                DeValue::Table(t) => {
+                    self.check_keys(t);
+                    stack.extend(t.iter().map(|(k, v)| (k.get_ref().as_ref(), v)));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn check_keys(&mut self, table: &DeTable<'_>) {
+        for (k, _) in table.iter() {
+            self.check_string("a key", k.get_ref(), k.span());
+        }
+    }
+
+    /// One string of the file (`key`'s value, or a key itself) checked for unsafe characters.
+    fn check_string(&mut self, key: &str, text: &str, span: Range<usize>) {
+        let Some(c) = text.chars().find(|&c| crate::text::is_unsafe_char(c)) else {
+            return;
+        };
+        let raw = self
+            .src
+            .get(span.clone())
+            .and_then(|written| written.find(c))
+            .map(|at| span.start + at..span.start + at + c.len_utf8());
+        let what = if key == "a key" {
+            "a key".to_string()
+        } else {
+            format!("`{key}`")
+        };
+        self.error(
+            raw.unwrap_or(span),
+            format!(
+                "{what} holds {}: lesson text may not contain control, bidi or zero-width \
+                 characters",
+                crate::text::unsafe_char_name(c)
+            ),
+        )
+        .help = Some(
+            "a terminal obeys them (a new window title, a write to the clipboard, a cleared \
+             screen) and bidi controls make code read differently from what it does (Trojan \
+             Source, CVE-2021-42574): remove it"
+                .into(),
+        );
     }
 
     /// The span of the first character `id` may not have, inside the value at `span`, so the

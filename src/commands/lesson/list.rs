@@ -59,7 +59,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         })
         .collect();
     if json {
-        emit(&(serde_json::to_string_pretty(&entries)? + "\n"));
+        emit(&(crate::render::json::pretty(&entries)? + "\n"));
         return Ok(exit(args, &catalogue.problems));
     }
     let width = crate::render::width();

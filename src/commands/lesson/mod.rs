@@ -59,16 +59,16 @@ fn report_problems(problems: &[Diagnostic]) {
     for file in &files {
         let mine: Vec<&Diagnostic> = problems.iter().filter(|d| d.file == *file).collect();
         let total: usize = mine.iter().map(|d| d.count).sum();
-        eprint!("{}", crate::render::diagnostic::diagnostic(mine[0]));
+        err!("{}", crate::render::diagnostic::diagnostic(mine[0]));
         if total > 1 {
-            eprintln!(
+            errln!(
                 "  {} `asyncwork lesson validate {file}` lists them",
                 style(format!("({} in this file)", plural(total, "problem"))).dim()
             );
         }
     }
     if !problems.is_empty() {
-        eprintln!(
+        errln!(
             "{} {} in {}; `asyncwork lesson validate` lists them all",
             style("warning:").yellow().bold(),
             plural(Diagnostic::total(problems), "problem"),
