@@ -49,6 +49,21 @@ async fn index_delay_and_status() {
     assert_eq!(get(&c, &server, "/status/204").await, (204, String::new()));
 }
 
+/// Issue 23: `GET //delay/1` was "405 GET is not allowed here: use GET", and `GET /?x=1` a 200
+/// although unknown parameters are refused everywhere else.
+#[tokio::test]
+async fn a_doubled_slash_is_no_endpoint_and_the_index_takes_no_parameters() {
+    let server = start();
+    let c = client();
+    let (code, body) = get(&c, &server, "//delay/1").await;
+    assert_eq!(code, 404, "{body}");
+    assert!(body.contains("no endpoint at //delay/1"), "{body}");
+    assert!(Target::parse("//delay/1").is_err());
+    let (code, body) = get(&c, &server, "/?x=1").await;
+    assert_eq!(code, 400, "{body}");
+    assert!(body.contains("unknown parameter `x`"), "{body}");
+}
+
 #[tokio::test]
 async fn pages_end_with_an_empty_page() {
     let server = start();

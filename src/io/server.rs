@@ -296,12 +296,14 @@ fn json(value: serde_json::Value) -> Response {
         .into_response()
 }
 
-async fn index() -> String {
+/// The list of endpoints. `/?x=1` is a 400 like an unknown parameter anywhere else.
+async fn index(RawQuery(q): RawQuery) -> Result<String, Bad> {
+    params::no_query(q.as_deref())?;
     let mut text = String::from("asyncwork demo server: GET any of\n");
     for e in ENDPOINTS {
         text.push_str(&format!("  {:<34} {}\n", e.route, e.about));
     }
-    text
+    Ok(text)
 }
 
 async fn not_found(req: Request) -> Bad {
