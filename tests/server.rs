@@ -300,3 +300,23 @@ fn serve_prints_endpoints_logs_requests_and_stops_on_ctrl_c() {
     assert_eq!(status.code(), Some(0), "{rest}");
     assert!(rest.contains("stopped"), "{rest}");
 }
+
+/// Issue 23: the log queue grew about 175 B a request while stdout was not read. Bounded now:
+/// past its size a line is dropped and counted.
+#[tokio::test]
+async fn a_full_log_queue_drops_lines_and_counts_them() {
+    let (log, mut lines) = tokio::sync::mpsc::channel(2);
+    let server = Server::start(Options {
+        port: 0,
+        log: Some(log),
+    })
+    .unwrap();
+    let c = client();
+    for _ in 0..5 {
+        assert_eq!(get(&c, &server, "/status/200").await.0, 200);
+    }
+    assert_eq!(server.dropped_logs(), 3);
+    assert_eq!(lines.recv().await.unwrap().status, 200);
+    assert_eq!(lines.recv().await.unwrap().status, 200);
+    assert!(lines.try_recv().is_err());
+}
