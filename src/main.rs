@@ -13,6 +13,12 @@ use asyncwork::cli::{Cli, Command, LessonCommand};
 use asyncwork::commands::{self, Exit};
 use asyncwork::render;
 
+/// `eprintln!` through [`render::emit_err`]: an error quoting a file name with an ESC in it
+/// prints the escape, not the sequence.
+macro_rules! errln {
+    ($($arg:tt)*) => { render::emit_err(&format!("{}\n", format!($($arg)*))) };
+}
+
 fn main() -> ExitCode {
     // The shell asking for completions (`COMPLETE=bash asyncwork ...`): answer and stop.
     let cwd = std::env::current_dir().ok();
@@ -40,7 +46,7 @@ fn main() -> ExitCode {
         None | Some(std::io::ErrorKind::BrokenPipe) => code,
         Some(kind) => {
             let e = std::io::Error::from(kind);
-            eprintln!(
+            errln!(
                 "{} cannot write the output: {e}",
                 style("error:").red().bold()
             );
@@ -78,7 +84,7 @@ fn exit(result: anyhow::Result<Exit>) -> ExitCode {
     match result {
         Ok(exit) => ExitCode::from(exit.code()),
         Err(e) => {
-            eprintln!("{} {e:#}", style("error:").red().bold());
+            errln!("{} {e:#}", style("error:").red().bold());
             ExitCode::FAILURE
         }
     }

@@ -78,6 +78,16 @@ pub enum ProgressError {
     )]
     ReadOnly { path: PathBuf },
     #[error(
+        "another program holds your progress database {path} (another asyncwork check, or a \
+         program that opened it); try again when it has finished. Nothing is damaged."
+    )]
+    Locked { path: PathBuf },
+    #[error(
+        "the disk that holds your progress database {path} is full: this was not recorded. \
+         Nothing is damaged; free some space and it is recorded again."
+    )]
+    DiskFull { path: PathBuf },
+    #[error(
         "{folder} is a file, but asyncwork keeps its record and grading copy in a folder of that name.\n\
          Move the file aside (asyncwork creates the folder again):\n    \
          mv '{folder}' '{folder}.moved'"
@@ -165,7 +175,23 @@ pub(crate) fn now_ms() -> i64 {
 /// The true cause of a database error: a read-only file or folder is not damage, and moving it
 /// aside (the advice for a damaged file) would not help.
 fn open_error(path: &Path, e: rusqlite::Error) -> ProgressError {
-    use rusqlite::ErrorCode::{CannotOpen, PermissionDenied, ReadOnly};
+    use rusqlite::ErrorCode::{
+        CannotOpen, DatabaseBusy, DatabaseLocked, DiskFull, PermissionDenied, ReadOnly,
+    };
+    // A locked record and a full disk are not damage either: say what they are.
+    match e.sqlite_error_code() {
+        Some(DatabaseBusy | DatabaseLocked) => {
+            return ProgressError::Locked {
+                path: path.to_path_buf(),
+            };
+        }
+        Some(DiskFull) => {
+            return ProgressError::DiskFull {
+                path: path.to_path_buf(),
+            };
+        }
+        _ => {}
+    }
     let read_only = matches!(e.sqlite_error_code(), Some(ReadOnly | PermissionDenied))
         || (e.sqlite_error_code() == Some(CannotOpen) && path_is_read_only(path));
     if read_only {
@@ -756,6 +782,31 @@ mod tests {
         assert!(msg.contains("cannot read your progress database"), "{msg}");
         assert!(msg.contains("mv '"), "the way out is named: {msg}");
         assert!(msg.contains(".broken"), "{msg}");
+    }
+
+    /// Issue 23: a locked record and a full disk were "It may be damaged. Move it aside": each
+    /// is named, and moving a healthy file is never advised.
+    #[test]
+    fn a_locked_record_and_a_full_disk_are_named_not_damaged() {
+        let path = Path::new("/wb/.asyncwork/progress.db");
+        let sqlite = |code| {
+            rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), Some("boom".into()))
+        };
+        for (code, words) in [
+            (rusqlite::ffi::SQLITE_BUSY, "another program holds"),
+            (rusqlite::ffi::SQLITE_LOCKED, "another program holds"),
+            (rusqlite::ffi::SQLITE_FULL, "the disk that holds"),
+        ] {
+            let msg = open_error(path, sqlite(code)).to_string();
+            assert!(msg.contains(words), "{msg}");
+            assert!(msg.contains("Nothing is damaged"), "{msg}");
+            assert!(
+                !msg.contains("may be damaged") && !msg.contains("mv "),
+                "{msg}"
+            );
+        }
+        let msg = open_error(path, sqlite(rusqlite::ffi::SQLITE_CORRUPT)).to_string();
+        assert!(msg.contains("may be damaged"), "{msg}");
     }
 
     #[test]

@@ -171,7 +171,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
     let progress = match open_progress(&wb) {
         Ok(p) => Some(p),
         Err(e) => {
-            eprintln!(
+            errln!(
                 "{} {e:#}\n  Grading anyway; this attempt is not recorded.\n",
                 style("warning:").yellow().bold()
             );
@@ -184,7 +184,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
         match g.exercise_or_current(&wb, args.exercise.as_deref(), progress.as_ref())? {
             Some(ex) => vec![ex],
             None => {
-                eprintln!(
+                errln!(
                     "{} Every exercise is done. `asyncwork check --all` grades them all again; `asyncwork progress` shows your record.",
                     style("✓").green().bold()
                 );
@@ -210,7 +210,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
     match args.format {
         Format::Json => outln!(
             "{}",
-            serde_json::to_string_pretty(&report::results_json_all(&reports))?
+            crate::render::json::pretty(&report::results_json_all(&reports))?
         ),
         Format::Junit => outln!("{}", report::junit(&reports)),
         Format::Human if reports.len() == 1 => {
@@ -320,7 +320,7 @@ fn check_solutions(args: &Args, opts: &GradeOptions) -> Result<Exit> {
                 rows.iter().filter_map(|r| r.solved.clone()).collect();
             outln!(
                 "{}",
-                serde_json::to_string_pretty(&report::results_json_all(&solved))?
+                crate::render::json::pretty(&report::results_json_all(&solved))?
             )
         }
         Format::Junit => {

@@ -14,6 +14,14 @@ macro_rules! outln {
     () => { $crate::render::emit("\n") };
     ($($arg:tt)*) => { $crate::render::emit(&format!("{}\n", format!($($arg)*))) };
 }
+/// `eprint!` through [`crate::render::emit_err`]: no control character reaches the terminal.
+macro_rules! err {
+    ($($arg:tt)*) => { $crate::render::emit_err(&format!($($arg)*)) };
+}
+/// `eprintln!`, the same way.
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::render::emit_err(&format!("{}\n", format!($($arg)*))) };
+}
 
 pub mod check;
 pub mod completions;
@@ -136,7 +144,9 @@ impl Global {
 
     /// The whole course with the learner's marks, and where its lessons came from.
     pub(crate) fn course(&self) -> anyhow::Result<(crate::lesson::Source, Course)> {
-        let (source, lessons) = lesson::load_quiet(self.lessons())?;
+        // The menu lists lessons; the commands it runs load them in full.
+        let (source, lessons) =
+            lesson::load_quiet_to(self.lessons(), crate::lesson::parse::Depth::Listing)?;
         let wb = self.find_workbook().ok();
         let progress = wb
             .as_ref()

@@ -67,7 +67,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let recorded = Progress::open(&wb.progress_path())
         .and_then(|p| names.iter().try_for_each(|n| p.record_reset(n)));
     if let Err(e) = recorded {
-        eprintln!(
+        errln!(
             "{} the files are restored, but the record could not note it: {e:#}",
             style("warning:").yellow().bold()
         );

@@ -111,9 +111,10 @@ pub(crate) fn clear(term: &Term) {
     let _ = term.move_cursor_to(0, 0);
 }
 
-/// Write `text` to the terminal as it is (lines end with `\n`; raw mode is off between keys).
+/// Write `text` to the terminal (lines end with `\n`; raw mode is off between keys), through
+/// the filter every output goes through ([`crate::render::terminal_safe`]).
 pub(crate) fn write(term: &Term, text: &str) {
-    let _ = term.write_str(text);
+    let _ = term.write_str(&crate::render::terminal_safe(text));
     let _ = term.flush();
 }
 

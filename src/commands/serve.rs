@@ -18,7 +18,9 @@ pub struct Args {
 }
 
 pub fn run(_g: &Global, args: &Args) -> anyhow::Result<Exit> {
-    let (log, mut requests) = tokio::sync::mpsc::unbounded_channel();
+    // Bounded: when stdout is not read the server drops log lines (and counts them) rather
+    // than keep every one in memory.
+    let (log, mut requests) = tokio::sync::mpsc::channel(crate::io::server::LOG_QUEUE);
     let server = match Server::start(Options {
         port: args.port,
         log: Some(log),
@@ -39,11 +41,22 @@ pub fn run(_g: &Global, args: &Args) -> anyhow::Result<Exit> {
     printer.block_on(async {
         // One listener for the whole loop, so a Ctrl-C between two requests is not missed.
         let mut ctrl_c = std::pin::pin!(tokio::signal::ctrl_c());
+        let mut reported = 0;
         loop {
             tokio::select! {
                 _ = &mut ctrl_c => break,
                 request = requests.recv() => match request {
-                    Some(r) => emit(&serve::log_line(&r)),
+                    Some(r) => {
+                        let dropped = server.dropped_logs();
+                        if dropped > reported {
+                            emit(&format!(
+                                "({} log lines dropped: the output was not read)\n",
+                                dropped - reported
+                            ));
+                            reported = dropped;
+                        }
+                        emit(&serve::log_line(&r));
+                    }
                     None => break,
                 },
             }

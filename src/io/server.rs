@@ -103,6 +103,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
 ];
 
+/// A log queue's size for [`Options::log`]: about 175 bytes a line, so at most a few hundred KB.
+pub const LOG_QUEUE: usize = 1024;
+
 /// One request the server answered, for a log line.
 #[derive(Debug, Clone)]
 pub struct RequestLog {
@@ -122,8 +125,10 @@ pub struct RequestLog {
 pub struct Options {
     /// 0: any free port (what demos and tests use).
     pub port: u16,
-    /// Where to send a [`RequestLog`] per request.
-    pub log: Option<mpsc::UnboundedSender<RequestLog>>,
+    /// Where to send a [`RequestLog`] per request. Bounded ([`LOG_QUEUE`] is a good size): when
+    /// it is full (nobody reads the output) a line is dropped and counted
+    /// ([`Server::dropped_logs`]), so an unread stdout cannot grow the server's memory.
+    pub log: Option<mpsc::Sender<RequestLog>>,
 }
 
 /// Why the server did not start.
@@ -144,6 +149,7 @@ pub struct Server {
     /// Hears from the server's thread when it has stopped (in a Mutex: a Receiver is not Sync).
     stopped: Mutex<std::sync::mpsc::Receiver<()>>,
     accepted: Arc<AtomicU64>,
+    dropped: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Server {
@@ -176,7 +182,9 @@ impl Server {
             flaky: Mutex::default(),
             in_flight: AtomicU64::new(0),
             log: options.log,
+            dropped: Arc::new(AtomicU64::new(0)),
         });
+        let dropped = shared.dropped.clone();
         let (stop, stop_rx) = oneshot::channel::<()>();
         let (stopped_tx, stopped) = std::sync::mpsc::channel();
         let counter = accepted.clone();
@@ -210,11 +218,17 @@ impl Server {
             stop: Some(stop),
             stopped: Mutex::new(stopped),
             accepted,
+            dropped,
         })
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Log lines dropped so far because the log queue was full.
+    pub fn dropped_logs(&self) -> u64 {
+        self.dropped.load(Relaxed)
     }
 
     /// `http://127.0.0.1:PORT` + `path`.
@@ -261,7 +275,9 @@ struct Shared {
     flaky: Mutex<HashMap<String, u64>>,
     /// `/limited`: requests in flight.
     in_flight: AtomicU64,
-    log: Option<mpsc::UnboundedSender<RequestLog>>,
+    log: Option<mpsc::Sender<RequestLog>>,
+    /// Log lines dropped because the queue was full.
+    dropped: Arc<AtomicU64>,
 }
 
 /// The routes. Each handler parses its parameters with [`crate::io::params`] (a bad one is a 400
@@ -296,12 +312,14 @@ fn json(value: serde_json::Value) -> Response {
         .into_response()
 }
 
-async fn index() -> String {
+/// The list of endpoints. `/?x=1` is a 400 like an unknown parameter anywhere else.
+async fn index(RawQuery(q): RawQuery) -> Result<String, Bad> {
+    params::no_query(q.as_deref())?;
     let mut text = String::from("asyncwork demo server: GET any of\n");
     for e in ENDPOINTS {
         text.push_str(&format!("  {:<34} {}\n", e.route, e.about));
     }
-    text
+    Ok(text)
 }
 
 async fn not_found(req: Request) -> Bad {
@@ -458,14 +476,18 @@ async fn observe(
     res.headers_mut()
         .insert(CONNECTION_HEADER, HeaderValue::from(peer.connection));
     if let Some(log) = &shared.log {
-        let _ = log.send(RequestLog {
+        let line = RequestLog {
             connection: peer.connection,
             peer: peer.addr,
             method,
             target,
             status: res.status().as_u16(),
             elapsed: start.elapsed(),
-        });
+        };
+        // Never wait for the reader: a full queue drops the line and counts it.
+        if let Err(mpsc::error::TrySendError::Full(_)) = log.try_send(line) {
+            shared.dropped.fetch_add(1, Relaxed);
+        }
     }
     res
 }

@@ -74,7 +74,7 @@ impl Diagnostic {
         let column = src[line_start..start].chars().count() + 1;
         let span_chars = src[start..end.min(line_end)].chars().count().max(1);
         Diagnostic {
-            file: file.to_string(),
+            file: crate::text::printable(file).into_owned(),
             line,
             column,
             message: bounded(message.into()),
@@ -88,7 +88,7 @@ impl Diagnostic {
     /// A problem with the file as a whole (unreadable, too large, not text), reported at 1:1.
     pub fn whole_file(file: &str, message: impl Into<String>) -> Self {
         Diagnostic {
-            file: file.to_string(),
+            file: crate::text::printable(file).into_owned(),
             line: 1,
             column: 1,
             message: bounded(message.into()),
@@ -122,11 +122,18 @@ impl Excerpt {
     fn cut(line: &str, col: usize, width: usize) -> Self {
         let from = col.saturating_sub(EXCERPT_RADIUS);
         let mut window = line.chars().skip(from);
-        // Tabs would misalign the caret; show them (and other controls) as single spaces.
+        // Tabs would misalign the caret; show them (and other controls, bidi and zero-width
+        // characters, which must never reach a terminal) as single spaces.
         let shown: String = window
             .by_ref()
             .take(col + EXCERPT_RADIUS - from)
-            .map(|c| if c == '\t' || c.is_control() { ' ' } else { c })
+            .map(|c| {
+                if c == '\t' || c.is_control() || crate::text::is_unsafe_char(c) {
+                    ' '
+                } else {
+                    c
+                }
+            })
             .collect();
         let shown_len = shown.chars().count();
         let more_after = window.next().is_some();
@@ -151,8 +158,16 @@ const MAX_QUOTE: usize = 60;
 
 /// `text` with every `quoted` piece cut to [`MAX_QUOTE`] characters, and the whole to a few
 /// lines: messages quote what the author wrote, and that can be a 20,000-character key.
+///
+/// Control, bidi and zero-width characters in what is quoted become visible escapes
+/// ([`crate::text::printable`]): a message quoting `title = "\u001b]52;..."` must show the
+/// escape, not write the clipboard.
 pub fn bounded(text: String) -> String {
     const MAX_MESSAGE: usize = 1_000;
+    let text = match crate::text::printable(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(clean) => clean,
+    };
     let needs = text.len() > MAX_MESSAGE
         || text
             .split('`')

@@ -32,15 +32,24 @@ pub struct Catalogue {
 impl Catalogue {
     /// Parse and check `files` as one course. `exercises` names the exercise crates that exist.
     pub fn check(files: Vec<LessonFile>, exercises: &BTreeSet<String>) -> Catalogue {
+        Catalogue::check_to(files, exercises, parse::Depth::Full)
+    }
+
+    /// [`Catalogue::check`], each file checked to `depth` ([`parse::Depth::Listing`] to list
+    /// titles fast whatever sits in the folder).
+    pub fn check_to(
+        files: Vec<LessonFile>,
+        exercises: &BTreeSet<String>,
+        depth: parse::Depth,
+    ) -> Catalogue {
         let mut lessons = Vec::new();
         let mut problems = Vec::new();
         let mut names = Vec::new();
         for file in files {
             names.push(file.label.clone());
-            let parsed = file
-                .bytes
-                .map_err(|d| vec![d])
-                .and_then(|bytes| parse::parse_lesson(&file.label, &file.stem, &bytes, exercises));
+            let parsed = file.bytes.map_err(|d| vec![d]).and_then(|bytes| {
+                parse::parse_lesson_to(&file.label, &file.stem, &bytes, exercises, depth)
+            });
             match parsed {
                 Ok(lesson) => lessons.push(lesson),
                 Err(mut found) => problems.append(&mut found),

@@ -32,9 +32,77 @@ pub const MAX_LESSON_MS: f64 = 15.0 * 60_000.0;
 /// largest built-in demo makes 200,000, which peaks near 100 MB.
 pub const MAX_DEMO_TASK_RUNS: u64 = 300_000;
 
+/// Most task runs one lesson may make over all its demos: about 6 s of the engine's own work,
+/// four times the largest built-in lesson (`scale`, 262,042). It also bounds what validation
+/// spends on forecasts, which expand every task copy.
+pub const MAX_LESSON_TASK_RUNS: u64 = 1_000_000;
+
 /// Most stream items (`pages`) one demo may produce over all its strategies: each is a timer
 /// event, recorded.
 pub const MAX_DEMO_ITEMS: u64 = 1_000_000;
+
+/// What the engine spends on one task run beyond the task's own waits (spawning it, recording
+/// its spans, judging it, the live view's events), in milliseconds: measured about 0.6 s per
+/// 100,000 tasks (release build, 2 cores). The lesson cap counts it: 6,727 demos of 100,000
+/// 3 ms tasks are 20 s of waits and over an hour of engine work.
+pub const ENGINE_MS_PER_TASK_RUN: f64 = 0.006;
+
+/// What the engine spends on one `pages` item (a timer event, recorded): about 20 µs, so a
+/// million items are 20 s whatever their `ms`.
+pub const ENGINE_MS_PER_ITEM: f64 = 0.02;
+
+/// How much of a lesson to check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Everything, the ideal model's forecasts included (each strategy's time and cap, the
+    /// lesson's time, claims' margins): for `validate` and the commands that show or run demos.
+    Full,
+    /// Everything but the forecasts: enough to list titles (`lesson list`, the menu), fast
+    /// whatever else sits in the folder. A lesson that only the forecasts would refuse is
+    /// listed; `show`, `run` and `validate` refuse it.
+    Listing,
+}
+
+/// A demo's size, read from its tables without expanding a task: strategies, task copies, and
+/// `pages` items over all copies.
+#[derive(Debug, Clone, Copy)]
+struct Load {
+    strategies: u64,
+    copies: u64,
+    items: u64,
+}
+
+impl Load {
+    /// Only for a demo whose [`DemoSpec::problems`] is empty.
+    fn of(spec: &DemoSpec) -> Load {
+        let tasks = spec.tasks();
+        Load {
+            strategies: spec.strategies.len() as u64,
+            copies: tasks.iter().map(|t| u64::from(t.count)).sum(),
+            items: tasks
+                .iter()
+                .map(|t| match t.op {
+                    crate::demo::model::Op::Pages { items, .. } => {
+                        u64::from(items) * u64::from(t.count)
+                    }
+                    _ => 0,
+                })
+                .sum(),
+        }
+    }
+
+    /// The engine's own work over every strategy, in milliseconds ([`ENGINE_MS_PER_TASK_RUN`]).
+    fn engine_ms(&self) -> f64 {
+        self.strategies as f64
+            * (self.copies as f64 * ENGINE_MS_PER_TASK_RUN + self.items as f64 * ENGINE_MS_PER_ITEM)
+    }
+}
+
+/// Over [`MAX_LESSON_MS`] by a second or more: the engine's few microseconds on a lesson of
+/// exactly 15 minutes of waits do not make it "15.0 min, at most 15.0 min".
+fn over_lesson_cap(ms: f64) -> bool {
+    ms - MAX_LESSON_MS >= 1000.0
+}
 
 /// "12.5 min" (or seconds below a minute), for the lesson cap's message.
 fn minutes(ms: f64) -> String {
@@ -102,6 +170,17 @@ pub fn parse_lesson(
     bytes: &[u8],
     exercises: &BTreeSet<String>,
 ) -> Result<ParsedLesson, Vec<Diagnostic>> {
+    parse_lesson_to(file, stem, bytes, exercises, Depth::Full)
+}
+
+/// [`parse_lesson`], checked to `depth`.
+pub fn parse_lesson_to(
+    file: &str,
+    stem: &str,
+    bytes: &[u8],
+    exercises: &BTreeSet<String>,
+    depth: Depth,
+) -> Result<ParsedLesson, Vec<Diagnostic>> {
     let src = as_text(file, bytes).map_err(|d| vec![d])?;
     if src.trim().is_empty() {
         let required: Vec<&str> = TOP_KEYS.iter().filter(|k| k.2).map(|k| k.0).collect();
@@ -118,6 +197,7 @@ pub fn parse_lesson(
         problems: Vec::new(),
         warnings: Vec::new(),
         claim_lines: HashMap::new(),
+        depth,
     };
     let (root, syntax_errors) = DeTable::parse_recoverable(src);
     if !syntax_errors.is_empty() {
@@ -131,6 +211,7 @@ pub fn parse_lesson(
         }
         return Err(cx.finish());
     }
+    cx.check_characters(root.get_ref());
     let lesson = cx.assemble(root.get_ref(), stem, exercises);
     match lesson {
         Some(parsed) if cx.problems.is_empty() => Ok(parsed),
@@ -207,6 +288,7 @@ struct Cx<'a> {
     problems: Vec<Problem>,
     warnings: Vec<Diagnostic>,
     claim_lines: HashMap<String, Vec<usize>>,
+    depth: Depth,
 }
 
 /// A problem not yet located: finding a line and column costs a pass over the file, so only the
@@ -266,6 +348,67 @@ impl<'a> Cx<'a> {
             });
         }
         out
+    }
+
+    /// Every key and string in the file, at any depth, free of the characters that must never
+    /// reach a terminal ([`crate::text::is_unsafe_char`]): a lesson is shown as it is written, and
+    /// lessons load from `./lessons` of whatever folder the learner stands in, so a downloaded
+    /// course must not be able to set the window title, write the clipboard (OSC 52) or make
+    /// shown code read differently from what it does (bidi controls, "Trojan Source"). One
+    /// problem per string, at the character when it is written raw, else at the string (an
+    /// escape such as `\u001b`). One pass over the tree, so linear in the file.
+    fn check_characters(&mut self, root: &DeTable<'_>) {
+        let mut stack: Vec<(&str, &Value<'_>)> = Vec::new();
+        self.check_keys(root);
+        stack.extend(root.iter().map(|(k, v)| (k.get_ref().as_ref(), v)));
+        while let Some((key, value)) = stack.pop() {
+            match value.get_ref() {
+                DeValue::String(text) => self.check_string(key, text, value.span()),
+                DeValue::Array(items) => stack.extend(items.iter().map(|v| (key, v))),
+                DeValue::Table(t) => {
+                    self.check_keys(t);
+                    stack.extend(t.iter().map(|(k, v)| (k.get_ref().as_ref(), v)));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn check_keys(&mut self, table: &DeTable<'_>) {
+        for (k, _) in table.iter() {
+            self.check_string("a key", k.get_ref(), k.span());
+        }
+    }
+
+    /// One string of the file (`key`'s value, or a key itself) checked for unsafe characters.
+    fn check_string(&mut self, key: &str, text: &str, span: Range<usize>) {
+        let Some(c) = text.chars().find(|&c| crate::text::is_unsafe_char(c)) else {
+            return;
+        };
+        let raw = self
+            .src
+            .get(span.clone())
+            .and_then(|written| written.find(c))
+            .map(|at| span.start + at..span.start + at + c.len_utf8());
+        let what = if key == "a key" {
+            "a key".to_string()
+        } else {
+            format!("`{key}`")
+        };
+        self.error(
+            raw.unwrap_or(span),
+            format!(
+                "{what} holds {}: lesson text may not contain control, bidi or zero-width \
+                 characters",
+                crate::text::unsafe_char_name(c)
+            ),
+        )
+        .help = Some(
+            "a terminal obeys them (a new window title, a write to the clipboard, a cleared \
+             screen) and bidi controls make code read differently from what it does (Trojan \
+             Source, CVE-2021-42574): remove it"
+                .into(),
+        );
     }
 
     /// The span of the first character `id` may not have, inside the value at `span`, so the
@@ -638,10 +781,18 @@ impl<'a> Cx<'a> {
 
     /// Check demos; returns the set of demo names for section references. Each demo is checked
     /// on its own ([`crate::demo::runner::Demo::new`], which also caps each strategy), and the
-    /// estimated times of all of them add up to at most [`MAX_LESSON_MS`].
+    /// estimated times of all of them, the engine's own work included ([`engine_ms`]), add up
+    /// to at most [`MAX_LESSON_MS`].
+    ///
+    /// The ideal model's forecasts expand every task copy, so they run only at [`Depth::Full`],
+    /// only for a demo within its size caps, and not past the demo that breaks the lesson's cap:
+    /// a 1 MiB file of 9,000 demos of 100,000 tasks costs a few thousand of them, not 900
+    /// million.
     fn check_demos(&mut self, demos: &[(DemoSpec, Value<'_>)]) -> HashSet<String> {
         let mut names = HashSet::new();
         let mut total_ms = 0.0;
+        let mut newlines: Option<Vec<usize>> = None;
+        let mut runs: u64 = 0;
         for (demo, table) in demos {
             if !is_valid_id(&demo.name) {
                 let span = key_span(table, "name");
@@ -661,48 +812,88 @@ impl<'a> Cx<'a> {
                 None => table.span(),
             };
             let mut warnings = Vec::new();
-            match crate::demo::runner::Demo::new(demo) {
-                Ok(d) => {
-                    warnings = d.thin_margins();
-                    self.check_demo_size(&d, demo, table);
-                    let before = total_ms;
-                    total_ms += d
-                        .strategies
-                        .iter()
-                        .map(|s| d.ideal_ms(&s.strategy))
-                        .sum::<f64>();
-                    if before <= MAX_LESSON_MS && total_ms > MAX_LESSON_MS {
-                        self.error(
-                            key_span(table, "name"),
-                            format!(
-                                "with demo `{}` the lesson's demos would run for about {} in \
-                                 all; a lesson may run at most {}",
-                                demo.name,
-                                minutes(total_ms),
-                                minutes(MAX_LESSON_MS)
-                            ),
-                        )
-                        .help = Some(
-                            "shorten the durations, lower the counts, or move demos to another \
-                             lesson"
-                                .into(),
-                        );
+            // The checks that read the tables only (linear in the demo's text) first.
+            let problems = demo.problems();
+            if !problems.is_empty() {
+                for problem in problems {
+                    self.error(span_of(&problem.key), problem.message);
+                }
+            } else {
+                let load = Load::of(demo);
+                let fits = self.check_demo_size(&load, demo, table);
+                let before = total_ms;
+                total_ms += load.engine_ms();
+                let runs_before = runs;
+                runs += load.strategies * load.copies;
+                if runs_before <= MAX_LESSON_TASK_RUNS && runs > MAX_LESSON_TASK_RUNS {
+                    self.error(
+                        key_span(table, "name"),
+                        format!(
+                            "with demo `{}` the lesson's demos make {runs} task runs (tasks x \
+                             strategies) in all; a lesson may make at most \
+                             {MAX_LESSON_TASK_RUNS}",
+                            demo.name
+                        ),
+                    )
+                    .help = Some("lower the counts, or move demos to another lesson".into());
+                }
+                let forecast = fits
+                    && self.depth == Depth::Full
+                    && !over_lesson_cap(before)
+                    && runs <= MAX_LESSON_TASK_RUNS;
+                if forecast {
+                    match crate::demo::runner::Demo::new(demo) {
+                        Ok(d) => {
+                            warnings = d.thin_margins();
+                            total_ms += d
+                                .strategies
+                                .iter()
+                                .map(|s| d.ideal_ms(&s.strategy))
+                                .sum::<f64>();
+                        }
+                        Err(problems) => {
+                            for problem in problems {
+                                self.error(span_of(&problem.key), problem.message);
+                            }
+                        }
                     }
                 }
-                Err(problems) => {
-                    for problem in problems {
-                        self.error(span_of(&problem.key), problem.message);
-                    }
+                if !over_lesson_cap(before) && over_lesson_cap(total_ms) {
+                    self.error(
+                        key_span(table, "name"),
+                        format!(
+                            "with demo `{}` the lesson's demos would run for about {} in all; a \
+                             lesson may run at most {}",
+                            demo.name,
+                            minutes(total_ms),
+                            minutes(MAX_LESSON_MS)
+                        ),
+                    )
+                    .help = Some(format!(
+                        "the estimate counts every wait and the engine's own work (about {} per \
+                         100,000 task runs, {} per 100,000 streamed items); shorten the \
+                         durations, lower the counts, or move demos to another lesson",
+                        crate::text::fmt_ms(ENGINE_MS_PER_TASK_RUN * 100_000.0),
+                        crate::text::fmt_ms(ENGINE_MS_PER_ITEM * 100_000.0),
+                    ));
                 }
             }
             for warning in warnings {
                 let d = Diagnostic::at(self.file, self.src, span_of(&warning.key), warning.message);
                 self.warnings.push(d.into_warning());
             }
+            // A line from a table of line starts, built once: counting newlines from the start
+            // of the file for each claim made a file of many claims quadratic.
+            let newlines = newlines.get_or_insert_with(|| {
+                self.src
+                    .match_indices('\n')
+                    .map(|(i, _)| i)
+                    .collect::<Vec<_>>()
+            });
             let lines = (0..demo.expectations.len())
                 .map(|i| {
                     let at = key_path_span(table, &format!("expect.{i}")).start;
-                    self.src[..at.min(self.src.len())].matches('\n').count() + 1
+                    newlines.partition_point(|&n| n < at) + 1
                 })
                 .collect();
             self.claim_lines.insert(demo.name.clone(), lines);
@@ -711,24 +902,16 @@ impl<'a> Cx<'a> {
     }
 
     /// A demo's report holds every task of every strategy until the demo ends (its claims are
-    /// judged then): keep that within memory's reach.
-    fn check_demo_size(
-        &mut self,
-        d: &crate::demo::runner::Demo,
-        spec: &DemoSpec,
-        table: &Value<'_>,
-    ) {
-        let strategies = d.strategies.len() as u64;
-        let copies: u64 = d.plan().groups().map(|(_, _, n)| u64::from(n)).sum();
-        let items: u64 = d
-            .plan()
-            .groups()
-            .map(|(_, op, n)| match op {
-                crate::demo::model::Op::Pages { items, .. } => u64::from(*items) * u64::from(n),
-                _ => 0,
-            })
-            .sum();
+    /// judged then): keep that within memory's reach. `false` when the demo is too big.
+    fn check_demo_size(&mut self, load: &Load, spec: &DemoSpec, table: &Value<'_>) -> bool {
+        let Load {
+            strategies,
+            copies,
+            items,
+        } = *load;
+        let mut fits = true;
         if strategies * copies > MAX_DEMO_TASK_RUNS {
+            fits = false;
             self.error(
                 key_span(table, "strategies"),
                 format!(
@@ -741,6 +924,7 @@ impl<'a> Cx<'a> {
             .help = Some("split it into demos with fewer strategies, or lower the counts".into());
         }
         if strategies * items > MAX_DEMO_ITEMS {
+            fits = false;
             self.error(
                 key_span(table, "strategies"),
                 format!(
@@ -752,6 +936,7 @@ impl<'a> Cx<'a> {
             )
             .help = Some("lower `items` or `count` of its `pages` tasks".into());
         }
+        fits
     }
 
     fn check_exercises(&mut self, refs: &[(ExerciseRef, Value<'_>)], known: &BTreeSet<String>) {
@@ -833,16 +1018,15 @@ fn key_span(table: &Value<'_>, key: &str) -> Range<usize> {
     }
 }
 
-/// Like [`key_span`], for a dotted path into nested tables and arrays (`task.2.ms`).
+/// Like [`key_span`], for a dotted path into nested tables and arrays (`task.2.ms`). Walks by
+/// reference: cloning the table at each step (as this once did) made every problem cost the
+/// whole demo, and a demo of 8,000 problems took 50 s to validate.
 fn key_path_span(table: &Value<'_>, path: &str) -> Range<usize> {
-    let mut here = table.clone();
+    let mut here = table;
     for part in path.split('.') {
         let next = match here.get_ref() {
-            DeValue::Table(t) => t
-                .iter()
-                .find(|(k, _)| k.get_ref() == part)
-                .map(|(_, v)| v.clone()),
-            DeValue::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i).cloned()),
+            DeValue::Table(t) => t.iter().find(|(k, _)| k.get_ref() == part).map(|(_, v)| v),
+            DeValue::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i)),
             _ => None,
         };
         match next {

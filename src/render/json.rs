@@ -22,7 +22,34 @@ use crate::demo::report::{DemoReport, StrategyReport};
 /// `lesson run --json` streams with [`JsonStream`]).
 pub fn to_json(report: &crate::demo::report::LessonReport) -> String {
     // Serializing plain data with string keys cannot fail.
-    serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// JSON text with every character that must not reach a terminal
+/// ([`crate::text::is_unsafe_char`]) written as a `\uXXXX` escape. serde_json escapes C0
+/// controls (ESC is `\u001b`) but writes C1 (U+009B, a one-byte CSI to many terminals), bidi and
+/// zero-width characters raw, and `--json` is often read on a terminal. Outside strings JSON has
+/// only ASCII punctuation, so every such character is inside a string and its escape is the same
+/// string to any JSON reader. Each is in the Basic Multilingual Plane: four hex digits suffice.
+pub fn terminal_safe(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.chars().any(crate::text::is_unsafe_char) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if crate::text::is_unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `value` as pretty JSON, safe for a terminal ([`terminal_safe`]).
+pub fn pretty<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let text = serde_json::to_string_pretty(value)?;
+    Ok(terminal_safe(&text).into_owned())
 }
 
 /// Strategies with more tasks than this are summarised (unless `full`).
@@ -257,7 +284,7 @@ impl Write for EmitWriter {
         };
         if valid > 0 {
             let text = std::str::from_utf8(&self.pending[..valid]).unwrap_or_default();
-            super::emit(text);
+            super::emit(&terminal_safe(text));
             self.pending.drain(..valid);
         }
         Ok(buf.len())
@@ -371,5 +398,15 @@ mod tests {
                 .len(),
             SUMMARY_ABOVE + 1
         );
+    }
+
+    #[test]
+    fn json_escapes_what_a_terminal_would_obey() {
+        let v = serde_json::json!({"title": "a\u{1b}]0;x\u{7}\u{9b}2J\u{202e}b"});
+        let text = super::pretty(&v).unwrap();
+        assert!(!text.chars().any(crate::text::is_unsafe_char), "{text}");
+        assert!(text.contains("\\u009b"), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v);
     }
 }

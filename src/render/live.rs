@@ -96,6 +96,11 @@ fn done_text(outcome: Outcome, ms: f64, stderr: bool) -> String {
 }
 
 fn draw(rx: Receiver<Event>, names: Vec<String>) {
+    // indicatif writes straight to the terminal, past `emit`'s filter: escape the lesson's words.
+    let names: Vec<String> = names
+        .iter()
+        .map(|n| super::printable(n).into_owned())
+        .collect();
     let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
     let clock = multi.add(ProgressBar::new_spinner());
     clock.set_style(
@@ -121,7 +126,7 @@ fn draw(rx: Receiver<Event>, names: Vec<String>) {
             Event::Begin { strategy, tasks } => {
                 clock.set_message(format!(
                     "{} running",
-                    Style::new().bold().apply_to(strategy)
+                    Style::new().bold().apply_to(super::printable(&strategy))
                 ));
                 if tasks <= MAX_LINES && names.len() == tasks {
                     for n in &names {

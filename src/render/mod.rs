@@ -56,10 +56,62 @@ pub fn emit(text: &str) {
     if OUTPUT_FAILED.get().is_some() {
         return;
     }
+    let text = terminal_safe(text);
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         let _ = OUTPUT_FAILED.set(e.kind());
     }
+}
+
+/// Write to stderr, through the same filter as [`emit`] (`eprint!` that cannot print a control
+/// character). A failed write to stderr is dropped: there is nowhere left to say so.
+pub fn emit_err(text: &str) {
+    let text = terminal_safe(text);
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+}
+
+/// The last line of defence before the terminal, applied to everything [`emit`] and
+/// [`emit_err`] write: every control character the program did not put there itself becomes a
+/// visible escape ([`crate::text::printable`]). The one escape sequence kept is SGR
+/// (`ESC [ digits ; ... m`): the colours `console::Style` writes. An SGR sequence can only change
+/// colours, never the title, the clipboard or the screen, so a colour that came from outside
+/// (which validation and the renderers already escape) could at worst recolour text.
+///
+/// Renderers still escape what they quote ([`crate::text::printable`]) before styling it: this
+/// filter cannot tell a colour the program chose from one a lesson smuggled in.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(crate::text::is_unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}' {
+            let sgr = rest[1..].strip_prefix('[').and_then(|params| {
+                let n = params
+                    .bytes()
+                    .take(32)
+                    .take_while(|b| b.is_ascii_digit() || *b == b';')
+                    .count();
+                (params.as_bytes().get(n) == Some(&b'm')).then_some(n + 3)
+            });
+            if let Some(len) = sgr {
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        // A CRLF line end (a learner's output written on Windows) is a line end, not an attack.
+        let len = if rest.starts_with("\r\n") {
+            2
+        } else {
+            c.len_utf8()
+        };
+        out.push_str(&crate::text::printable(&rest[..len]));
+        rest = &rest[len..];
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Why writing stdout failed, if it did: `BrokenPipe` when the reader went away (not an error
@@ -81,7 +133,7 @@ pub fn width() -> usize {
         .unwrap_or(80)
 }
 
-pub use crate::text::{fmt_ms, plural};
+pub use crate::text::{fmt_ms, plural, printable};
 
 /// `text` wrapped to `width` columns for reading: each of its lines wrapped on its own (line
 /// breaks the writer put there stay), the first line after `first`, the rest after `rest`.
@@ -118,5 +170,26 @@ pub(crate) fn fit(s: &str, width: usize) -> String {
         t
     } else {
         s.chars().take(width).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn only_colours_pass_to_the_terminal() {
+        let red = console::Style::new()
+            .red()
+            .force_styling(true)
+            .apply_to("ok")
+            .to_string();
+        assert_eq!(terminal_safe(&red), red);
+        assert_eq!(
+            terminal_safe("\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m"),
+            "\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{9b}31m"
+        );
+        assert_eq!(terminal_safe("a\r\nb\rc"), "a\nb\\u{d}c");
+        assert_eq!(terminal_safe("\u{1b}[1;31"), "\\u{1b}[1;31");
     }
 }

@@ -113,19 +113,55 @@ fn restore_file(trash: &mut Trash<'_>, rel: &Path, contents: &[u8]) -> Result<bo
         }
     }
     let dest = root.join(rel);
-    match dest.symlink_metadata() {
+    let occupied = match dest.symlink_metadata() {
         Ok(meta) if meta.is_file() => {
             if std::fs::read(&dest).is_ok_and(|existing| existing == contents) {
                 return Ok(false);
             }
-            trash.put(rel)?;
+            true
         }
         // A link, a folder, anything else where the file belongs.
-        Ok(_) => trash.put(rel)?,
-        Err(_) => {}
+        Ok(_) => true,
+        Err(_) => false,
+    };
+    if occupied {
+        // The shipped file is written in full beside the learner's before theirs is moved
+        // aside, then renamed into place: on a full disk the write fails first and the
+        // learner's version stays where it is (moving it first once left a 0-byte file).
+        let name = rel.file_name().unwrap_or_default().to_string_lossy();
+        let staged = dest.with_file_name(format!(".{name}.asyncwork-reset"));
+        // A new file, never one already there: a link planted under this name is not followed.
+        let _ = std::fs::remove_file(&staged);
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&staged)
+            .and_then(|mut f| {
+                std::io::Write::write_all(&mut f, contents)?;
+                f.sync_all()
+            });
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&staged);
+            return Err(anyhow::Error::new(e).context(format!(
+                "cannot write {}; your version is untouched",
+                rel.display()
+            )));
+        }
+        if let Err(e) = trash.put(rel) {
+            let _ = std::fs::remove_file(&staged);
+            return Err(e);
+        }
+        std::fs::rename(&staged, &dest).with_context(|| {
+            format!(
+                "cannot put the shipped {} in place (it is at {}); your version is in the trash",
+                rel.display(),
+                staged.display()
+            )
+        })?;
+    } else {
+        nofollow::write_if_different(&root, rel, contents)
+            .with_context(|| format!("cannot write {}", rel.display()))?;
     }
-    nofollow::write_if_different(&root, rel, contents)
-        .with_context(|| format!("cannot write {}", rel.display()))?;
     trash.out.restored.push(rel.display().to_string());
     Ok(true)
 }
@@ -314,6 +350,29 @@ mod tests {
         assert_eq!(kept("src/lib.rs"), "// mine");
         assert_eq!(kept("src/extra.rs"), "// mine too");
         assert!(reset_exercise(&wb, &ex).unwrap().is_empty());
+    }
+
+    /// Issue 23: the shipped file is written before the learner's is moved aside, so a write
+    /// that fails (a full disk; here a folder where the staged copy goes) leaves their version
+    /// in place, and the message says so.
+    #[test]
+    fn a_failed_write_leaves_the_learners_file_in_place() {
+        let Some(ex) = first_exercise() else { return };
+        let tmp = tempfile::tempdir().unwrap();
+        let wb = Workbook::new(tmp.path());
+        embed::write_all(&embed::files(embed::exercises()), tmp.path()).unwrap();
+        let lib = tmp.path().join(&ex).join("src/lib.rs");
+        std::fs::write(&lib, "// mine").unwrap();
+        let mut trash = Trash::new(&wb);
+        std::fs::create_dir(tmp.path().join(&ex).join("src/.lib.rs.asyncwork-reset")).unwrap();
+        let rel = Path::new(&ex).join("src/lib.rs");
+        let err = restore_file(&mut trash, &rel, b"// shipped").unwrap_err();
+        assert!(
+            format!("{err:#}").contains("your version is untouched"),
+            "{err:#}"
+        );
+        assert_eq!(std::fs::read_to_string(&lib).unwrap(), "// mine");
+        assert!(trash.out.moved.is_empty());
     }
 
     /// Issue 13, item 7: links are moved aside as links; what they point to is never touched.

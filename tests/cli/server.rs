@@ -49,6 +49,21 @@ async fn index_delay_and_status() {
     assert_eq!(get(&c, &server, "/status/204").await, (204, String::new()));
 }
 
+/// Issue 23: `GET //delay/1` was "405 GET is not allowed here: use GET", and `GET /?x=1` a 200
+/// although unknown parameters are refused everywhere else.
+#[tokio::test]
+async fn a_doubled_slash_is_no_endpoint_and_the_index_takes_no_parameters() {
+    let server = start();
+    let c = client();
+    let (code, body) = get(&c, &server, "//delay/1").await;
+    assert_eq!(code, 404, "{body}");
+    assert!(body.contains("no endpoint at //delay/1"), "{body}");
+    assert!(Target::parse("//delay/1").is_err());
+    let (code, body) = get(&c, &server, "/?x=1").await;
+    assert_eq!(code, 400, "{body}");
+    assert!(body.contains("unknown parameter `x`"), "{body}");
+}
+
 #[tokio::test]
 async fn pages_end_with_an_empty_page() {
     let server = start();
@@ -284,4 +299,24 @@ fn serve_prints_endpoints_logs_requests_and_stops_on_ctrl_c() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "{rest}");
     assert!(rest.contains("stopped"), "{rest}");
+}
+
+/// Issue 23: the log queue grew about 175 B a request while stdout was not read. Bounded now:
+/// past its size a line is dropped and counted.
+#[tokio::test]
+async fn a_full_log_queue_drops_lines_and_counts_them() {
+    let (log, mut lines) = tokio::sync::mpsc::channel(2);
+    let server = Server::start(Options {
+        port: 0,
+        log: Some(log),
+    })
+    .unwrap();
+    let c = client();
+    for _ in 0..5 {
+        assert_eq!(get(&c, &server, "/status/200").await.0, 200);
+    }
+    assert_eq!(server.dropped_logs(), 3);
+    assert_eq!(lines.recv().await.unwrap().status, 200);
+    assert_eq!(lines.recv().await.unwrap().status, 200);
+    assert!(lines.try_recv().is_err());
 }

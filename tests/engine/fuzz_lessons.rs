@@ -100,6 +100,28 @@ const TOKENS: &[&str] = &[
     "\\",
     "a.b.c = 1\n",
     "x = { y = { z = [1, [2, [3]]] } }\n",
+    // Terminal injection (issue 23): escapes TOML turns into controls, and raw C1, bidi and
+    // zero-width characters, which TOML strings accept as they are.
+    "\\u001b]52;c;cm0gLXJmIH4=\\u0007",
+    "\\u001b]0;title\\u0007",
+    "\\u001b[2J",
+    "\\e[31m",
+    "\\r",
+    "\\u009b",
+    "\u{9b}",
+    "\u{9d}",
+    "\u{85}",
+    "\u{2067}",
+    "\u{200b}",
+    "\u{200d}",
+    "\u{2028}",
+    "title = \"\\u001b]0;x\\u0007\"\n",
+    // Duplicate-heavy files: the same strategy, task or demo thousands of times.
+    "\"race\",",
+    "\"sequential\", ",
+    "[[demo.task]]\nname = \"w\"\nop = \"sleep\"\nms = 1\n",
+    "[[demo]]\nname = \"d\"\ntitle = \"t\"\nabout = \"a\"\nstrategies = [\"gather\"]\n[[demo.task]]\nname = \"w\"\nop = \"sleep\"\nms = 3\ncount = 100000\n",
+    "[[demo.expect]]\nkind = \"faster\"\n",
 ];
 
 /// One mutation of `src`, chosen at random.
@@ -110,7 +132,7 @@ fn mutate(rng: &mut Rng, src: &[u8], donors: &[Vec<u8>]) -> Vec<u8> {
     for _ in 0..rounds {
         let len = out.len();
         let at = rng.below(len + 1);
-        match rng.below(9) {
+        match rng.below(10) {
             // Flip a byte (may break UTF-8 on purpose).
             0 if len > 0 => {
                 let i = rng.below(len);
@@ -144,6 +166,13 @@ fn mutate(rng: &mut Rng, src: &[u8], donors: &[Vec<u8>]) -> Vec<u8> {
             }
             // Truncate.
             7 => out.truncate(at),
+            // A duplicate-heavy file: one token thousands of times.
+            8 => {
+                let t = rng.pick(&TOKENS[TOKENS.len() - 5..]).as_bytes();
+                let n = 100 + rng.below(3_000);
+                let piece: Vec<u8> = t.iter().copied().cycle().take(t.len() * n).collect();
+                out.splice(at..at, piece);
+            }
             // Repeat a token many times (long lines, deep nesting).
             _ => {
                 let t = rng.pick(TOKENS).as_bytes();
@@ -186,7 +215,33 @@ fn id_of(src: &[u8]) -> String {
         .to_string()
 }
 
-/// Every answer is bounded: at most the cap of problems per file (and its note), each short.
+/// A character no output may carry to a terminal (issue 23): C0 but newline and tab, DEL, C1,
+/// bidi controls, zero-width characters and the line separators.
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}' | '\u{61c}' | '\u{2028}' | '\u{2029}')
+}
+
+/// A lesson that loads holds no unsafe character anywhere a renderer shows it.
+fn check_clean(lesson: &asyncwork::lesson::Lesson) {
+    let mut texts: Vec<&str> = vec![&lesson.id, &lesson.title, &lesson.summary];
+    texts.extend(lesson.hints.iter().map(String::as_str));
+    for s in &lesson.sections {
+        texts.extend([s.heading.as_str(), s.body.as_str()]);
+        if let Some(code) = &s.code {
+            texts.extend(code.python.iter().chain(&code.rust).map(String::as_str));
+        }
+    }
+    for d in &lesson.demos {
+        texts.extend([d.name.as_str(), d.title.as_str(), d.about.as_str()]);
+    }
+    for t in texts {
+        assert!(!t.chars().any(is_unsafe), "a loaded lesson shows {t:?}");
+    }
+}
+
+/// Every answer is bounded: at most the cap of problems per file (and its note), each short,
+/// and none quotes an unsafe character.
 fn check_bounded(problems: &[asyncwork::lesson::Diagnostic], input: &[u8]) {
     assert!(
         problems.len() <= MAX_PROBLEMS_PER_FILE + 1,
@@ -201,6 +256,7 @@ fn check_bounded(problems: &[asyncwork::lesson::Diagnostic], input: &[u8]) {
             text.len(),
             input.len()
         );
+        assert!(!text.chars().any(is_unsafe), "a diagnostic prints {text:?}");
     }
 }
 
@@ -235,7 +291,10 @@ fn the_lesson_loader_never_panics_on_mutated_files() {
                 input.len()
             );
             match &parsed {
-                Ok(_) => false,
+                Ok(p) => {
+                    check_clean(&p.lesson);
+                    false
+                }
                 Err(problems) => {
                     check_bounded(problems, &input);
                     true

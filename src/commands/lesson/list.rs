@@ -3,7 +3,7 @@
 use console::style;
 use serde::Serialize;
 
-use super::{exit_code, load, status_mark};
+use super::{exit_code, load_to, status_mark};
 use crate::commands::{Exit, Global};
 use crate::render::{emit, table::Table};
 
@@ -38,7 +38,8 @@ struct ListEntry<'a> {
 
 pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let json = args.json;
-    let (source, catalogue) = load(g.lessons())?;
+    // Titles need no forecast: a 1 MiB lesson of thousands of demos lists in milliseconds.
+    let (source, catalogue) = load_to(g.lessons(), crate::lesson::parse::Depth::Listing)?;
     let statuses = g.exercise_statuses();
     let entries: Vec<ListEntry> = catalogue
         .lessons
@@ -59,7 +60,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         })
         .collect();
     if json {
-        emit(&(serde_json::to_string_pretty(&entries)? + "\n"));
+        emit(&(crate::render::json::pretty(&entries)? + "\n"));
         return Ok(exit(args, &catalogue.problems));
     }
     let width = crate::render::width();

@@ -14,13 +14,22 @@ use anyhow::bail;
 use console::style;
 
 use super::{Exit, known_exercises};
+use crate::lesson::parse::Depth;
 use crate::lesson::source::Origin;
 use crate::lesson::{Catalogue, Diagnostic, ParsedLesson, Source};
 use crate::render::plural;
 
 /// Load the lessons from the discovered source, printing any problems to stderr.
 pub(crate) fn load(lessons_dir: Option<&Path>) -> anyhow::Result<(Source, Catalogue)> {
-    let (source, catalogue) = load_quiet(lessons_dir)?;
+    load_to(lessons_dir, Depth::Full)
+}
+
+/// [`load`], each lesson checked to `depth` (`lesson list` needs no forecast to list titles).
+pub(crate) fn load_to(
+    lessons_dir: Option<&Path>,
+    depth: Depth,
+) -> anyhow::Result<(Source, Catalogue)> {
+    let (source, catalogue) = load_quiet_to(lessons_dir, depth)?;
     report_problems(&catalogue.problems);
     Ok((source, catalogue))
 }
@@ -30,11 +39,19 @@ pub(crate) fn load(lessons_dir: Option<&Path>) -> anyhow::Result<(Source, Catalo
 /// to stand beside must never leave them with an empty course. An explicit `--lessons` or
 /// `$ASYNCWORK_LESSONS` is kept, and the screens that show an empty course name the way back.
 pub(crate) fn load_quiet(lessons_dir: Option<&Path>) -> anyhow::Result<(Source, Catalogue)> {
+    load_quiet_to(lessons_dir, Depth::Full)
+}
+
+/// [`load_quiet`], each lesson checked to `depth`.
+pub(crate) fn load_quiet_to(
+    lessons_dir: Option<&Path>,
+    depth: Depth,
+) -> anyhow::Result<(Source, Catalogue)> {
     let source = Source::discover(lessons_dir)?;
-    let catalogue = Catalogue::check(source.files()?, &known_exercises());
+    let catalogue = Catalogue::check_to(source.files()?, &known_exercises(), depth);
     if catalogue.lessons.is_empty() && source.origin == Origin::CurrentDir {
         let builtin = Source::embedded_instead_of(&source);
-        let catalogue = Catalogue::check(builtin.files()?, &known_exercises());
+        let catalogue = Catalogue::check_to(builtin.files()?, &known_exercises(), depth);
         return Ok((builtin, catalogue));
     }
     Ok((source, catalogue))
@@ -59,16 +76,16 @@ fn report_problems(problems: &[Diagnostic]) {
     for file in &files {
         let mine: Vec<&Diagnostic> = problems.iter().filter(|d| d.file == *file).collect();
         let total: usize = mine.iter().map(|d| d.count).sum();
-        eprint!("{}", crate::render::diagnostic::diagnostic(mine[0]));
+        err!("{}", crate::render::diagnostic::diagnostic(mine[0]));
         if total > 1 {
-            eprintln!(
+            errln!(
                 "  {} `asyncwork lesson validate {file}` lists them",
                 style(format!("({} in this file)", plural(total, "problem"))).dim()
             );
         }
     }
     if !problems.is_empty() {
-        eprintln!(
+        errln!(
             "{} {} in {}; `asyncwork lesson validate` lists them all",
             style("warning:").yellow().bold(),
             plural(Diagnostic::total(problems), "problem"),

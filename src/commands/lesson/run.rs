@@ -117,7 +117,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let interactive = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
     let interrupt = Interrupt::ctrl_c();
     interrupt.on_request(|| {
-        eprintln!(
+        errln!(
             "\n{} stopping as soon as the running operation returns (Ctrl-C again to quit now)",
             style("interrupted:").yellow().bold()
         );
@@ -163,7 +163,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         match python::Interpreter::find(&bin) {
             Ok(p) => Some(p),
             Err(line) => {
-                eprintln!("{} {line}", style("warning:").yellow().bold());
+                errln!("{} {line}", style("warning:").yellow().bold());
                 None
             }
         }
@@ -216,7 +216,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             let report = python::run(&demo, d.speed, py);
             // The summary shows it on a terminal; with --json, one line on stderr.
             if let (Some(problem), true) = (&report.problem, args.json) {
-                eprintln!("{} {problem}", style("warning:").yellow().bold());
+                errln!("{} {problem}", style("warning:").yellow().bold());
             }
             d.python = Some(report);
             if !args.json {
@@ -292,7 +292,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
 
     if interrupted {
         if !args.json {
-            eprintln!(
+            errln!(
                 "{} partial results above",
                 style("interrupted:").yellow().bold()
             );
@@ -305,19 +305,19 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         } else {
             style("note:").yellow().bold()
         };
-        eprintln!(
+        errln!(
             "{color} {} not shown by this run:",
             plural(refuted.len(), "claim")
         );
         for e in &refuted {
-            eprintln!(
+            errln!(
                 "  {}: {}",
                 e.at.as_deref().unwrap_or("(lesson file)"),
                 e.claim
             );
         }
         if busiest >= BUSY_SHARE {
-            eprintln!(
+            errln!(
                 "  {}",
                 style(format!(
                     "the machine was busy: up to {:.0} % of a run's time went waiting for a CPU other processes had; run it again when it is quieter",
@@ -326,12 +326,12 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
                 .dim()
             );
         } else if refuted.iter().all(|e| e.close) {
-            eprintln!(
+            errln!(
                 "  {}",
                 style("each missed by a little: a busy machine can do that; run it again").dim()
             );
         } else {
-            eprintln!(
+            errln!(
                 "  {}",
                 style("the measurement is far from the claim: the claim is wrong for this demo")
                     .dim()

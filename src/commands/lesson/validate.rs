@@ -57,10 +57,10 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     }
     emit(&out);
     for d in &catalogue.problems {
-        eprint!("{}", crate::render::diagnostic::diagnostic(d));
+        err!("{}", crate::render::diagnostic::diagnostic(d));
     }
     for d in &catalogue.warnings {
-        eprint!("{}", crate::render::diagnostic::diagnostic(d));
+        err!("{}", crate::render::diagnostic::diagnostic(d));
     }
     if args.explain {
         emit(&explain(&catalogue));
@@ -85,7 +85,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     if catalogue.problems.is_empty() {
         emit(&format!("{summary}\n"));
     } else {
-        eprintln!("{summary}");
+        errln!("{summary}");
     }
     Ok(exit_code(&catalogue.problems))
 }
