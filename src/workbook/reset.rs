@@ -129,17 +129,13 @@ fn restore_file(trash: &mut Trash<'_>, rel: &Path, contents: &[u8]) -> Result<bo
         // aside, then renamed into place: on a full disk the write fails first and the
         // learner's version stays where it is (moving it first once left a 0-byte file).
         let name = rel.file_name().unwrap_or_default().to_string_lossy();
-        let staged = dest.with_file_name(format!(".{name}.asyncwork-reset"));
-        // A new file, never one already there: a link planted under this name is not followed.
-        let _ = std::fs::remove_file(&staged);
-        let written = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&staged)
-            .and_then(|mut f| {
-                std::io::Write::write_all(&mut f, contents)?;
-                f.sync_all()
-            });
+        let staged_rel = rel.with_file_name(format!(".{name}.asyncwork-reset"));
+        let staged = root.join(&staged_rel);
+        // Like every write into the workbook, never through a link (see `nofollow`).
+        let written = nofollow::create(&root, &staged_rel).and_then(|mut f| {
+            std::io::Write::write_all(&mut f, contents)?;
+            f.sync_all()
+        });
         if let Err(e) = written {
             let _ = std::fs::remove_file(&staged);
             return Err(anyhow::Error::new(e).context(format!(

@@ -50,9 +50,7 @@ fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
 
 /// 128 random bits, in hex: no test can guess it.
 fn fresh_token() -> std::io::Result<String> {
-    let mut bytes = [0u8; 16];
-    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    crate::workbook::process::random_hex(16)
 }
 
 impl Channel {
