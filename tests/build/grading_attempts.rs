@@ -135,7 +135,7 @@ fn exercise_dependencies(exercise: &str) -> String {
     toml::to_string(&out).unwrap()
 }
 
-/// The exercise workspace's `[workspace.dependencies]` (versions and features as shipped), with
+/// The exercise workspace's `[workspace.dependencies]` (versions and features as shipped) and `[profile]`, with
 /// `support` at its absolute path.
 fn workspace_dependencies() -> String {
     let path = repo().join("exercises/Cargo.toml");
@@ -159,6 +159,10 @@ fn workspace_dependencies() -> String {
     workspace.insert("dependencies".into(), deps.into());
     let mut out = toml::Table::new();
     out.insert("workspace".into(), workspace.into());
+    // The same build profile as the workbook (less debug info: faster links, a smaller target).
+    if let Some(profile) = manifest.get("profile") {
+        out.insert("profile".into(), profile.clone());
+    }
     toml::to_string(&out).unwrap()
 }
 
