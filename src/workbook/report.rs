@@ -72,6 +72,9 @@ pub enum FailureKind {
     Forged,
     /// The test program went over a limit: memory, processes or output.
     Limit,
+    /// The services were called from a runtime of the learner's own (in another thread), where
+    /// the test's clock and watchdog cannot see the work.
+    OffRuntime,
 }
 
 impl FailureKind {
@@ -87,6 +90,7 @@ impl FailureKind {
             FailureKind::Crash => "the test program crashed",
             FailureKind::Forged => "not a real pass: the test never finished",
             FailureKind::Limit => "went over a limit",
+            FailureKind::OffRuntime => "ran outside the test's runtime",
         }
     }
 }

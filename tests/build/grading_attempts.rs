@@ -279,6 +279,7 @@ fn kind_name(kind: FailureKind) -> &'static str {
         FailureKind::Crash => "crash",
         FailureKind::Forged => "forged",
         FailureKind::Limit => "limit",
+        FailureKind::OffRuntime => "off_runtime",
     }
 }
 

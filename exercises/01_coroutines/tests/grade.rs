@@ -63,7 +63,7 @@ async fn start_fetch_begins_at_once() {
         // One turn of the scheduler: a spawned task gets to start.
         tokio::task::yield_now().await;
         let started = world.stats("fetch_user").started;
-        assert!(started == 1, "the fetch had not started before the handle was awaited; use tokio::spawn, which starts the task at once");
+        assert!(started == 1, "the fetch had not started one scheduler turn after start_fetch returned: call tokio::spawn in start_fetch itself (a spawn inside an async block, or a future returned unpolled, waits until it is awaited)");
         let user = handle.await.expect("the spawned task panicked");
         assert!(user == expected_user(3), "the handle should give user 3, got {user:?}");
     })

@@ -5,7 +5,7 @@ use support::grade::watched;
 use std::time::Duration;
 
 use ex02_sequential_vs_concurrent::*;
-use support::grade::{expect_simulated, measure, ms};
+use support::grade::{expect_peak, expect_simulated, expect_simulated_exactly, measure, ms};
 use support::world::{expected_user, World};
 
 fn expected(ids: &[u32]) -> Vec<support::world::User> {
@@ -21,7 +21,7 @@ async fn sequential_fetch_returns_users_in_order_one_at_a_time() {
         assert!(run.output == expected(&ids), "wrong users or order: {:?}", run.output);
         let peak = world.peak_in_flight();
         assert!(peak == 1, "{peak} calls were in flight at once; this baseline should await them one after another");
-        expect_simulated(run.simulated, 900, "await the three calls one after another");
+        expect_simulated_exactly(run.simulated, 900, "await the three calls one after another");
     })
     .await
 }
@@ -45,7 +45,7 @@ async fn concurrent_fetch_overlaps_the_waits() {
         let run = measure(fetch_concurrent(&world, &ids)).await;
         expect_simulated(run.simulated, 300, "let the ten calls wait together (futures::future::join_all)");
         let peak = world.peak_in_flight();
-        assert!(peak == 10, "only {peak} calls were in flight at once; start all ten before awaiting");
+        expect_peak(peak, 10, "calls", "start all ten before awaiting");
     })
     .await
 }

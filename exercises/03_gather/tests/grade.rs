@@ -5,7 +5,7 @@
 use support::grade::watched;
 use ex03_gather::{load_all_reports, load_dashboard, load_report_pair};
 use support::ServiceError;
-use support::grade::{expect_simulated, measure};
+use support::grade::{expect_peak, expect_simulated, measure};
 use support::world::{expected_user, World};
 
 #[tokio::test(start_paused = true)]
@@ -46,7 +46,7 @@ async fn dashboard_runs_the_three_calls_concurrently() {
         let run = measure(load_dashboard(&world, 1)).await;
         expect_simulated(run.simulated, 300, "run the three calls concurrently (tokio::join!)");
         let peak = world.peak_in_flight();
-        assert!(peak == 3, "at most {peak} call(s) were in flight at once; all three should wait together");
+        expect_peak(peak, 3, "calls", "all three should wait together");
     })
     .await
 }

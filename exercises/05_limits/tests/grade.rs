@@ -11,7 +11,7 @@ use std::time::Duration;
 use ex05_limits::{fetch_all_buffered, fetch_all_with_semaphore, sum_all};
 use support::api::RateLimitedApi;
 use support::grade::watched;
-use support::grade::{expect_simulated, expect_simulated_at_most, measure};
+use support::grade::{expect_simulated, expect_simulated_exactly, expect_simulated_at_most, measure};
 
 const LIMIT: usize = 5;
 
@@ -94,7 +94,7 @@ async fn semaphore_with_a_limit_of_one_is_sequential() {
         let run = measure(fetch_all_with_semaphore(&api, &[1, 2, 3], 1)).await;
         check_results(&api, &run.output, &[1, 2, 3]);
         check_peak(&api, 1);
-        expect_simulated(run.simulated, keep_n_in_flight(&[1, 2, 3], 1), "with a limit of 1, one request at a time");
+        expect_simulated_exactly(run.simulated, keep_n_in_flight(&[1, 2, 3], 1), "with a limit of 1, one request at a time");
     })
     .await
 }

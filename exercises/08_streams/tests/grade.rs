@@ -88,6 +88,11 @@ async fn first_above_stops_fetching_once_found() {
             assert!(run.output == Some(want), "the first item above {threshold} is {want}, got {:?}", run.output);
             let pages = api.pages_fetched();
             assert!(
+                pages >= pages_needed,
+                "finding {want} needs {pages_needed} page(s), but {pages} were fetched: the answer must come from the pages \
+                 (fetch each page as the stream is consumed, and read the items from it)"
+            );
+            assert!(
                 pages == pages_needed,
                 "finding {want} needs {pages_needed} page(s), but {pages} were fetched: stop consuming the stream once found"
             );

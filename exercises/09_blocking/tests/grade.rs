@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use ex09_blocking::{checksum, checksum_all, pause, total_cents};
 use support::grade::{
-    expect_not_blocked, expect_simulated, expect_simulated_without_blocking, measure, ms, watch_blocking,
+    expect_not_blocked, expect_simulated, expect_simulated_exactly, expect_simulated_without_blocking, measure, ms,
+    watch_blocking,
 };
 use support::legacy::{expected_checksum, legacy_calls_for};
 use support::world::Order;
@@ -97,7 +98,7 @@ async fn pause_waits_as_long_as_asked() {
     watched(async {
         for d in [7, 55, 130] {
             let run = measure(pause(Duration::from_millis(d))).await;
-            expect_simulated(run.simulated, d, &format!("wait exactly the {d} ms asked for"));
+            expect_simulated_exactly(run.simulated, d, &format!("wait exactly the {d} ms asked for"));
         }
     })
     .await

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ex11_http_clients::{fetch_all, get_with_retry, Fetcher, RetryPolicy};
 use support::ServiceError;
-use support::grade::{expect_real_time_at_most, expect_simulated, measure};
+use support::grade::{expect_peak, expect_real_time_at_most, expect_simulated, expect_simulated_exactly, measure};
 use support::http::HttpService;
 use support::loopback::LoopbackServer;
 
@@ -58,7 +58,7 @@ async fn fetch_all_runs_the_requests_concurrently() {
         assert!(run.output.iter().all(|r| r.is_ok()), "every request should succeed: {:?}", run.output);
         expect_simulated(run.simulated, 150, "connect once (100 ms), then send the five requests concurrently (50 ms)");
         let peak = svc.peak_in_flight();
-        assert!(peak == 5, "only {peak} request(s) were in flight at once; send all five together");
+        expect_peak(peak, 5, "requests", "send all five together");
     })
     .await
 }
@@ -142,7 +142,7 @@ async fn retries_give_up_after_max_attempts_with_the_last_error() {
         let attempts = svc.attempts("/down");
         assert!(attempts == 3, "max_attempts is 3 but {attempts} attempts were made");
         // 50 + 60 + 50 + 120 + 50; no wait after the last attempt
-        expect_simulated(run.simulated, 330, "back off 60 then 120 ms (base_delay 60), and do not wait after the last attempt,");
+        expect_simulated_exactly(run.simulated, 330, "back off 60 then 120 ms (base_delay 60), and do not wait after the last attempt,");
     })
     .await
 }

@@ -4,7 +4,7 @@ use support::grade::watched;
 use std::time::Duration;
 
 use ex12_servers::{serve, Summary};
-use support::grade::{expect_simulated, measure};
+use support::grade::{expect_peak, expect_simulated, measure};
 use support::server::{listener, LoadGenerator, RequestKind};
 use support::world::{expected_user, World};
 use tokio::sync::oneshot;
@@ -28,10 +28,14 @@ fn start(world: &World) -> Running {
 }
 
 async fn finish(server: JoinHandle<Summary>) -> Summary {
-    tokio::time::timeout(PATIENCE, server)
-        .await
-        .expect("serve did not return within 60 s of shutdown: watch the shutdown signal with tokio::select! and stop accepting")
-        .expect("serve panicked")
+    let Ok(joined) = tokio::time::timeout(PATIENCE, server).await else {
+        panic!(
+            "serve did not return within 60 s of shutdown: either it never saw the signal (watch it with tokio::select! \
+             beside the next request) or, after it, it waits for something that never ends (a drain that waits for \
+             tasks that never finish, or a loop that keeps receiving)"
+        )
+    };
+    joined.expect("serve panicked")
 }
 
 #[tokio::test(start_paused = true)]
@@ -57,7 +61,7 @@ async fn requests_are_handled_concurrently() {
         }
         expect_simulated(run.simulated, 300, "handle each request in its own task (tokio::spawn / JoinSet) so 50 requests overlap");
         let peak = world.peak_in_flight();
-        assert!(peak == 50, "only {peak} requests were in flight at once; all 50 should be");
+        expect_peak(peak, 50, "requests", "all 50 should be");
         let _ = app.stop.send(());
         let summary = finish(app.server).await;
         assert!(summary.handled == 50, "50 requests were handled, summary says {}", summary.handled);
@@ -100,8 +104,13 @@ async fn shutdown_waits_for_requests_in_flight() {
         tokio::time::sleep(Duration::from_millis(10)).await; // let them be accepted
         let _ = app.stop.send(());
         let run = measure(finish(app.server)).await;
-        assert!(run.output.handled == 3, "3 requests were accepted before shutdown; summary says {}", run.output.handled);
-        expect_simulated(run.simulated, 290, "after shutdown, wait for the requests in flight to finish");
+        assert!(
+            run.output.handled == 3,
+            "3 requests were sent 10 ms before shutdown and the summary counts {} handled: requests still waiting in the \
+             channel at shutdown were never accepted; accept each as it arrives and handle it in its own task",
+            run.output.handled
+        );
+        expect_simulated(run.simulated, 290, "after shutdown, wait for the requests in flight");
         for reply in replies {
             let answer = reply.await;
             assert!(answer.is_ok(), "a request accepted before shutdown was dropped without a reply: finish work in flight");

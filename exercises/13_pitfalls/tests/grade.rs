@@ -88,7 +88,9 @@ async fn pitfall_5_all_lines_are_written_before_returning() {
     watched(async {
         // Audit writes of different lengths: the lines are written when (and
         // only when) every write has finished, whatever it takes.
-        for (latency, lines) in [(50, vec!["a", "b", "c", "d"]), (83, vec!["x", "y"]), (9, vec!["only"])] {
+        // Each length varies from run to run: no fixed sleep "long enough" matches them.
+        for (base, lines) in [(50, vec!["a", "b", "c", "d"]), (83, vec!["x", "y"]), (9, vec!["only"])] {
+            let latency = base + support::scratch::unpredictable(20);
             let world = World::new().with_audit_latency(std::time::Duration::from_millis(latency));
             let run = measure(save_all(&world, &lines)).await;
             let mut log = world.audit_log();

@@ -9,9 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::time::sleep;
-
 use crate::ServiceError;
+use crate::home::Home;
 
 pub const API_LATENCY: Duration = Duration::from_millis(100);
 
@@ -27,6 +26,7 @@ struct Inner {
     peak: AtomicUsize,
     calls: AtomicUsize,
     rejected: AtomicUsize,
+    home: Home,
 }
 
 impl std::fmt::Debug for Inner {
@@ -87,6 +87,7 @@ impl RateLimitedApi {
                 peak: AtomicUsize::new(0),
                 calls: AtomicUsize::new(0),
                 rejected: AtomicUsize::new(0),
+                home: Home::here(),
             }),
         }
     }
@@ -103,15 +104,13 @@ impl RateLimitedApi {
             inner.rejected.fetch_add(1, Ordering::SeqCst);
             return Err(ServiceError::TooManyRequests);
         }
-        sleep(self.latency_of(id)).await;
+        inner.home.wait("get", self.latency_of(id)).await;
         Ok(id * 2)
     }
 
-    pub fn latency(&self) -> Duration {
-        self.inner.latency
-    }
-    /// How long the request for `id` takes.
-    pub fn latency_of(&self, id: u32) -> Duration {
+    /// How long the request for `id` takes. Not public: the code under test waits for the
+    /// answer, it does not read how long to wait.
+    fn latency_of(&self, id: u32) -> Duration {
         self.inner.latency_of.as_ref().map_or(self.inner.latency, |f| f(id))
     }
     pub fn max_in_flight(&self) -> usize {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::time::sleep;
+use crate::home::Home;
 
 use crate::ServiceError;
 
@@ -49,6 +49,7 @@ struct State {
 #[derive(Debug, Clone, Default)]
 pub struct Db {
     state: Arc<Mutex<State>>,
+    home: Home,
 }
 
 impl Db {
@@ -130,18 +131,18 @@ pub struct AsyncDriver {
 
 impl AsyncDriver {
     pub async fn get_user(&self, id: u32) -> Option<Row> {
-        sleep(ASYNC_QUERY).await;
+        self.db.home.wait("get_user", ASYNC_QUERY).await;
         self.db.get(id)
     }
 
     pub async fn count_users(&self) -> usize {
-        sleep(ASYNC_QUERY).await;
+        self.db.home.wait("count_users", ASYNC_QUERY).await;
         self.db.count()
     }
 
     /// Autocommit insert: one statement plus one commit.
     pub async fn insert(&self, row: Row) -> Result<(), ServiceError> {
-        sleep(ASYNC_QUERY + COMMIT).await;
+        self.db.home.wait("insert", ASYNC_QUERY + COMMIT).await;
         self.db.state.lock().unwrap().stats.queries += 1;
         self.db.commit(vec![row])
     }
@@ -149,7 +150,7 @@ impl AsyncDriver {
     /// Open a transaction. Inserts inside it are cheap; [`Transaction::commit`]
     /// applies them all at once. Dropping it without commit rolls back.
     pub async fn begin(&self) -> Transaction {
-        sleep(ASYNC_QUERY).await;
+        self.db.home.wait("begin", ASYNC_QUERY).await;
         self.db.state.lock().unwrap().stats.transactions += 1;
         Transaction { db: self.db.clone(), pending: Vec::new(), finished: false }
     }
@@ -164,14 +165,14 @@ pub struct Transaction {
 
 impl Transaction {
     pub async fn insert(&mut self, row: Row) {
-        sleep(TX_INSERT).await;
+        self.db.home.wait("insert", TX_INSERT).await;
         self.db.state.lock().unwrap().stats.queries += 1;
         self.pending.push(row);
     }
 
     /// Apply every insert at once (all or nothing).
     pub async fn commit(mut self) -> Result<(), ServiceError> {
-        sleep(COMMIT).await;
+        self.db.home.wait("commit", COMMIT).await;
         self.finished = true;
         self.db.commit(std::mem::take(&mut self.pending))
     }

@@ -11,9 +11,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::time::{sleep, Instant};
+use tokio::time::Instant;
 
 use crate::calls::CallBook;
+use crate::home::Home;
 use crate::ServiceError;
 
 pub const CONNECT_LATENCY: Duration = Duration::from_millis(100);
@@ -38,6 +39,7 @@ struct Inner {
     clients: AtomicUsize,
     attempts: Mutex<HashMap<String, Vec<Instant>>>,
     calls: CallBook,
+    home: Home,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -74,7 +76,7 @@ impl HttpService {
 
     /// Create a client: slow, do it once.
     pub async fn connect(&self) -> Client {
-        sleep(CONNECT_LATENCY).await;
+        self.inner.home.wait("connect", CONNECT_LATENCY).await;
         self.inner.clients.fetch_add(1, Ordering::SeqCst);
         Client { service: self.clone() }
     }
@@ -119,11 +121,11 @@ impl Client {
             list.len()
         };
         let Some(route) = inner.routes.get(path).copied() else {
-            sleep(REQUEST_LATENCY).await;
+            inner.home.wait("get", REQUEST_LATENCY).await;
             call.fail();
             return Err(ServiceError::NotFound(path.to_string()));
         };
-        sleep(route.latency).await;
+        inner.home.wait("get", route.latency).await;
         if attempt <= route.fail_first {
             call.fail();
             return Err(ServiceError::Unavailable(format!("{path} (attempt {attempt})")));

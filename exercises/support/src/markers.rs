@@ -24,3 +24,7 @@ pub const RUNTIME_BLOCKED: &str = "the runtime was blocked";
 pub const BLOCKED_THE_RUNTIME: &str = "blocked the runtime";
 /// Also read as blocking: the same fact in a test's own words.
 pub const BLOCKING_THE_RUNTIME: &str = "blocking the runtime";
+/// Simulated services were called from another thread than the test's current-thread runtime
+/// (a runtime of the learner's own, in a thread or in `spawn_blocking`). "ran outside the test's
+/// runtime".
+pub const OFF_RUNTIME: &str = "outside the test's runtime";

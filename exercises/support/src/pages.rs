@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::time::sleep;
+use crate::home::Home;
 
 pub const PAGE_LATENCY: Duration = Duration::from_millis(100);
 
@@ -22,17 +22,18 @@ pub struct PagedApi {
     total: u32,
     page_size: u32,
     fetched: Arc<AtomicUsize>,
+    home: Home,
 }
 
 impl PagedApi {
     /// Items are `1..=total`, served `page_size` per page, pages numbered from 0.
     pub fn new(total: u32, page_size: u32) -> Self {
         assert!(page_size > 0, "page_size must be positive");
-        PagedApi { total, page_size, fetched: Arc::new(AtomicUsize::new(0)) }
+        PagedApi { total, page_size, fetched: Arc::new(AtomicUsize::new(0)), home: Home::here() }
     }
 
     pub async fn fetch_page(&self, page: u32) -> Page {
-        sleep(PAGE_LATENCY).await;
+        self.home.wait("fetch_page", PAGE_LATENCY).await;
         self.fetched.fetch_add(1, Ordering::SeqCst);
         let first = page * self.page_size + 1;
         let last = (first + self.page_size - 1).min(self.total);

@@ -15,9 +15,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::time::sleep;
-
 use crate::ServiceError;
+use crate::home::Home;
 
 pub const OPEN_LATENCY: Duration = Duration::from_millis(50);
 pub const QUERY_LATENCY: Duration = Duration::from_millis(100);
@@ -37,6 +36,7 @@ pub struct Resources {
     /// Each event with the serial number of its connection (1, 2, ... in
     /// the order they were opened).
     log: Arc<Mutex<Vec<(u64, Event)>>>,
+    home: Home,
 }
 
 impl Resources {
@@ -45,7 +45,7 @@ impl Resources {
     }
 
     pub async fn open(&self, name: &str) -> Connection {
-        sleep(OPEN_LATENCY).await;
+        self.home.wait("open", OPEN_LATENCY).await;
         let serial = {
             let mut log = self.log.lock().unwrap();
             let serial = log.iter().filter(|(_, e)| matches!(e, Event::Opened(_))).count() as u64 + 1;
@@ -96,7 +96,7 @@ impl Connection {
 
     /// Runs a query; any query containing the word `fail` fails.
     pub async fn query(&mut self, sql: &str) -> Result<String, ServiceError> {
-        sleep(QUERY_LATENCY).await;
+        self.resources.home.wait("query", QUERY_LATENCY).await;
         self.resources.record(self.serial, Event::Query(sql.to_string()));
         if sql.contains("fail") {
             Err(ServiceError::Unavailable(format!("query `{sql}`")))
@@ -108,7 +108,7 @@ impl Connection {
     /// Graceful, asynchronous close. Takes `self` by value so the connection
     /// cannot be used afterwards (the compiler enforces it).
     pub async fn close(mut self) {
-        sleep(CLOSE_LATENCY).await;
+        self.resources.home.wait("close", CLOSE_LATENCY).await;
         self.closed = true;
         self.resources.record(self.serial, Event::Closed(self.name.clone()));
         // `self` is dropped here, so `Released` follows `Closed`.

@@ -45,11 +45,21 @@ impl Drop for TempDir {
 /// A token that differs from run to run (and from call to call), for answers a constant in the
 /// code under test cannot match.
 pub fn run_token() -> String {
+    format!("{:012x}", random_bits() & 0xffff_ffff_ffff)
+}
+
+/// A number in `0..n` (`n > 0`) that differs from run to run, for latencies a test varies so
+/// that no constant in the code under test (a sleep "long enough") can match them.
+pub fn unpredictable(n: u64) -> u64 {
+    random_bits() % n
+}
+
+fn random_bits() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     // std's hasher keys are random per process: a cheap source of unpredictable bits.
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_usize(NEXT.fetch_add(1, Ordering::Relaxed));
     h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
-    format!("{:012x}", h.finish() & 0xffff_ffff_ffff)
+    h.finish()
 }

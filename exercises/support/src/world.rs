@@ -9,9 +9,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::time::sleep;
-
 use crate::calls::{CallBook, CallStats};
+use crate::home::Home;
 use crate::ServiceError;
 
 /// How long each call takes unless the world is configured otherwise.
@@ -61,6 +60,7 @@ struct Inner {
     failing: HashSet<String>,
     calls: CallBook,
     audit: Mutex<Vec<String>>,
+    home: Home,
 }
 
 #[derive(Debug, Clone)]
@@ -85,11 +85,15 @@ impl World {
                 failing: HashSet::new(),
                 calls: CallBook::default(),
                 audit: Mutex::new(Vec::new()),
+                home: Home::here(),
             }),
         }
     }
 
-    // Builder methods: configure before you clone the world.
+    // Builder methods: configure before you clone the world. There are no getters for the
+    // latencies: how long a call takes is the test's to decide and the code's to wait for,
+    // not something to read and sleep off (a timeout decided in advance, a fire-and-forget
+    // write padded with a sleep of the same length).
     fn configure(&mut self) -> &mut Inner {
         Arc::get_mut(&mut self.inner).expect("configure the World before cloning it")
     }
@@ -104,10 +108,6 @@ impl World {
     pub fn with_audit_latency(mut self, latency: Duration) -> Self {
         self.configure().audit_latency = latency;
         self
-    }
-
-    pub fn audit_latency(&self) -> Duration {
-        self.inner.audit_latency
     }
 
     /// `fetch_report(id)` fails after [`FAIL_AFTER`].
@@ -128,22 +128,18 @@ impl World {
         self
     }
 
-    pub fn latency(&self) -> Duration {
-        self.inner.latency
-    }
-
     // ----- the services -------------------------------------------------
 
     pub async fn fetch_user(&self, id: u32) -> User {
         let call = self.inner.calls.enter("fetch_user");
-        sleep(self.inner.latency).await;
+        self.inner.home.wait("fetch_user", self.inner.latency).await;
         call.succeed();
         expected_user(id)
     }
 
     pub async fn fetch_orders(&self, user_id: u32) -> Vec<Order> {
         let call = self.inner.calls.enter("fetch_orders");
-        sleep(self.inner.latency).await;
+        self.inner.home.wait("fetch_orders", self.inner.latency).await;
         call.succeed();
         (1..=3)
             .map(|n| Order { id: user_id * 100 + n, user_id, total_cents: 1_000 * n as u64 })
@@ -152,7 +148,7 @@ impl World {
 
     pub async fn fetch_preferences(&self, user_id: u32) -> Preferences {
         let call = self.inner.calls.enter("fetch_preferences");
-        sleep(self.inner.latency).await;
+        self.inner.home.wait("fetch_preferences", self.inner.latency).await;
         call.succeed();
         let theme = if user_id & 1 == 0 { "dark" } else { "light" };
         Preferences { user_id, theme: theme.to_string() }
@@ -163,11 +159,11 @@ impl World {
     pub async fn fetch_report(&self, id: u32) -> Result<Report, ServiceError> {
         let call = self.inner.calls.enter("fetch_report");
         if self.inner.failing.contains(&format!("report:{id}")) {
-            sleep(FAIL_AFTER).await;
+            self.inner.home.wait("fetch_report", FAIL_AFTER).await;
             call.fail();
             return Err(ServiceError::Unavailable(format!("report {id}")));
         }
-        sleep(self.inner.latency).await;
+        self.inner.home.wait("fetch_report", self.inner.latency).await;
         call.succeed();
         Ok(Report { id, title: format!("Report #{id}") })
     }
@@ -177,11 +173,11 @@ impl World {
     pub async fn create_table(&self, name: &str) -> Result<(), ServiceError> {
         let call = self.inner.calls.enter("create_table");
         if self.inner.failing.contains(&format!("table:{name}")) {
-            sleep(FAIL_AFTER).await;
+            self.inner.home.wait("create_table", FAIL_AFTER).await;
             call.fail();
             return Err(ServiceError::Unavailable(format!("table {name}")));
         }
-        sleep(self.inner.latency).await;
+        self.inner.home.wait("create_table", self.inner.latency).await;
         call.succeed();
         Ok(())
     }
@@ -191,7 +187,7 @@ impl World {
     pub async fn fetch_user_from(&self, mirror: &str, id: u32) -> User {
         let call = self.inner.calls.enter("fetch_user_from");
         let latency = self.inner.mirror_latency.get(mirror).copied().unwrap_or(self.inner.latency);
-        sleep(latency).await;
+        self.inner.home.wait("fetch_user_from", latency).await;
         call.succeed();
         expected_user(id)
     }
@@ -201,7 +197,7 @@ impl World {
     /// written only when the call completes (like a network write).
     pub async fn audit(&self, line: &str) {
         let call = self.inner.calls.enter("audit");
-        sleep(self.inner.audit_latency).await;
+        self.inner.home.wait("audit", self.inner.audit_latency).await;
         self.inner.audit.lock().unwrap().push(line.to_string());
         call.succeed();
     }

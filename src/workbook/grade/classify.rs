@@ -26,6 +26,27 @@ const BLOCKING: [&str; 3] = [
 /// the wall clock for the real-I/O tests.
 const TIMING: [&str; 2] = [markers::SIMULATED_TIME, markers::WALL_CLOCK_TIME];
 
+/// tokio's own refusals to block the thread that drives tasks, lower case: `block_in_place` on a
+/// current-thread runtime, `blocking_lock`/`blocking_recv`/`blocking_send` in async code, a
+/// `block_on` inside the runtime (tokio 1.x, `runtime/scheduler/multi_thread/worker.rs`,
+/// `future/block_on.rs`, `runtime/context/runtime.rs`).
+const TOKIO_REFUSED_TO_BLOCK: [&str; 3] = [
+    "can call blocking only when running on the multi-threaded runtime",
+    "cannot block the current thread from within a runtime",
+    "cannot start a runtime from within a runtime",
+];
+
+/// What [`advice`] adds under one of [`TOKIO_REFUSED_TO_BLOCK`]: the panic names the call, not
+/// the mistake, and "the multi-threaded runtime" reads like an instruction to switch runtimes.
+const TOKIO_REFUSAL_ADVICE: &str = "\ntokio refused to block the thread that runs your tasks: \
+    waiting like this in async code blocks the runtime. Await instead (`.lock().await`, \
+    `.recv().await`, the future itself), and run work that really blocks with \
+    `tokio::task::spawn_blocking(..).await`. A multi-threaded runtime would not fix it: \
+    `block_in_place` there still takes a worker away from every other task.";
+
+/// The support crate's phrase for services called from a runtime other than the test's.
+const OFF_RUNTIME: [&str; 1] = [markers::OFF_RUNTIME];
+
 /// How std's `todo!()` and `unimplemented!()` messages start.
 const TODO_PREFIXES: [&str; 2] = ["not yet implemented", "not implemented"];
 
@@ -37,7 +58,13 @@ const PANIC_PHRASES: [&str; 3] = ["panicked", "joinerror::panic", "task panicked
 pub(crate) fn classify(exercise: &str, failure: &Failure) -> FailureKind {
     let msg = failure.message.to_lowercase();
     let loc = failure.location.as_deref().unwrap_or_default();
-    if BLOCKING.iter().any(|m| msg.contains(m)) {
+    if OFF_RUNTIME.iter().any(|m| msg.contains(m)) {
+        FailureKind::OffRuntime
+    } else if BLOCKING
+        .iter()
+        .chain(&TOKIO_REFUSED_TO_BLOCK)
+        .any(|m| msg.contains(m))
+    {
         FailureKind::Blocking
     } else if TIMING.iter().any(|m| msg.contains(m)) {
         FailureKind::Timing
@@ -54,6 +81,26 @@ pub(crate) fn classify(exercise: &str, failure: &Failure) -> FailureKind {
     } else {
         FailureKind::Panic
     }
+}
+
+/// Whether a test program's stderr holds the watchdog's line for a runtime blocked right now
+/// ("support: the runtime was blocked for over 1000 ms and still is").
+pub(crate) fn says_still_blocked(stderr: &str) -> bool {
+    stderr.lines().any(|l| {
+        let l = l.to_lowercase();
+        l.starts_with("support: ")
+            && l.contains(markers::RUNTIME_BLOCKED)
+            && l.ends_with("and still is")
+    })
+}
+
+/// What to add under a failure's own message, when the message alone points the wrong way.
+pub(crate) fn advice(failure: &Failure) -> Option<&'static str> {
+    let msg = failure.message.to_lowercase();
+    TOKIO_REFUSED_TO_BLOCK
+        .iter()
+        .any(|m| msg.contains(m))
+        .then_some(TOKIO_REFUSAL_ADVICE)
 }
 
 /// Say how a test program that ended without a verdict died: a signal, a stack overflow, or an
@@ -157,11 +204,46 @@ mod tests {
         );
     }
 
+    /// Issue 27: tokio's own panics for blocking inside the runtime are blocking, with advice
+    /// that does not invite switching runtimes; services reached from another runtime are named.
+    #[test]
+    fn tokio_refusing_to_block_is_blocking_and_says_why() {
+        let at = "13_pitfalls/src/lib.rs:20:9";
+        for message in [
+            "can call blocking only when running on the multi-threaded runtime",
+            "Cannot block the current thread from within a runtime. This happens because a \
+             function attempted to block the current thread while the thread is being used to \
+             drive asynchronous tasks.",
+            "Cannot start a runtime from within a runtime. This happens because a function (like \
+             `block_on`) attempted to block the current thread",
+        ] {
+            assert_eq!(
+                classify("13_pitfalls", &f(message, at)),
+                FailureKind::Blocking
+            );
+            let extra = advice(&f(message, at)).expect("advice for a tokio refusal");
+            assert!(extra.contains("spawn_blocking"), "{extra}");
+            assert!(extra.contains("would not fix it"), "{extra}");
+        }
+        assert_eq!(advice(&f("oops", at)), None);
+        let stray = "the work ran outside the test's runtime: `fetch_user` (3 calls) reached the \
+                     services from another thread";
+        assert_eq!(
+            classify(
+                "02_sequential_vs_concurrent",
+                &f(stray, "support/src/grade.rs:420:9")
+            ),
+            FailureKind::OffRuntime
+        );
+    }
+
     #[test]
     fn every_phrase_is_lower_case() {
         // The message is lower-cased before matching; a marker with a capital would never match.
         for m in BLOCKING
             .iter()
+            .chain(&TOKIO_REFUSED_TO_BLOCK)
+            .chain(&OFF_RUNTIME)
             .chain(&TIMING)
             .chain(&TODO_PREFIXES)
             .chain(&PANIC_PHRASES)

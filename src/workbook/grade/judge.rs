@@ -25,7 +25,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::GradeOptions;
-use super::classify::{classify, describe_crash};
+use super::classify::{advice, classify, describe_crash};
 use super::proof;
 use crate::text::{fmt_ms, plural};
 use crate::workbook::ExerciseInfo;
@@ -118,6 +118,7 @@ pub(crate) fn judge(
     }
     let exercise_dir = root.join(&ex.name);
     let source = std::fs::read_to_string(exercise_dir.join("tests/grade.rs")).unwrap_or_default();
+    let lib = std::fs::read_to_string(exercise_dir.join("src/lib.rs")).unwrap_or_default();
     let multiple = pkg.test_executables.len() > 1;
     let mut tests = Vec::new();
     let mut crash = None;
@@ -161,8 +162,20 @@ pub(crate) fn judge(
                     continue;
                 }
             };
+            // The watchdog's finding is raised in the support crate when the test's body ends:
+            // point at the test, not at the watchdog.
+            if matches!(
+                t.kind,
+                Some(FailureKind::Blocking | FailureKind::OffRuntime)
+            ) && t
+                .location
+                .as_deref()
+                .is_none_or(|l| l.starts_with("support/"))
+            {
+                t.location = test_location(&source, &ex.name, name).or(t.location);
+            }
             if t.status == TestStatus::Stuck {
-                let called = functions_called(&source, &ex.package, name);
+                let called = functions_called(&source, &lib, &ex.package, name);
                 if !called.is_empty() {
                     let list: Vec<String> = called.iter().map(|f| format!("`{f}`")).collect();
                     if let Some(m) = t.message.as_mut() {
@@ -229,14 +242,19 @@ fn alone_limit(opts: &GradeOptions) -> Duration {
 }
 
 /// The exercise's functions the body of test `test` calls: names imported from the exercise's
-/// package (`use ex03_gather::{load_dashboard, ...}`) that appear as `name(` in its body.
-fn functions_called(source: &str, package: &str, test: &str) -> Vec<String> {
+/// package (`use ex03_gather::{load_dashboard, ...}`, or every `pub fn` of its `lib` source for
+/// `use ex14_testing::*`) that appear as `name(` in its body.
+fn functions_called(source: &str, lib: &str, package: &str, test: &str) -> Vec<String> {
     let mut imported = Vec::new();
     for stmt in source.split(';') {
         let stmt = stmt.trim();
         let Some(rest) = stmt.strip_prefix(&format!("use {package}::")) else {
             continue;
         };
+        if rest == "*" {
+            imported.extend(public_functions(lib));
+            continue;
+        }
         let names = rest.trim_start_matches('{').trim_end_matches('}');
         for n in names.split(',') {
             let n = n.trim();
@@ -266,6 +284,32 @@ fn functions_called(source: &str, package: &str, test: &str) -> Vec<String> {
             })
         })
         .collect()
+}
+
+/// The names of the top-level `pub fn` and `pub async fn` items of a Rust source.
+fn public_functions(lib: &str) -> Vec<String> {
+    lib.lines()
+        .filter_map(|l| {
+            let rest = l
+                .strip_prefix("pub async fn ")
+                .or_else(|| l.strip_prefix("pub fn "))?;
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            (!name.is_empty()).then_some(name)
+        })
+        .collect()
+}
+
+/// Where test `test` is defined in the exercise's `tests/grade.rs` (`source`), as
+/// `NN_name/tests/grade.rs:line:col`.
+fn test_location(source: &str, exercise: &str, test: &str) -> Option<String> {
+    let at = source.find(&format!("fn {test}("))?;
+    let line = source[..at].matches('\n').count() + 1;
+    let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let col = at - line_start + 1;
+    Some(format!("{exercise}/tests/grade.rs:{line}:{col}"))
 }
 
 /// The tests a test program lists (`--list --format terse`).
@@ -345,10 +389,11 @@ fn test_report(
     let explained = libtest::parse(&finished.stdout);
     if let Some(failure) = explained.failures.get(name).cloned() {
         t.kind = Some(classify(exercise, &failure));
+        let advice = advice(&failure).unwrap_or_default();
         t.message = Some(if failure.message.is_empty() {
             "failed".into()
         } else {
-            capped(failure.message)
+            capped(failure.message) + advice
         });
         t.location = failure.location;
         t.output = (!failure.output.is_empty()).then(|| capped(failure.output));
@@ -356,6 +401,18 @@ fn test_report(
     }
     if finished.timed_out {
         t.status = TestStatus::Stuck;
+        // The support crate's watchdog says on stderr when the runtime's thread has stopped
+        // running tasks: then the thread is blocked, not waiting on something that never comes.
+        if super::classify::says_still_blocked(&finished.stderr) {
+            t.kind = Some(FailureKind::Blocking);
+            t.message = Some(format!(
+                "still running after {} and stopped, with the runtime blocked: its thread stopped \
+                 running tasks and never came back (a join(), block_on or std lock or channel that \
+                 waits for work only this thread could run: a deadlock; or a loop with no .await)",
+                limit(opts.timeout)
+            ));
+            return t;
+        }
         t.kind = Some(FailureKind::Stuck);
         t.message = Some(format!(
             "still running after {} and stopped: the code may be stuck (a deadlock, an .await that \
@@ -588,20 +645,52 @@ mod tests {
         );
     }
 
+    /// Issue 27: a test stopped at the limit while the watchdog said its runtime was blocked is
+    /// reported as blocking (and still counts as stuck), with the test's own location.
+    #[test]
+    fn stuck_with_the_runtime_blocked_says_blocked() {
+        let grade_rs = "use ex03_gather::load_dashboard;\n#[tokio::test]\nasync fn b() {\n    \
+                        load_dashboard(&w, 1).await;\n}\n";
+        let r = judge_script_with(
+            "b: test\\n",
+            "echo 'support: the runtime was blocked for over 1002 ms and still is' >&2; sleep 30",
+            Duration::from_millis(800),
+            grade_rs,
+        );
+        assert_eq!(r.verdict, Verdict::Stuck, "{r:#?}");
+        let b = test(&r, "b");
+        assert_eq!(b.kind, Some(FailureKind::Blocking), "{b:#?}");
+        let msg = b.message.as_deref().unwrap();
+        assert!(msg.contains("with the runtime blocked"), "{msg}");
+        assert!(msg.contains("`load_dashboard`"), "{msg}");
+        assert_eq!(b.location.as_deref(), Some("03_gather/tests/grade.rs:3:7"));
+    }
+
     #[test]
     fn functions_called_are_read_from_the_test_body() {
         let src = "use ex03_gather::{load_all_reports, load_dashboard};\nuse support::World;\n\
                    #[tokio::test]\nasync fn t1() {\n  let x = load_dashboard(&w, 1).await;\n}\n\
                    #[tokio::test]\nasync fn t2() { load_all_reports(&w, &[1]).await; }\n";
         assert_eq!(
-            functions_called(src, "ex03_gather", "t1"),
+            functions_called(src, "", "ex03_gather", "t1"),
             vec!["load_dashboard"]
         );
         assert_eq!(
-            functions_called(src, "ex03_gather", "t2"),
+            functions_called(src, "", "ex03_gather", "t2"),
             vec!["load_all_reports"]
         );
-        assert!(functions_called(src, "ex03_gather", "nope").is_empty());
+        assert!(functions_called(src, "", "ex03_gather", "nope").is_empty());
+        // A glob import (12, 14) names every public function of the exercise's lib.
+        let glob = "use ex14_testing::*;\n#[test]\nfn t() {\n    let rt = paused_runtime();\n}\n";
+        let lib = "pub fn paused_runtime() -> R {}\npub async fn elapsed_of<F>(f: F) {}\nfn private() {}\n";
+        assert_eq!(
+            functions_called(glob, lib, "ex14_testing", "t"),
+            vec!["paused_runtime"]
+        );
+        assert_eq!(
+            test_location(glob, "14_testing", "t").as_deref(),
+            Some("14_testing/tests/grade.rs:3:1")
+        );
     }
 
     #[test]
