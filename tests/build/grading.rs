@@ -311,7 +311,7 @@ fn an_endless_loop_is_killed_by_the_timeout_and_reported_as_stuck() {
         1,
     );
     let started = Instant::now();
-    let r = attempt(&wb, GATHER, &endless, Duration::from_secs(2));
+    let r = attempt(&wb, GATHER, &endless, Duration::from_secs(3));
     assert_eq!(r.verdict, Verdict::Stuck, "{r:#?}");
     assert!(r.message.contains("stuck"), "{}", r.message);
     assert!(r.message.contains("endless loop"), "{}", r.message);
@@ -324,7 +324,28 @@ fn an_endless_loop_is_killed_by_the_timeout_and_reported_as_stuck() {
         stuck.iter().any(|t| t.name.starts_with("dashboard_")),
         "{r:#?}"
     );
-    assert!(stuck.iter().all(|t| t.kind == Some(FailureKind::Stuck)));
+    // The loop has no .await: the runtime's thread never comes back, and the watchdog says so
+    // after a second (issue 27), so a test given the whole limit reads "blocked"; one queued
+    // behind it and given a short limit of its own may be stopped before that and read "stuck".
+    assert!(
+        stuck
+            .iter()
+            .all(|t| matches!(t.kind, Some(FailureKind::Stuck | FailureKind::Blocking))),
+        "{r:#?}"
+    );
+    let blocked = stuck
+        .iter()
+        .find(|t| t.kind == Some(FailureKind::Blocking))
+        .unwrap_or_else(|| panic!("no stuck test was seen blocked: {r:#?}"));
+    let said = blocked.message.as_deref().unwrap_or_default();
+    assert!(said.contains("with the runtime blocked"), "{said}");
+    assert!(
+        blocked
+            .location
+            .as_deref()
+            .is_some_and(|l| l.starts_with("03_gather/tests/grade.rs:")),
+        "{blocked:#?}"
+    );
     // Tests that do not call the looping function still finished and passed.
     assert!(
         r.tests
@@ -332,8 +353,8 @@ fn an_endless_loop_is_killed_by_the_timeout_and_reported_as_stuck() {
             .any(|t| t.name == "all_reports_of_no_ids_is_empty" && t.status == TestStatus::Pass)
     );
     assert!(
-        r.tests_ms.unwrap() < 6_000,
-        "killed near the 2 s limit: {:?}",
+        r.tests_ms.unwrap() < 9_000,
+        "killed near the 3 s limit: {:?}",
         r.tests_ms
     );
     assert!(started.elapsed() < Duration::from_secs(60));

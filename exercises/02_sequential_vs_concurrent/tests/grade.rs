@@ -19,6 +19,7 @@ async fn sequential_fetch_returns_users_in_order_one_at_a_time() {
         let ids = [3, 1, 2];
         let run = measure(fetch_sequential(&world, &ids)).await;
         assert!(run.output == expected(&ids), "wrong users or order: {:?}", run.output);
+        assert!(world.served(&run.output), "the users were not served by the world: return the users the calls return, not ones made up without them (expected_user)");
         let peak = world.peak_in_flight();
         assert!(peak == 1, "{peak} calls were in flight at once; this baseline should await them one after another");
         expect_simulated_exactly(run.simulated, 900, "await the three calls one after another");
@@ -33,6 +34,7 @@ async fn concurrent_fetch_returns_the_same_users_in_order() {
         let ids = [5, 4, 0, 2];
         let users = fetch_concurrent(&world, &ids).await;
         assert!(users == expected(&ids), "wrong users or order: {users:?}");
+        assert!(world.served(&users), "the users were not served by the world: return the users the calls return, not ones made up without them (expected_user)");
     })
     .await
 }
@@ -43,6 +45,11 @@ async fn concurrent_fetch_overlaps_the_waits() {
         let world = World::new();
         let ids: Vec<u32> = (0..10).collect();
         let run = measure(fetch_concurrent(&world, &ids)).await;
+        assert!(
+            run.output == expected(&ids) && world.served(&run.output),
+            "the users returned must be the ones the ten calls returned, in order: {:?}",
+            run.output
+        );
         expect_simulated(run.simulated, 300, "let the ten calls wait together (futures::future::join_all)");
         let peak = world.peak_in_flight();
         expect_peak(peak, 10, "calls", "start all ten before awaiting");

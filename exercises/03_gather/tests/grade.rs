@@ -15,6 +15,7 @@ async fn dashboard_has_the_right_user_orders_and_preferences() {
         for id in [4, 7] {
             let dashboard = load_dashboard(&world, id).await;
             assert_eq!(dashboard.user, expected_user(id), "the dashboard of user {id} shows the wrong user");
+            assert!(world.served(std::slice::from_ref(&dashboard.user)), "the dashboard's user was not served by the world: return the users the calls return, not ones made up without them (expected_user)");
             assert_eq!(dashboard.orders, world.fetch_orders(id).await, "the dashboard of user {id} shows the wrong orders");
             assert_eq!(
                 dashboard.preferences,

@@ -88,6 +88,7 @@ async fn the_faster_mirror_wins_and_the_loser_is_cancelled() {
         let (mirror, user) = run.output;
         assert!(mirror == "us", "`us` (120 ms) should beat `eu` (300 ms); got {mirror:?}");
         assert!(user == expected_user(4), "wrong user from the mirror: {user:?}");
+        assert!(world.served(std::slice::from_ref(&user)), "the user was not served by the world: return the users the calls return, not ones made up without them (expected_user)");
         expect_simulated(run.simulated, 120, "race both mirrors (tokio::select!) and return the first answer");
         settle().await;
         let stats = world.stats("fetch_user_from");
@@ -106,6 +107,7 @@ async fn the_race_works_whichever_mirror_is_listed_first() {
         let run = measure(fastest_mirror(&world, 1, ["us", "eu"])).await;
         assert!(run.output.0 == "eu", "`eu` (80 ms) should beat `us` (200 ms); got {:?}", run.output.0);
         assert!(run.output.1 == expected_user(1), "wrong user from the mirror: {:?}", run.output.1);
+        assert!(world.served(std::slice::from_ref(&run.output.1)), "the user was not served by the world: return the users the calls return, not ones made up without them (expected_user)");
         expect_simulated(run.simulated, 80, "race both mirrors, whichever comes first");
     })
     .await

@@ -38,6 +38,7 @@ async fn pitfall_2_pacing_does_not_block_the_runtime() {
         );
         let expected: Vec<_> = [1, 2, 3].iter().map(|&id| expected_user(id)).collect();
         assert!(run.output == expected, "wrong users: {:?}", run.output);
+        assert!(world.served(&run.output), "the users were not served by the world: return the users the calls return, not ones made up without them (expected_user)");
     })
     .await
 }

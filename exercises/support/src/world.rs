@@ -20,10 +20,28 @@ pub const FAIL_AFTER: Duration = Duration::from_millis(100);
 /// Writing one line to the audit log.
 pub const AUDIT_LATENCY: Duration = Duration::from_millis(50);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A user as a call returns it. Two users are equal when id and name are; each also carries
+/// (privately) the world that served it, which [`World::served`] checks: an answer made up
+/// without the call (with [`expected_user`], say) has the right fields but no world.
+#[derive(Clone)]
 pub struct User {
     pub id: u32,
     pub name: String,
+    served_by: u64,
+}
+
+impl PartialEq for User {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && self.name == other.name
+    }
+}
+
+impl Eq for User {}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User").field("id", &self.id).field("name", &self.name).finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +67,7 @@ const NAMES: [&str; 6] = ["Ada", "Grace", "Linus", "Barbara", "Ken", "Margaret"]
 
 /// The user a given id maps to (handy in tests to know the expected answer).
 pub fn expected_user(id: u32) -> User {
-    User { id, name: NAMES[id as usize % NAMES.len()].to_string() }
+    User { id, name: NAMES[id as usize % NAMES.len()].to_string(), served_by: 0 }
 }
 
 #[derive(Debug)]
@@ -61,6 +79,8 @@ struct Inner {
     calls: CallBook,
     audit: Mutex<Vec<String>>,
     home: Home,
+    /// Stamped on every user this world serves (never 0).
+    token: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +106,7 @@ impl World {
                 calls: CallBook::default(),
                 audit: Mutex::new(Vec::new()),
                 home: Home::here(),
+                token: crate::scratch::unpredictable(u64::MAX - 1) + 1,
             }),
         }
     }
@@ -134,7 +155,7 @@ impl World {
         let call = self.inner.calls.enter("fetch_user");
         self.inner.home.wait("fetch_user", self.inner.latency).await;
         call.succeed();
-        expected_user(id)
+        self.serve(id)
     }
 
     pub async fn fetch_orders(&self, user_id: u32) -> Vec<Order> {
@@ -189,7 +210,7 @@ impl World {
         let latency = self.inner.mirror_latency.get(mirror).copied().unwrap_or(self.inner.latency);
         self.inner.home.wait("fetch_user_from", latency).await;
         call.succeed();
-        expected_user(id)
+        self.serve(id)
     }
 
     /// Append a line to the audit log; takes [`AUDIT_LATENCY`] (or what
@@ -202,7 +223,17 @@ impl World {
         call.succeed();
     }
 
+    /// The user `id`, as this world serves it.
+    fn serve(&self, id: u32) -> User {
+        User { served_by: self.inner.token, ..expected_user(id) }
+    }
+
     // ----- what happened ------------------------------------------------
+
+    /// Whether every one of `users` came from a call to this world (not made up without it).
+    pub fn served(&self, users: &[User]) -> bool {
+        users.iter().all(|u| u.served_by == self.inner.token)
+    }
 
     /// Started / finished / failed / cancelled counts for one operation,
     /// named like the method: `"fetch_user"`, `"create_table"`, ...

@@ -21,8 +21,9 @@ pub async fn paced_fetch(world: &World, ids: &[u32], gap: Duration) -> Vec<User>
     for (i, &id) in ids.iter().enumerate() {
         if i > 0 {
             // `time.sleep` vs `asyncio.sleep`: only the async one yields.
-            // For steady pacing over many calls, `tokio::time::interval`
-            // keeps the rhythm even when calls take different times.
+            // Not `tokio::time::interval(gap)`: it paces the *starts* of
+            // the calls, so with calls longer than the period it never
+            // waits at all, and the gap asked for here is between calls.
             tokio::time::sleep(gap).await;
         }
         users.push(world.fetch_user(id).await);

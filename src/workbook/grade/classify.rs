@@ -316,4 +316,39 @@ mod tests {
             assert_eq!(classify("03_gather", &f(&message, at)), kind, "{message}");
         }
     }
+
+    /// Issue 27: finishing too soon is not told to add concurrency; a service never called is
+    /// told so; a fixed schedule gets its advice either way.
+    #[test]
+    fn too_fast_and_never_called_get_their_own_words() {
+        use support::grade::{expect_peak, expect_simulated, expect_simulated_exactly};
+        let ms = Duration::from_millis;
+        let too_fast = panic_message(|| expect_simulated(ms(0), 220, "start all 50 at once"));
+        assert!(
+            too_fast.contains("less than the work itself takes"),
+            "{too_fast}"
+        );
+        assert!(!too_fast.contains("start all 50"), "{too_fast}");
+        let too_slow = panic_message(|| expect_simulated(ms(900), 300, "run them concurrently"));
+        assert!(
+            too_slow.contains("run them concurrently to finish in about 300 ms"),
+            "{too_slow}"
+        );
+        let fixed = panic_message(|| expect_simulated_exactly(ms(300), 900, "one after another"));
+        assert!(
+            fixed.contains("one after another to finish in about 900 ms"),
+            "{fixed}"
+        );
+        let never = panic_message(|| expect_peak(0, 10, "calls", "start all ten"));
+        assert!(never.contains("never called"), "{never}");
+        assert!(!never.contains("start all ten"), "{never}");
+        let some = panic_message(|| expect_peak(3, 10, "calls", "start all ten"));
+        assert!(
+            some.contains("only 3 calls were in flight at once; start all ten"),
+            "{some}"
+        );
+        let at = "02_sequential_vs_concurrent/tests/grade.rs:40:9";
+        assert_eq!(classify("02", &f(&too_fast, at)), FailureKind::Timing);
+        assert_eq!(classify("02", &f(&never, at)), FailureKind::Assertion);
+    }
 }

@@ -213,9 +213,21 @@ pub(crate) fn judge(
                 .filter(|t| t.status == TestStatus::Stuck)
                 .map(|t| t.name.as_str())
                 .collect();
+            let blocked = tests
+                .iter()
+                .filter(|t| t.status == TestStatus::Stuck && t.kind == Some(FailureKind::Blocking))
+                .count();
+            let blocked = if blocked > 0 {
+                format!(
+                    ". In {blocked} of them the runtime was blocked: its thread stopped running \
+                     tasks (a loop or a wait with no .await in it)"
+                )
+            } else {
+                String::new()
+            };
             format!(
                 "stopped after {}: {} did not finish ({}). Your code may be stuck: a deadlock, \
-                 an .await that never completes, or an endless loop",
+                 an .await that never completes, or an endless loop{blocked}",
                 limit(opts.timeout),
                 plural(stuck, "test"),
                 names.join(", ")
