@@ -71,6 +71,7 @@ fn parse_block(block: &[&str]) -> Failure {
     let mut failure = Failure::default();
     let mut output = Vec::new();
     let mut messages: Vec<String> = Vec::new();
+    let mut locations: Vec<String> = Vec::new();
     let mut current: Option<Vec<&str>> = None;
     for line in block {
         // "thread 'name' panicked at ...", since Rust 1.92 "thread 'name' (1234) panicked at ...".
@@ -94,9 +95,7 @@ fn parse_block(block: &[&str]) -> Failure {
                     None => (after.to_string(), None),
                 },
             };
-            if failure.location.is_none() {
-                failure.location = Some(loc);
-            }
+            locations.push(loc);
             current = Some(Vec::new());
             if let Some(m) = inline_msg {
                 messages.push(m);
@@ -120,14 +119,45 @@ fn parse_block(block: &[&str]) -> Failure {
     if let Some(msg) = current.take() {
         messages.push(msg.join("\n"));
     }
-    failure.message = messages
+    let panics: Vec<(&String, &String)> = locations.iter().zip(&messages).collect();
+    let kept = relevant_panics(&panics);
+    failure.location = kept.first().map(|(loc, _)| loc.to_string());
+    failure.message = kept
         .iter()
-        .map(|m| m.trim_end().to_string())
+        .map(|(_, m)| m.trim_end().to_string())
         .filter(|m| !m.is_empty())
         .collect::<Vec<_>>()
         .join("\n");
     failure.output = output.join("\n").trim().to_string();
     failure
+}
+
+/// The panics that explain a failure, from all those printed in its block (location, message),
+/// in order. The last one ended the test. An earlier one explains it when the last one reports a
+/// panic (a task's `JoinError`, "task panicked") or when it is a `todo!()` left in (a task on
+/// another worker may hit it before the test fails for want of its result); any other earlier
+/// panic was caught by the code under test and has nothing to do with the failure (code that
+/// panics inside its own `catch_unwind` must not become the failure's message and location).
+fn relevant_panics<'a>(panics: &[(&'a String, &'a String)]) -> Vec<(&'a String, &'a String)> {
+    let Some((last, earlier)) = panics.split_last() else {
+        return Vec::new();
+    };
+    let reports_a_panic = {
+        let m = last.1.to_lowercase();
+        ["panicked", "joinerror"].iter().any(|p| m.contains(p))
+    };
+    let mut kept: Vec<(&String, &String)> = earlier
+        .iter()
+        .filter(|(_, m)| {
+            reports_a_panic
+                || ["not yet implemented", "not implemented"]
+                    .iter()
+                    .any(|p| m.trim_start().starts_with(p))
+        })
+        .copied()
+        .collect();
+    kept.push(*last);
+    kept
 }
 
 #[cfg(test)]
@@ -202,6 +232,51 @@ test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
         assert_eq!(
             f.message,
             "not yet implemented: load the dashboard\nassertion `left == right` failed\n  left: 1\n right: 2"
+        );
+    }
+
+    /// Issue 27: a panic the code caught itself is neither the message nor the location.
+    #[test]
+    fn a_panic_the_code_caught_is_not_the_failure() {
+        let out = "running 1 test
+test t ... FAILED
+
+failures:
+
+---- t stdout ----
+
+thread 't' (7) panicked at 02_sequential_vs_concurrent/src/lib.rs:22:41:
+caught on purpose
+note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
+
+thread 't' (7) panicked at support/src/grade.rs:420:9:
+the runtime was blocked for ~100 ms during this test
+
+failures:
+    t
+
+test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.10s
+";
+        let f = &parse(out).failures["t"];
+        assert_eq!(f.location.as_deref(), Some("support/src/grade.rs:420:9"));
+        assert_eq!(
+            f.message,
+            "the runtime was blocked for ~100 ms during this test"
+        );
+        // ...but a task's panic that the test reports keeps its place.
+        let joined = out.replace(
+            "the runtime was blocked for ~100 ms during this test",
+            "a request task panicked: JoinError::Panic(Id(3), \"caught on purpose\", ..)",
+        );
+        let f = &parse(&joined).failures["t"];
+        assert_eq!(
+            f.location.as_deref(),
+            Some("02_sequential_vs_concurrent/src/lib.rs:22:41")
+        );
+        assert!(
+            f.message.starts_with("caught on purpose\n"),
+            "{}",
+            f.message
         );
     }
 
