@@ -1453,3 +1453,41 @@ fn learner_code_cannot_write_outside_its_temporary_folder() {
     let _ = std::fs::remove_dir_all(wb.root.join(".cargo"));
     reset::reset_exercise(&wb, GATHER).unwrap();
 }
+
+/// Issue 27: a backoff that jumps the paused clock with `tokio::time::advance` instead of
+/// waiting is refused before it is built, with where; the same call in the learner's own
+/// `#[cfg(test)]` tests, or in a comment, is not.
+#[test]
+#[ignore = "builds exercise crates"]
+fn moving_the_clock_by_hand_is_refused_and_says_where() {
+    let (_g, wb) = workbook();
+    let http = "11_http_clients";
+    let jumping = solution(http).replacen(
+        "                sleep(delay).await;",
+        "                tokio::time::advance(delay).await;",
+        1,
+    );
+    assert_ne!(
+        jumping,
+        solution(http),
+        "the backoff's sleep is where the test expects it"
+    );
+    let r = attempt(&wb, http, &jumping, Duration::from_secs(60));
+    assert_eq!(r.verdict, Verdict::Error, "{r:#?}");
+    assert!(
+        r.message
+            .contains("moves tokio's clock by hand (`advance` at 11_http_clients/src/lib.rs:"),
+        "{}",
+        r.message
+    );
+    assert!(r.tests.is_empty(), "refused before any test ran: {r:#?}");
+    let own_tests = format!(
+        "{}\n#[cfg(test)]\nmod my_tests {{\n    // tokio::time::advance in my own test is fine\n    \
+         #[tokio::test(start_paused = true)]\n    async fn jumps() {{\n        \
+         tokio::time::advance(std::time::Duration::from_secs(1)).await;\n    }}\n}}\n",
+        solution(http)
+    );
+    let r = attempt(&wb, http, &own_tests, Duration::from_secs(60));
+    assert_eq!(r.verdict, Verdict::Pass, "{r:#?}");
+    reset::reset_exercise(&wb, http).unwrap();
+}

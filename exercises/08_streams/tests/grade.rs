@@ -50,6 +50,15 @@ async fn the_stream_fetches_only_the_pages_consumed() {
         let pages = api.pages_fetched();
         assert!(pages == 1, "taking 3 items should fetch 1 page, not {pages}: fetch the next page only when it is needed");
         expect_simulated(run.simulated, 100, "fetch one page for the first three items");
+        // Once the consumer stopped (and dropped the stream), nothing goes on fetching.
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        let later = api.pages_fetched();
+        assert!(
+            later == pages,
+            "{} more page(s) were fetched after the consumer stopped: a task that fetches ahead (a prefetcher) \
+             must stop with the stream, not run on detached",
+            later - pages
+        );
     })
     .await
 }

@@ -17,6 +17,7 @@
 //! ([`super::report`]); `render::grading` shows them.
 
 mod classify;
+mod clock;
 mod judge;
 mod pool;
 mod proof;
@@ -152,6 +153,28 @@ pub fn grade(
                 reports[index] = Some(report);
                 continue;
             }
+        }
+        // The grading tests own the paused clock: a jump by hand would fake any timing.
+        if let Some((path, (line, col))) = sources.iter().find_map(|(path, text)| {
+            let rust = path.extension().is_some_and(|e| e == "rs");
+            rust.then(|| clock::moves_the_clock(&String::from_utf8_lossy(text)))
+                .flatten()
+                .map(|at| (path, at))
+        }) {
+            let message = format!(
+                "your code moves tokio's clock by hand (`advance` at {}/src/{}:{line}:{col}): \
+                 the grading tests time your code on a paused clock that only tokio may move, so \
+                 a jump past a wait fakes its timing. Wait for real (tokio::time::sleep, \
+                 timeout), and move the clock only in tests of your own (#[cfg(test)])",
+                ex.name,
+                path.display()
+            );
+            let mut report = judge::error_report(ex, message, tampered, opts, started);
+            report.source_hash = hash;
+            record::record_or_note(progress, &mut report, false);
+            observer.finished(&report);
+            reports[index] = Some(report);
+            continue;
         }
         to_build.push(ToBuild {
             index,
