@@ -240,8 +240,14 @@ fn watch_mode_with_single_keys() {
     t.wait_for(&["Hint 2 of 3"], 10 * SECOND);
     // n: the next exercise, on a cleared screen.
     t.keys(&["n"]);
+    // Wait for the key prompt, which comes after 02's check: Ctrl-C while a check runs stops
+    // asyncwork by the signal, as between any two prompts (see `screen::key_within`); the keys
+    // are read (and Ctrl-C becomes exit 130) only at the prompt.
     let screen = t.wait_for(
-        &["Current file: 02_sequential_vs_concurrent/src/lib.rs"],
+        &[
+            "Current file: 02_sequential_vs_concurrent/src/lib.rs",
+            "n next · h hint",
+        ],
         Duration::from_secs(120),
     );
     assert!(!screen.contains("01_coroutines: 7 of 7"), "{screen}");

@@ -148,15 +148,28 @@ pub(crate) fn judge(
         // One process per test (see the module doc), as many at once as libtest would run
         // threads. Each gets what is left of the exercise's limit, and never less than a short
         // limit of its own: a test queued behind two that hang still gets to show it is fine.
+        // Once one test was stopped at its limit, the code is known to hang: the tests still to
+        // start get the short limit only, so each further stuck test costs seconds, not the
+        // exercise's limit again.
+        let seen_stuck = std::sync::atomic::AtomicBool::new(false);
         let runs = super::pool::run_bounded(&listed, test_threads(), |name| {
             let limit = deadline
                 .saturating_duration_since(Instant::now())
                 .max(alone_limit(opts));
-            run_one_test(exe, &exercise_dir, name, limit)
+            let limit = if seen_stuck.load(std::sync::atomic::Ordering::Relaxed) {
+                limit.min(AFTER_STUCK_LIMIT)
+            } else {
+                limit
+            };
+            let run = run_one_test(exe, &exercise_dir, name, limit);
+            if run.as_ref().is_ok_and(|r| r.finished.timed_out) {
+                seen_stuck.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            run
         });
         for (name, run) in listed.iter().zip(runs) {
             let mut t = match run {
-                Ok(run) => test_report(&ex.name, &prefix(name), name, &run, opts),
+                Ok(run) => test_report(&ex.name, &prefix(name), name, &run),
                 Err(e) => {
                     crash = Some(format!("cannot run the tests: {e}"));
                     continue;
@@ -249,6 +262,10 @@ fn test_threads() -> usize {
 /// The shortest limit one test gets, however little of the exercise's limit is left: a passing
 /// exercise test takes milliseconds on the paused clock, so a few seconds is generous, and a
 /// quarter of the limit keeps a short `--timeout` short.
+/// The limit of a test started after another was stopped at its limit: time enough for a test
+/// on the paused clock (milliseconds) or for the real-I/O ones (under a second), with room.
+const AFTER_STUCK_LIMIT: Duration = Duration::from_secs(2);
+
 fn alone_limit(opts: &GradeOptions) -> Duration {
     (opts.timeout / 4).clamp(Duration::from_millis(250), Duration::from_secs(5))
 }
@@ -351,6 +368,8 @@ fn test_command(exe: &Path, cwd: &Path) -> std::process::Command {
 struct TestRun {
     finished: Finished,
     proof: proof::Returned,
+    /// The time limit it ran under (the exercise's, or a shorter one: see `run_bounded`'s caller).
+    limit: Duration,
 }
 
 /// Run test `name` alone (`--exact`, one thread) in a process of its own, with a fresh proof
@@ -372,18 +391,16 @@ fn run_one_test(exe: &Path, cwd: &Path, name: &str, timeout: Duration) -> std::i
     let finished = process::run_limited(cmd, timeout, process::TEST_LIMITS)?;
     drop(scratch);
     let proof = channel.read();
-    Ok(TestRun { finished, proof })
+    Ok(TestRun {
+        finished,
+        proof,
+        limit: timeout,
+    })
 }
 
 /// One test's report, from whether its body returned (the proof) and how its process ended;
 /// for a failure, the explanation the harness printed on stdout.
-fn test_report(
-    exercise: &str,
-    display_name: &str,
-    name: &str,
-    run: &TestRun,
-    opts: &GradeOptions,
-) -> TestReport {
+fn test_report(exercise: &str, display_name: &str, name: &str, run: &TestRun) -> TestReport {
     let mut t = TestReport {
         name: display_name.to_string(),
         status: TestStatus::Fail,
@@ -421,7 +438,7 @@ fn test_report(
                 "still running after {} and stopped, with the runtime blocked: its thread stopped \
                  running tasks and never came back (a join(), block_on or std lock or channel that \
                  waits for work only this thread could run: a deadlock; or a loop with no .await)",
-                limit(opts.timeout)
+                limit(run.limit)
             ));
             return t;
         }
@@ -429,7 +446,7 @@ fn test_report(
         t.message = Some(format!(
             "still running after {} and stopped: the code may be stuck (a deadlock, an .await that \
              never completes, or an endless loop)",
-            limit(opts.timeout)
+            limit(run.limit)
         ));
         return t;
     }
