@@ -1149,7 +1149,8 @@ fn nothing_outlives_an_interrupted_or_killed_check() {
         for signal in [libc::SIGINT, libc::SIGKILL] {
             reset::reset_exercise(&wb, GATHER).unwrap();
             std::fs::write(wb.exercise_dir(GATHER).join("src/lib.rs"), lib_rs).unwrap();
-            let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"))
+            let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("asyncwork"));
+            let mut child = crate::common::default_signals(&mut child)
                 .args(["--workbook"])
                 .arg(&wb.root)
                 .args(["check", GATHER, "--force", "--timeout", "120"])

@@ -140,6 +140,26 @@ pub fn require_python() -> bool {
     ok
 }
 
+/// Give `cmd` the default action for Ctrl-C (SIGINT) and SIGQUIT, whatever this process has.
+///
+/// A test that sends Ctrl-C means it to act as a terminal's does; but a shell without job
+/// control starts its background commands with SIGINT and SIGQUIT ignored, and an ignored
+/// signal stays ignored across `exec`: a test suite started with `&` (CI in the background)
+/// would send a Ctrl-C that nothing hears (seen: `check` then ran its endless build to the
+/// 10-minute build limit).
+#[allow(dead_code)] // Not every test binary sends signals.
+pub fn default_signals(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: `signal` is async-signal-safe; it runs in the child between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+            Ok(())
+        })
+    }
+}
+
 /// Writes an executable script at `path`.
 ///
 /// Written by a child process, never through a file descriptor of this one: a test binary
