@@ -132,6 +132,13 @@ fn parse_block(block: &[&str]) -> Failure {
     failure
 }
 
+/// How std's `todo!()` and `unimplemented!()` messages start.
+pub(crate) const TODO_PREFIXES: [&str; 2] = ["not yet implemented", "not implemented"];
+
+/// A panic reported by a test (a spawned task that panicked, an `expect` on a `JoinError`) rather
+/// than a check that failed.
+pub(crate) const PANIC_PHRASES: [&str; 3] = ["panicked", "joinerror::panic", "task panicked"];
+
 /// The panics that explain a failure, from all those printed in its block (location, message),
 /// in order. The last one ended the test. An earlier one explains it when the last one reports a
 /// panic (a task's `JoinError`, "task panicked") or when it is a `todo!()` left in (a task on
@@ -144,15 +151,12 @@ fn relevant_panics<'a>(panics: &[(&'a String, &'a String)]) -> Vec<(&'a String, 
     };
     let reports_a_panic = {
         let m = last.1.to_lowercase();
-        ["panicked", "joinerror"].iter().any(|p| m.contains(p))
+        PANIC_PHRASES.iter().any(|p| m.contains(p))
     };
     let mut kept: Vec<(&String, &String)> = earlier
         .iter()
         .filter(|(_, m)| {
-            reports_a_panic
-                || ["not yet implemented", "not implemented"]
-                    .iter()
-                    .any(|p| m.trim_start().starts_with(p))
+            reports_a_panic || TODO_PREFIXES.iter().any(|p| m.trim_start().starts_with(p))
         })
         .copied()
         .collect();

@@ -7,7 +7,7 @@
 //! `exercises/support/src/markers.rs`, included here as [`markers`]; the phrases of std and tokio
 //! (not ours to change) are the constants below.
 
-use crate::workbook::libtest::Failure;
+use crate::workbook::libtest::{Failure, PANIC_PHRASES, TODO_PREFIXES};
 use crate::workbook::process::Finished;
 use crate::workbook::report::FailureKind;
 
@@ -46,13 +46,6 @@ const TOKIO_REFUSAL_ADVICE: &str = "\ntokio refused to block the thread that run
 
 /// The support crate's phrase for services called from a runtime other than the test's.
 const OFF_RUNTIME: [&str; 1] = [markers::OFF_RUNTIME];
-
-/// How std's `todo!()` and `unimplemented!()` messages start.
-const TODO_PREFIXES: [&str; 2] = ["not yet implemented", "not implemented"];
-
-/// A panic reported by a test (a spawned task that panicked, an `expect` on a `JoinError`) rather
-/// than a check that failed.
-const PANIC_PHRASES: [&str; 3] = ["panicked", "joinerror::panic", "task panicked"];
 
 /// Name the failure from the panic message and where it happened.
 pub(crate) fn classify(exercise: &str, failure: &Failure) -> FailureKind {

@@ -118,7 +118,6 @@ pub(crate) fn judge(
     }
     let exercise_dir = root.join(&ex.name);
     let source = std::fs::read_to_string(exercise_dir.join("tests/grade.rs")).unwrap_or_default();
-    let lib = std::fs::read_to_string(exercise_dir.join("src/lib.rs")).unwrap_or_default();
     let multiple = pkg.test_executables.len() > 1;
     let mut tests = Vec::new();
     let mut crash = None;
@@ -188,6 +187,9 @@ pub(crate) fn judge(
                 t.location = test_location(&source, &ex.name, name).or(t.location);
             }
             if t.status == TestStatus::Stuck {
+                // Read only now: needed for a glob import's names, and only for a stuck test.
+                let lib =
+                    std::fs::read_to_string(exercise_dir.join("src/lib.rs")).unwrap_or_default();
                 let called = functions_called(&source, &lib, &ex.package, name);
                 if !called.is_empty() {
                     let list: Vec<String> = called.iter().map(|f| format!("`{f}`")).collect();
