@@ -15,6 +15,9 @@
 //!
 //! The engine never prints.
 
+#[macro_use]
+pub mod kinds;
+
 pub(crate) mod cpu_wait;
 pub(crate) mod ctx;
 pub mod expect;

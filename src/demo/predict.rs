@@ -109,7 +109,7 @@ impl Model<'_> {
                 if than.overhead_grows_with_size() {
                     return open(format!(
                         "`{}`'s cost at this size is outside the ideal model",
-                        than.kind()
+                        than.kind().as_str()
                     ));
                 }
                 if ideal <= 0.0 {
@@ -269,12 +269,7 @@ impl Model<'_> {
         if self.holds_thread(strategy) {
             return None;
         }
-        let n = shape.len() as u32;
-        Some(match *strategy {
-            Strategy::Sequential { .. } | Strategy::Stream { limit: None } => n.min(1),
-            Strategy::Bounded { limit } | Strategy::Stream { limit: Some(limit) } => n.min(limit),
-            _ => n,
-        })
+        Some(strategy.peak(shape.len() as u32))
     }
 
     /// When each copy of `task` starts, in lesson ms, where the model is sure of it.
@@ -287,38 +282,7 @@ impl Model<'_> {
         if ids.end as usize > self.plan().roots() {
             return None;
         }
-        let all: Vec<f64> = match *strategy {
-            // One after another, each when the previous ends, after the caller's own work.
-            Strategy::Sequential { delay_ms } => shape
-                .durations
-                .iter()
-                .scan(delay_ms as f64, |t, d| {
-                    let start = *t;
-                    *t += d;
-                    Some(start)
-                })
-                .collect(),
-            Strategy::Stream { limit: None } => shape
-                .durations
-                .iter()
-                .scan(0.0, |t, d| {
-                    let start = *t;
-                    *t += d;
-                    Some(start)
-                })
-                .collect(),
-            // Futures run only when awaited: after the caller's other work.
-            Strategy::Gather { delay_ms } => shape
-                .first_poll_starts(false)
-                .into_iter()
-                .map(|s| s + delay_ms as f64)
-                .collect(),
-            Strategy::Bounded { limit } | Strategy::Stream { limit: Some(limit) } => {
-                shape.list_starts(limit as usize)
-            }
-            // Spawned tasks start at once; the rest start together, in poll order.
-            _ => shape.first_poll_starts(strategy.offloads()),
-        };
+        let all = strategy.starts(shape);
         Some(ids.filter_map(|id| all.get(id as usize).copied()).collect())
     }
 }

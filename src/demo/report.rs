@@ -90,8 +90,8 @@ impl TaskReport {
 pub struct StrategyReport {
     /// The strategy's name or label.
     pub name: String,
-    /// The strategy kind (`gather`, `bounded`, ...).
-    pub kind: String,
+    /// The strategy kind (`gather`, `bounded`, ...), its lesson-file name in JSON.
+    pub kind: crate::demo::kinds::StrategyKind,
     /// One line on what the strategy does, with its parameters (`at most 3 at once`).
     pub detail: String,
     /// From the strategy's start until it returned to its caller.

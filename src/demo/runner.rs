@@ -19,7 +19,7 @@ use crate::demo::recorder::{Event, Recorder};
 pub use crate::demo::report::SpeedLimit;
 use crate::demo::report::{DemoReport, StrategyReport};
 use crate::demo::spec::{DemoSpec, SpecProblem};
-use crate::demo::strategy::{Named, Strategy};
+use crate::demo::strategy::{Named, Strategy, StrategyKind};
 use crate::demo::work::Work;
 
 /// How long the runner waits for cleanup that cancelled tasks spawned (async teardown).
@@ -352,16 +352,7 @@ impl Demo {
         }
         let tasks = durations.clone();
         for s in &self.strategies {
-            match s.strategy {
-                Strategy::Timeout { ms, .. } => {
-                    durations.push(ms);
-                    durations.extend(tasks.iter().map(|d| d.abs_diff(ms)));
-                }
-                Strategy::Sequential { delay_ms }
-                | Strategy::Gather { delay_ms }
-                | Strategy::Spawn { delay_ms, .. } => durations.push(delay_ms),
-                _ => {}
-            }
+            durations.extend(s.strategy.own_durations(&tasks));
         }
         let shortest = durations.into_iter().filter(|d| *d > 0).min();
         shortest.map_or(f64::INFINITY, |ms| (ms as f64 / SHORTEST_REAL_MS).max(1.0))
@@ -602,7 +593,7 @@ impl Demo {
         let allowance_ms = self.allowance_ms(&strategy.strategy, &costs, speed);
         StrategyReport {
             name: strategy.name.clone(),
-            kind: strategy.strategy.kind().to_string(),
+            kind: strategy.strategy.kind(),
             detail: strategy.strategy.describe(),
             wall_ms,
             ideal_ms,
@@ -628,7 +619,7 @@ impl Demo {
     ) -> DemoReport {
         let sequential = strategies
             .iter()
-            .find(|s| s.kind == "sequential" && !s.interrupted)
+            .find(|s| s.kind == StrategyKind::Sequential && !s.interrupted)
             .map(|s| s.wall_ms);
         if let Some(seq) = sequential {
             for s in &mut strategies {

@@ -41,39 +41,8 @@ pub use crate::demo::report::Outcome;
 use crate::demo::expect::{Check, Claim, ClaimRuntime};
 pub use crate::demo::model::{MAX_ITEMS, MAX_MS, MAX_TASKS, MAX_WORKERS, RuntimeFlavor};
 use crate::demo::model::{Op, Phase, Task};
-pub use crate::demo::strategy::TimeoutScope;
 use crate::demo::strategy::{Named, Strategy};
-
-/// A closed set of kinds from one list: the enum (each variant's lesson-file name is its serde
-/// name, so an unknown one is a serde error that lists them all), `as_str`, and `ALL`, which
-/// the architecture test walks to check that every kind has its asyncio counterpart and its
-/// row in the authoring guide.
-macro_rules! kinds {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $($(#[$vmeta:meta])* $variant:ident = $text:literal,)*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
-        pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $text)] $variant,)*
-        }
-
-        impl $name {
-            /// Every kind, in the order of the list.
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            /// The name lesson files use.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text,)*
-                }
-            }
-        }
-    };
-}
+pub use crate::demo::strategy::{StrategyKind, TimeoutScope};
 
 mod io_ops;
 
@@ -259,62 +228,19 @@ pub enum OpKind {
 }
 }
 
-kinds! {
-/// How tasks are combined. Each is a small module in `src/demo/strategy/`.
-pub enum StrategyKind {
-    /// Await one after another.
-    Sequential = "sequential",
-    /// All run; every outcome kept (`gather(return_exceptions=True)`).
-    Gather = "gather",
-    /// `futures::future::join_all`: fine for a few futures, slow for a huge fan-out (shown on
-    /// purpose in the scale demos).
-    JoinAll = "join_all",
-    /// All run; the first error drops the rest (`gather()` that propagates).
-    TryGather = "try_gather",
-    /// `JoinSet`; the first failure aborts the siblings (`asyncio.TaskGroup`).
-    Taskgroup = "taskgroup",
-    /// `tokio::spawn` each task, await the handles later (`asyncio.create_task`).
-    Spawn = "spawn",
-    /// At most `limit` at once (`asyncio.Semaphore`).
-    Bounded = "bounded",
-    /// First to finish wins, the rest are cancelled (`asyncio.wait(FIRST_COMPLETED)` + cancel).
-    Race = "race",
-    /// A deadline over the group or per task (`asyncio.timeout`, `wait_for`).
-    Timeout = "timeout",
-    /// Blocking and cpu ops moved to `spawn_blocking` (`asyncio.to_thread`).
-    Offload = "offload",
-    /// Consume results as they arrive; `limit` = `buffer_unordered(limit)` (`async for`).
-    Stream = "stream",
-}
-}
-
 /// One entry of `strategies`: either a bare name (`"gather"`) or an inline table
-/// (`{ kind = "bounded", limit = 3 }`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// (`{ kind = "bounded", limit = 3 }`). The kind's own parameters are its module's struct (see
+/// `demo/strategy/`), deserialized from the table's other keys.
+#[derive(Debug, Clone, PartialEq)]
 pub struct StrategySpec {
     pub kind: StrategyKind,
     /// Name shown in output and used by expectations; default: the kind. Needed when the same
     /// kind appears twice (`{ kind = "bounded", limit = 2, label = "bounded_2" }`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// `bounded`: permits (required). `stream`: `buffer_unordered(limit)` (default: one at a time).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u32>,
-    /// `timeout`: the deadline in milliseconds (required).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ms: Option<u64>,
-    /// `timeout`: `group` (default) or `task`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<TimeoutScope>,
-    /// `sequential`, `gather`, `spawn`: the caller does `delay_ms` of other (awaiting) work after
-    /// creating the tasks and before awaiting them. Shows that a future does nothing until awaited
-    /// while a spawned task starts at once.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delay_ms: Option<u64>,
-    /// `spawn`: drop the `JoinHandle`s instead of awaiting them. The caller returns at once and
-    /// the tasks keep running, detached (the runner waits for them before it reports).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detach: Option<bool>,
+    /// The kind's parameters, or why the table's keys do not make them (an unknown key, a
+    /// missing one, a wrong type). [`DemoSpec::problems`] reports it, beside the demo's other
+    /// problems, rather than the parse stopping at it.
+    pub strategy: Result<Strategy, String>,
 }
 
 impl StrategySpec {
@@ -322,11 +248,7 @@ impl StrategySpec {
         StrategySpec {
             kind,
             label: None,
-            limit: None,
-            ms: None,
-            scope: None,
-            delay_ms: None,
-            detach: None,
+            strategy: Strategy::from_table(kind, toml::Table::new()),
         }
     }
 
@@ -334,24 +256,6 @@ impl StrategySpec {
     pub fn name(&self) -> &str {
         self.label.as_deref().unwrap_or(self.kind.as_str())
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StrategyTable {
-    kind: StrategyKind,
-    #[serde(default)]
-    label: Option<String>,
-    #[serde(default)]
-    limit: Option<u32>,
-    #[serde(default)]
-    ms: Option<u64>,
-    #[serde(default)]
-    scope: Option<TimeoutScope>,
-    #[serde(default)]
-    delay_ms: Option<u64>,
-    #[serde(default)]
-    detach: Option<bool>,
 }
 
 impl<'de> Deserialize<'de> for StrategySpec {
@@ -372,19 +276,47 @@ impl<'de> Deserialize<'de> for StrategySpec {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<StrategySpec, A::Error> {
-                let t = StrategyTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                let mut table =
+                    toml::Table::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                let plain = |e: toml::de::Error| de::Error::custom(e.message().trim());
+                let kind = table
+                    .remove("kind")
+                    .ok_or_else(|| de::Error::missing_field("kind"))?;
+                let kind = StrategyKind::deserialize(kind).map_err(plain)?;
+                let label = match table.remove("label") {
+                    Some(label) => Some(String::deserialize(label).map_err(|_| {
+                        de::Error::custom("`label` must be a string, such as \"bounded_2\"")
+                    })?),
+                    None => None,
+                };
                 Ok(StrategySpec {
-                    kind: t.kind,
-                    label: t.label,
-                    limit: t.limit,
-                    ms: t.ms,
-                    scope: t.scope,
-                    delay_ms: t.delay_ms,
-                    detach: t.detach,
+                    kind,
+                    label,
+                    strategy: Strategy::from_table(kind, table),
                 })
             }
         }
         deserializer.deserialize_any(StrategyVisitor)
+    }
+}
+
+/// The entry as a table: `kind`, `label` and the parameters, as a lesson file would write it.
+impl Serialize for StrategySpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        let params = match &self.strategy {
+            Ok(s) => toml::Table::try_from(s).map_err(S::Error::custom)?,
+            Err(_) => toml::Table::new(),
+        };
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        if let Some(label) = &self.label {
+            map.serialize_entry("label", label)?;
+        }
+        for (k, v) in &params {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
     }
 }
 
@@ -659,56 +591,13 @@ impl TaskSpec {
 
 impl StrategySpec {
     fn problems(&self, at: &str, out: &mut Vec<SpecProblem>) {
-        use StrategyKind as K;
-        let kind = self.kind.as_str();
-        let stray = |key: &str, out: &mut Vec<SpecProblem>| {
-            out.push(SpecProblem::at(
-                at,
-                format!("`{key}` does not apply to strategy `{kind}`"),
-            ));
-        };
-        match (self.kind, self.limit) {
-            (K::Bounded, None) => out.push(SpecProblem::at(
-                at,
-                "strategy `bounded` needs `limit` (how many tasks may run at once)",
-            )),
-            (K::Bounded | K::Stream, Some(n)) if n == 0 || u64::from(n) > MAX_TASKS => {
-                out.push(SpecProblem::at(
-                    at,
-                    format!("limit must be between 1 and {MAX_TASKS}, got {n}"),
-                ))
+        match &self.strategy {
+            Err(why) => out.push(SpecProblem::at(at, why.clone())),
+            Ok(strategy) => {
+                for message in strategy.problems() {
+                    out.push(SpecProblem::at(at, message));
+                }
             }
-            (K::Bounded | K::Stream, _) | (_, None) => {}
-            (_, Some(_)) => stray("limit", out),
-        }
-        match (self.kind, self.ms) {
-            (K::Timeout, None) => out.push(SpecProblem::at(
-                at,
-                "strategy `timeout` needs `ms` (the deadline in milliseconds)",
-            )),
-            (K::Timeout, Some(ms)) if ms > MAX_MS => out.push(SpecProblem::at(
-                at,
-                format!("ms = {ms} is over the {MAX_MS} ms (60 s) limit"),
-            )),
-            (K::Timeout, _) | (_, None) => {}
-            (_, Some(_)) => stray("ms", out),
-        }
-        if self.scope.is_some() && self.kind != K::Timeout {
-            stray("scope", out);
-        }
-        match (self.kind, self.delay_ms) {
-            (_, None) => {}
-            (K::Sequential | K::Gather | K::Spawn, Some(ms)) if ms > MAX_MS => {
-                out.push(SpecProblem::at(
-                    at,
-                    format!("delay_ms = {ms} is over the {MAX_MS} ms (60 s) limit"),
-                ))
-            }
-            (K::Sequential | K::Gather | K::Spawn, Some(_)) => {}
-            (_, Some(_)) => stray("delay_ms", out),
-        }
-        if self.detach.is_some() && self.kind != K::Spawn {
-            stray("detach", out);
         }
         if let Some(label) = &self.label
             && !valid_ident(label, false)
@@ -1066,9 +955,11 @@ impl DemoSpec {
     pub fn strategies(&self) -> Vec<Named> {
         self.strategies
             .iter()
-            .map(|s| Named {
-                name: s.name().to_string(),
-                strategy: s.to_strategy(),
+            .filter_map(|s| {
+                Some(Named {
+                    name: s.name().to_string(),
+                    strategy: s.strategy.clone().ok()?,
+                })
             })
             .collect()
     }
@@ -1116,33 +1007,6 @@ impl TaskSpec {
             op,
             count: self.count,
             inside: self.inside.clone(),
-        }
-    }
-}
-
-impl StrategySpec {
-    fn to_strategy(&self) -> Strategy {
-        let delay_ms = self.delay_ms.unwrap_or(0);
-        match self.kind {
-            StrategyKind::Sequential => Strategy::Sequential { delay_ms },
-            StrategyKind::Gather => Strategy::Gather { delay_ms },
-            StrategyKind::JoinAll => Strategy::JoinAll,
-            StrategyKind::TryGather => Strategy::TryGather,
-            StrategyKind::Taskgroup => Strategy::Taskgroup,
-            StrategyKind::Spawn => Strategy::Spawn {
-                delay_ms,
-                detach: self.detach.unwrap_or(false),
-            },
-            StrategyKind::Bounded => Strategy::Bounded {
-                limit: self.limit.unwrap_or(1),
-            },
-            StrategyKind::Race => Strategy::Race,
-            StrategyKind::Timeout => Strategy::Timeout {
-                ms: self.ms.unwrap_or(0),
-                scope: self.scope.unwrap_or_default(),
-            },
-            StrategyKind::Offload => Strategy::Offload,
-            StrategyKind::Stream => Strategy::Stream { limit: self.limit },
         }
     }
 }
@@ -1235,7 +1099,12 @@ factor = 2.5
     fn good_demo_has_no_problems() {
         let d = parse(GOOD).unwrap();
         assert_eq!(d.strategies.len(), 3);
-        assert_eq!(d.strategies[2].limit, Some(2));
+        assert_eq!(
+            d.strategies[2].strategy,
+            Ok(Strategy::Bounded(crate::demo::strategy::bounded::Bounded {
+                limit: 2
+            }))
+        );
         assert_eq!(d.problems(), vec![]);
     }
 
@@ -1245,8 +1114,16 @@ factor = 2.5
         assert!(e.to_string().contains("unknown variant"), "{e}");
         let e = parse(&GOOD.replace("op = \"sleep\"", "op = \"slep\"")).unwrap_err();
         assert!(e.to_string().contains("expected one of"), "{e}");
-        let e = parse(&GOOD.replace("limit = 2", "limit = 2, lmit = 3")).unwrap_err();
-        assert!(e.to_string().contains("unknown field"), "{e}");
+        // A strategy's unknown key is a problem of its entry, beside the demo's others, and
+        // says what the kind takes.
+        let d = parse(&GOOD.replace("limit = 2", "limit = 2, lmit = 3")).unwrap();
+        let p = d.problems();
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].key.as_deref(), Some("strategies.2"));
+        assert!(
+            p[0].message.starts_with("`lmit` does not apply to strategy `bounded`: strategy `bounded` takes `limit` (how many tasks may run at once) and `label`"),
+            "{p:?}"
+        );
         let e = parse(&GOOD.replace("count = 3", "count = 3\ncolor = 1")).unwrap_err();
         assert!(e.to_string().contains("unknown field"), "{e}");
         let e = parse(&GOOD.replace("count = 3", "count = -3")).unwrap_err();

@@ -154,7 +154,7 @@ impl Serialize for Summarised<'_> {
 fn without_tasks(s: &StrategyReport) -> StrategyReport {
     StrategyReport {
         name: s.name.clone(),
-        kind: s.kind.clone(),
+        kind: s.kind,
         detail: s.detail.clone(),
         wall_ms: s.wall_ms,
         ideal_ms: s.ideal_ms,
@@ -335,7 +335,7 @@ mod tests {
             speed_limit: None,
             strategies: vec![StrategyReport {
                 name: "gather".into(),
-                kind: "gather".into(),
+                kind: crate::demo::strategy::StrategyKind::Gather,
                 detail: "all at once".into(),
                 wall_ms: 102.0,
                 ideal_ms: 100.0,

@@ -494,11 +494,17 @@ count = 3
 
 #[test]
 fn spec_rejects_unknown_keys_in_every_table() {
+    // A strategy's unknown key is a problem of its entry (reported with the demo's others, at
+    // the entry's line), not a parse error.
+    let src = "name = \"t\"\ntitle = \"t\"\nabout = \"a\"\nstrategies = [{ kind = \"bounded\", limit = 2, limt = 3 }]\n[[task]]\nname = \"x\"\nop = \"sleep\"\nms = 1\n";
+    let p = toml::from_str::<DemoSpec>(src).unwrap().problems();
+    assert!(
+        p.iter().any(|p| p.key.as_deref() == Some("strategies.0")
+            && p.message
+                .starts_with("`limt` does not apply to strategy `bounded`")),
+        "{p:?}"
+    );
     for (table, extra) in [
-        (
-            "strategies = [{ kind = \"bounded\", limit = 2, limt = 3 }]",
-            "",
-        ),
         (
             "",
             "[[expect]]\nclaim = \"c\"\nkind = \"wall\"\nstrategy = \"gather\"\nat_most = 3\nextra = 1\n",

@@ -186,7 +186,7 @@ pub fn run(demo: &Demo, speed: f64, python: &Interpreter) -> PythonReport {
     if let Some(seq) = report
         .strategies
         .iter()
-        .find(|s| s.kind == "sequential")
+        .find(|s| s.kind == crate::demo::strategy::StrategyKind::Sequential)
         .map(|s| s.wall_ms)
     {
         for s in &mut report.strategies {

@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 
 use crate::demo::model::{Op, Phase};
 use crate::demo::runner::Demo;
-use crate::demo::strategy::{Strategy, TimeoutScope};
 
 /// The plan for `demo` at playback `speed`. `demo` should come from [`Demo::with_lab`] when it
 /// has real-I/O ops, so the server's address and the database are in it.
@@ -27,29 +26,8 @@ pub fn plan(demo: &Demo, speed: f64) -> Value {
         .iter()
         .map(|s| {
             let mut v = json!({ "name": s.name, "kind": s.strategy.kind() });
-            match s.strategy {
-                Strategy::Sequential { delay_ms } | Strategy::Gather { delay_ms } => {
-                    v["delay_ms"] = json!(real(delay_ms));
-                }
-                Strategy::Spawn { delay_ms, detach } => {
-                    v["delay_ms"] = json!(real(delay_ms));
-                    v["detach"] = json!(detach);
-                }
-                Strategy::Bounded { limit } => v["limit"] = json!(limit),
-                Strategy::Stream { limit } => v["limit"] = json!(limit),
-                Strategy::Timeout { ms, scope } => {
-                    v["ms"] = json!(real(ms));
-                    v["lesson_ms"] = json!(ms);
-                    v["scope"] = json!(match scope {
-                        TimeoutScope::Group => "group",
-                        TimeoutScope::Task => "task",
-                    });
-                }
-                Strategy::JoinAll
-                | Strategy::TryGather
-                | Strategy::Taskgroup
-                | Strategy::Race
-                | Strategy::Offload => {}
+            for (key, value) in s.strategy.python_params(&real) {
+                v[key] = value;
             }
             v
         })

@@ -175,8 +175,8 @@ pub(crate) fn strategy_report(
     let ideal_ms = demo.ideal_ms(&named.strategy);
     Ok(StrategyReport {
         name: named.name.clone(),
-        kind: named.strategy.kind().to_string(),
-        detail: python_detail(&named.strategy),
+        kind: named.strategy.kind(),
+        detail: named.strategy.asyncio(),
         wall_ms,
         ideal_ms,
         overhead_ms: wall_ms - ideal_ms,
@@ -223,31 +223,6 @@ fn peak(tasks: &[TaskReport]) -> u32 {
         most = most.max(now);
     }
     most.max(0) as u32
-}
-
-/// The asyncio construct each strategy runs as (the Rust `describe` names tokio's).
-fn python_detail(s: &crate::demo::strategy::Strategy) -> String {
-    use crate::demo::strategy::{Strategy, TimeoutScope};
-    match *s {
-        Strategy::Sequential { .. } => "asyncio: await one after another".into(),
-        Strategy::Gather { .. } => "asyncio.gather(..., return_exceptions=True)".into(),
-        Strategy::JoinAll => "no asyncio equivalent".into(),
-        Strategy::TryGather => {
-            "asyncio.gather: the first error propagates, the others run on".into()
-        }
-        Strategy::Taskgroup => "asyncio.TaskGroup: the first failure cancels the siblings".into(),
-        Strategy::Spawn { detach: true, .. } => "asyncio.create_task each, references kept".into(),
-        Strategy::Spawn { .. } => "asyncio.create_task each, awaited later".into(),
-        Strategy::Bounded { limit } => format!("asyncio.Semaphore({limit}) around each"),
-        Strategy::Race => "asyncio.wait(FIRST_COMPLETED), then cancel the rest".into(),
-        Strategy::Timeout { ms, scope } => match scope {
-            TimeoutScope::Group => format!("asyncio.timeout({ms} ms) over the gather"),
-            TimeoutScope::Task => format!("asyncio.timeout({ms} ms) in each task"),
-        },
-        Strategy::Offload => "asyncio.to_thread for blocking work, gathered".into(),
-        Strategy::Stream { limit: Some(n) } => format!("asyncio.as_completed, Semaphore({n})"),
-        Strategy::Stream { limit: None } => "an async iterator, one at a time".into(),
-    }
 }
 
 #[cfg(test)]

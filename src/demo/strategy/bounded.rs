@@ -10,12 +10,24 @@
 
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use super::{Kind, limit_out_of_range, params};
+use crate::demo::ideal::Shape;
 use crate::demo::work::{TaskResult, Work};
 
-pub async fn run(work: Work, limit: usize) -> TaskResult {
+/// `{ kind = "bounded", limit = 3 }`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bounded {
+    /// Permits: how many tasks may run at once.
+    pub limit: u32,
+}
+
+async fn run(work: Work, limit: usize) -> TaskResult {
     let permits = Arc::new(Semaphore::new(limit));
     let mut tasks = JoinSet::new();
 
@@ -36,4 +48,54 @@ pub async fn run(work: Work, limit: usize) -> TaskResult {
     // Every outcome is kept, like `gather(return_exceptions=True)`.
     while tasks.join_next().await.is_some() {}
     Ok(())
+}
+
+// What the engine needs to know about it, beside the idiom above.
+impl Kind for Bounded {
+    const PARAMS: &'static [(&'static str, &'static str)] =
+        &[("limit", "how many tasks may run at once")];
+    const SPAWNS_TASKS: bool = true;
+    const OUTLIVES_CALLER: bool = false;
+    const OFFLOADS: bool = false;
+    const COST_GROWS_WITH_SIZE: bool = false;
+
+    fn problems(&self) -> Vec<String> {
+        limit_out_of_range(self.limit).into_iter().collect()
+    }
+
+    fn describe(&self) -> String {
+        format!("at most {} at once (Semaphore)", self.limit)
+    }
+
+    fn asyncio(&self) -> String {
+        format!("asyncio.Semaphore({}) around each", self.limit)
+    }
+
+    fn python_params(&self, _real: &dyn Fn(u64) -> f64) -> Map<String, Value> {
+        params([("limit", json!(self.limit))])
+    }
+
+    fn ideal_ms(&self, s: &Shape) -> f64 {
+        s.list_schedule(self.limit as usize)
+    }
+
+    fn timer_waits(&self, s: &Shape) -> f64 {
+        s.waits_in_rounds((s.len() as f64 / f64::from(self.limit.max(1))).ceil())
+    }
+
+    fn peak(&self, tasks: u32) -> u32 {
+        tasks.min(self.limit)
+    }
+
+    fn starts(&self, s: &Shape) -> Vec<f64> {
+        s.list_starts(self.limit as usize)
+    }
+
+    fn own_durations(&self, _tasks: &[u64]) -> Vec<u64> {
+        Vec::new()
+    }
+
+    async fn run(&self, work: Work) -> TaskResult {
+        run(work, self.limit.max(1) as usize).await
+    }
 }

@@ -11,11 +11,69 @@
 //! `taskgroup` (a `JoinSet`: one task, one budget each) take about 0.15 s.
 
 use futures::future::join_all;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
+use super::Kind;
+use crate::demo::ideal::Shape;
 use crate::demo::work::{TaskResult, Work};
 
-pub async fn run(work: Work) -> TaskResult {
+async fn run(work: Work) -> TaskResult {
     // Every outcome kept, in call order: `Vec<Result<(), TaskError>>`.
     let _results: Vec<TaskResult> = join_all(work.calls()).await;
     Ok(())
+}
+
+/// `"join_all"`: no parameters.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinAll {}
+
+// What the engine needs to know about it, beside the idiom above.
+impl Kind for JoinAll {
+    const PARAMS: &'static [(&'static str, &'static str)] = &[];
+    const SPAWNS_TASKS: bool = false;
+    const OUTLIVES_CALLER: bool = false;
+    const OFFLOADS: bool = false;
+    const COST_GROWS_WITH_SIZE: bool = true;
+
+    fn problems(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn describe(&self) -> String {
+        "futures::future::join_all over every task".into()
+    }
+
+    fn asyncio(&self) -> String {
+        "no asyncio equivalent".into()
+    }
+
+    fn python_params(&self, _real: &dyn Fn(u64) -> f64) -> Map<String, Value> {
+        Map::new()
+    }
+
+    fn ideal_ms(&self, s: &Shape) -> f64 {
+        s.concurrent(false)
+    }
+
+    fn timer_waits(&self, s: &Shape) -> f64 {
+        s.waits_in_rounds(1.0)
+    }
+
+    fn peak(&self, tasks: u32) -> u32 {
+        tasks
+    }
+
+    fn starts(&self, s: &Shape) -> Vec<f64> {
+        s.first_poll_starts(false)
+    }
+
+    fn own_durations(&self, _tasks: &[u64]) -> Vec<u64> {
+        Vec::new()
+    }
+
+    fn run(&self, work: Work) -> impl Future<Output = TaskResult> {
+        run(work)
+    }
 }

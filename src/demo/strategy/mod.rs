@@ -5,54 +5,209 @@
 //! would see: `Ok(())`, or the error that surfaced. Per-task outcomes are recorded by the spans
 //! inside each task, so a strategy that drops a future (cancels it) needs no extra bookkeeping.
 //!
-//! Adding a strategy touches three files: its module here, a variant of [`Strategy`] below (with
-//! its run, description and ideal time), and its name and parameters in `demo/spec.rs`.
-
-pub mod bounded;
-pub mod gather;
-pub mod join_all;
-pub mod offload;
-pub mod race;
-pub mod sequential;
-pub mod spawn;
-pub mod stream;
-pub mod taskgroup;
-pub mod timeout;
-pub mod try_gather;
+//! One strategy, one file: its module owns its lesson-file parameters (a struct deserialized
+//! from the `strategies` entry), their checks, what it does in words (tokio's and asyncio's),
+//! its ideal time and forecasts, and its `run`, all as an impl of [`Kind`]. Adding a strategy is
+//! its module, one line in the list below, its counterpart in `python/runner.py`'s `STRATEGIES`
+//! (or `SKIPPED`, with the reason) and its row in `lessons/README.md`; the compiler and
+//! `tests/engine/architecture.rs` point at anything missing.
 
 use std::time::Duration;
 
-pub use timeout::TimeoutScope;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::demo::ideal::Shape;
 use crate::demo::work::{TaskResult, Work};
 
-/// A strategy with its parameters, validated. Durations in lesson milliseconds.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Strategy {
-    /// Await one after another, after `delay_ms` of the caller's other work.
-    Sequential { delay_ms: u64 },
-    /// All at once, every outcome kept (`gather(return_exceptions=True)`).
-    Gather { delay_ms: u64 },
-    /// `futures::future::join_all` over every task (shown failing at scale on purpose).
-    JoinAll,
-    /// All at once; the first error drops the rest (`gather()` that propagates).
-    TryGather,
-    /// `JoinSet`; the first failure aborts the siblings (`asyncio.TaskGroup`).
-    Taskgroup,
-    /// `tokio::spawn` each; await the handles later, or drop them (`detach`).
-    Spawn { delay_ms: u64, detach: bool },
-    /// At most `limit` at once (`asyncio.Semaphore`).
-    Bounded { limit: u32 },
-    /// First to finish wins, the rest are cancelled.
-    Race,
-    /// A deadline over the group or per task (`asyncio.timeout`, `wait_for`).
-    Timeout { ms: u64, scope: TimeoutScope },
-    /// Blocking and cpu ops moved to `spawn_blocking` (`asyncio.to_thread`).
-    Offload,
-    /// Results as they arrive; `limit` = `buffer_unordered(limit)`, `None` one at a time.
-    Stream { limit: Option<u32> },
+pub use crate::demo::kinds::StrategyKind;
+pub use timeout::TimeoutScope;
+
+/// What one strategy's module knows about it. Every item is required: a new strategy states
+/// each of them, none is inherited by accident.
+pub(crate) trait Kind: Sized {
+    /// Its lesson-file parameters, each with what it means: the missing- and unknown-key
+    /// messages of the parse come from this list (a test checks it against the struct).
+    const PARAMS: &'static [(&'static str, &'static str)];
+    /// Whether each task runs as a task of its own (`tokio::spawn`, a `JoinSet`), which a
+    /// multi-thread runtime may run on any of its workers; otherwise every task is a future
+    /// polled by the strategy's one task, on one thread at a time.
+    const SPAWNS_TASKS: bool;
+    /// Whether tasks may outlive the strategy's return (the runner then waits for them).
+    const OUTLIVES_CALLER: bool;
+    /// Whether blocking and cpu ops run on the blocking pool under this strategy.
+    const OFFLOADS: bool;
+    /// Whether the strategy's own cost grows with the number of tasks beyond what the ideal
+    /// model knows (so a demo of it plays at speed 1, and no ratio is forecast for it).
+    const COST_GROWS_WITH_SIZE: bool;
+
+    /// Checks of the values serde cannot express (ranges), as messages about this entry.
+    fn problems(&self) -> Vec<String>;
+    /// One line on what it does under tokio, for the output.
+    fn describe(&self) -> String;
+    /// The asyncio construct the Python run uses for it.
+    fn asyncio(&self) -> String;
+    /// Its parameters in the Python runner's plan, durations in real ms (`real` scales them).
+    fn python_params(&self, real: &dyn Fn(u64) -> f64) -> Map<String, Value>;
+
+    /// What a runtime with no overhead would take, in lesson ms. `s` is already the shape the
+    /// tasks run in (a multi-thread runtime's futures of one task share one thread).
+    fn ideal_ms(&self, s: &Shape) -> f64;
+    /// Timer waits on its critical path: each may fire up to one timer tick late in real time.
+    fn timer_waits(&self, s: &Shape) -> f64;
+    /// The most tasks running at once, of `tasks`, when no op holds the thread.
+    fn peak(&self, tasks: u32) -> u32;
+    /// When each task starts, in lesson ms, in plan order (when the model knows the order).
+    fn starts(&self, s: &Shape) -> Vec<f64>;
+    /// The durations of its own that the timing turns on (a deadline, the caller's delay, and
+    /// how far a deadline is from each task's duration `tasks`), for the fastest judgeable speed.
+    fn own_durations(&self, tasks: &[u64]) -> Vec<u64>;
+
+    /// Runs `work` under this strategy.
+    fn run(&self, work: Work) -> impl Future<Output = TaskResult>;
 }
+
+/// Called with the list of strategies (`strategy_list!` in `demo/kinds.rs`): it writes the
+/// [`Strategy`] enum (one variant per module's parameters struct) and every delegating match,
+/// so no code elsewhere matches over strategies.
+macro_rules! strategies {
+    ($($(#[$doc:meta])* $variant:ident = $text:literal => $module:ident,)*) => {
+        $(pub mod $module;)*
+
+        /// A strategy with its parameters, validated. Durations in lesson milliseconds.
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum Strategy {
+            $($(#[$doc])* $variant($module::$variant),)*
+        }
+
+        impl Strategy {
+            /// The kind of strategy, whose `as_str` lesson files use.
+            pub fn kind(&self) -> StrategyKind {
+                match self {
+                    $(Strategy::$variant(_) => StrategyKind::$variant,)*
+                }
+            }
+
+            /// The parameters of `kind` with their meanings.
+            fn params_of(kind: StrategyKind) -> &'static [(&'static str, &'static str)] {
+                match kind {
+                    $(StrategyKind::$variant => <$module::$variant as Kind>::PARAMS,)*
+                }
+            }
+
+            /// `kind`'s parameters from the keys of its table (the kind and label taken out).
+            fn from_params(kind: StrategyKind, params: toml::Table) -> Result<Self, toml::de::Error> {
+                let value = toml::Value::Table(params);
+                Ok(match kind {
+                    $(StrategyKind::$variant => {
+                        Strategy::$variant($module::$variant::deserialize(value)?)
+                    })*
+                })
+            }
+
+            fn spawns_tasks(&self) -> bool {
+                match self {
+                    $(Strategy::$variant(_) => <$module::$variant as Kind>::SPAWNS_TASKS,)*
+                }
+            }
+
+            /// Whether spawned tasks may outlive the strategy (the runner waits for them).
+            pub fn spawns(&self) -> bool {
+                match self {
+                    $(Strategy::$variant(_) => <$module::$variant as Kind>::OUTLIVES_CALLER,)*
+                }
+            }
+
+            /// Whether blocking and cpu ops run on the blocking pool under this strategy.
+            pub fn offloads(&self) -> bool {
+                match self {
+                    $(Strategy::$variant(_) => <$module::$variant as Kind>::OFFLOADS,)*
+                }
+            }
+
+            /// Whether the strategy's own cost grows with the number of tasks beyond what the
+            /// ideal model knows (`join_all` polls every future under one task's budget).
+            pub fn overhead_grows_with_size(&self) -> bool {
+                match self {
+                    $(Strategy::$variant(_) => <$module::$variant as Kind>::COST_GROWS_WITH_SIZE,)*
+                }
+            }
+
+            /// Problems with its parameters' values, as messages about its entry.
+            pub(crate) fn problems(&self) -> Vec<String> {
+                match self {
+                    $(Strategy::$variant(s) => s.problems(),)*
+                }
+            }
+
+            /// One line on what the strategy does, for the output.
+            pub fn describe(&self) -> String {
+                match self {
+                    $(Strategy::$variant(s) => s.describe(),)*
+                }
+            }
+
+            /// The asyncio construct the Python run uses (`describe` names tokio's).
+            pub fn asyncio(&self) -> String {
+                match self {
+                    $(Strategy::$variant(s) => s.asyncio(),)*
+                }
+            }
+
+            /// Its parameters in the Python plan, durations in real ms.
+            pub(crate) fn python_params(&self, real: &dyn Fn(u64) -> f64) -> Map<String, Value> {
+                match self {
+                    $(Strategy::$variant(s) => s.python_params(real),)*
+                }
+            }
+
+            fn kind_ideal_ms(&self, s: &Shape) -> f64 {
+                match self {
+                    $(Strategy::$variant(k) => k.ideal_ms(s),)*
+                }
+            }
+
+            /// Timer waits on the strategy's critical path: each may fire up to one timer tick
+            /// late in real time, which the claims allow for at fast playback speeds.
+            pub fn timer_waits(&self, s: &Shape) -> f64 {
+                match self {
+                    $(Strategy::$variant(k) => k.timer_waits(s),)*
+                }
+            }
+
+            /// The most tasks running at once, of `tasks`, when no op holds the thread.
+            pub(crate) fn peak(&self, tasks: u32) -> u32 {
+                match self {
+                    $(Strategy::$variant(k) => k.peak(tasks),)*
+                }
+            }
+
+            /// When each task starts, in lesson ms, in plan order.
+            pub(crate) fn starts(&self, s: &Shape) -> Vec<f64> {
+                match self {
+                    $(Strategy::$variant(k) => k.starts(s),)*
+                }
+            }
+
+            /// Its own durations that the timing turns on.
+            pub(crate) fn own_durations(&self, tasks: &[u64]) -> Vec<u64> {
+                match self {
+                    $(Strategy::$variant(k) => k.own_durations(tasks),)*
+                }
+            }
+
+            /// Runs `work` under this strategy.
+            pub async fn run(&self, work: Work) -> TaskResult {
+                match self {
+                    $(Strategy::$variant(k) => k.run(work).await,)*
+                }
+            }
+        }
+    };
+}
+
+strategy_list!(strategies);
 
 /// A strategy and the name output and claims use (its kind, or the lesson's `label`).
 #[derive(Debug, Clone, PartialEq)]
@@ -62,119 +217,6 @@ pub struct Named {
 }
 
 impl Strategy {
-    /// The name lesson files use for this kind of strategy.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Strategy::Sequential { .. } => "sequential",
-            Strategy::Gather { .. } => "gather",
-            Strategy::JoinAll => "join_all",
-            Strategy::TryGather => "try_gather",
-            Strategy::Taskgroup => "taskgroup",
-            Strategy::Spawn { .. } => "spawn",
-            Strategy::Bounded { .. } => "bounded",
-            Strategy::Race => "race",
-            Strategy::Timeout { .. } => "timeout",
-            Strategy::Offload => "offload",
-            Strategy::Stream { .. } => "stream",
-        }
-    }
-
-    /// Runs `work` under this strategy.
-    pub async fn run(&self, work: Work) -> TaskResult {
-        match *self {
-            Strategy::Sequential { delay_ms } => {
-                let delay = work.scaled(delay_ms);
-                sequential::run(work, delay).await
-            }
-            Strategy::Gather { delay_ms } => {
-                let delay = work.scaled(delay_ms);
-                gather::run(work, delay).await
-            }
-            Strategy::JoinAll => join_all::run(work).await,
-            Strategy::TryGather => try_gather::run(work).await,
-            Strategy::Taskgroup => taskgroup::run(work).await,
-            Strategy::Spawn { detach: true, .. } => spawn::detach(work).await,
-            Strategy::Spawn { delay_ms, .. } => {
-                let delay = work.scaled(delay_ms);
-                spawn::run(work, delay).await
-            }
-            Strategy::Bounded { limit } => bounded::run(work, limit.max(1) as usize).await,
-            Strategy::Race => race::run(work).await,
-            Strategy::Timeout { ms, scope } => match scope {
-                TimeoutScope::Group => timeout::group(work, ms).await,
-                TimeoutScope::Task => timeout::per_task(work, ms).await,
-            },
-            Strategy::Offload => offload::run(work).await,
-            Strategy::Stream { limit } => stream::run(work, limit.map(|n| n.max(1) as usize)).await,
-        }
-    }
-
-    /// Whether blocking and cpu ops run on the blocking pool under this strategy.
-    pub fn offloads(&self) -> bool {
-        matches!(self, Strategy::Offload)
-    }
-
-    /// Whether the strategy's own cost grows with the number of tasks beyond what the ideal model
-    /// knows: `join_all` polls every future under one task's cooperative budget, so at thousands
-    /// of futures it takes many times its ideal time.
-    pub fn overhead_grows_with_size(&self) -> bool {
-        matches!(self, Strategy::JoinAll)
-    }
-
-    /// Whether spawned tasks may outlive the strategy (the runner waits for them).
-    pub fn spawns(&self) -> bool {
-        matches!(self, Strategy::Spawn { .. })
-    }
-
-    /// One line on what the strategy does, for the output.
-    pub fn describe(&self) -> String {
-        let delay = |ms: u64| match ms {
-            0 => String::new(),
-            ms => format!(", after {ms} ms of other work by the caller"),
-        };
-        match *self {
-            Strategy::Sequential { delay_ms } => {
-                format!("await one after another{}", delay(delay_ms))
-            }
-            Strategy::Gather { delay_ms } => {
-                format!("all at once, every outcome kept{}", delay(delay_ms))
-            }
-            Strategy::JoinAll => "futures::future::join_all over every task".into(),
-            Strategy::TryGather => "all at once, the first error drops the rest".into(),
-            Strategy::Taskgroup => "JoinSet, the first failure aborts the siblings".into(),
-            Strategy::Spawn { detach: true, .. } => {
-                "tokio::spawn each and drop the handles: the tasks run on, detached".into()
-            }
-            Strategy::Spawn { delay_ms, .. } => {
-                format!(
-                    "tokio::spawn each, await the handles later{}",
-                    delay(delay_ms)
-                )
-            }
-            Strategy::Bounded { limit } => format!("at most {limit} at once (Semaphore)"),
-            Strategy::Race => "first to finish wins, the rest are cancelled".into(),
-            Strategy::Timeout { ms, scope } => match scope {
-                TimeoutScope::Group => format!("a {ms} ms deadline over the group"),
-                TimeoutScope::Task => format!("a {ms} ms deadline per task"),
-            },
-            Strategy::Offload => "all at once, blocking work on spawn_blocking".into(),
-            Strategy::Stream { limit: Some(n) } => {
-                format!("results as they arrive, buffer_unordered({n})")
-            }
-            Strategy::Stream { limit: None } => "results as they arrive, one at a time".into(),
-        }
-    }
-
-    /// Whether each task runs as a task of its own (`tokio::spawn`, a `JoinSet`), which a
-    /// multi-thread runtime may run on any of its workers; otherwise every task is a future
-    /// polled by the strategy's one task, on one thread at a time.
-    pub fn spawns_tasks(&self) -> bool {
-        matches!(
-            self,
-            Strategy::Spawn { .. } | Strategy::Taskgroup | Strategy::Bounded { .. }
-        )
-    }
-
     /// What a runtime with no overhead would take, in lesson milliseconds.
     pub fn ideal_ms(&self, s: &Shape) -> f64 {
         // One task's futures share its thread, however many workers the runtime has.
@@ -185,56 +227,189 @@ impl Strategy {
         } else {
             s
         };
-        let all = s.concurrent(false);
-        match *self {
-            Strategy::Sequential { delay_ms } => delay_ms as f64 + s.sum(),
-            Strategy::Gather { delay_ms } => delay_ms as f64 + all,
-            Strategy::JoinAll => all,
-            // The caller returns at once; the detached tasks run on after it.
-            Strategy::Spawn { detach: true, .. } => 0.0,
-            // The tasks run while the caller does its other work.
-            Strategy::Spawn { delay_ms, .. } => (delay_ms as f64).max(all),
-            Strategy::Offload => s.concurrent(true),
-            Strategy::TryGather | Strategy::Taskgroup => all.min(s.first_failure()),
-            Strategy::Race => s.shortest().min(all),
-            Strategy::Bounded { limit } => s.list_schedule(limit as usize),
-            Strategy::Stream { limit: Some(n) } => s.list_schedule(n as usize),
-            Strategy::Stream { limit: None } => s.sum(),
-            // A deadline cannot interrupt a blocking op: it fires only once the thread is free.
-            Strategy::Timeout { ms, scope } => match scope {
-                TimeoutScope::Group => all.min(ms as f64).max(s.held_in_first_poll()),
-                TimeoutScope::Task => s.concurrent_capped(ms as f64),
-            },
-        }
-        .max(0.0)
+        self.kind_ideal_ms(s).max(0.0)
+    }
+
+    /// The strategy of `kind` from the keys of its table (`kind` and `label` taken out), or why
+    /// not: an unknown key or a missing one, said with the keys the kind takes.
+    pub(crate) fn from_table(kind: StrategyKind, params: toml::Table) -> Result<Self, String> {
+        let keys: Vec<String> = params.keys().cloned().collect();
+        Strategy::from_params(kind, params.clone()).map_err(|e| {
+            // Serde's type error does not name its key: it is the one whose removal changes
+            // the error.
+            let wrong = keys.iter().find(|k| {
+                let mut without = params.clone();
+                without.remove(k.as_str());
+                Strategy::from_params(kind, without).map_err(|e| e.message().to_string())
+                    != Err(e.message().to_string())
+            });
+            param_error(kind, &keys, wrong.map(String::as_str), &e)
+        })
     }
 }
 
-impl Strategy {
-    /// Timer waits on the strategy's critical path: each may fire up to one timer tick late in
-    /// real time, which the claims allow for at fast playback speeds.
-    pub fn timer_waits(&self, s: &Shape) -> f64 {
-        let caller = |delay_ms: u64| if delay_ms > 0 { 1.0 } else { 0.0 };
-        let rounds = |limit: u32| (s.len() as f64 / f64::from(limit.max(1))).ceil();
-        match *self {
-            Strategy::Sequential { delay_ms } => caller(delay_ms) + s.waits_in_series(),
-            Strategy::Stream { limit: None } => s.waits_in_series(),
-            Strategy::Bounded { limit } | Strategy::Stream { limit: Some(limit) } => {
-                s.waits_in_rounds(rounds(limit))
-            }
-            Strategy::Gather { delay_ms } | Strategy::Spawn { delay_ms, .. } => {
-                caller(delay_ms) + s.waits_in_rounds(1.0)
-            }
-            // A deadline is one more timer.
-            Strategy::Timeout { .. } => 1.0 + s.waits_in_rounds(1.0),
-            _ => s.waits_in_rounds(1.0),
-        }
+/// A parse error of `kind`'s parameters in the lesson's words: the key, what the kind takes and
+/// what each parameter means (serde's own message says only "unknown field" or "missing field").
+fn param_error(
+    kind: StrategyKind,
+    keys: &[String],
+    wrong: Option<&str>,
+    e: &toml::de::Error,
+) -> String {
+    let name = kind.as_str();
+    let params = Strategy::params_of(kind);
+    let takes = if params.is_empty() {
+        format!("strategy `{name}` takes no parameters, only `label`")
+    } else {
+        let list: Vec<String> = params
+            .iter()
+            .map(|(k, meaning)| format!("`{k}` ({meaning})"))
+            .collect();
+        format!("strategy `{name}` takes {} and `label`", list.join(", "))
+    };
+    if let Some(stray) = keys
+        .iter()
+        .find(|k| !params.iter().any(|(p, _)| p == &k.as_str()))
+    {
+        return format!("`{stray}` does not apply to strategy `{name}`: {takes}");
     }
+    let message = e.message();
+    if let Some(missing) = params
+        .iter()
+        .find(|(p, _)| message.starts_with(&format!("missing field `{p}`")))
+    {
+        return format!("strategy `{name}` needs `{}` ({})", missing.0, missing.1);
+    }
+    // A wrong type or value: serde's message names what it expected.
+    match wrong {
+        Some(key) => format!("`{key}` of strategy `{name}`: {}", message.trim()),
+        None => format!("strategy `{name}`: {}", message.trim()),
+    }
+}
+
+/// The one problem a duration parameter can have.
+fn over_limit(key: &str, ms: u64) -> Option<String> {
+    use crate::demo::model::MAX_MS;
+    (ms > MAX_MS).then(|| format!("{key} = {ms} is over the {MAX_MS} ms (60 s) limit"))
+}
+
+/// The one problem a `limit` can have.
+fn limit_out_of_range(limit: u32) -> Option<String> {
+    use crate::demo::model::MAX_TASKS;
+    (limit == 0 || u64::from(limit) > MAX_TASKS)
+        .then(|| format!("limit must be between 1 and {MAX_TASKS}, got {limit}"))
+}
+
+/// `, after N ms of other work by the caller` (nothing for 0).
+fn after_delay(delay_ms: u64) -> String {
+    match delay_ms {
+        0 => String::new(),
+        ms => format!(", after {ms} ms of other work by the caller"),
+    }
+}
+
+/// One timer for the caller's other work, if it does any.
+fn caller_timer(delay_ms: u64) -> f64 {
+    if delay_ms > 0 { 1.0 } else { 0.0 }
+}
+
+/// Start times one after another, each when the previous ends, from `from`.
+fn in_series(s: &Shape, from: f64) -> Vec<f64> {
+    s.durations
+        .iter()
+        .scan(from, |t, d| {
+            let start = *t;
+            *t += d;
+            Some(start)
+        })
+        .collect()
+}
+
+/// A parameters map for the Python plan.
+fn params(pairs: impl IntoIterator<Item = (&'static str, Value)>) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 /// The caller's "other work" between creating the tasks and awaiting them (a non-blocking wait).
 async fn caller_work(delay: Duration) {
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
+    }
+}
+
+/// Serde's field list of every kind's parameters struct, read from its unknown-field message,
+/// for the test that `PARAMS` is in step with the struct.
+#[cfg(test)]
+fn serde_fields(kind: StrategyKind) -> std::collections::BTreeMap<String, ()> {
+    let mut t = toml::Table::new();
+    t.insert("not_a_key".into(), toml::Value::Integer(1));
+    let e = Strategy::from_params(kind, t).expect_err("an unknown key is refused");
+    let m = e.message().to_string();
+    let list = m.split_once("expected").map_or("", |(_, l)| l);
+    list.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|k| (k.to_string(), ()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_lists_the_parameters_its_struct_takes() {
+        for &kind in StrategyKind::ALL {
+            let listed: std::collections::BTreeMap<String, ()> = Strategy::params_of(kind)
+                .iter()
+                .map(|(k, _)| (k.to_string(), ()))
+                .collect();
+            assert_eq!(listed, serde_fields(kind), "strategy `{}`", kind.as_str());
+        }
+    }
+
+    #[test]
+    fn a_missing_or_stray_key_says_what_the_kind_takes() {
+        let e = Strategy::from_table(StrategyKind::Bounded, toml::Table::new()).unwrap_err();
+        assert_eq!(
+            e,
+            "strategy `bounded` needs `limit` (how many tasks may run at once)"
+        );
+        let mut t = toml::Table::new();
+        t.insert("limit".into(), toml::Value::Integer(2));
+        t.insert("lmit".into(), toml::Value::Integer(3));
+        let e = Strategy::from_table(StrategyKind::Bounded, t).unwrap_err();
+        assert!(
+            e.starts_with(
+                "`lmit` does not apply to strategy `bounded`: strategy `bounded` takes `limit` ("
+            ),
+            "{e}"
+        );
+        let mut t = toml::Table::new();
+        t.insert("limit".into(), toml::Value::Integer(2));
+        let e = Strategy::from_table(StrategyKind::Race, t).unwrap_err();
+        assert!(
+            e.starts_with("`limit` does not apply to strategy `race`"),
+            "{e}"
+        );
+        let mut t = toml::Table::new();
+        t.insert("scope".into(), toml::Value::String("grop".into()));
+        t.insert("ms".into(), toml::Value::Integer(100));
+        let e = Strategy::from_table(StrategyKind::Timeout, t).unwrap_err();
+        assert!(
+            e.starts_with("`scope` of strategy `timeout`: unknown variant `grop`"),
+            "{e}"
+        );
+        let mut t = toml::Table::new();
+        t.insert("limit".into(), toml::Value::Integer(2));
+        let e = Strategy::from_table(StrategyKind::Race, t).unwrap_err();
+        assert!(e.contains("takes no parameters, only `label`"), "{e}");
+        let mut t = toml::Table::new();
+        t.insert("limit".into(), toml::Value::String("two".into()));
+        let e = Strategy::from_table(StrategyKind::Bounded, t).unwrap_err();
+        assert!(
+            e.starts_with("`limit` of strategy `bounded`: invalid type"),
+            "{e}"
+        );
     }
 }

@@ -12,13 +12,71 @@
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use tokio::task::unconstrained;
 
+use super::Kind;
+use crate::demo::ideal::Shape;
 use crate::demo::work::{TaskResult, Work};
 
-pub async fn run(work: Work) -> TaskResult {
+async fn run(work: Work) -> TaskResult {
     // The runner built `work` with `offload` on: its block and cpu ops call `spawn_blocking`.
     let mut calls: FuturesUnordered<_> = work.calls().map(unconstrained).collect();
     while calls.next().await.is_some() {}
     Ok(())
+}
+
+/// `"offload"`: no parameters.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Offload {}
+
+// What the engine needs to know about it, beside the idiom above.
+impl Kind for Offload {
+    const PARAMS: &'static [(&'static str, &'static str)] = &[];
+    const SPAWNS_TASKS: bool = false;
+    const OUTLIVES_CALLER: bool = false;
+    const OFFLOADS: bool = true;
+    const COST_GROWS_WITH_SIZE: bool = false;
+
+    fn problems(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn describe(&self) -> String {
+        "all at once, blocking work on spawn_blocking".into()
+    }
+
+    fn asyncio(&self) -> String {
+        "asyncio.to_thread for blocking work, gathered".into()
+    }
+
+    fn python_params(&self, _real: &dyn Fn(u64) -> f64) -> Map<String, Value> {
+        Map::new()
+    }
+
+    fn ideal_ms(&self, s: &Shape) -> f64 {
+        s.concurrent(true)
+    }
+
+    fn timer_waits(&self, s: &Shape) -> f64 {
+        s.waits_in_rounds(1.0)
+    }
+
+    fn peak(&self, tasks: u32) -> u32 {
+        tasks
+    }
+
+    fn starts(&self, s: &Shape) -> Vec<f64> {
+        s.first_poll_starts(true)
+    }
+
+    fn own_durations(&self, _tasks: &[u64]) -> Vec<u64> {
+        Vec::new()
+    }
+
+    fn run(&self, work: Work) -> impl Future<Output = TaskResult> {
+        run(work)
+    }
 }

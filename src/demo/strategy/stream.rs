@@ -9,11 +9,24 @@
 
 use futures::StreamExt;
 use futures::stream;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
 use tokio::task::unconstrained;
 
+use super::{Kind, in_series, limit_out_of_range, params};
+use crate::demo::ideal::Shape;
 use crate::demo::work::{TaskResult, Work};
 
-pub async fn run(work: Work, buffer: Option<usize>) -> TaskResult {
+/// `"stream"` (one at a time) or `{ kind = "stream", limit = 3 }` (`buffer_unordered(3)`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stream {
+    /// `buffer_unordered(limit)`; without it, one at a time, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+async fn run(work: Work, buffer: Option<usize>) -> TaskResult {
     // `unconstrained`: see `gather` (large fan-outs in one task and tokio's budget).
     let calls = stream::iter(work.calls().map(unconstrained));
     let mut results = match buffer {
@@ -24,4 +37,71 @@ pub async fn run(work: Work, buffer: Option<usize>) -> TaskResult {
         // Each result is handled here as soon as it arrives.
     }
     Ok(())
+}
+
+// What the engine needs to know about it, beside the idiom above.
+impl Kind for Stream {
+    const PARAMS: &'static [(&'static str, &'static str)] = &[(
+        "limit",
+        "how many are in flight at once, `buffer_unordered(limit)`; default one at a time",
+    )];
+    const SPAWNS_TASKS: bool = false;
+    const OUTLIVES_CALLER: bool = false;
+    const OFFLOADS: bool = false;
+    const COST_GROWS_WITH_SIZE: bool = false;
+
+    fn problems(&self) -> Vec<String> {
+        self.limit.and_then(limit_out_of_range).into_iter().collect()
+    }
+
+    fn describe(&self) -> String {
+        match self.limit {
+            Some(n) => format!("results as they arrive, buffer_unordered({n})"),
+            None => "results as they arrive, one at a time".into(),
+        }
+    }
+
+    fn asyncio(&self) -> String {
+        match self.limit {
+            Some(n) => format!("asyncio.as_completed, Semaphore({n})"),
+            None => "an async iterator, one at a time".into(),
+        }
+    }
+
+    fn python_params(&self, _real: &dyn Fn(u64) -> f64) -> Map<String, Value> {
+        params([("limit", json!(self.limit))])
+    }
+
+    fn ideal_ms(&self, s: &Shape) -> f64 {
+        match self.limit {
+            Some(n) => s.list_schedule(n as usize),
+            None => s.sum(),
+        }
+    }
+
+    fn timer_waits(&self, s: &Shape) -> f64 {
+        match self.limit {
+            Some(n) => s.waits_in_rounds((s.len() as f64 / f64::from(n.max(1))).ceil()),
+            None => s.waits_in_series(),
+        }
+    }
+
+    fn peak(&self, tasks: u32) -> u32 {
+        tasks.min(self.limit.unwrap_or(1))
+    }
+
+    fn starts(&self, s: &Shape) -> Vec<f64> {
+        match self.limit {
+            Some(n) => s.list_starts(n as usize),
+            None => in_series(s, 0.0),
+        }
+    }
+
+    fn own_durations(&self, _tasks: &[u64]) -> Vec<u64> {
+        Vec::new()
+    }
+
+    async fn run(&self, work: Work) -> TaskResult {
+        run(work, self.limit.map(|n| n.max(1) as usize)).await
+    }
 }

@@ -11,11 +11,15 @@
 //! Abort is cooperative: an aborted task stops at its next `.await`. A task stuck in blocking code
 //! cannot be aborted until that code returns.
 
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use tokio::task::JoinSet;
 
+use super::Kind;
+use crate::demo::ideal::Shape;
 use crate::demo::work::{TaskError, TaskResult, Work};
 
-pub async fn run(work: Work) -> TaskResult {
+async fn run(work: Work) -> TaskResult {
     let mut group = JoinSet::new();
     for call in work.calls() {
         group.spawn(call);
@@ -42,4 +46,59 @@ pub async fn run(work: Work) -> TaskResult {
         }
     }
     Ok(())
+}
+
+/// `"taskgroup"`: no parameters.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Taskgroup {}
+
+// What the engine needs to know about it, beside the idiom above.
+impl Kind for Taskgroup {
+    const PARAMS: &'static [(&'static str, &'static str)] = &[];
+    const SPAWNS_TASKS: bool = true;
+    const OUTLIVES_CALLER: bool = false;
+    const OFFLOADS: bool = false;
+    const COST_GROWS_WITH_SIZE: bool = false;
+
+    fn problems(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn describe(&self) -> String {
+        "JoinSet, the first failure aborts the siblings".into()
+    }
+
+    fn asyncio(&self) -> String {
+        "asyncio.TaskGroup: the first failure cancels the siblings".into()
+    }
+
+    fn python_params(&self, _real: &dyn Fn(u64) -> f64) -> Map<String, Value> {
+        Map::new()
+    }
+
+    fn ideal_ms(&self, s: &Shape) -> f64 {
+        s.concurrent(false).min(s.first_failure())
+    }
+
+    fn timer_waits(&self, s: &Shape) -> f64 {
+        s.waits_in_rounds(1.0)
+    }
+
+    fn peak(&self, tasks: u32) -> u32 {
+        tasks
+    }
+
+    fn starts(&self, s: &Shape) -> Vec<f64> {
+        // Spawned tasks start at once, in spawn order.
+        s.first_poll_starts(false)
+    }
+
+    fn own_durations(&self, _tasks: &[u64]) -> Vec<u64> {
+        Vec::new()
+    }
+
+    fn run(&self, work: Work) -> impl Future<Output = TaskResult> {
+        run(work)
+    }
 }

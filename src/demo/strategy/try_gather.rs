@@ -11,11 +11,15 @@
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use tokio::task::unconstrained;
 
+use super::Kind;
+use crate::demo::ideal::Shape;
 use crate::demo::work::{TaskResult, Work};
 
-pub async fn run(work: Work) -> TaskResult {
+async fn run(work: Work) -> TaskResult {
     let mut calls: FuturesUnordered<_> = work.calls().map(unconstrained).collect();
 
     while let Some(result) = calls.next().await {
@@ -24,4 +28,58 @@ pub async fn run(work: Work) -> TaskResult {
         result?;
     }
     Ok(())
+}
+
+/// `"try_gather"`: no parameters.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TryGather {}
+
+// What the engine needs to know about it, beside the idiom above.
+impl Kind for TryGather {
+    const PARAMS: &'static [(&'static str, &'static str)] = &[];
+    const SPAWNS_TASKS: bool = false;
+    const OUTLIVES_CALLER: bool = false;
+    const OFFLOADS: bool = false;
+    const COST_GROWS_WITH_SIZE: bool = false;
+
+    fn problems(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn describe(&self) -> String {
+        "all at once, the first error drops the rest".into()
+    }
+
+    fn asyncio(&self) -> String {
+        "asyncio.gather: the first error propagates, the others run on".into()
+    }
+
+    fn python_params(&self, _real: &dyn Fn(u64) -> f64) -> Map<String, Value> {
+        Map::new()
+    }
+
+    fn ideal_ms(&self, s: &Shape) -> f64 {
+        s.concurrent(false).min(s.first_failure())
+    }
+
+    fn timer_waits(&self, s: &Shape) -> f64 {
+        s.waits_in_rounds(1.0)
+    }
+
+    fn peak(&self, tasks: u32) -> u32 {
+        tasks
+    }
+
+    fn starts(&self, s: &Shape) -> Vec<f64> {
+        s.first_poll_starts(false)
+    }
+
+    fn own_durations(&self, _tasks: &[u64]) -> Vec<u64> {
+        Vec::new()
+    }
+
+    fn run(&self, work: Work) -> impl Future<Output = TaskResult> {
+        run(work)
+    }
 }
