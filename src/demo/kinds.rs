@@ -5,6 +5,9 @@
 //! matches. The kind enums live in this leaf module so the report (pure data, at the bottom of
 //! the engine) can name a kind without depending on the code that runs it.
 //!
+//! [`parse_params`] turns the rest of a kind's table into its module's parameters struct, and
+//! says what went wrong in the lesson's words.
+//!
 //! `kinds!` writes the enum (each variant's lesson-file name is its serde name, so an unknown one is a
 //! serde error that lists them all), `as_str`, and `ALL`, which the architecture test walks to
 //! check that every kind has its asyncio counterpart and its row in the authoring guide.
@@ -81,3 +84,146 @@ macro_rules! strategy_kinds {
 }
 
 strategy_list!(strategy_kinds);
+
+/// Every claim kind: `Variant = "lesson-file name" => module in demo/claim/`. Adding one is a
+/// line here and its module (see `demo/claim/mod.rs`).
+macro_rules! claim_list {
+    ($then:ident) => {
+        $then! {
+            /// `strategy` is at least `factor` times faster than `than`.
+            Faster = "faster" => faster,
+            /// Every copy of `task` ended as `outcome` under `strategy`.
+            Outcome = "outcome" => outcome,
+            /// Every copy of `task` that ran its setup also finished its teardown.
+            Teardown = "teardown" => teardown,
+            /// `strategy` surfaced an error to its caller (optionally containing `contains`).
+            Error = "error" => error,
+            /// `strategy` returned without an error (failures, if any, were kept as values).
+            NoError = "no_error" => no_error,
+            /// Peak concurrency under `strategy` within `at_least` ..= `at_most`.
+            Concurrency = "concurrency" => concurrency,
+            /// `task` started within `after_ms` ..= `before_ms` of the strategy's start.
+            Started = "started" => started,
+            /// The wall time within `at_least_ms` ..= `at_most_ms`.
+            Wall = "wall" => wall,
+            /// Connections to the demo server that served `task` (or every task) within
+            /// `at_least` ..= `at_most`.
+            Connections = "connections" => connections,
+            /// The teardown of `task` (a `resource`) finished `before_return` or `after_return`:
+            /// before the strategy's caller got control back, or after (torn down in the
+            /// background after a cancellation, since Rust has no async `Drop`).
+            Cleanup = "cleanup" => cleanup,
+            /// Every copy of `task` that started ended `before_return` or `after_return` of the
+            /// strategy: a dropped tokio future ends inside the `select!` that dropped it, while
+            /// `asyncio.wait` returns with the losers still running until their cancellation
+            /// lands.
+            Ended = "ended" => ended,
+        }
+    };
+}
+
+/// Makes the kind enum from the list.
+macro_rules! claim_kinds {
+    ($($(#[$doc:meta])* $variant:ident = $text:literal => $module:ident,)*) => {
+        kinds! {
+            /// What an expectation checks. Each is one module in `src/demo/claim/`.
+            pub enum ExpectKind {
+                $($(#[$doc])* $variant = $text,)*
+            }
+        }
+    };
+}
+
+claim_list!(claim_kinds);
+
+/// One reason a kind's table does not make its parameters: `key` is the key at fault (`None`: a
+/// missing key, which belongs to the table as a whole).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamError {
+    pub key: Option<String>,
+    pub message: String,
+}
+
+/// The parameters struct `T` of `what` (`strategy \`bounded\``) from the table's keys other than
+/// the ones every kind of the family takes (`common`, said in the messages). `params` lists
+/// `T`'s keys with their meanings: an unknown key names them, a missing one says what it means.
+pub(crate) fn parse_params<T: serde::de::DeserializeOwned>(
+    what: &str,
+    params: &[(&str, &str)],
+    common: &str,
+    table: toml::Table,
+) -> Result<T, Vec<ParamError>> {
+    let parse = |t: toml::Table| T::deserialize(toml::Value::Table(t));
+    let e = match parse(table.clone()) {
+        Ok(t) => return Ok(t),
+        Err(e) => e.message().trim().to_string(),
+    };
+    let takes = if params.is_empty() {
+        format!("{what} takes no parameters besides {common}")
+    } else {
+        let list: Vec<String> = params
+            .iter()
+            .map(|(k, meaning)| format!("`{k}` ({meaning})"))
+            .collect();
+        format!("{what} takes {}, besides {common}", list.join(", "))
+    };
+    // Every stray key, each at its own line.
+    let stray: Vec<ParamError> = table
+        .keys()
+        .filter(|k| !params.iter().any(|(p, _)| p == &k.as_str()))
+        .map(|k| ParamError {
+            key: Some(k.clone()),
+            message: format!("`{k}` does not apply to {what}: {takes}"),
+        })
+        .collect();
+    if !stray.is_empty() {
+        return Err(stray);
+    }
+    if let Some((key, meaning)) = params
+        .iter()
+        .find(|(p, _)| e.starts_with(&format!("missing field `{p}`")))
+    {
+        return Err(vec![ParamError {
+            key: None,
+            message: format!("{what} needs `{key}` ({meaning})"),
+        }]);
+    }
+    // A wrong type or value: serde's message says what it expected but not for which key, so
+    // find the key whose removal changes the answer.
+    let wrong = table.keys().find(|k| {
+        let mut without = table.clone();
+        without.remove(k.as_str());
+        parse(without).err().map(|e| e.message().trim().to_string()) != Some(e.clone())
+    });
+    Err(vec![match wrong {
+        Some(key) => ParamError {
+            key: Some(key.clone()),
+            message: format!("`{key}` of {what}: {e}"),
+        },
+        None => ParamError {
+            key: None,
+            message: format!("{what}: {e}"),
+        },
+    }])
+}
+
+/// Serde's field list of a parameters struct, read from its unknown-field message: the tests
+/// check each kind's `PARAMS` against it.
+#[cfg(test)]
+pub(crate) fn serde_fields<T: serde::de::DeserializeOwned>() -> Vec<String> {
+    let mut t = toml::Table::new();
+    t.insert("not_a_key".into(), toml::Value::Integer(1));
+    let Err(e) = T::deserialize(toml::Value::Table(t)) else {
+        panic!("an unknown key is refused");
+    };
+    let m = e.message().to_string();
+    let list = m.split_once("expected").map_or("", |(_, l)| l);
+    let mut keys: Vec<String> = list
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(String::from)
+        .collect();
+    keys.sort();
+    keys
+}

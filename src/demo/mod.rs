@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! spec (serde: what the lesson file says) --problems()--> runner::Demo (typed: model::Op,
-//!   strategy::Strategy, expect::Claim; plan expands tasks to ids; ideal estimates)
+//!   strategy::Strategy, claim::Claim; plan expands tasks to ids; ideal estimates)
 //!   --run()--> a runtime per strategy: the strategy combines the work, each task runs its op
 //!   inside a span of the recorder (ctx is what they share) --> report (pure data)
 //!   --> expect (claims judged) --> renderers, via an Observer while it runs
@@ -18,9 +18,9 @@
 #[macro_use]
 pub mod kinds;
 
+pub mod claim;
 pub(crate) mod cpu_wait;
 pub(crate) mod ctx;
-pub mod expect;
 pub(crate) mod ideal;
 pub mod interrupt;
 pub mod lab;

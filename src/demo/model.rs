@@ -1,7 +1,7 @@
 //! The validated demo, in types: what [`crate::demo::spec`] turns a `[[demo]]` table into once it
 //! has no problems. Every parameter is present and in range, so nothing downstream re-defaults an
 //! option. Strategies are typed in [`crate::demo::strategy::Strategy`], claims in
-//! [`crate::demo::expect::Claim`]; the ops and the runtime are here.
+//! [`crate::demo::claim::Claim`]; the ops and the runtime are here.
 
 use serde::{Deserialize, Serialize};
 

@@ -7,21 +7,13 @@
 //! Predictions are made only where the model is sure: blocking ops on one thread, for example,
 //! make start times depend on who gets the thread first, so no `started` forecast is made there.
 
-use crate::demo::expect::{Check, Claim};
+use crate::demo::claim::{Claim, Foresight, Prediction};
 use crate::demo::ideal::Shape;
 use crate::demo::model::{Runtime, RuntimeFlavor};
 use crate::demo::plan::Plan;
 use crate::demo::strategy::{Named, Strategy};
 
-/// A `faster` factor above this share of the ideal ratio fails now and then on a busy machine
-/// (measured: at 75 % and below, none in hundreds of runs).
-const SAFE_RATIO_SHARE: f64 = 0.75;
-/// Above this share, warn.
-const WARN_RATIO_SHARE: f64 = 0.8;
-/// An upper bound on wall time or a start needs this much headroom over the ideal (and at least
-/// [`SAFE_HEADROOM_MS`]).
-const SAFE_HEADROOM: f64 = 1.25;
-const SAFE_HEADROOM_MS: f64 = 20.0;
+pub use crate::demo::claim::Verdict;
 
 /// One claim's forecast.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,18 +25,6 @@ pub struct Forecast {
     /// The claim against the prediction, in words ("claims 2.5x: 83 % of the ideal").
     pub margin: String,
     pub verdict: Verdict,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Verdict {
-    /// The model cannot say (no prediction for this kind or situation).
-    Open,
-    /// Within a safe margin.
-    Safe,
-    /// Holds in the model, but the margin is thin: `safe` names a safe value for `key`.
-    Thin { key: &'static str, safe: String },
-    /// The model contradicts the claim: it cannot hold.
-    Impossible { key: &'static str },
 }
 
 /// A forecast for every claim of a demo, in order.
@@ -65,7 +45,7 @@ pub fn forecasts(
     claims
         .iter()
         .enumerate()
-        .filter(|(_, claim)| claim.runtime != Some(crate::demo::expect::ClaimRuntime::Python))
+        .filter(|(_, claim)| claim.runtime != Some(crate::demo::claim::ClaimRuntime::Python))
         .map(|(index, claim)| model.forecast(index, claim, &shape))
         .collect()
 }
@@ -90,162 +70,21 @@ impl Model<'_> {
     }
 
     fn forecast(&self, index: usize, claim: &Claim, shape: &Shape) -> Forecast {
-        let open = |predicted: String| Forecast {
+        // Each claim kind makes its own forecast from what the model answers (`Foresight`).
+        let p = match self.strategy(&claim.strategy) {
+            None => Prediction::open("no prediction"),
+            Some(strategy) => {
+                let seen = Seen { model: self, shape };
+                claim
+                    .check
+                    .forecast(&seen, &claim.strategy, strategy.ideal_ms(shape))
+            }
+        };
+        Forecast {
             index,
-            predicted,
-            margin: String::new(),
-            verdict: Verdict::Open,
-        };
-        let Some(strategy) = self.strategy(&claim.strategy) else {
-            return open("no prediction".into());
-        };
-        let ideal = strategy.ideal_ms(shape);
-        let fmt = crate::text::fmt_ms;
-        match &claim.check {
-            Check::Faster { than, factor } => {
-                let Some(than) = self.strategy(than) else {
-                    return open("no prediction".into());
-                };
-                if than.overhead_grows_with_size() {
-                    return open(format!(
-                        "`{}`'s cost at this size is outside the ideal model",
-                        than.kind().as_str()
-                    ));
-                }
-                if ideal <= 0.0 {
-                    return open("the strategy returns at once: no ratio to predict".into());
-                }
-                let ratio = than.ideal_ms(shape) / ideal;
-                let share = factor / ratio;
-                let verdict = if *factor > ratio * 1.000_001 {
-                    Verdict::Impossible { key: "factor" }
-                } else if share > WARN_RATIO_SHARE {
-                    Verdict::Thin {
-                        key: "factor",
-                        safe: format!("{:.2}", floor2(ratio * SAFE_RATIO_SHARE)),
-                    }
-                } else {
-                    Verdict::Safe
-                };
-                Forecast {
-                    index,
-                    predicted: format!("the ideal ratio is {ratio:.2}x"),
-                    margin: format!(
-                        "claims at least {factor}x: {:.0} % of the ideal",
-                        share * 100.0
-                    ),
-                    verdict,
-                }
-            }
-            Check::Wall {
-                at_least_ms,
-                at_most_ms,
-            } => {
-                let predicted = format!("the ideal wall time is {}", fmt(ideal));
-                let safe_max = headroom(ideal);
-                let (verdict, margin) = match (*at_least_ms, *at_most_ms) {
-                    (Some(lo), _) if lo as f64 > ideal * 1.000_001 => (
-                        Verdict::Impossible { key: "at_least_ms" },
-                        format!("claims at least {lo} ms: only overhead could make it so"),
-                    ),
-                    (_, Some(hi)) if (hi as f64) < ideal => (
-                        Verdict::Impossible { key: "at_most_ms" },
-                        format!("claims at most {hi} ms: less than the ideal"),
-                    ),
-                    (_, Some(hi)) if (hi as f64) < safe_max => (
-                        Verdict::Thin {
-                            key: "at_most_ms",
-                            safe: format!("{}", safe_max.ceil() as u64),
-                        },
-                        format!(
-                            "claims at most {hi} ms: {} of headroom",
-                            fmt(hi as f64 - ideal)
-                        ),
-                    ),
-                    (lo, hi) => (Verdict::Safe, bounds_text(lo, hi)),
-                };
-                Forecast {
-                    index,
-                    predicted,
-                    margin,
-                    verdict,
-                }
-            }
-            Check::Concurrency { at_least, at_most } => {
-                let Some(peak) = self.predicted_peak(strategy, shape) else {
-                    return open("no prediction: blocking ops decide who runs first".into());
-                };
-                let (verdict, margin) = match (*at_least, *at_most) {
-                    (Some(lo), _) if lo > peak => (
-                        Verdict::Impossible { key: "at_least" },
-                        format!("claims at least {lo}"),
-                    ),
-                    (_, Some(hi)) if hi < peak => (
-                        Verdict::Impossible { key: "at_most" },
-                        format!("claims at most {hi}"),
-                    ),
-                    (lo, hi) => (
-                        Verdict::Safe,
-                        match (lo, hi) {
-                            (Some(lo), Some(hi)) => format!("claims {lo} to {hi}"),
-                            (Some(lo), None) => format!("claims at least {lo}"),
-                            (None, Some(hi)) => format!("claims at most {hi}"),
-                            (None, None) => String::new(),
-                        },
-                    ),
-                };
-                Forecast {
-                    index,
-                    predicted: format!("the peak is {peak} at once"),
-                    margin,
-                    verdict,
-                }
-            }
-            Check::Started {
-                task,
-                after_ms,
-                before_ms,
-            } => {
-                let Some(starts) = self.predicted_starts(strategy, shape, task) else {
-                    return open("no prediction: blocking ops decide who starts first".into());
-                };
-                let first = starts.iter().copied().fold(f64::INFINITY, f64::min);
-                let last = starts.iter().copied().fold(0.0, f64::max);
-                let predicted = if last - first < 0.5 {
-                    format!("`{task}` starts at {}", fmt(first))
-                } else {
-                    format!("`{task}` starts between {} and {}", fmt(first), fmt(last))
-                };
-                let safe_before = headroom(last);
-                let (verdict, margin) = match (*after_ms, *before_ms) {
-                    (Some(a), _) if a as f64 > first * 1.000_001 => (
-                        Verdict::Impossible { key: "after_ms" },
-                        format!("claims no earlier than {a} ms"),
-                    ),
-                    (_, Some(b)) if (b as f64) < last => (
-                        Verdict::Impossible { key: "before_ms" },
-                        format!("claims no later than {b} ms"),
-                    ),
-                    (_, Some(b)) if (b as f64) < safe_before => (
-                        Verdict::Thin {
-                            key: "before_ms",
-                            safe: format!("{}", safe_before.ceil() as u64),
-                        },
-                        format!(
-                            "claims no later than {b} ms: {} of headroom",
-                            fmt(b as f64 - last)
-                        ),
-                    ),
-                    (a, b) => (Verdict::Safe, bounds_text(a, b)),
-                };
-                Forecast {
-                    index,
-                    predicted,
-                    margin,
-                    verdict,
-                }
-            }
-            _ => open("decided by what runs, not by timing".into()),
+            predicted: p.predicted,
+            margin: p.margin,
+            verdict: p.verdict,
         }
     }
 
@@ -287,20 +126,34 @@ impl Model<'_> {
     }
 }
 
-/// The upper bound a real run can honour over an ideal of `ideal_ms`.
-fn headroom(ideal_ms: f64) -> f64 {
-    (ideal_ms * SAFE_HEADROOM).max(ideal_ms + SAFE_HEADROOM_MS)
+/// The model at one shape, as the claims' forecasts ask it.
+struct Seen<'a> {
+    model: &'a Model<'a>,
+    shape: &'a Shape,
 }
 
-fn floor2(v: f64) -> f64 {
-    (v * 100.0).floor() / 100.0
-}
+impl Foresight for Seen<'_> {
+    fn ideal_ms(&self, name: &str) -> Option<f64> {
+        Some(self.model.strategy(name)?.ideal_ms(self.shape))
+    }
 
-fn bounds_text(lo: Option<u64>, hi: Option<u64>) -> String {
-    match (lo, hi) {
-        (Some(lo), Some(hi)) => format!("claims {lo} to {hi} ms"),
-        (Some(lo), None) => format!("claims at least {lo} ms"),
-        (None, Some(hi)) => format!("claims at most {hi} ms"),
-        (None, None) => String::new(),
+    fn outside_model(&self, name: &str) -> Option<String> {
+        let s = self.model.strategy(name)?;
+        s.overhead_grows_with_size().then(|| {
+            format!(
+                "`{}`'s cost at this size is outside the ideal model",
+                s.kind().as_str()
+            )
+        })
+    }
+
+    fn peak(&self, name: &str) -> Option<u32> {
+        self.model
+            .predicted_peak(self.model.strategy(name)?, self.shape)
+    }
+
+    fn starts(&self, name: &str, task: &str) -> Option<Vec<f64>> {
+        self.model
+            .predicted_starts(self.model.strategy(name)?, self.shape, task)
     }
 }

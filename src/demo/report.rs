@@ -147,7 +147,8 @@ impl StrategyReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExpectationResult {
     pub claim: String,
-    pub kind: String,
+    /// The claim's kind, its lesson-file name in JSON.
+    pub kind: crate::demo::kinds::ExpectKind,
     pub strategy: String,
     pub shown: bool,
     /// `false` when the run could not judge the claim: interrupted, or at this speed the fixed

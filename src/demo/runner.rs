@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
+use crate::demo::claim::{self, Claim, ClaimRuntime};
 use crate::demo::cpu_wait;
 use crate::demo::ctx::Ctx;
-use crate::demo::expect::{self, Check, Claim, ClaimRuntime};
 use crate::demo::ideal::Shape;
 use crate::demo::interrupt::Interrupt;
 use crate::demo::lab::Lab;
@@ -426,16 +426,8 @@ impl Demo {
             let Some(named) = self.strategies.iter().find(|s| s.name == claim.strategy) else {
                 continue;
             };
-            let scale = match claim.check {
-                Check::Wall {
-                    at_most_ms: Some(hi),
-                    ..
-                } => hi as f64,
-                Check::Started {
-                    before_ms: Some(b), ..
-                } => b as f64,
-                Check::Faster { .. } => self.ideal_ms(&named.strategy),
-                _ => continue,
+            let Some(scale) = claim.check.timing_scale(self.ideal_ms(&named.strategy)) else {
+                continue;
             };
             let allowance = self.allowance_ms(&named.strategy, costs, 1.0);
             if allowance > 0.0 {
@@ -458,7 +450,7 @@ impl Demo {
     }
 
     /// How much of `strategy`'s wall time fixed real-time `costs` may explain at `speed`, in
-    /// lesson ms: what timing claims allow for (see [`crate::demo::expect`]). The Python run
+    /// lesson ms: what timing claims allow for (see [`crate::demo::claim`]). The Python run
     /// passes the costs its runner measured for asyncio.
     pub fn allowance_ms(&self, strategy: &Strategy, costs: &FixedCosts, speed: f64) -> f64 {
         let shape = Shape::new(&self.plan, &self.runtime);
@@ -631,7 +623,7 @@ impl Demo {
         }
         let interrupted =
             strategies.iter().any(|s| s.interrupted) || strategies.len() < self.strategies.len();
-        let expectations = expect::check(
+        let expectations = claim::check(
             &self.claims_for(ClaimRuntime::Rust),
             &self.plan,
             &strategies,

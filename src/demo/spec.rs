@@ -38,7 +38,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 pub use crate::demo::report::Outcome;
 
-use crate::demo::expect::{Check, Claim, ClaimRuntime};
+use crate::demo::claim::{Check, Claim, ClaimRuntime, Names, TaskName};
+pub use crate::demo::claim::{CleanupTiming, ExpectKind};
+pub use crate::demo::kinds::ParamError;
 pub use crate::demo::model::{MAX_ITEMS, MAX_MS, MAX_TASKS, MAX_WORKERS, RuntimeFlavor};
 use crate::demo::model::{Op, Phase, Task};
 use crate::demo::strategy::{Named, Strategy};
@@ -240,7 +242,7 @@ pub struct StrategySpec {
     /// The kind's parameters, or why the table's keys do not make them (an unknown key, a
     /// missing one, a wrong type). [`DemoSpec::problems`] reports it, beside the demo's other
     /// problems, rather than the parse stopping at it.
-    pub strategy: Result<Strategy, String>,
+    pub strategy: Result<Strategy, Vec<String>>,
 }
 
 impl StrategySpec {
@@ -320,104 +322,71 @@ impl Serialize for StrategySpec {
     }
 }
 
-/// One `[[demo.expect]]` table: a claim the demo makes, checked against the measurement.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+/// One `[[demo.expect]]` table: a claim the demo makes, checked against the measurement. The
+/// keys every kind takes are here; the kind's own are its module's struct (see `demo/claim/`),
+/// deserialized from the table's other keys.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExpectSpec {
     /// The sentence shown to the learner, e.g. "gather is at least 2.5x faster than sequential".
     pub claim: String,
     pub kind: ExpectKind,
     /// The strategy (its name or label) the claim is about.
     pub strategy: String,
-    /// `faster`: the strategy it is compared with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub than: Option<String>,
-    /// `faster`: `than`'s wall time / `strategy`'s wall time must be at least this (default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub factor: Option<f64>,
-    /// `outcome`, `teardown`, `started`: a task name (every copy) or one copy (`fetch#2`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task: Option<String>,
-    /// `outcome`: what the task ended as.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<Outcome>,
-    /// `outcome`: the phase of a `resource` task in which it failed or was cancelled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<Phase>,
-    /// `teardown`: the outer resource whose teardown must begin only after `task`'s finished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<String>,
-    /// `cleanup`: whether the teardown finished `before_return` or `after_return`; `ended`:
-    /// whether the task did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finished: Option<CleanupTiming>,
-    /// `error`: text the surfaced error must contain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contains: Option<String>,
-    /// `concurrency`: the peak number of tasks running at once is at most this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub at_most: Option<u32>,
-    /// `concurrency`: the peak is at least this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub at_least: Option<u32>,
-    /// `started`: the task started no earlier than this many ms after the strategy began.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after_ms: Option<u64>,
-    /// `started`: the task started no later than this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before_ms: Option<u64>,
-    /// `wall`: the wall time is at least this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub at_least_ms: Option<u64>,
-    /// `wall`: the wall time is at most this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub at_most_ms: Option<u64>,
     /// `"rust"` or `"python"`: the claim is judged only on that runtime's run (where tokio and
     /// asyncio differ, e.g. what `race` does to the losers). Default: judged on both; the Python
     /// run happens only with `lesson run --python`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<ClaimRuntime>,
+    /// The kind's parameters, or why the table's keys do not make them (reported by
+    /// [`DemoSpec::problems`] beside the demo's other problems).
+    pub check: Result<Check, Vec<ParamError>>,
 }
 
-kinds! {
-/// What an expectation checks.
-pub enum ExpectKind {
-    /// `strategy` is at least `factor` times faster than `than`.
-    Faster = "faster",
-    /// Every copy of `task` ended as `outcome` under `strategy`.
-    Outcome = "outcome",
-    /// Every copy of `task` that ran its setup also finished its teardown.
-    Teardown = "teardown",
-    /// `strategy` surfaced an error to its caller (optionally containing `contains`).
-    Error = "error",
-    /// `strategy` returned without an error (failures, if any, were kept as values).
-    NoError = "no_error",
-    /// Peak concurrency under `strategy` within `at_least` ..= `at_most`.
-    Concurrency = "concurrency",
-    /// `task` started within `after_ms` ..= `before_ms` of the strategy's start.
-    Started = "started",
-    /// The wall time within `at_least_ms` ..= `at_most_ms`.
-    Wall = "wall",
-    /// Connections to the demo server that served `task` (or every task) within `at_least`
-    /// ..= `at_most`.
-    Connections = "connections",
-    /// The teardown of `task` (a `resource`) finished `before_return` or `after_return`: before
-    /// the strategy's caller got control back, or after (torn down in the background after a
-    /// cancellation, since Rust has no async `Drop`).
-    Cleanup = "cleanup",
-    /// Every copy of `task` that started ended `before_return` or `after_return` of the
-    /// strategy: a dropped tokio future ends inside the `select!` that dropped it, while
-    /// `asyncio.wait` returns with the losers still running until their cancellation lands.
-    Ended = "ended",
-}
+impl<'de> Deserialize<'de> for ExpectSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut table = toml::Table::deserialize(deserializer)?;
+        let mut take = |key: &'static str| {
+            table
+                .remove(key)
+                .ok_or_else(|| de::Error::missing_field(key))
+        };
+        let plain = |e: toml::de::Error| de::Error::custom(e.message().trim());
+        let claim = String::deserialize(take("claim")?).map_err(plain)?;
+        let kind = ExpectKind::deserialize(take("kind")?).map_err(plain)?;
+        let strategy = String::deserialize(take("strategy")?).map_err(plain)?;
+        let runtime = match table.remove("runtime") {
+            Some(v) => Some(ClaimRuntime::deserialize(v).map_err(plain)?),
+            None => None,
+        };
+        Ok(ExpectSpec {
+            claim,
+            kind,
+            strategy,
+            runtime,
+            check: Check::from_table(kind, table),
+        })
+    }
 }
 
-/// `finished` of a `cleanup` claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CleanupTiming {
-    BeforeReturn,
-    AfterReturn,
+/// The table as a lesson file would write it: the common keys and the kind's parameters.
+impl Serialize for ExpectSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        let params = match &self.check {
+            Ok(c) => toml::Table::try_from(c).map_err(S::Error::custom)?,
+            Err(_) => toml::Table::new(),
+        };
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("claim", &self.claim)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("strategy", &self.strategy)?;
+        if let Some(runtime) = &self.runtime {
+            map.serialize_entry("runtime", runtime)?;
+        }
+        for (k, v) in &params {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 /// A problem serde cannot detect, e.g. a reference to a task that does not exist.
@@ -592,7 +561,11 @@ impl TaskSpec {
 impl StrategySpec {
     fn problems(&self, at: &str, out: &mut Vec<SpecProblem>) {
         match &self.strategy {
-            Err(why) => out.push(SpecProblem::at(at, why.clone())),
+            Err(why) => {
+                for message in why {
+                    out.push(SpecProblem::at(at, message.clone()));
+                }
+            }
             Ok(strategy) => {
                 for message in strategy.problems() {
                     out.push(SpecProblem::at(at, message));
@@ -611,180 +584,40 @@ impl StrategySpec {
 }
 
 impl ExpectSpec {
-    fn problems(
-        &self,
-        at: &str,
-        strategies: &HashSet<&str>,
-        tasks: &[TaskSpec],
-        out: &mut Vec<SpecProblem>,
-    ) {
-        use ExpectKind as K;
-        let kind = self.kind.as_str();
+    fn problems(&self, at: &str, names: &Names, out: &mut Vec<SpecProblem>) {
         if self.claim.trim().is_empty() {
             out.push(SpecProblem::at(
                 format!("{at}.claim"),
                 "the claim sentence is empty",
             ));
         }
-        let known = |name: &str| strategies.contains(name);
-        let list = {
-            let mut v: Vec<&str> = strategies.iter().copied().collect();
-            v.sort_unstable();
-            v.join(", ")
-        };
-        if !known(&self.strategy) {
+        if !names.strategies.contains(&self.strategy.as_str()) {
             out.push(SpecProblem::at(
                 format!("{at}.strategy"),
                 format!(
-                    "strategy `{}` is not one of this demo's strategies ({list})",
-                    self.strategy
+                    "strategy `{}` is not one of this demo's strategies ({})",
+                    self.strategy,
+                    names.strategies.join(", ")
                 ),
             ));
         }
-        let needs = |key: &str, present: bool, out: &mut Vec<SpecProblem>| {
-            if !present {
-                out.push(SpecProblem::at(
-                    format!("{at}.kind"),
-                    format!("expectation `{kind}` needs `{key}`"),
-                ));
+        // A problem of the table as a whole (a missing key) shows at its `kind`.
+        let key = |k: Option<&str>| format!("{at}.{}", k.unwrap_or("kind"));
+        match &self.check {
+            Err(errors) => {
+                for e in errors {
+                    out.push(SpecProblem::at(key(e.key.as_deref()), e.message.clone()));
+                }
             }
-        };
-        // The keys each kind takes; of each group in `required`, one key must be present.
-        let (allowed, required): (&[&str], &[&[&str]]) = match self.kind {
-            K::Faster => (&["than", "factor"], &[&["than"]]),
-            K::Outcome => (&["task", "outcome", "phase"], &[&["task"], &["outcome"]]),
-            K::Teardown => (&["task", "before"], &[&["task"]]),
-            K::Cleanup | K::Ended => (&["task", "finished"], &[&["task"], &["finished"]]),
-            K::Error => (&["contains"], &[]),
-            K::NoError => (&[], &[]),
-            K::Concurrency => (&["at_most", "at_least"], &[&["at_most", "at_least"]]),
-            K::Started => (
-                &["task", "after_ms", "before_ms"],
-                &[&["task"], &["after_ms", "before_ms"]],
-            ),
-            K::Wall => (
-                &["at_least_ms", "at_most_ms"],
-                &[&["at_least_ms", "at_most_ms"]],
-            ),
-            // A task names its copies' connections; without one, every task's count.
-            K::Connections => (
-                &["task", "at_most", "at_least"],
-                &[&["at_most", "at_least"]],
-            ),
-        };
-        let present = [
-            ("than", self.than.is_some()),
-            ("factor", self.factor.is_some()),
-            ("task", self.task.is_some()),
-            ("outcome", self.outcome.is_some()),
-            ("phase", self.phase.is_some()),
-            ("before", self.before.is_some()),
-            ("finished", self.finished.is_some()),
-            ("contains", self.contains.is_some()),
-            ("at_most", self.at_most.is_some()),
-            ("at_least", self.at_least.is_some()),
-            ("after_ms", self.after_ms.is_some()),
-            ("before_ms", self.before_ms.is_some()),
-            ("at_least_ms", self.at_least_ms.is_some()),
-            ("at_most_ms", self.at_most_ms.is_some()),
-        ];
-        let has = |key: &str| present.iter().any(|(k, p)| *k == key && *p);
-        for group in required {
-            needs(&group.join("` or `"), group.iter().any(|k| has(k)), out);
-        }
-        for (key, is_present) in present {
-            if is_present && !allowed.contains(&key) {
-                out.push(SpecProblem::at(
-                    format!("{at}.{key}"),
-                    format!("`{key}` does not apply to expectation `{kind}`"),
-                ));
+            Ok(check) => {
+                let names = Names {
+                    strategy: &self.strategy,
+                    ..names.clone()
+                };
+                for p in check.problems(&names) {
+                    out.push(SpecProblem::at(key(p.key), p.message));
+                }
             }
-        }
-        if let Some(than) = &self.than {
-            if !known(than) {
-                out.push(SpecProblem::at(
-                    format!("{at}.than"),
-                    format!("strategy `{than}` is not one of this demo's strategies ({list})"),
-                ));
-            } else if *than == self.strategy {
-                out.push(SpecProblem::at(
-                    format!("{at}.than"),
-                    "a strategy cannot be compared with itself",
-                ));
-            }
-        }
-        if let Some(f) = self.factor
-            && !(f.is_finite() && f > 0.0 && f <= 1_000_000.0)
-        {
-            out.push(SpecProblem::at(
-                format!("{at}.factor"),
-                format!("factor must be a positive number, got {f}"),
-            ));
-        }
-        // `task` and `before` both name a task: every copy, or one copy (`fetch#2`).
-        for (key, task) in [("task", &self.task), ("before", &self.before)] {
-            if let Some(task) = task
-                && resolve_task(tasks, task).is_none()
-            {
-                let names: Vec<&str> = tasks.iter().map(|t| t.name.as_str()).collect();
-                out.push(SpecProblem::at(
-                    format!("{at}.{key}"),
-                    format!(
-                        "task `{task}` is not one of this demo's tasks ({}); a single copy is `name#N` with N from 1 to count",
-                        names.join(", ")
-                    ),
-                ));
-            }
-        }
-        // A phase is a part of a `resource` task's span: no other op has one.
-        if self.phase.is_some()
-            && let Some(task) = &self.task
-            && let Some((i, _)) = resolve_task(tasks, task)
-            && tasks[i].op != OpKind::Resource
-        {
-            out.push(SpecProblem::at(
-                format!("{at}.phase"),
-                format!(
-                    "task `{task}` is a `{}` task: only a `resource` task has phases (setup, body, teardown)",
-                    tasks[i].op.as_str()
-                ),
-            ));
-        }
-        for (key, task) in [("task", &self.task), ("before", &self.before)] {
-            if matches!(self.kind, K::Teardown | K::Cleanup)
-                && let Some(task) = task
-                && let Some((i, _)) = resolve_task(tasks, task)
-                && tasks[i].op != OpKind::Resource
-            {
-                out.push(SpecProblem::at(
-                    format!("{at}.{key}"),
-                    format!("task `{task}` is not a `resource` task, so it has no teardown"),
-                ));
-            }
-        }
-        if let (Some(lo), Some(hi)) = (self.at_least, self.at_most)
-            && lo > hi
-        {
-            out.push(SpecProblem::at(
-                format!("{at}.at_least"),
-                "at_least is greater than at_most",
-            ));
-        }
-        if let (Some(lo), Some(hi)) = (self.after_ms, self.before_ms)
-            && lo > hi
-        {
-            out.push(SpecProblem::at(
-                format!("{at}.after_ms"),
-                "after_ms is greater than before_ms",
-            ));
-        }
-        if let (Some(lo), Some(hi)) = (self.at_least_ms, self.at_most_ms)
-            && lo > hi
-        {
-            out.push(SpecProblem::at(
-                format!("{at}.at_least_ms"),
-                "at_least_ms is greater than at_most_ms",
-            ));
         }
     }
 }
@@ -853,17 +686,6 @@ fn nesting_problems(tasks: &[TaskSpec], i: usize, at: &str, out: &mut Vec<SpecPr
             ),
         ));
     }
-}
-
-/// Resolves `fetch` (every copy) or `fetch#2` (one copy, 1-based) to (task index, copy).
-pub fn resolve_task(tasks: &[TaskSpec], name: &str) -> Option<(usize, Option<u32>)> {
-    if let Some(i) = tasks.iter().position(|t| t.name == name) {
-        return Some((i, None));
-    }
-    let (base, n) = name.rsplit_once('#')?;
-    let n: u32 = n.parse().ok()?;
-    let i = tasks.iter().position(|t| t.name == base)?;
-    (n >= 1 && n <= tasks[i].count).then_some((i, Some(n)))
 }
 
 impl DemoSpec {
@@ -936,8 +758,23 @@ impl DemoSpec {
                 ));
             }
         }
+        let mut strategies: Vec<&str> = names.iter().copied().collect();
+        strategies.sort_unstable();
+        let names = Names {
+            strategy: "",
+            strategies,
+            tasks: self
+                .tasks
+                .iter()
+                .map(|t| TaskName {
+                    name: &t.name,
+                    count: t.count,
+                    op: t.op.as_str(),
+                })
+                .collect(),
+        };
         for (i, e) in self.expectations.iter().enumerate() {
-            e.problems(&format!("expect.{i}"), &names, &self.tasks, &mut out);
+            e.problems(&format!("expect.{i}"), &names, &mut out);
         }
         out
     }
@@ -966,7 +803,18 @@ impl DemoSpec {
 
     /// The validated claims.
     pub fn claims(&self) -> Vec<Claim> {
-        self.expectations.iter().map(ExpectSpec::to_claim).collect()
+        self.expectations
+            .iter()
+            .filter_map(|e| {
+                Some(Claim {
+                    text: e.claim.clone(),
+                    strategy: e.strategy.clone(),
+                    check: e.check.clone().ok()?,
+                    at: None,
+                    runtime: e.runtime,
+                })
+            })
+            .collect()
     }
 }
 
@@ -1007,64 +855,6 @@ impl TaskSpec {
             op,
             count: self.count,
             inside: self.inside.clone(),
-        }
-    }
-}
-
-impl ExpectSpec {
-    fn to_claim(&self) -> Claim {
-        let task = || self.task.clone().unwrap_or_default();
-        let check = match self.kind {
-            ExpectKind::Faster => Check::Faster {
-                than: self.than.clone().unwrap_or_default(),
-                factor: self.factor.unwrap_or(1.0),
-            },
-            ExpectKind::Outcome => Check::Outcome {
-                task: task(),
-                outcome: self.outcome.unwrap_or(Outcome::Ok),
-                phase: self.phase,
-            },
-            ExpectKind::Cleanup => Check::Cleanup {
-                task: task(),
-                after_return: self.finished == Some(CleanupTiming::AfterReturn),
-            },
-            ExpectKind::Ended => Check::Ended {
-                task: task(),
-                after_return: self.finished == Some(CleanupTiming::AfterReturn),
-            },
-            ExpectKind::Teardown => Check::Teardown {
-                task: task(),
-                before: self.before.clone(),
-            },
-            ExpectKind::Error => Check::Error {
-                contains: self.contains.clone(),
-            },
-            ExpectKind::NoError => Check::NoError,
-            ExpectKind::Concurrency => Check::Concurrency {
-                at_least: self.at_least,
-                at_most: self.at_most,
-            },
-            ExpectKind::Started => Check::Started {
-                task: task(),
-                after_ms: self.after_ms,
-                before_ms: self.before_ms,
-            },
-            ExpectKind::Wall => Check::Wall {
-                at_least_ms: self.at_least_ms,
-                at_most_ms: self.at_most_ms,
-            },
-            ExpectKind::Connections => Check::Connections {
-                task: self.task.clone(),
-                at_least: self.at_least,
-                at_most: self.at_most,
-            },
-        };
-        Claim {
-            text: self.claim.clone(),
-            strategy: self.strategy.clone(),
-            check,
-            at: None,
-            runtime: self.runtime,
         }
     }
 }
@@ -1121,7 +911,7 @@ factor = 2.5
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].key.as_deref(), Some("strategies.2"));
         assert!(
-            p[0].message.starts_with("`lmit` does not apply to strategy `bounded`: strategy `bounded` takes `limit` (how many tasks may run at once) and `label`"),
+            p[0].message.starts_with("`lmit` does not apply to strategy `bounded`: strategy `bounded` takes `limit` (how many tasks may run at once), besides `label`"),
             "{p:?}"
         );
         let e = parse(&GOOD.replace("count = 3", "count = 3\ncolor = 1")).unwrap_err();

@@ -504,14 +504,17 @@ fn spec_rejects_unknown_keys_in_every_table() {
                 .starts_with("`limt` does not apply to strategy `bounded`")),
         "{p:?}"
     );
-    for (table, extra) in [
-        (
-            "",
-            "[[expect]]\nclaim = \"c\"\nkind = \"wall\"\nstrategy = \"gather\"\nat_most = 3\nextra = 1\n",
-        ),
-        ("runtime = \"multi\"", ""),
-        ("strategies = [3]", ""),
-    ] {
+    // So is a claim's: every stray key, each at its own key.
+    let src = "name = \"t\"\ntitle = \"t\"\nabout = \"a\"\n[[task]]\nname = \"x\"\nop = \"sleep\"\nms = 1\n[[expect]]\nclaim = \"c\"\nkind = \"wall\"\nstrategy = \"gather\"\nat_most = 3\nextra = 1\n";
+    let p = toml::from_str::<DemoSpec>(src).unwrap().problems();
+    let keys: Vec<_> = p.iter().filter_map(|p| p.key.as_deref()).collect();
+    assert_eq!(keys, ["expect.0.at_most", "expect.0.extra"], "{p:?}");
+    assert!(
+        p[1].message
+            .starts_with("`extra` does not apply to expectation `wall`"),
+        "{p:?}"
+    );
+    for (table, extra) in [("runtime = \"multi\"", ""), ("strategies = [3]", "")] {
         let src = format!(
             "name = \"t\"\ntitle = \"t\"\nabout = \"a\"\n{table}\n[[task]]\nname = \"x\"\nop = \"sleep\"\nms = 1\n{extra}"
         );
@@ -961,23 +964,23 @@ async fn judged_at(
     name: &str,
     speed: f64,
     c: asyncwork::demo::runner::FixedCosts,
-    claim: &asyncwork::demo::expect::Claim,
+    claim: &asyncwork::demo::claim::Claim,
 ) -> asyncwork::demo::report::ExpectationResult {
     let s = d.strategies.iter().find(|s| s.name == name).unwrap();
     let run = d
         .run_strategy_async(s, speed, c, None, std::future::pending())
         .await;
-    asyncwork::demo::expect::check(std::slice::from_ref(claim), d.plan(), &[run]).remove(0)
+    asyncwork::demo::claim::check(std::slice::from_ref(claim), d.plan(), &[run]).remove(0)
 }
 
-fn wall_at_most(strategy: &str, ms: u64) -> asyncwork::demo::expect::Claim {
-    asyncwork::demo::expect::Claim {
+fn wall_at_most(strategy: &str, ms: u64) -> asyncwork::demo::claim::Claim {
+    asyncwork::demo::claim::Claim {
         text: format!("{strategy} finishes within {ms} ms"),
         strategy: strategy.into(),
-        check: asyncwork::demo::expect::Check::Wall {
+        check: asyncwork::demo::claim::Check::Wall(asyncwork::demo::claim::wall::Wall {
             at_least_ms: None,
             at_most_ms: Some(ms),
-        },
+        }),
         at: None,
         runtime: None,
     }
@@ -1014,8 +1017,7 @@ async fn a_timing_claim_is_judged_against_its_own_scale() {
         .await;
     run.wall_ms = 462.0;
     run.allowance_ms = 1810.0;
-    let v =
-        asyncwork::demo::expect::check(std::slice::from_ref(&claim), d.plan(), &[run]).remove(0);
+    let v = asyncwork::demo::claim::check(std::slice::from_ref(&claim), d.plan(), &[run]).remove(0);
     assert!(!v.shown, "{v:?}");
 
     // A miss smaller than the bound itself is still excused by fixed costs, with a note.

@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::demo::expect;
-use crate::demo::expect::ClaimRuntime;
+use crate::demo::claim;
+use crate::demo::claim::ClaimRuntime;
 use crate::demo::report::PythonReport;
 use crate::demo::runner::{Demo, FixedCosts};
 use spans::Line;
@@ -200,7 +200,7 @@ pub fn run(demo: &Demo, speed: f64, python: &Interpreter) -> PythonReport {
 }
 
 fn judge(demo: &Demo, report: &PythonReport) -> Vec<crate::demo::report::ExpectationResult> {
-    expect::check(
+    claim::check(
         &demo.claims_for(ClaimRuntime::Python),
         demo.plan(),
         &report.strategies,

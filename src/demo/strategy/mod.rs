@@ -14,10 +14,13 @@
 
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::demo::ideal::Shape;
+#[cfg(test)]
+use crate::demo::kinds::serde_fields;
+use crate::demo::kinds::{ParamError, parse_params};
 use crate::demo::work::{TaskResult, Work};
 
 pub use crate::demo::kinds::StrategyKind;
@@ -90,6 +93,7 @@ macro_rules! strategies {
             }
 
             /// The parameters of `kind` with their meanings.
+            #[cfg(test)]
             fn params_of(kind: StrategyKind) -> &'static [(&'static str, &'static str)] {
                 match kind {
                     $(StrategyKind::$variant => <$module::$variant as Kind>::PARAMS,)*
@@ -97,13 +101,24 @@ macro_rules! strategies {
             }
 
             /// `kind`'s parameters from the keys of its table (the kind and label taken out).
-            fn from_params(kind: StrategyKind, params: toml::Table) -> Result<Self, toml::de::Error> {
-                let value = toml::Value::Table(params);
+            fn from_params(kind: StrategyKind, params: toml::Table) -> Result<Self, Vec<ParamError>> {
+                let what = format!("strategy `{}`", kind.as_str());
                 Ok(match kind {
-                    $(StrategyKind::$variant => {
-                        Strategy::$variant($module::$variant::deserialize(value)?)
-                    })*
+                    $(StrategyKind::$variant => Strategy::$variant(parse_params(
+                        &what,
+                        <$module::$variant as Kind>::PARAMS,
+                        "`label`",
+                        params,
+                    )?),)*
                 })
+            }
+
+            /// The parameters of every kind as serde sees them, for the test of `PARAMS`.
+            #[cfg(test)]
+            fn serde_fields_of(kind: StrategyKind) -> Vec<String> {
+                match kind {
+                    $(StrategyKind::$variant => serde_fields::<$module::$variant>(),)*
+                }
             }
 
             fn spawns_tasks(&self) -> bool {
@@ -232,58 +247,9 @@ impl Strategy {
 
     /// The strategy of `kind` from the keys of its table (`kind` and `label` taken out), or why
     /// not: an unknown key or a missing one, said with the keys the kind takes.
-    pub(crate) fn from_table(kind: StrategyKind, params: toml::Table) -> Result<Self, String> {
-        let keys: Vec<String> = params.keys().cloned().collect();
-        Strategy::from_params(kind, params.clone()).map_err(|e| {
-            // Serde's type error does not name its key: it is the one whose removal changes
-            // the error.
-            let wrong = keys.iter().find(|k| {
-                let mut without = params.clone();
-                without.remove(k.as_str());
-                Strategy::from_params(kind, without).map_err(|e| e.message().to_string())
-                    != Err(e.message().to_string())
-            });
-            param_error(kind, &keys, wrong.map(String::as_str), &e)
-        })
-    }
-}
-
-/// A parse error of `kind`'s parameters in the lesson's words: the key, what the kind takes and
-/// what each parameter means (serde's own message says only "unknown field" or "missing field").
-fn param_error(
-    kind: StrategyKind,
-    keys: &[String],
-    wrong: Option<&str>,
-    e: &toml::de::Error,
-) -> String {
-    let name = kind.as_str();
-    let params = Strategy::params_of(kind);
-    let takes = if params.is_empty() {
-        format!("strategy `{name}` takes no parameters, only `label`")
-    } else {
-        let list: Vec<String> = params
-            .iter()
-            .map(|(k, meaning)| format!("`{k}` ({meaning})"))
-            .collect();
-        format!("strategy `{name}` takes {} and `label`", list.join(", "))
-    };
-    if let Some(stray) = keys
-        .iter()
-        .find(|k| !params.iter().any(|(p, _)| p == &k.as_str()))
-    {
-        return format!("`{stray}` does not apply to strategy `{name}`: {takes}");
-    }
-    let message = e.message();
-    if let Some(missing) = params
-        .iter()
-        .find(|(p, _)| message.starts_with(&format!("missing field `{p}`")))
-    {
-        return format!("strategy `{name}` needs `{}` ({})", missing.0, missing.1);
-    }
-    // A wrong type or value: serde's message names what it expected.
-    match wrong {
-        Some(key) => format!("`{key}` of strategy `{name}`: {}", message.trim()),
-        None => format!("strategy `{name}`: {}", message.trim()),
+    pub(crate) fn from_table(kind: StrategyKind, params: toml::Table) -> Result<Self, Vec<String>> {
+        Strategy::from_params(kind, params)
+            .map_err(|errors| errors.into_iter().map(|e| e.message).collect())
     }
 }
 
@@ -337,22 +303,6 @@ async fn caller_work(delay: Duration) {
     }
 }
 
-/// Serde's field list of every kind's parameters struct, read from its unknown-field message,
-/// for the test that `PARAMS` is in step with the struct.
-#[cfg(test)]
-fn serde_fields(kind: StrategyKind) -> std::collections::BTreeMap<String, ()> {
-    let mut t = toml::Table::new();
-    t.insert("not_a_key".into(), toml::Value::Integer(1));
-    let e = Strategy::from_params(kind, t).expect_err("an unknown key is refused");
-    let m = e.message().to_string();
-    let list = m.split_once("expected").map_or("", |(_, l)| l);
-    list.split('`')
-        .skip(1)
-        .step_by(2)
-        .map(|k| (k.to_string(), ()))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,17 +310,25 @@ mod tests {
     #[test]
     fn every_kind_lists_the_parameters_its_struct_takes() {
         for &kind in StrategyKind::ALL {
-            let listed: std::collections::BTreeMap<String, ()> = Strategy::params_of(kind)
+            let mut listed: Vec<String> = Strategy::params_of(kind)
                 .iter()
-                .map(|(k, _)| (k.to_string(), ()))
+                .map(|(k, _)| k.to_string())
                 .collect();
-            assert_eq!(listed, serde_fields(kind), "strategy `{}`", kind.as_str());
+            listed.sort();
+            assert_eq!(
+                listed,
+                Strategy::serde_fields_of(kind),
+                "strategy `{}`",
+                kind.as_str()
+            );
         }
     }
 
     #[test]
     fn a_missing_or_stray_key_says_what_the_kind_takes() {
-        let e = Strategy::from_table(StrategyKind::Bounded, toml::Table::new()).unwrap_err();
+        let e = Strategy::from_table(StrategyKind::Bounded, toml::Table::new())
+            .unwrap_err()
+            .remove(0);
         assert_eq!(
             e,
             "strategy `bounded` needs `limit` (how many tasks may run at once)"
@@ -378,7 +336,9 @@ mod tests {
         let mut t = toml::Table::new();
         t.insert("limit".into(), toml::Value::Integer(2));
         t.insert("lmit".into(), toml::Value::Integer(3));
-        let e = Strategy::from_table(StrategyKind::Bounded, t).unwrap_err();
+        let e = Strategy::from_table(StrategyKind::Bounded, t)
+            .unwrap_err()
+            .remove(0);
         assert!(
             e.starts_with(
                 "`lmit` does not apply to strategy `bounded`: strategy `bounded` takes `limit` ("
@@ -387,7 +347,9 @@ mod tests {
         );
         let mut t = toml::Table::new();
         t.insert("limit".into(), toml::Value::Integer(2));
-        let e = Strategy::from_table(StrategyKind::Race, t).unwrap_err();
+        let e = Strategy::from_table(StrategyKind::Race, t)
+            .unwrap_err()
+            .remove(0);
         assert!(
             e.starts_with("`limit` does not apply to strategy `race`"),
             "{e}"
@@ -395,18 +357,24 @@ mod tests {
         let mut t = toml::Table::new();
         t.insert("scope".into(), toml::Value::String("grop".into()));
         t.insert("ms".into(), toml::Value::Integer(100));
-        let e = Strategy::from_table(StrategyKind::Timeout, t).unwrap_err();
+        let e = Strategy::from_table(StrategyKind::Timeout, t)
+            .unwrap_err()
+            .remove(0);
         assert!(
             e.starts_with("`scope` of strategy `timeout`: unknown variant `grop`"),
             "{e}"
         );
         let mut t = toml::Table::new();
         t.insert("limit".into(), toml::Value::Integer(2));
-        let e = Strategy::from_table(StrategyKind::Race, t).unwrap_err();
-        assert!(e.contains("takes no parameters, only `label`"), "{e}");
+        let e = Strategy::from_table(StrategyKind::Race, t)
+            .unwrap_err()
+            .remove(0);
+        assert!(e.contains("takes no parameters besides `label`"), "{e}");
         let mut t = toml::Table::new();
         t.insert("limit".into(), toml::Value::String("two".into()));
-        let e = Strategy::from_table(StrategyKind::Bounded, t).unwrap_err();
+        let e = Strategy::from_table(StrategyKind::Bounded, t)
+            .unwrap_err()
+            .remove(0);
         assert!(
             e.starts_with("`limit` of strategy `bounded`: invalid type"),
             "{e}"
