@@ -52,7 +52,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             Some(ex.name.clone()),
         )
     };
-    if !reset::confirm(&question, args.yes)? {
+    if !confirm(&question, args.yes)? {
         outln!("Nothing changed.");
         return Ok(Exit::Failure);
     }
@@ -99,4 +99,23 @@ pub(crate) fn show_restored(wb: &Workbook, done: &Restored) {
             outln!("  {m}");
         }
     }
+}
+
+/// Asks before files are moved (the library never prompts: the command does). Can we ask? `--yes` skips the question; without a terminal and without `--yes`, refuse.
+fn confirm(question: &str, yes: bool) -> anyhow::Result<bool> {
+    use std::io::IsTerminal;
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        anyhow::bail!(
+            "refusing to reset without confirmation: there is no terminal to ask on.\n\
+             Pass --yes to reset anyway (your versions of these files are moved to \
+             .asyncwork/trash/)."
+        );
+    }
+    Ok(dialoguer::Confirm::new()
+        .with_prompt(question)
+        .default(false)
+        .interact()?)
 }

@@ -293,25 +293,6 @@ fn utc_stamp(t: std::time::SystemTime) -> String {
     )
 }
 
-/// Can we ask? `--yes` skips the question; without a terminal and without `--yes`, refuse.
-pub(crate) fn confirm(question: &str, yes: bool) -> Result<bool> {
-    use std::io::IsTerminal;
-    if yes {
-        return Ok(true);
-    }
-    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        anyhow::bail!(
-            "refusing to reset without confirmation: there is no terminal to ask on.\n\
-             Pass --yes to reset anyway (your versions of these files are moved to \
-             .asyncwork/trash/)."
-        );
-    }
-    Ok(dialoguer::Confirm::new()
-        .with_prompt(question)
-        .default(false)
-        .interact()?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

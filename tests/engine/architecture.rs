@@ -226,3 +226,56 @@ fn every_kind_has_its_asyncio_counterpart_and_its_guide_row() {
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
+
+/// Issue 18: a family's variants are named only in its home (`demo/strategy/`, `demo/claim/`),
+/// where one list writes every match over them, so no code elsewhere matches over kinds with a
+/// `_ =>` that a new kind would silently fall into.
+#[test]
+fn a_family_is_matched_over_only_in_its_home() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&root, &root, &mut files);
+    let homes = [("Strategy::", "demo::strategy"), ("Check::", "demo::claim")];
+    let mut wrong = Vec::new();
+    for (module, src) in &files {
+        let code = code(src);
+        for (prefix, home) in homes {
+            if module == home || module.starts_with(&format!("{home}::")) {
+                continue;
+            }
+            for (i, _) in code.match_indices(prefix) {
+                // `Strategy::Bounded(..)`, not `Strategy::ideal_ms` or `StrategyKind::`.
+                let before = code[..i].chars().next_back();
+                let after = code[i + prefix.len()..].chars().next();
+                let variant = after.is_some_and(|c| c.is_ascii_uppercase());
+                let whole_word = !before.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                if variant && whole_word {
+                    let name: String = code[i..]
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == ':' || *c == '_')
+                        .collect();
+                    wrong.push(format!("{module} names `{name}`"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Issue 18: the library never prompts. Asking the learner is a command's job (`commands/`);
+/// the library returns what it needs asked.
+#[test]
+fn the_library_does_not_prompt() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&root, &root, &mut files);
+    let wrong: Vec<&String> = files
+        .iter()
+        .filter(|(m, src)| !m.starts_with("commands") && code(src).contains("dialoguer::"))
+        .map(|(m, _)| m)
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "modules outside commands/ that prompt: {wrong:?}"
+    );
+}
