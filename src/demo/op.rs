@@ -1,9 +1,13 @@
 //! Ops: what one task does. One async function per [`Op`] variant; the strategies never look
 //! inside.
 //!
-//! Adding an op touches three files: its variant (parameters, nominal duration) in
-//! `demo/model.rs`, its name and parameters in `demo/spec.rs`, and a function here (a big one in
-//! a module of its own: `op/http.rs`, `op/sqlite.rs`).
+//! Ops are not yet one file per kind, as strategies (`demo/strategy/`) and claims
+//! (`demo/claim/`) are. Adding an op today touches: its name in `OpKind` and its keys in
+//! `TaskSpec` (`demo/spec.rs`, with the rows of `stray_params`), its checks and conversion in
+//! `demo/spec/io_ops.rs` (for real I/O), its variant and every method of [`Op`] in
+//! `demo/model.rs` (several end in `_ =>`: read each), its arm in `run_in` below (a big one in a
+//! module of its own: `op/http.rs`, `op/sqlite.rs`), `demo/lab.rs` if it measures something, its
+//! entry in `python/plan.rs` and `python/runner.py`, and its row in `lessons/README.md`.
 
 use std::pin::pin;
 use std::sync::Arc;
