@@ -97,6 +97,19 @@ pub fn unsafe_char_name(c: char) -> String {
     format!("{name} (U+{:04X})", u32::from(c))
 }
 
+/// serde names Rust types ("expected u32"); authors think in TOML values.
+pub fn plain_words(message: &str) -> String {
+    [
+        ("expected u32", "expected a whole number (0 or more)"),
+        ("expected u64", "expected a whole number (0 or more)"),
+        ("expected usize", "expected a whole number (0 or more)"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected an array"),
+    ]
+    .iter()
+    .fold(message.to_string(), |m, (from, to)| m.replace(from, to))
+}
+
 #[cfg(test)]
 mod tests {
     use super::fmt_ms;

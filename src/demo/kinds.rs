@@ -156,7 +156,7 @@ pub(crate) fn parse_params<T: serde::de::DeserializeOwned>(
     let parse = |t: toml::Table| T::deserialize(toml::Value::Table(t));
     let e = match parse(table.clone()) {
         Ok(t) => return Ok(t),
-        Err(e) => e.message().trim().to_string(),
+        Err(e) => crate::text::plain_words(e.message().trim()),
     };
     let takes = if params.is_empty() {
         format!("{what} takes no parameters besides {common}")
@@ -193,7 +193,10 @@ pub(crate) fn parse_params<T: serde::de::DeserializeOwned>(
     let wrong = table.keys().find(|k| {
         let mut without = table.clone();
         without.remove(k.as_str());
-        parse(without).err().map(|e| e.message().trim().to_string()) != Some(e.clone())
+        parse(without)
+            .err()
+            .map(|e| crate::text::plain_words(e.message().trim()))
+            != Some(e.clone())
     });
     Err(vec![match wrong {
         Some(key) => ParamError {

@@ -433,7 +433,7 @@ impl<'a> Cx<'a> {
 
     /// A toml/serde error: use its span when it has one, else `fallback`.
     fn toml_error(&mut self, e: &toml::de::Error, fallback: Range<usize>, expected: Option<&str>) {
-        let message = plain_words(e.message().trim());
+        let message = crate::text::plain_words(e.message().trim());
         let span = e.span().unwrap_or(fallback);
         let help = misplaced_top_key(&message)
             .or_else(|| suggestion_for(&message))
@@ -974,19 +974,6 @@ impl<'a> Cx<'a> {
             }
         }
     }
-}
-
-/// serde names Rust types ("expected u32"); authors think in TOML values.
-fn plain_words(message: &str) -> String {
-    [
-        ("expected u32", "expected a whole number (0 or more)"),
-        ("expected u64", "expected a whole number (0 or more)"),
-        ("expected usize", "expected a whole number (0 or more)"),
-        ("expected f64", "expected a number"),
-        ("expected a sequence", "expected an array"),
-    ]
-    .iter()
-    .fold(message.to_string(), |m, (from, to)| m.replace(from, to))
 }
 
 /// A top-level key written below a `[[section]]` header lands inside that section: TOML's most
