@@ -18,7 +18,7 @@ pub use crate::demo::claim::Verdict;
 /// One claim's forecast.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Forecast {
-    /// Index of the claim in the demo (`expect.N`).
+    /// The claim's `expect.N` ([`Claim::index`]).
     pub index: usize,
     /// What the model predicts, in words ("ideal ratio 3.00x").
     pub predicted: String,
@@ -44,9 +44,8 @@ pub fn forecasts(
     // differ, e.g. a teardown inside a cancelled task) is not forecast by it.
     claims
         .iter()
-        .enumerate()
-        .filter(|(_, claim)| claim.runtime != Some(crate::demo::claim::ClaimRuntime::Python))
-        .map(|(index, claim)| model.forecast(index, claim, &shape))
+        .filter(|claim| claim.runtime != Some(crate::demo::claim::ClaimRuntime::Python))
+        .map(|claim| model.forecast(claim.index, claim, &shape))
         .collect()
 }
 

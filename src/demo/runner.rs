@@ -328,8 +328,10 @@ impl Demo {
 
     /// Where each claim is written (`lessons/gather.toml:120`), for messages about it.
     pub fn locate_claims(&mut self, file: &str, lines: &[usize]) {
-        for (claim, line) in self.claims.iter_mut().zip(lines) {
-            claim.at = Some(format!("{file}:{line}"));
+        for claim in &mut self.claims {
+            if let Some(line) = lines.get(claim.index) {
+                claim.at = Some(format!("{file}:{line}"));
+            }
         }
     }
 

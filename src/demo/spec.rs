@@ -805,8 +805,10 @@ impl DemoSpec {
     pub fn claims(&self) -> Vec<Claim> {
         self.expectations
             .iter()
-            .filter_map(|e| {
+            .enumerate()
+            .filter_map(|(index, e)| {
                 Some(Claim {
+                    index,
                     text: e.claim.clone(),
                     strategy: e.strategy.clone(),
                     check: e.check.clone().ok()?,

@@ -975,6 +975,7 @@ async fn judged_at(
 
 fn wall_at_most(strategy: &str, ms: u64) -> asyncwork::demo::claim::Claim {
     asyncwork::demo::claim::Claim {
+        index: 0,
         text: format!("{strategy} finishes within {ms} ms"),
         strategy: strategy.into(),
         check: asyncwork::demo::claim::Check::Wall(asyncwork::demo::claim::wall::Wall {
@@ -1217,4 +1218,44 @@ fn a_fails_typo_lists_the_valid_values() {
         let src = src.replace("\"teardwon\"", ok);
         assert!(toml::from_str::<DemoSpec>(&src).is_ok(), "{ok}");
     }
+}
+
+/// A claim whose table does not parse is left out of the demo; the forecasts of the others
+/// still name their own `expect.N`, not a shifted one.
+#[test]
+fn a_claim_that_does_not_parse_shifts_no_other_claims_key() {
+    let src = r#"
+name = "d"
+title = "t"
+about = "a"
+[[task]]
+name = "x"
+op = "sleep"
+ms = 300
+count = 3
+[[expect]]
+claim = "a stray key"
+kind = "no_error"
+strategy = "gather"
+factr = 2
+[[expect]]
+claim = "impossible"
+kind = "wall"
+strategy = "gather"
+at_most_ms = 100
+"#;
+    let spec: DemoSpec = toml::from_str(src).unwrap();
+    let checked = asyncwork::demo::runner::Demo::check(&spec);
+    let keys: Vec<_> = checked
+        .problems
+        .iter()
+        .filter_map(|p| p.key.as_deref())
+        .collect();
+    assert_eq!(
+        keys,
+        ["expect.0.factr", "expect.1.at_most_ms"],
+        "{:?}",
+        checked.problems
+    );
+    assert_eq!(checked.forecasts[0].index, 1);
 }

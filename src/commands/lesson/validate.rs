@@ -106,7 +106,9 @@ fn explain(catalogue: &Catalogue) -> String {
                 style(format!("(plays at most {}x)", demo.max_speed())).dim()
             ));
             for f in checked.forecasts {
-                let claim = &demo.claims[f.index];
+                let Some(claim) = demo.claims.iter().find(|c| c.index == f.index) else {
+                    continue;
+                };
                 let line = lines.and_then(|l| l.get(f.index)).copied().unwrap_or(0);
                 let mark = match f.verdict {
                     Verdict::Safe => style("ok").green(),

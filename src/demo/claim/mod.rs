@@ -21,6 +21,9 @@ pub use crate::demo::kinds::ExpectKind;
 /// and what to check.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claim {
+    /// Its place among the demo's `[[demo.expect]]` tables (`expect.N`): a claim whose table
+    /// does not parse is left out of the demo, so positions in a demo's claims may skip.
+    pub index: usize,
     pub text: String,
     pub strategy: String,
     pub check: Check,
