@@ -7,6 +7,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // this layer writes to the terminal
 
+pub mod costs;
 pub mod diagnostic;
 pub mod grading;
 pub mod hints;

@@ -240,7 +240,10 @@ pub fn speed_text(speed: f64, requested: Option<f64>, limit: Option<SpeedLimit>)
     }
 }
 
-/// With `--python`, for fan-outs of 10 tasks or more: what each runtime's overhead comes to per
+/// Fewest tasks for the overhead per task to be mostly a cost per task.
+const PER_TASK_FROM: usize = 50_000;
+
+/// With `--python`, for fan-outs of 50,000 tasks or more: what each runtime's overhead comes to per
 /// task, in real microseconds (a runtime's cost per task does not scale with `--speed`).
 fn per_task(d: &DemoReport, py: &PythonReport) -> Option<String> {
     let mut table = Table::new(&[
@@ -256,7 +259,10 @@ fn per_task(d: &DemoReport, py: &PythonReport) -> Option<String> {
         let Some(p) = py.strategies.iter().find(|p| p.name == s.name) else {
             continue;
         };
-        if n < 10 || s.interrupted {
+        // Below this, the overhead is mostly what a run pays once (a timer's 1 ms tick, the
+        // runtime's start), not per task: divided by few tasks it would read as a large cost
+        // per task. `render::costs` fits the two apart over a lesson's fan-outs.
+        if n < PER_TASK_FROM || s.interrupted {
             continue;
         }
         any = true;

@@ -152,6 +152,8 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let mut not_judged: Vec<ExpectationResult> = Vec::new();
     let mut blind_demos: Vec<String> = Vec::new();
     let mut busiest: f64 = 0.0;
+    // Fan-outs of several sizes: what is paid once and what per task (`render::costs`).
+    let mut costs = crate::render::costs::CostFit::default();
 
     // `--python`: find the interpreter once. Missing or too old: one line, and the Rust demos
     // run as without the flag (the exit code does not change).
@@ -226,6 +228,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         if !args.json {
             emit(&format!("\n{}", summary::summary(&d)));
         }
+        costs.add(&d);
         if let Some(j) = &mut json {
             j.demo(&d)?;
         }
@@ -277,6 +280,8 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
 
     if let Some(j) = json {
         j.end(interrupted)?;
+    } else if let Some(fit) = costs.render(width).filter(|_| !interrupted) {
+        emit(&fit);
     }
     if let (Some(t), Some(path)) = (trace, &args.trace) {
         t.finish(id)
