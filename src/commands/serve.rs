@@ -24,6 +24,7 @@ pub fn run(_g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let server = match Server::start(Options {
         port: args.port,
         log: Some(log),
+        ..Options::default()
     }) {
         Ok(server) => server,
         Err(StartError::PortInUse(port)) => anyhow::bail!(

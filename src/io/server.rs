@@ -12,6 +12,11 @@
 //! use is an error the caller can name); dropping the [`Server`] shuts it down gracefully:
 //! in-flight requests finish, idle keep-alive connections close.
 //!
+//! A connection that sends no complete request head within [`IDLE_TIMEOUT`] (a slow client, or
+//! an idle keep-alive connection between requests) is closed, as uvicorn closes idle keep-alive
+//! connections after 5 s: without it, a few hundred silent connections would take every file
+//! descriptor the process may open.
+//!
 //! Every response carries `x-connection: N`, the number of the TCP connection that served it (in
 //! accept order), so a client can tell how many connections its requests really used.
 
@@ -24,14 +29,12 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::connect_info::Connected;
 use axum::extract::{ConnectInfo, Path, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::serve::IncomingStream;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::io::params::{self, Bad, Style};
@@ -120,9 +123,15 @@ pub struct RequestLog {
     pub elapsed: Duration,
 }
 
+/// How long a connection may take to send a request's head, or sit idle between requests.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// How to start the server.
 #[derive(Debug, Default)]
 pub struct Options {
+    /// How long a connection may take to send a request head or sit idle (`None`:
+    /// [`IDLE_TIMEOUT`]).
+    pub idle_timeout: Option<Duration>,
     /// 0: any free port (what demos and tests use).
     pub port: u16,
     /// Where to send a [`RequestLog`] per request. Bounded ([`LOG_QUEUE`] is a good size): when
@@ -178,6 +187,7 @@ impl Server {
             .build()
             .map_err(StartError::Thread)?;
         let accepted = Arc::new(AtomicU64::new(0));
+        let options_idle = options.idle_timeout.unwrap_or(IDLE_TIMEOUT);
         let shared = Arc::new(Shared {
             flaky: Mutex::default(),
             in_flight: AtomicU64::new(0),
@@ -195,18 +205,11 @@ impl Server {
                     let Ok(listener) = TcpListener::from_std(listener) else {
                         return;
                     };
-                    let listener = Counting {
-                        inner: listener,
-                        accepted: counter,
-                    };
-                    let app = router(shared).into_make_service_with_connect_info::<Peer>();
+                    let app = router(shared);
+                    let idle = options_idle;
                     // Serving never fails on its own (accept errors are retried); it returns when
                     // `stop` fires (or the Server is dropped) and in-flight requests are done.
-                    let _ = axum::serve(listener, app)
-                        .with_graceful_shutdown(async {
-                            let _ = stop_rx.await;
-                        })
-                        .await;
+                    serve(listener, counter, app, stop_rx, idle).await;
                 });
                 // A `/work/blocking` or offloaded sleep still running is not waited for long.
                 runtime.shutdown_timeout(Duration::from_millis(200));
@@ -499,42 +502,70 @@ struct Peer {
     connection: u64,
 }
 
-impl Connected<IncomingStream<'_, Counting>> for Peer {
-    fn connect_info(stream: IncomingStream<'_, Counting>) -> Self {
-        *stream.remote_addr()
-    }
-}
-
-/// A TCP listener that numbers the connections it accepts.
-struct Counting {
-    inner: TcpListener,
+/// Accepts connections until `stop`, serving each on a task of its own; then lets every
+/// connection finish its in-flight request (idle ones close at once) and returns.
+///
+/// What `axum::serve` does, plus hyper's timer: `header_read_timeout` closes a connection that
+/// has not sent a complete request head within `idle`, counted from when hyper starts waiting
+/// for one (at accept, and again after each response).
+async fn serve(
+    listener: TcpListener,
     accepted: Arc<AtomicU64>,
-}
+    app: Router,
+    stop: oneshot::Receiver<()>,
+    idle: Duration,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
 
-impl axum::serve::Listener for Counting {
-    type Io = TcpStream;
-    type Addr = Peer;
-
-    async fn accept(&mut self) -> (TcpStream, Peer) {
-        loop {
-            match self.inner.accept().await {
-                Ok((io, addr)) => {
-                    // Small responses go out at once rather than waiting to be coalesced.
-                    let _ = io.set_nodelay(true);
-                    let connection = self.accepted.fetch_add(1, Relaxed) + 1;
-                    return (io, Peer { addr, connection });
-                }
+    let (closing, closing_rx) = tokio::sync::watch::channel(());
+    let mut connections = tokio::task::JoinSet::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let (io, addr) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
                 // Out of file descriptors and the like: wait and try again (axum's own
                 // listener does the same) rather than ending the server.
-                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        // Small responses go out at once rather than waiting to be coalesced.
+        let _ = io.set_nodelay(true);
+        let peer = Peer {
+            addr,
+            connection: accepted.fetch_add(1, Relaxed) + 1,
+        };
+        // `ConnectInfo<Peer>` is read from the request's extensions, where axum's
+        // `into_make_service_with_connect_info` would have put it.
+        let service = app
+            .clone()
+            .map_request(move |mut req: Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                req.map(Body::new)
+            });
+        let service = hyper_util::service::TowerToHyperService::new(service);
+        let mut closing = closing_rx.clone();
+        connections.spawn(async move {
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(idle)
+                .serve_connection(TokioIo::new(io), service);
+            let mut conn = std::pin::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => return,
+                _ = closing.changed() => conn.as_mut().graceful_shutdown(),
             }
-        }
+            let _ = conn.await;
+        });
+        // Forget the connections that ended, so the set holds only live ones.
+        while connections.try_join_next().is_some() {}
     }
-
-    fn local_addr(&self) -> std::io::Result<Peer> {
-        Ok(Peer {
-            addr: self.inner.local_addr()?,
-            connection: 0,
-        })
-    }
+    drop(listener);
+    let _ = closing.send(());
+    while connections.join_next().await.is_some() {}
 }

@@ -224,7 +224,10 @@ async fn malformed_requests_get_a_4xx_with_one_line() {
 fn a_port_in_use_is_named() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    match Server::start(Options { port, log: None }) {
+    match Server::start(Options {
+        port,
+        ..Options::default()
+    }) {
         Err(StartError::PortInUse(p)) => assert_eq!(p, port),
         other => panic!("expected PortInUse, got {other:?}"),
     }
@@ -309,6 +312,7 @@ async fn a_full_log_queue_drops_lines_and_counts_them() {
     let server = Server::start(Options {
         port: 0,
         log: Some(log),
+        ..Options::default()
     })
     .unwrap();
     let c = client();
@@ -319,4 +323,94 @@ async fn a_full_log_queue_drops_lines_and_counts_them() {
     assert_eq!(lines.recv().await.unwrap().status, 200);
     assert_eq!(lines.recv().await.unwrap().status, 200);
     assert!(lines.try_recv().is_err());
+}
+
+fn start_with_idle(ms: u64) -> Server {
+    Server::start(Options {
+        idle_timeout: Some(Duration::from_millis(ms)),
+        ..Options::default()
+    })
+    .unwrap()
+}
+
+/// Reads until the server closes the connection; how long that took, and what was read.
+fn read_to_close(stream: &mut std::net::TcpStream) -> (Duration, String) {
+    use std::io::Read;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let t = std::time::Instant::now();
+    let mut all = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => all.extend_from_slice(&buf[..n]),
+        }
+    }
+    (t.elapsed(), String::from_utf8_lossy(&all).into_owned())
+}
+
+/// Issue 23: a connection that sends nothing, half a request head, or nothing more after its
+/// response is closed after the idle timeout (uvicorn closes idle keep-alive connections after
+/// 5 s), so silent connections cannot take every file descriptor; a slow response is not cut.
+#[test]
+fn silent_slow_and_idle_connections_are_closed_after_the_idle_timeout() {
+    use std::io::Write;
+    let server = start_with_idle(300);
+    let addr = server.addr();
+
+    let mut silent = std::net::TcpStream::connect(addr).unwrap();
+    let (after, _) = read_to_close(&mut silent);
+    assert!(
+        after < Duration::from_secs(3),
+        "silent: closed after {after:?}"
+    );
+
+    let mut half = std::net::TcpStream::connect(addr).unwrap();
+    half.write_all(b"GET /delay/0 HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let (after, _) = read_to_close(&mut half);
+    assert!(
+        after < Duration::from_secs(3),
+        "half a head: closed after {after:?}"
+    );
+
+    // A whole request is answered; then the idle keep-alive connection is closed.
+    let mut idle = std::net::TcpStream::connect(addr).unwrap();
+    idle.write_all(b"GET /delay/0 HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let (after, answer) = read_to_close(&mut idle);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        after < Duration::from_secs(3),
+        "idle: closed after {after:?}"
+    );
+
+    // A response slower than the idle timeout still arrives whole: the timeout is for the
+    // client's silence, not the server's work.
+    let mut slow = std::net::TcpStream::connect(addr).unwrap();
+    slow.write_all(b"GET /delay/1000 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let (after, answer) = read_to_close(&mut slow);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(after >= Duration::from_millis(1000), "{after:?}");
+}
+
+/// Issue 23: 300 connections that never send a request do not keep the server from answering
+/// once they time out, and it answers meanwhile too (they cost a task each, not the thread).
+#[tokio::test]
+async fn hundreds_of_silent_connections_do_not_stop_the_server() {
+    let server = start_with_idle(300);
+    let silent: Vec<std::net::TcpStream> = (0..300)
+        .filter_map(|_| std::net::TcpStream::connect(server.addr()).ok())
+        .collect();
+    assert!(silent.len() >= 250, "{} connected", silent.len());
+    let c = client();
+    let (status, _) = get(&c, &server, "/delay/0").await;
+    assert_eq!(status, 200);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let (status, _) = get(&c, &server, "/delay/0").await;
+    assert_eq!(status, 200);
+    drop(silent);
 }
