@@ -6,6 +6,11 @@
 //! [`TraceWriter`] writes the file demo by demo, one event at a time, as the run goes: a
 //! 100,000-task demo is a few hundred thousand events, and building them all as one JSON value
 //! first cost gigabytes. [`chrome_trace`] builds the same document in memory, for small reports.
+//!
+//! A trace viewer opens a few hundred thousand events comfortably, not tens of millions: above
+//! [`TRACED_TASKS`] tasks a strategy's tasks are sampled evenly (every k-th), and above
+//! [`TRACED_ITEMS`] a task's streamed items too, unless the writer is `full`. The trace says so:
+//! the strategy's event carries `tasks`, `traced_tasks` and `sampled`, and `otherData.sampled`.
 
 use std::io::Write;
 
@@ -13,13 +18,23 @@ use serde_json::{Value, json};
 
 use crate::demo::report::{DemoReport, LessonReport};
 
+/// Most tasks of one strategy drawn one by one; beyond, every k-th.
+pub const TRACED_TASKS: usize = 1_000;
+/// Most streamed items of one task drawn; beyond, every k-th.
+pub const TRACED_ITEMS: usize = 1_000;
+
 pub fn chrome_trace(report: &LessonReport) -> Value {
     let mut events = Vec::new();
     let mut pid = 0u64;
+    let mut sampled = false;
     for demo in &report.demos {
-        demo_events(demo, &mut pid, &mut |e| events.push(e));
+        sampled |= demo_events(demo, &mut pid, false, &mut |e| events.push(e));
     }
-    json!({ "traceEvents": events, "displayTimeUnit": "ms", "otherData": { "lesson": report.lesson } })
+    json!({
+        "traceEvents": events,
+        "displayTimeUnit": "ms",
+        "otherData": { "lesson": report.lesson, "sampled": sampled }
+    })
 }
 
 /// Writes a trace file as the run goes: [`TraceWriter::demo`] after each demo, then
@@ -28,6 +43,8 @@ pub struct TraceWriter<W: Write> {
     out: W,
     pid: u64,
     events: u64,
+    full: bool,
+    sampled: bool,
 }
 
 impl<W: Write> TraceWriter<W> {
@@ -37,14 +54,21 @@ impl<W: Write> TraceWriter<W> {
             out,
             pid: 0,
             events: 0,
+            full: false,
+            sampled: false,
         })
+    }
+
+    /// Every task and item, however many (`--full`): the file may grow to gigabytes.
+    pub fn full(self, full: bool) -> TraceWriter<W> {
+        TraceWriter { full, ..self }
     }
 
     /// Writes every event of one finished demo.
     pub fn demo(&mut self, demo: &DemoReport) -> std::io::Result<()> {
         let mut result = Ok(());
         let (out, events) = (&mut self.out, &mut self.events);
-        demo_events(demo, &mut self.pid, &mut |e| {
+        self.sampled |= demo_events(demo, &mut self.pid, self.full, &mut |e| {
             if result.is_err() {
                 return;
             }
@@ -61,7 +85,7 @@ impl<W: Write> TraceWriter<W> {
 
     /// Ends the document and returns the writer, flushed.
     pub fn finish(mut self, lesson: &str) -> std::io::Result<W> {
-        let tail = json!({ "lesson": lesson });
+        let tail = json!({ "lesson": lesson, "sampled": self.sampled });
         write!(
             self.out,
             "],\"displayTimeUnit\":\"ms\",\"otherData\":{tail}}}"
@@ -71,9 +95,24 @@ impl<W: Write> TraceWriter<W> {
     }
 }
 
+/// Every `k`-th of `n`, so at most `most` are kept (all of them when `full`).
+fn step(n: usize, most: usize, full: bool) -> usize {
+    if full || n <= most {
+        1
+    } else {
+        n.div_ceil(most)
+    }
+}
+
 /// Every trace event of one demo, handed to `emit` one at a time; `pid` numbers the strategies
-/// across the whole run.
-fn demo_events(demo: &DemoReport, pid: &mut u64, events: &mut dyn FnMut(Value)) {
+/// across the whole run. `true` when some tasks or items were sampled.
+fn demo_events(
+    demo: &DemoReport,
+    pid: &mut u64,
+    full: bool,
+    events: &mut dyn FnMut(Value),
+) -> bool {
+    let mut sampled = false;
     // With `--python`, each strategy's asyncio run is a process of its own, right below tokio's.
     let runs = demo.strategies.iter().flat_map(|s| {
         let python = demo
@@ -95,12 +134,22 @@ fn demo_events(demo: &DemoReport, pid: &mut u64, events: &mut dyn FnMut(Value)) 
                 "name": "process_sort_index", "ph": "M", "pid": pid, "tid": 0,
                 "args": { "sort_index": pid }
             }));
+            let every = step(s.tasks.len(), TRACED_TASKS, full);
+            let mut args = json!({ "detail": s.detail, "ideal_ms": s.ideal_ms, "error": s.error });
+            if every > 1 {
+                sampled = true;
+                args["tasks"] = json!(s.tasks.len());
+                args["traced_tasks"] = json!(s.tasks.len().div_ceil(every));
+                args["sampled"] = json!(format!(
+                    "every {every}th task of {}: --full traces them all",
+                    s.tasks.len()
+                ));
+            }
             events(json!({
                 "name": s.name, "cat": "strategy", "ph": "X", "pid": pid, "tid": 0,
-                "ts": 0.0, "dur": s.wall_ms * 1000.0,
-                "args": { "detail": s.detail, "ideal_ms": s.ideal_ms, "error": s.error }
+                "ts": 0.0, "dur": s.wall_ms * 1000.0, "args": args
             }));
-            for (i, t) in s.tasks.iter().enumerate() {
+            for (i, t) in s.tasks.iter().enumerate().step_by(every) {
                 let tid = i as u64 + 1;
                 let Some(start) = t.start_ms else { continue };
                 let end = t.end_ms.unwrap_or(s.wall_ms).max(start);
@@ -111,6 +160,15 @@ fn demo_events(demo: &DemoReport, pid: &mut u64, events: &mut dyn FnMut(Value)) 
                 let mut args = json!({ "outcome": t.outcome.as_str(), "op": t.op });
                 if let Some(e) = &t.error {
                     args["error"] = json!(e);
+                }
+                let items_every = step(t.item_ms.len(), TRACED_ITEMS, full);
+                if items_every > 1 {
+                    sampled = true;
+                    args["items"] = json!(t.item_ms.len());
+                    args["sampled"] = json!(format!(
+                        "every {items_every}th item of {}: --full traces them all",
+                        t.item_ms.len()
+                    ));
                 }
                 events(json!({
                     "name": t.name, "cat": t.outcome.as_str(), "ph": "X", "pid": pid, "tid": tid,
@@ -123,7 +181,7 @@ fn demo_events(demo: &DemoReport, pid: &mut u64, events: &mut dyn FnMut(Value)) 
                         "ts": p.start_ms * 1000.0, "dur": (pend - p.start_ms) * 1000.0
                     }));
                 }
-                for at in &t.item_ms {
+                for at in t.item_ms.iter().step_by(items_every) {
                     events(json!({
                         "name": "item", "cat": "item", "ph": "i", "s": "t", "pid": pid, "tid": tid,
                         "ts": at * 1000.0
@@ -131,5 +189,20 @@ fn demo_events(demo: &DemoReport, pid: &mut u64, events: &mut dyn FnMut(Value)) 
                 }
             }
         }
+    }
+    sampled
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kth_keeps_at_most_the_cap() {
+        assert_eq!(step(1_000, TRACED_TASKS, false), 1);
+        assert_eq!(step(1_001, TRACED_TASKS, false), 2);
+        assert_eq!(step(100_000, TRACED_TASKS, false), 100);
+        assert_eq!(100_000usize.div_ceil(100), 1_000);
+        assert_eq!(step(100_000, TRACED_TASKS, true), 1);
     }
 }

@@ -49,8 +49,8 @@ pub struct Args {
     /// (written demo by demo; a strategy of more than 1,000 tasks lists a summary per task)
     #[arg(long)]
     pub json: bool,
-    /// With --json: list every task of every strategy, however many
-    #[arg(long, requires = "json")]
+    /// With --json or --trace: list (and trace) every task of every strategy, however many
+    #[arg(long)]
     pub full: bool,
     /// Also write every task span as Chrome trace-event JSON to FILE (Perfetto opens it)
     #[arg(long, value_name = "FILE")]
@@ -87,6 +87,9 @@ pub(crate) fn parse_speed(s: &str) -> Result<f64, String> {
 }
 
 pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
+    if args.full && !args.json && args.trace.is_none() {
+        anyhow::bail!("--full applies to --json and --trace: add one of them");
+    }
     let id = args.id.as_str();
     let (_, catalogue) = load(g.lessons())?;
     let parsed = find(&catalogue, id)?;
@@ -138,10 +141,13 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         None
     };
     let mut trace = match &args.trace {
-        Some(path) => Some(trace::TraceWriter::begin(std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?,
-        ))?),
+        Some(path) => Some(
+            trace::TraceWriter::begin(std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+            ))?
+            .full(args.full),
+        ),
         None => None,
     };
     let mut interrupted = false;
