@@ -4,12 +4,12 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use anyhow::Result;
-use console::style;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Exit, Global};
 use crate::course::Standing;
 use crate::progress::Progress;
+use crate::render;
 use crate::render::grading::{self as report, Format};
 use crate::workbook::grade::{self, GradeOptions, Observer};
 use crate::workbook::report::ExerciseReport;
@@ -171,10 +171,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
     let progress = match open_progress(&wb) {
         Ok(p) => Some(p),
         Err(e) => {
-            errln!(
-                "{} {e:#}\n  Grading anyway; this attempt is not recorded.\n",
-                style("warning:").yellow().bold()
-            );
+            errln!("{}", render::check::record_unreadable(&format!("{e:#}")));
             None
         }
     };
@@ -184,10 +181,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
         match g.exercise_or_current(&wb, args.exercise.as_deref(), progress.as_ref())? {
             Some(ex) => vec![ex],
             None => {
-                errln!(
-                    "{} Every exercise is done. `asyncwork check --all` grades them all again; `asyncwork progress` shows your record.",
-                    style("✓").green().bold()
-                );
+                errln!("{}", render::check::all_done());
                 return Ok(Exit::Success);
             }
         }
@@ -195,12 +189,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
     anyhow::ensure!(!exercises.is_empty(), "this asyncwork has no exercises");
     if !crate::workbook::sandbox::writes_confined() {
         // Once per check, on stderr (JSON and JUnit on stdout stay clean).
-        eprintln!(
-            "{} this system cannot confine the tests' writes (no Landlock): code under test \
-             can write wherever you can. Grade a class one fresh checkout per CI job \
-             (docs/grading.md).",
-            style("note:").yellow().bold()
-        );
+        eprintln!("{}", render::check::writes_not_confined());
     }
     let bar = Bar::new(args.format == Format::Human, exercises.len());
     let result = grade::grade(&wb, &exercises, &opts, progress.as_ref(), &bar);
@@ -228,10 +217,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
                 outln!("Your course: {}.", standing.counts());
             }
             if !all_passed {
-                outln!(
-                    "{}",
-                    style("`asyncwork check EXERCISE` shows why one is not passing.").dim()
-                );
+                outln!("{}", render::check::why_not_passing());
             }
         }
     }
@@ -253,15 +239,8 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
         }
         let next = current_exercise(catalogue, progress)?;
         match next {
-            Some(n) => outln!(
-                "\nNext: {} ({}): `asyncwork check` grades it.",
-                style(&n.name).bold(),
-                n.title
-            ),
-            None => outln!(
-                "\n{} That was the last one: every exercise is done.",
-                style("✓").green().bold()
-            ),
+            Some(n) => outln!("\n{}", render::check::next_exercise(&n.name, &n.title)),
+            None => outln!("\n{}", render::check::last_one()),
         }
         return Ok(());
     }
@@ -272,10 +251,7 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
                 crate::render::hints::hint_line(n, total, &text, crate::render::width())
             );
             if n < total {
-                outln!(
-                    "{}",
-                    style(format!("More help: asyncwork hint {}", ex.name)).dim()
-                );
+                outln!("{}", render::check::more_help(&ex.name));
             }
         }
     }
@@ -285,15 +261,9 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
 /// After a pass: the reference solution written where the README promises, and where it is.
 pub(crate) fn solution_line(wb: &Workbook, exercise: &str) -> Option<String> {
     match solutions::write_for_learner(wb, exercise) {
-        Ok(Some(path)) => Some(format!(
-            "\nCompare with the reference solution: {}",
-            style(wb.display_rel(&path)).bold()
-        )),
+        Ok(Some(path)) => Some(render::check::reference_solution(&wb.display_rel(&path))),
         Ok(None) => None,
-        Err(e) => Some(format!(
-            "\n{} could not write the reference solution: {e:#}",
-            style("note:").yellow().bold()
-        )),
+        Err(e) => Some(render::check::reference_solution_failed(&format!("{e:#}"))),
     }
 }
 

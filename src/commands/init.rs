@@ -3,10 +3,8 @@
 
 use std::path::PathBuf;
 
-use console::style;
-
 use super::{Exit, Global};
-use crate::render::plural;
+use crate::render::{self, plural};
 use crate::workbook::{ExerciseCatalogue, Workbook, discover, init, reset, warm};
 use std::io::IsTerminal as _;
 
@@ -39,10 +37,11 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let dir = init::init(&target)?;
     let cat = ExerciseCatalogue::embedded();
     outln!(
-        "{} wrote a workbook with {} to {}",
-        style("✓").green().bold(),
-        plural(cat.exercises.len(), "exercise"),
-        dir.display()
+        "{}",
+        render::workbook::written(
+            &plural(cat.exercises.len(), "exercise"),
+            &dir.display().to_string()
+        )
     );
     let warm = !args.no_build
         && std::io::stdout().is_terminal()
@@ -56,15 +55,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     outln!("  asyncwork            # the course: lessons, demos and exercises in order");
     if warming {
         outln!("  asyncwork check      # grade the first exercise");
-        outln!(
-            "{}",
-            style(
-                "\n(Compiling tokio and the support crate in the background, at low priority, so \
-                 your first check takes seconds, not half a minute. Its log: \
-                 .asyncwork/warm.log)"
-            )
-            .dim()
-        );
+        outln!("{}", render::workbook::warming_in_background());
         outln!();
     } else {
         outln!(
@@ -90,10 +81,11 @@ fn repair(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         return Ok(Exit::Success);
     }
     outln!(
-        "{} repaired {}: restored {}:",
-        style("✓").green().bold(),
-        wb.root.display(),
-        plural(done.restored.len(), "file")
+        "{}",
+        render::workbook::repaired(
+            &wb.root.display().to_string(),
+            &plural(done.restored.len(), "file")
+        )
     );
     super::reset::show_restored(&wb, &done);
     outln!("Your code in src/ and your record were not touched.");

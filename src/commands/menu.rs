@@ -11,25 +11,13 @@
 //! commands, and it teaches them: the command is printed before it runs, and shown beside each
 //! entry when the terminal is wide enough.
 
-use console::{Term, style};
+use console::Term;
 
 use super::screen::{self, Picked, Row};
 use super::{Exit, Global};
-use crate::course::{Course, LessonMark, LessonStanding, NextStep};
-use crate::lesson::Source;
+use crate::course::{Course, LessonStanding, NextStep};
+use crate::render::menu::{LEGEND, mark};
 use crate::render::{self, plural};
-
-/// One mark per lesson.
-pub(crate) fn mark(mark: LessonMark) -> String {
-    match mark {
-        LessonMark::Done => style("✓").green().to_string(),
-        LessonMark::Attempted => style("◐").yellow().to_string(),
-        LessonMark::DemosWatched => style("◔").cyan().to_string(),
-        LessonMark::NotStarted => style("·").dim().to_string(),
-    }
-}
-
-const LEGEND: &str = "· not started  ◔ demos watched  ◐ exercise attempted  ✓ done";
 
 /// An entry: what it says, the command it runs, and whether to wait for a key afterwards (not
 /// for the screens that are interactive themselves: they end when the learner leaves them).
@@ -113,55 +101,8 @@ fn default_entry(actions: &[Action], next: &NextStep) -> usize {
         .unwrap_or(0)
 }
 
-fn header(source: &Source, course: &Course, width: usize) -> String {
-    let mut out = format!(
-        "{} {}\n",
-        style("asyncwork").bold(),
-        style("· async Rust for asyncio developers").dim()
-    );
-    out.push_str(
-        &style(render::wrap(&source.to_string(), width, "", "  ").trim_end())
-            .dim()
-            .to_string(),
-    );
-    out.push('\n');
-    if course.has_workbook {
-        let c = course.exercises.counts();
-        let bar_width = width.saturating_sub(4).clamp(10, 40);
-        out.push_str(&format!(
-            "{} {}\n",
-            screen::bar(c.done, c.attempted, c.total(), bar_width),
-            style(format!("{} of {} done", c.done, c.total())).bold()
-        ));
-    } else {
-        out.push_str(&render::wrap(
-            "No exercise workbook yet: the lessons work without one; `asyncwork init` writes it.",
-            width,
-            "",
-            "",
-        ));
-    }
-    out.push('\n');
-    out
-}
-
 fn lesson_row(lesson: &LessonStanding, next: bool) -> Row {
-    let title = if next {
-        style(lesson.title.as_str()).bold().to_string()
-    } else {
-        lesson.title.clone()
-    };
-    let label = if next {
-        format!(
-            "{} {:>2}  {title} {}",
-            mark(lesson.mark),
-            lesson.position,
-            style("← next").cyan().bold()
-        )
-    } else {
-        format!("{} {:>2}  {title}", mark(lesson.mark), lesson.position)
-    };
-    Row::item(label, lesson.id.clone())
+    Row::item(render::menu::lesson_label(lesson, next), lesson.id.clone())
 }
 
 /// The menu, until the learner quits. `dispatch` runs a command line (without `asyncwork`) and
@@ -173,7 +114,7 @@ pub fn run(g: &Global, dispatch: &mut dyn FnMut(Vec<String>) -> u8) -> anyhow::R
     loop {
         let (source, course) = g.course()?;
         let width = usize::from(term.size().1).max(20);
-        let mut text = header(&source, &course, width);
+        let mut text = render::menu::header(&source, &course, width);
         if course.lessons.is_empty() {
             text.push_str(&super::lesson::empty_course_help(&source));
             text.push('\n');
@@ -193,15 +134,10 @@ pub fn run(g: &Global, dispatch: &mut dyn FnMut(Vec<String>) -> u8) -> anyhow::R
             } else {
                 format!("Next: lesson {}, {}", lesson.position, lesson.title)
             };
-            rows.push(Row::heading(style(title).bold().to_string()));
+            rows.push(Row::heading(render::menu::heading(&title)));
             actions = lesson_actions(&course, lesson);
         } else {
-            rows.push(Row::heading(
-                style("Every lesson is done. Well played.")
-                    .green()
-                    .bold()
-                    .to_string(),
-            ));
+            rows.push(Row::heading(render::menu::all_lessons_done()));
         }
         if focused.is_none() {
             actions.extend(course_actions(&course));
@@ -227,8 +163,8 @@ pub fn run(g: &Global, dispatch: &mut dyn FnMut(Vec<String>) -> u8) -> anyhow::R
             "",
         ));
         rows.push(Row::heading(String::new()));
-        rows.push(Row::heading(style("The course").bold().to_string()));
-        rows.push(Row::heading(style(LEGEND).dim().to_string()));
+        rows.push(Row::heading(render::menu::course_heading()));
+        rows.push(Row::heading(render::menu::legend()));
         let first_lesson = rows.len();
         for l in &course.lessons {
             rows.push(lesson_row(l, Some(&l.id) == next.as_ref()));
@@ -253,13 +189,7 @@ pub fn run(g: &Global, dispatch: &mut dyn FnMut(Vec<String>) -> u8) -> anyhow::R
                     continue;
                 };
                 screen::clear(&term);
-                screen::write(
-                    &term,
-                    &format!(
-                        "{}\n",
-                        style(format!("$ asyncwork {}", a.words.join(" "))).dim()
-                    ),
-                );
+                screen::write(&term, &render::menu::command_line(&a.words));
                 let code = dispatch(a.words.clone());
                 if code == Exit::Interrupted.code() {
                     // Ctrl-C in the command: back to the menu, not out of asyncwork.
@@ -338,11 +268,7 @@ pub fn outline(g: &Global) -> anyhow::Result<Exit> {
         (NextStep::AllDone, _) | (_, None) => "every lesson is done".to_string(),
         (_, Some(l)) => format!("lesson {}, {}", l.position, l.title),
     };
-    out.push_str(&format!(
-        "\nNext: {}\n{}",
-        style(next.command()).bold(),
-        render::wrap(&format!("({why})"), width, "  ", "  ")
-    ));
+    out.push_str(&render::menu::next_command(&next.command(), &why, width));
     out!("{out}");
     Ok(Exit::Success)
 }

@@ -1,11 +1,10 @@
 //! `asyncwork progress`: done / attempted / not started for every exercise.
 
 use anyhow::Context as _;
-use console::style;
 
 use super::{Exit, Global};
 use crate::course::Standing;
-use crate::progress::{Progress, Status};
+use crate::progress::Progress;
 use crate::render::table::Table;
 use crate::workbook::ExerciseCatalogue;
 
@@ -41,15 +40,9 @@ pub fn progress_table(
     for ex in &catalogue.exercises {
         let s = summaries.get(&ex.name);
         let status = standing.get(&ex.name);
-        let label = style(status.label());
-        let label = match status {
-            Status::Done => label.green(),
-            Status::Attempted => label.yellow(),
-            Status::NotStarted => label.dim(),
-        };
         let mut row = vec![
             ex.name.clone(),
-            label.to_string(),
+            crate::render::marks::status_label(status),
             s.map_or(0, |s| s.attempts).to_string(),
             s.map_or("-", |s| s.last_outcome.as_str()).to_string(),
             s.map_or("", |s| s.last_at.as_str()).to_string(),

@@ -2,11 +2,9 @@
 //! and make them "to do" again in the record (earlier attempts stop counting; see
 //! `crate::course`).
 
-use console::style;
-
 use super::{Exit, Global};
 use crate::progress::Progress;
-use crate::render::plural;
+use crate::render::{self, plural};
 use crate::workbook::Workbook;
 use crate::workbook::reset::{self, Restored};
 
@@ -68,8 +66,8 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         .and_then(|p| names.iter().try_for_each(|n| p.record_reset(n)));
     if let Err(e) = recorded {
         errln!(
-            "{} the files are restored, but the record could not note it: {e:#}",
-            style("warning:").yellow().bold()
+            "{}",
+            render::workbook::reset_not_recorded(&format!("{e:#}"))
         );
     }
     if done.is_empty() {
@@ -77,9 +75,8 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         return Ok(Exit::Success);
     }
     outln!(
-        "{} restored {}:",
-        style("✓").green().bold(),
-        plural(done.restored.len(), "file")
+        "{}",
+        render::workbook::restored(&plural(done.restored.len(), "file"))
     );
     show_restored(&wb, &done);
     Ok(Exit::Success)

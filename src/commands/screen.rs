@@ -7,7 +7,9 @@
 //! hides the cursor and lets SIGINT kill the process before it can show it again: the trial's
 //! "Ctrl-C leaves the cursor hidden".)
 
-use console::{Key, Term, measure_text_width, style, truncate_str};
+use console::{Key, Term, measure_text_width, truncate_str};
+
+use crate::render::screen as look;
 
 /// A key, or what the learner meant by it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,7 +176,7 @@ pub(crate) fn pick(term: &Term, header: &str, rows: &[Row], mut selected: usize)
             usize::from(width).clamp(20, 100),
         );
         let header_lines = header.lines().count();
-        let footer = style("↑/↓ move · Enter choose · q quit").dim().to_string();
+        let footer = look::pick_keys();
         let room = height.saturating_sub(header_lines + 2).max(3);
         // Scroll so the selected row is visible, with a row of context when possible.
         let first = selected
@@ -220,15 +222,12 @@ fn render_row(row: &Row, selected: bool, width: usize) -> String {
         return truncate_str(&row.label, width, "…").into_owned();
     }
     let pointer = if selected {
-        style("❯ ").cyan().bold().to_string()
+        look::pointer()
     } else {
         "  ".to_string()
     };
     let label = if selected {
-        style(console::strip_ansi_codes(&row.label).into_owned())
-            .cyan()
-            .bold()
-            .to_string()
+        look::selected(&row.label)
     } else {
         row.label.clone()
     };
@@ -240,7 +239,7 @@ fn render_row(row: &Row, selected: bool, width: usize) -> String {
         format!(
             "{pointer}{label}{}{}",
             " ".repeat(gap),
-            style(&row.aside).dim()
+            look::aside(&row.aside)
         )
     } else {
         format!("{pointer}{label}")
@@ -250,24 +249,10 @@ fn render_row(row: &Row, selected: bool, width: usize) -> String {
 
 /// "Press a key": any key goes on; Ctrl-C is `false` (leave with 130).
 pub(crate) fn any_key(term: &Term, prompt: &str) -> bool {
-    write(term, &format!("{}", style(prompt).dim()));
+    write(term, &look::prompt(prompt));
     let pressed = key(term);
     write(term, "\n");
     pressed != Input::Interrupt
-}
-
-/// A bar of `done` out of `total`, `width` cells wide: `[████░░░░]`.
-pub(crate) fn bar(done: usize, partly: usize, total: usize, width: usize) -> String {
-    let total = total.max(1);
-    let full = done * width / total;
-    let half = ((done + partly) * width / total).saturating_sub(full);
-    let rest = width.saturating_sub(full + half);
-    format!(
-        "{}{}{}",
-        style("█".repeat(full)).green(),
-        style("▒".repeat(half)).yellow(),
-        style("░".repeat(rest)).dim()
-    )
 }
 
 #[cfg(test)]
@@ -281,15 +266,6 @@ mod tests {
         assert_eq!(decode(b"\x1b[C"), Input::Key(Key::ArrowRight));
         assert_eq!(decode(b"\r"), Input::Key(Key::Enter));
         assert_eq!(decode(b"\x1b"), Input::Key(Key::Escape));
-    }
-
-    #[test]
-    fn a_bar_has_its_width_whatever_the_counts() {
-        console::set_colors_enabled(false);
-        assert_eq!(bar(0, 0, 15, 10), "░░░░░░░░░░");
-        assert_eq!(bar(15, 0, 15, 10), "██████████");
-        assert_eq!(bar(3, 3, 15, 10), "██▒▒░░░░░░");
-        assert_eq!(measure_text_width(&bar(1, 13, 15, 30)), 30);
     }
 
     #[test]

@@ -2,8 +2,6 @@
 //! and how to check (learnyounode's `print`). Without a name: the exercise whose folder the
 //! learner is in, else the first one not done.
 
-use console::style;
-
 use super::{Exit, Global};
 use crate::progress::Progress;
 use crate::render;
@@ -24,10 +22,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         .then(|| Progress::open(&wb.progress_path()).ok())
         .flatten();
     let Some(ex) = g.exercise_or_current(&wb, args.exercise.as_deref(), progress.as_ref())? else {
-        outln!(
-            "{} Every exercise is done. Name one to read its task again: `asyncwork task 03_gather`.",
-            style("✓").green().bold()
-        );
+        outln!("{}", render::workbook::task_all_done());
         return Ok(Exit::Success);
     };
     let dir = wb.exercise_dir(&ex.name);
@@ -43,8 +38,8 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     out!("{}", render::markdown::render(&text, width));
     let lib = wb.display_rel(&dir.join("src/lib.rs"));
     outln!();
-    outln!("{}", style("Your turn").bold());
-    outln!("  edit      {}", style(lib).bold());
+    outln!("{}", render::workbook::your_turn());
+    outln!("{}", render::workbook::edit_line(&lib));
     outln!("  grade     asyncwork check {}", ex.name);
     outln!("  on save   asyncwork watch");
     outln!("  stuck?    asyncwork hint {}", ex.name);

@@ -18,7 +18,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use console::{Key, Term, style};
+use console::{Key, Term};
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
 
 use super::check::{current_exercise, grade_options, solution_line};
@@ -26,7 +26,7 @@ use super::screen::{self, Input, Picked, Row};
 use super::{Exit, Global};
 use crate::course::Standing;
 use crate::progress::{Progress, Status};
-use crate::render::{self, grading as report};
+use crate::render::{self, grading as report, watch as words};
 use crate::workbook::grade::{self, GradeOptions, Quiet};
 use crate::workbook::{ExerciseInfo, Workbook, hints, reset, shadow};
 
@@ -46,7 +46,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
     let progress = Progress::open(&wb.progress_path())?;
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let Some(start) = g.exercise_or_current(&wb, None, Some(&progress))? else {
-        outln!("{} Every exercise is done.", style("✓").green().bold());
+        outln!("{}", words::all_done());
         return Ok(Exit::Success);
     };
     let mut w = Watch {
@@ -64,8 +64,6 @@ const POLL_EVERY: Duration = Duration::from_secs(1);
 const EVENT_GRACE: Duration = Duration::from_millis(1500);
 /// How long one wait for a key lasts before file events are looked at again.
 const KEY_TICK: Duration = Duration::from_millis(100);
-
-const KEYS: &str = "n next · h hint · l list · c check all · x reset · q quit";
 
 fn hash_of(wb: &Workbook, ex: &ExerciseInfo) -> String {
     shadow::learner_sources(wb, &ex.name)
@@ -117,13 +115,7 @@ impl<'a> Watch<'a> {
                 Err(_) => polling = true,
             }
             if polling {
-                outln!(
-                    "{}",
-                    style(
-                        "File events are not available here; checking for changes every second instead."
-                    )
-                    .yellow()
-                );
+                outln!("{}", words::no_file_events());
             }
         }
 
@@ -189,10 +181,7 @@ impl<'a> Watch<'a> {
                         if since.elapsed() >= EVENT_GRACE {
                             polling = true;
                             suspect = None;
-                            outln!(
-                                "\n{}",
-                                style("File change events are not arriving (a network drive, a container or WSL path?); checking for changes every second instead.").yellow()
-                            );
+                            outln!("\n{}", words::events_not_arriving());
                             last_hash = h;
                             recheck.get_or_insert(false);
                         }
@@ -232,10 +221,7 @@ impl<'a> Watch<'a> {
                     Then::Recheck { force: false }
                 }
                 None => {
-                    outln!(
-                        "\n{} Every exercise is done. Well played. (q quits)",
-                        style("✓").green().bold()
-                    );
+                    outln!("\n{}", words::all_done_q_quits());
                     Then::Stay
                 }
             },
@@ -245,7 +231,7 @@ impl<'a> Watch<'a> {
                     "\n{}",
                     crate::render::hints::render(&view, &self.current.name)
                 );
-                outln!("{}", style(KEYS).dim());
+                outln!("{}", words::keys());
                 Then::Stay
             }
             Key::Char('l') => {
@@ -263,13 +249,13 @@ impl<'a> Watch<'a> {
                     Then::Recheck { force: false }
                 } else {
                     outln!("Nothing changed.");
-                    outln!("{}", style(KEYS).dim());
+                    outln!("{}", words::keys());
                     Then::Stay
                 }
             }
             Key::Enter => Then::Recheck { force: true },
             _ => {
-                outln!("{}", style(KEYS).dim());
+                outln!("{}", words::keys());
                 Then::Stay
             }
         })
@@ -297,12 +283,10 @@ impl<'a> Watch<'a> {
             .exercises
             .iter()
             .map(|e| {
-                let mark = match standing.get(&e.name) {
-                    Status::Done => style("✓").green(),
-                    Status::Attempted => style("◐").yellow(),
-                    Status::NotStarted => style("·").dim(),
-                };
-                Row::item(format!("{mark} {}", e.name), e.title.clone())
+                Row::item(
+                    words::exercise_label(standing.get(&e.name), &e.name),
+                    e.title.clone(),
+                )
             })
             .collect();
         let at = catalogue
@@ -310,7 +294,7 @@ impl<'a> Watch<'a> {
             .iter()
             .position(|e| e.name == self.current.name)
             .unwrap_or(0);
-        let header = format!("{}\n\n", style("Jump to an exercise").bold());
+        let header = words::pick_header();
         Ok(match screen::pick(&Term::stdout(), &header, &rows, at) {
             Picked::Row(i) => catalogue.exercises.get(i),
             Picked::Quit | Picked::Interrupted => None,
@@ -321,27 +305,20 @@ impl<'a> Watch<'a> {
     fn check_all(&self) -> Result<()> {
         let catalogue = self.wb.catalogue();
         let all: Vec<&ExerciseInfo> = catalogue.exercises.iter().collect();
-        outln!(
-            "\n{}",
-            style(format!("checking all {} exercises…", all.len())).dim()
-        );
+        outln!("\n{}", words::checking_all(all.len()));
         let reports = grade::grade(self.wb, &all, &self.opts, Some(self.progress), &Quiet)?;
         out!("{}", report::summary_table(&reports, render::width()));
         outln!(
             "Your course: {}.",
             Standing::read(catalogue, Some(self.progress))?.counts()
         );
-        outln!("{}", style(KEYS).dim());
+        outln!("{}", words::keys());
         Ok(())
     }
 
     /// `x`: reset the current exercise after a `y`.
     fn confirm_reset(&self) -> Result<bool> {
-        out!(
-            "\nReset {} to its shipped files? Your code in it will be lost. {} ",
-            style(&self.current.name).bold(),
-            style("y/N").bold()
-        );
+        out!("{}", words::reset_question(&self.current.name));
         let answer = loop {
             if let Some(input) = screen::key_within(Duration::from_secs(60)) {
                 break input;
@@ -362,7 +339,7 @@ impl<'a> Watch<'a> {
         if self.interactive {
             screen::clear(&Term::stdout());
         }
-        outln!("{}", style(format!("checking {}…", ex.name)).dim());
+        outln!("{}", words::checking(&ex.name));
         let reports = grade::grade(self.wb, &[ex], opts, Some(self.progress), &Quiet)?;
         let r = &reports[0];
         if self.interactive {
@@ -374,33 +351,16 @@ impl<'a> Watch<'a> {
             .display_rel(&self.wb.exercise_dir(&ex.name).join("src/lib.rs"));
         if r.passed() {
             if self.interactive {
-                outln!(
-                    "\n{} {} is done.",
-                    style("✓").green().bold(),
-                    style(&ex.name).bold()
-                );
+                outln!("\n{}", words::exercise_done(&ex.name));
                 if let Some(line) = solution_line(self.wb, &ex.name) {
                     out!("{}", render::wrap(&line, render::width(), "", "  "));
                 }
                 match self.next_after_current()? {
                     Some(next) => out!(
                         "{}",
-                        render::wrap(
-                            &format!(
-                                "Press {} for the next exercise, {} ({}), when you are ready.",
-                                style("n").bold(),
-                                next.name,
-                                next.title
-                            ),
-                            render::width(),
-                            "",
-                            ""
-                        )
+                        words::press_n_for_next(&next.name, &next.title, render::width())
                     ),
-                    None => outln!(
-                        "{} That was the last one: every exercise is done.",
-                        style("✓").green().bold()
-                    ),
+                    None => outln!("{}", render::check::last_one()),
                 }
             }
         } else {
@@ -431,27 +391,14 @@ impl<'a> Watch<'a> {
     /// Under every run: the verdict again (a long report scrolls its first line away), the
     /// course's bar, the file to edit, the keys.
     fn footer(&self, lib: &str, r: &crate::workbook::report::ExerciseReport) -> Result<String> {
-        let width = render::width();
         let counts = Standing::read(self.wb.catalogue(), Some(self.progress))?.counts();
-        let bar_width = width.saturating_sub(22).clamp(10, 50);
-        let verdict = format!(
-            "{} {}: {}",
-            if r.passed() {
-                style("✓").green().bold()
-            } else {
-                style("✗").red().bold()
-            },
-            style(&self.current.name).bold(),
-            r.message.lines().next().unwrap_or_default()
-        );
-        Ok(format!(
-            "\n{}{} {}\n{} {}\n{}\n",
-            render::wrap(&verdict, width, "", "  "),
-            screen::bar(counts.done, counts.attempted, counts.total(), bar_width),
-            style(format!("{} of {} done", counts.done, counts.total())).bold(),
-            style("Current file:").dim(),
-            style(lib).bold(),
-            style(render::wrap(KEYS, width, "", "").trim_end()).dim()
+        Ok(words::footer(
+            &self.current.name,
+            r.passed(),
+            &r.message,
+            &counts,
+            lib,
+            render::width(),
         ))
     }
 
@@ -464,19 +411,13 @@ impl<'a> Watch<'a> {
         loop {
             match current_exercise(self.wb.catalogue(), Some(self.progress))? {
                 None => {
-                    outln!(
-                        "\n{} Every exercise is done. Well played.",
-                        style("✓").green().bold()
-                    );
+                    outln!("\n{}", words::all_done_well_played());
                     return Ok(true);
                 }
                 Some(next) => {
                     outln!(
-                        "\n{} {} passes. Next: {} ({})\n",
-                        style("✓").green().bold(),
-                        self.current.name,
-                        next.name,
-                        next.title
+                        "\n{}",
+                        words::passes_next(&self.current.name, &next.name, &next.title)
                     );
                     self.current = next;
                     if !self.show(&self.opts.clone())? {

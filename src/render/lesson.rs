@@ -324,6 +324,147 @@ fn boxed(label: &str, lines: &[String], width: usize) -> Vec<String> {
     out
 }
 
+/// Where the lessons come from, dimmed, wrapped to `width` (`lesson list`, the menu).
+pub fn source_line(source: &crate::lesson::Source, width: usize) -> String {
+    faint(&source.to_string(), width)
+}
+
+/// `text` wrapped to `width` (later lines indented), dimmed, without the last line end.
+fn faint(text: &str, width: usize) -> String {
+    style(super::wrap(text, width, "", "  ").trim_end())
+        .dim()
+        .to_string()
+}
+
+/// After a bad lesson file's first problem: how many it has and how to list them.
+pub fn more_problems_in(file: &str, total: usize) -> String {
+    format!(
+        "  {} `asyncwork lesson validate {file}` lists them",
+        style(format!("({} in this file)", plural(total, "problem"))).dim()
+    )
+}
+
+/// After the problems of the lesson files: how many, and how to list them all.
+pub fn problems_warning(problems: usize, files: usize) -> String {
+    super::marks::warning(&format!(
+        "{} in {}; `asyncwork lesson validate` lists them all",
+        plural(problems, "problem"),
+        plural(files, "lesson file")
+    ))
+}
+
+/// `lesson list`: a lesson's exercise, not written yet.
+pub fn planned(exercise: &str) -> String {
+    format!("{exercise} {}", style("(planned)").dim())
+}
+
+/// `lesson list`: a lesson without an exercise.
+pub fn no_exercise() -> String {
+    style("-").dim().to_string()
+}
+
+/// `lesson list`, narrow: a lesson's number and title.
+pub fn list_title(position: u32, title: &str) -> String {
+    format!("{position:>2}  {}", style(title).bold())
+}
+
+/// `lesson list`: a lesson's id.
+pub fn list_id(id: &str) -> String {
+    style(id).bold().to_string()
+}
+
+/// Under `lesson list`.
+pub fn read_one_hint() -> String {
+    format!(
+        "\n{}\n",
+        style("Read one with: asyncwork lesson show ID").dim()
+    )
+}
+
+/// `lesson show`: the learner's exercises of the lesson (`lines`), under their heading.
+pub fn your_progress(lines: &str) -> String {
+    format!("\n{}\n{lines}", style("Your progress").bold())
+}
+
+/// `lesson step`: the top line of a screen.
+pub fn step_title(lesson: &Lesson, at: usize, screens: usize, width: usize) -> String {
+    let line = format!(
+        "Lesson {} · {} · screen {} of {}",
+        lesson.position,
+        lesson.title,
+        at + 1,
+        screens
+    );
+    format!("{}\n", faint(&line, width))
+}
+
+/// `lesson step`: the bottom line, the keys.
+pub fn step_keys(keys: &[&str]) -> String {
+    format!("\n{}", style(keys.join(" · ")).dim())
+}
+
+/// `lesson step`: the heading of the last screen.
+pub fn lesson_finished(lesson: &Lesson) -> String {
+    format!(
+        "\n{}\n\n",
+        style(format!(
+            "That was lesson {}: {}.",
+            lesson.position, lesson.title
+        ))
+        .green()
+        .bold()
+    )
+}
+
+/// `lesson step`: the command for the next lesson.
+pub fn next_lesson(id: &str) -> String {
+    format!(
+        "\nNext lesson: {}\n",
+        style(format!("asyncwork lesson step {id}")).bold()
+    )
+}
+
+/// `lesson validate`: a file without problems.
+pub fn valid_file(file: &str) -> String {
+    format!("{} {file}\n", style("ok").green().bold())
+}
+
+/// `lesson validate --explain`: the heading of a demo's forecasts.
+pub fn forecast_heading(lesson: &str, demo: &str, max_speed: f64) -> String {
+    format!(
+        "\n{} {}\n",
+        style(format!("{lesson} / {demo}")).bold(),
+        style(format!("(plays at most {max_speed}x)")).dim()
+    )
+}
+
+/// `lesson validate --explain`: one claim, marked with its forecast's verdict.
+pub fn forecast_claim(
+    verdict: &crate::demo::predict::Verdict,
+    file: &str,
+    line: usize,
+    claim: &str,
+) -> String {
+    use crate::demo::predict::Verdict;
+    let mark = match verdict {
+        Verdict::Safe => style("ok").green(),
+        Verdict::Open => style("--").dim(),
+        Verdict::Thin { .. } => style("thin").yellow(),
+        Verdict::Impossible { .. } => style("no").red(),
+    };
+    format!("  {mark:>4} {file}:{line}: {claim}\n")
+}
+
+/// `lesson validate --explain`: what the model predicts, and the margin the claim leaves.
+pub fn forecast_prediction(predicted: &str, margin: &str) -> String {
+    let margin = if margin.is_empty() {
+        String::new()
+    } else {
+        format!("; {margin}")
+    };
+    format!("       {}\n", style(format!("{predicted}{margin}")).dim())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

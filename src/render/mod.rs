@@ -7,6 +7,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // this layer writes to the terminal
 
+pub mod check;
 pub mod costs;
 pub mod diagnostic;
 pub mod grading;
@@ -15,11 +16,17 @@ pub mod json;
 pub mod lesson;
 pub mod live;
 pub mod markdown;
+pub mod marks;
+pub mod menu;
+pub mod run;
+pub mod screen;
 pub mod serve;
 pub mod summary;
 pub mod table;
 pub mod timeline;
 pub mod trace;
+pub mod watch;
+pub mod workbook;
 
 use std::io::{IsTerminal as _, Write as _};
 use std::sync::OnceLock;

@@ -4,7 +4,8 @@
 //! * no module imports one that imports it back (directly or through others);
 //! * data flows one way: the library (`demo`, `io`, `lesson`, `workbook`, `progress`, `text`) never
 //!   reaches up into `render`, `commands` or `cli`, and `render` never reaches into `commands` or
-//!   `cli`.
+//!   `cli`;
+//! * `commands` builds no styled text: every coloured sentence and mark is a `render` function.
 //!
 //! An edge is any `crate::a::b` path (or `super::x`) in a module's code, outside comments and its
 //! `#[cfg(test)]` tail. `cargo test --test engine architecture -- --nocapture` prints the edges.
@@ -277,5 +278,33 @@ fn the_library_does_not_prompt() {
     assert!(
         wrong.is_empty(),
         "modules outside commands/ that prompt: {wrong:?}"
+    );
+}
+
+/// Issue 18: `commands/` is thin wiring; every sentence and mark built with styling (colours,
+/// bold, dim, the coloured ✓ and ✗) comes from a function in `render/`. A whole word only:
+/// indicatif's `set_style(` sets a progress bar's template, which has no colours.
+#[test]
+fn commands_build_no_styled_text() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&root, &root, &mut files);
+    let mut wrong = Vec::new();
+    for (module, src) in files.iter().filter(|(m, _)| m.starts_with("commands")) {
+        let code = code(src);
+        for needle in ["style(", "console::style", "Style::new"] {
+            for (i, _) in code.match_indices(needle) {
+                let before = code[..i].chars().next_back();
+                if !before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    let line = code[..i].lines().count().max(1);
+                    wrong.push(format!("{module}: `{needle}` (code line {line})"));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "styled text built in commands/ (move it into a render/ function):\n{}",
+        wrong.join("\n")
     );
 }

@@ -1,10 +1,10 @@
 //! `asyncwork lesson list`: the course in order, with each lesson's exercise and its status.
 
-use console::style;
 use serde::Serialize;
 
-use super::{exit_code, load_to, status_mark};
+use super::{exit_code, load_to};
 use crate::commands::{Exit, Global};
+use crate::render::marks::status_mark;
 use crate::render::{emit, table::Table};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -64,10 +64,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         return Ok(exit(args, &catalogue.problems));
     }
     let width = crate::render::width();
-    let mut out = format!(
-        "{}\n",
-        style(crate::render::wrap(&source.to_string(), width, "", "  ").trim_end()).dim()
-    );
+    let mut out = format!("{}\n", crate::render::lesson::source_line(&source, width));
     let mut table = Table::new(&[">#", "id", "title", ">demos", "exercise"]);
     // Narrower than the table: each lesson on its own lines, wrapped between words.
     let mut narrow = String::new();
@@ -77,11 +74,11 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         let exercise = match (e.exercise, e.exercise_planned, e.exercise_status) {
             (Some(name), _, Some(status)) => format!("{name} {}", status_mark(status)),
             (Some(name), false, None) => name.to_string(),
-            (Some(name), true, None) => format!("{name} {}", style("(planned)").dim()),
-            (None, _, _) => style("-").dim().to_string(),
+            (Some(name), true, None) => crate::render::lesson::planned(name),
+            (None, _, _) => crate::render::lesson::no_exercise(),
         };
         narrow.push_str(&crate::render::wrap(
-            &format!("{:>2}  {}", e.position, style(e.title).bold()),
+            &crate::render::lesson::list_title(e.position, e.title),
             width,
             "",
             "    ",
@@ -98,7 +95,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         ));
         table.row(vec![
             e.position.to_string(),
-            style(e.id).bold().to_string(),
+            crate::render::lesson::list_id(e.id),
             e.title.to_string(),
             e.demos.to_string(),
             exercise,
@@ -114,10 +111,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         out.push('\n');
     } else {
         out.push_str(if fits { &wide } else { &narrow });
-        out.push_str(&format!(
-            "\n{}\n",
-            style("Read one with: asyncwork lesson show ID").dim()
-        ));
+        out.push_str(&crate::render::lesson::read_one_hint());
     }
     emit(&out);
     Ok(exit(args, &catalogue.problems))

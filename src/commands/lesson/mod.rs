@@ -11,7 +11,6 @@ pub mod validate;
 use std::path::Path;
 
 use anyhow::bail;
-use console::style;
 
 use super::{Exit, known_exercises};
 use crate::lesson::parse::Depth;
@@ -78,18 +77,13 @@ fn report_problems(problems: &[Diagnostic]) {
         let total: usize = mine.iter().map(|d| d.count).sum();
         err!("{}", crate::render::diagnostic::diagnostic(mine[0]));
         if total > 1 {
-            errln!(
-                "  {} `asyncwork lesson validate {file}` lists them",
-                style(format!("({} in this file)", plural(total, "problem"))).dim()
-            );
+            errln!("{}", crate::render::lesson::more_problems_in(file, total));
         }
     }
     if !problems.is_empty() {
         errln!(
-            "{} {} in {}; `asyncwork lesson validate` lists them all",
-            style("warning:").yellow().bold(),
-            plural(Diagnostic::total(problems), "problem"),
-            plural(files.len(), "lesson file")
+            "{}",
+            crate::render::lesson::problems_warning(Diagnostic::total(problems), files.len())
         );
     }
 }
@@ -130,14 +124,4 @@ pub(crate) fn find<'a>(catalogue: &'a Catalogue, id: &str) -> anyhow::Result<&'a
         (true, true) => "no lessons were found".into(),
     };
     bail!("no lesson `{id}`; {hint}");
-}
-
-/// How far the learner is with an exercise, for listings.
-fn status_mark(status: crate::progress::Status) -> String {
-    use crate::progress::Status;
-    match status {
-        Status::Done => style("(done)").green().to_string(),
-        Status::Attempted => style("(attempted)").yellow().to_string(),
-        Status::NotStarted => style("(not started)").dim().to_string(),
-    }
 }

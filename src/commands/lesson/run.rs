@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 
 use anyhow::{Context as _, bail};
-use console::style;
 
 use super::{find, load};
 use crate::commands::{Exit, Global};
@@ -17,9 +16,7 @@ use crate::demo::python;
 use crate::demo::recorder::Event;
 use crate::demo::report::{DemoReport, ExpectationResult, StrategyReport};
 use crate::demo::runner::{Demo, Observer, RunOptions, Unobserved};
-use crate::render::{
-    self, emit, json, live::Live, live::MAX_LINES, plural, summary, timeline, trace,
-};
+use crate::render::{self, emit, json, live::Live, live::MAX_LINES, summary, timeline, trace};
 
 /// A run that spent this share of its time waiting for a CPU ran on a busy machine: a claim it
 /// missed says more about the machine than about the claim.
@@ -120,10 +117,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let interactive = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
     let interrupt = Interrupt::ctrl_c();
     interrupt.on_request(|| {
-        errln!(
-            "\n{} stopping as soon as the running operation returns (Ctrl-C again to quit now)",
-            style("interrupted:").yellow().bold()
-        );
+        errln!("\n{}", render::run::stopping());
     });
     let opts = RunOptions {
         speed: args.speed,
@@ -171,7 +165,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         match python::Interpreter::find(&bin) {
             Ok(p) => Some(p),
             Err(line) => {
-                errln!("{} {line}", style("warning:").yellow().bold());
+                errln!("{}", render::marks::warning(&line));
                 None
             }
         }
@@ -211,20 +205,13 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             && !d.interrupted
         {
             if !args.json {
-                emit(&format!(
-                    "\n{}\n",
-                    style(format!(
-                        "running it again under Python {} asyncio ...",
-                        py.version
-                    ))
-                    .dim()
-                ));
+                emit(&render::run::running_under_python(&py.version));
             }
             // At the speed the tokio run played, so the two compare.
             let report = python::run(&demo, d.speed, py);
             // The summary shows it on a terminal; with --json, one line on stderr.
             if let (Some(problem), true) = (&report.problem, args.json) {
-                errln!("{} {problem}", style("warning:").yellow().bold());
+                errln!("{}", render::marks::warning(problem));
             }
             d.python = Some(report);
             if !args.json {
@@ -293,32 +280,20 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         t.finish(id)
             .with_context(|| format!("cannot write {}", path.display()))?;
         if !args.json {
-            emit(&format!(
-                "\n{} {} (open it in https://ui.perfetto.dev or chrome://tracing)\n",
-                style("trace written to").dim(),
-                path.display()
-            ));
+            emit(&render::run::trace_written(&path.display().to_string()));
         }
     }
 
     if interrupted {
         if !args.json {
-            errln!(
-                "{} partial results above",
-                style("interrupted:").yellow().bold()
-            );
+            errln!("{}", render::run::partial_results());
         }
         return Ok(Exit::Interrupted);
     }
     if !refuted.is_empty() && !args.json {
-        let color = if args.strict {
-            style("error:").red().bold()
-        } else {
-            style("note:").yellow().bold()
-        };
         errln!(
-            "{color} {} not shown by this run:",
-            plural(refuted.len(), "claim")
+            "{}",
+            render::run::not_shown_heading(refuted.len(), args.strict)
         );
         for e in &refuted {
             errln!(
@@ -328,36 +303,20 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             );
         }
         if busiest >= BUSY_SHARE {
-            errln!(
-                "  {}",
-                style(format!(
-                    "the machine was busy: up to {:.0} % of a run's time went waiting for a CPU other processes had; run it again when it is quieter",
-                    busiest * 100.0
-                ))
-                .dim()
-            );
+            errln!("{}", render::run::machine_was_busy(busiest));
         } else if refuted.iter().all(|e| e.close) {
-            errln!(
-                "  {}",
-                style("each missed by a little: a busy machine can do that; run it again").dim()
-            );
+            errln!("{}", render::run::missed_by_a_little());
         } else {
-            errln!(
-                "  {}",
-                style("the measurement is far from the claim: the claim is wrong for this demo")
-                    .dim()
-            );
+            errln!("{}", render::run::far_from_the_claim());
         }
     }
     if !not_judged.is_empty() && !args.json {
-        let color = if args.strict && !blind_demos.is_empty() {
-            style("error:").red().bold()
-        } else {
-            style("note:").yellow().bold()
-        };
         eprintln!(
-            "{color} {} not judged at the speed played:",
-            plural(not_judged.len(), "claim")
+            "{}",
+            render::run::not_judged_heading(
+                not_judged.len(),
+                args.strict && !blind_demos.is_empty()
+            )
         );
         for e in &not_judged {
             eprintln!(
@@ -367,19 +326,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             );
         }
         if !blind_demos.is_empty() {
-            eprintln!(
-                "  {}",
-                style(format!(
-                    "{} judged none of {} timing claims: run it at a slower --speed",
-                    blind_demos.join(", "),
-                    if blind_demos.len() == 1 {
-                        "its"
-                    } else {
-                        "their"
-                    }
-                ))
-                .dim()
-            );
+            eprintln!("{}", render::run::judged_none(&blind_demos));
         }
     }
     if args.strict && (!refuted.is_empty() || !blind_demos.is_empty()) {
@@ -465,46 +412,13 @@ fn paired_timelines(d: &DemoReport, width: usize) -> String {
 }
 
 fn demo_header(demo: &Demo, width: usize, requested: f64) -> String {
-    let runtime = demo.runtime.describe();
-    let strategies: Vec<&str> = demo.strategies.iter().map(|s| s.name.as_str()).collect();
-    // Re-flow the paragraph: single line breaks in the lesson file are not meaningful.
-    let about = demo.about.split_whitespace().collect::<Vec<_>>().join(" ");
-    let about = textwrap::fill(&about, width.clamp(20, 100).saturating_sub(2));
-    // The facts line wraps between words too (long strategy labels), indented under itself.
-    let facts = render::wrap(
-        &format!(
-            "{} · {runtime} · strategies: {}",
-            plural(demo.plan().len(), "task"),
-            strategies.join(", ")
-        ),
-        width.clamp(20, 100),
-        "  ",
-        "    ",
-    );
     // Said before it runs: a demo that cannot honour --speed, and why.
     let costs = crate::demo::runner::FixedCosts::measured();
-    let speed = match demo.speed_limit(requested, &costs) {
-        Some(limit) => {
-            let played = demo.speed_for(requested, &costs);
-            let text = summary::speed_text(played, Some(requested), Some(limit));
-            style(render::wrap(
-                &format!("plays at {text}"),
-                width.clamp(20, 100),
-                "  ",
-                "    ",
-            ))
-            .yellow()
-            .to_string()
-        }
-        None => String::new(),
-    };
-    format!(
-        "\n{} {}\n{}\n{}{speed}",
-        style(format!("▶ {}", demo.title)).bold().underlined(),
-        style(format!("[{}]", demo.name)).dim(),
-        textwrap::indent(&about, "  "),
-        style(facts).dim()
-    )
+    let speed = demo.speed_limit(requested, &costs).map(|limit| {
+        let played = demo.speed_for(requested, &costs);
+        summary::speed_text(played, Some(requested), Some(limit))
+    });
+    render::run::demo_header(demo, width, speed.as_deref())
 }
 
 /// What the learner chose between two demos.
@@ -519,13 +433,7 @@ fn pause_between_demos() -> Pause {
     use crate::commands::screen::{self, Input};
     use console::Key;
     let term = console::Term::stderr();
-    screen::write(
-        &term,
-        &format!(
-            "\n{}",
-            style("Enter for the next demo · q to stop (--no-pause runs them all) ").dim()
-        ),
-    );
+    screen::write(&term, &render::run::pause_prompt());
     let answer = screen::key(&term);
     screen::write(&term, "\n");
     match answer {

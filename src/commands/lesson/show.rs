@@ -1,10 +1,9 @@
 //! `asyncwork lesson show ID`: a lesson for the terminal, with the learner's progress on its
 //! exercises.
 
-use console::style;
-
-use super::{find, load, status_mark};
+use super::{find, load};
 use crate::commands::{Exit, Global};
+use crate::render::marks::status_mark;
 use crate::render::{self, emit};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -36,7 +35,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             }
         }
         if !lines.is_empty() {
-            text.push_str(&format!("\n{}\n{lines}", style("Your progress").bold()));
+            text.push_str(&render::lesson::your_progress(&lines));
         }
     }
     emit(&text);

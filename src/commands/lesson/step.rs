@@ -9,7 +9,7 @@
 //! `lesson show` is the alternative for reading it all at once (or on a page); stepping is for a
 //! first reading, where a wall of text and a scrolled-away demo are what lose a learner.
 
-use console::{Key, Term, style};
+use console::{Key, Term};
 
 use super::{find, load};
 use crate::commands::screen::{self, HiddenCursor, Input};
@@ -103,17 +103,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
 }
 
 fn title(lesson: &Lesson, at: usize, screens: usize, width: usize) -> String {
-    let line = format!(
-        "Lesson {} · {} · screen {} of {}",
-        lesson.position,
-        lesson.title,
-        at + 1,
-        screens
-    );
-    format!(
-        "{}\n",
-        style(render::wrap(&line, width, "", "  ").trim_end()).dim()
-    )
+    render::lesson::step_title(lesson, at, screens, width)
 }
 
 /// Run the demos of section `at` in place, noting each as watched when it ran to its end.
@@ -149,20 +139,12 @@ fn keys_line(at: usize, screens: usize, demo: bool) -> String {
         keys.push(EXERCISE_KEYS);
     }
     keys.push("q leave");
-    format!("\n{}", style(keys.join(" · ")).dim())
+    render::lesson::step_keys(&keys)
 }
 
 /// The last screen: what the lesson led to, and the exercise.
 fn last_screen(lesson: &Lesson, g: &Global, next: Option<&str>, width: usize) -> String {
-    let mut out = format!(
-        "\n{}\n\n",
-        style(format!(
-            "That was lesson {}: {}.",
-            lesson.position, lesson.title
-        ))
-        .green()
-        .bold()
-    );
+    let mut out = render::lesson::lesson_finished(lesson);
     out.push_str(&render::lesson::hints(lesson, width));
     match lesson.main_exercise() {
         Some(ex) if !ex.planned => {
@@ -189,10 +171,7 @@ fn last_screen(lesson: &Lesson, g: &Global, next: Option<&str>, width: usize) ->
         None => {}
     }
     if let Some(next) = next {
-        out.push_str(&format!(
-            "\nNext lesson: {}\n",
-            style(format!("asyncwork lesson step {next}")).bold()
-        ));
+        out.push_str(&render::lesson::next_lesson(next));
     }
     out
 }
@@ -207,7 +186,7 @@ fn exercise_command(g: &Global, key: char, exercise: &str) -> anyhow::Result<Exi
     };
     // An error (no workbook) is shown on this screen, not the end of the lesson.
     result.or_else(|e| {
-        emit(&format!("{} {e:#}\n", style("error:").red().bold()));
+        emit(&render::marks::error(&format!("{e:#}\n")));
         Ok(Exit::Failure)
     })
 }

@@ -3,11 +3,9 @@
 use std::path::PathBuf;
 
 use anyhow::bail;
-use console::style;
 
 use super::exit_code;
 use crate::commands::{Exit, Global, known_exercises};
-use crate::demo::predict::Verdict;
 use crate::demo::runner::Demo;
 use crate::lesson::{self, Catalogue, Diagnostic, Source};
 use crate::render::{emit, plural};
@@ -52,7 +50,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             .filter(|d| &d.file == file)
             .count();
         if bad == 0 {
-            out.push_str(&format!("{} {file}\n", style("ok").green().bold()));
+            out.push_str(&crate::render::lesson::valid_file(file));
         }
     }
     emit(&out);
@@ -100,34 +98,25 @@ fn explain(catalogue: &Catalogue) -> String {
             let checked = Demo::check(spec);
             let Some(demo) = checked.demo else { continue };
             let lines = parsed.claim_lines.get(&demo.name);
-            out.push_str(&format!(
-                "\n{} {}\n",
-                style(format!("{} / {}", parsed.lesson.id, demo.name)).bold(),
-                style(format!("(plays at most {}x)", demo.max_speed())).dim()
+            out.push_str(&crate::render::lesson::forecast_heading(
+                &parsed.lesson.id,
+                &demo.name,
+                demo.max_speed(),
             ));
             for f in checked.forecasts {
                 let Some(claim) = demo.claims.iter().find(|c| c.index == f.index) else {
                     continue;
                 };
                 let line = lines.and_then(|l| l.get(f.index)).copied().unwrap_or(0);
-                let mark = match f.verdict {
-                    Verdict::Safe => style("ok").green(),
-                    Verdict::Open => style("--").dim(),
-                    Verdict::Thin { .. } => style("thin").yellow(),
-                    Verdict::Impossible { .. } => style("no").red(),
-                };
-                out.push_str(&format!(
-                    "  {mark:>4} {}:{line}: {}\n",
-                    parsed.file, claim.text
+                out.push_str(&crate::render::lesson::forecast_claim(
+                    &f.verdict,
+                    &parsed.file,
+                    line,
+                    &claim.text,
                 ));
-                let margin = if f.margin.is_empty() {
-                    String::new()
-                } else {
-                    format!("; {}", f.margin)
-                };
-                out.push_str(&format!(
-                    "       {}\n",
-                    style(format!("{}{margin}", f.predicted)).dim()
+                out.push_str(&crate::render::lesson::forecast_prediction(
+                    &f.predicted,
+                    &f.margin,
                 ));
             }
         }

@@ -1,0 +1,71 @@
+//! The words of `asyncwork check` around the grading report ([`super::grading`]).
+
+use console::style;
+
+use super::marks;
+
+/// The record cannot be opened (`error` says why): grading goes on, unrecorded.
+pub fn record_unreadable(error: &str) -> String {
+    marks::warning(&format!(
+        "{error}\n  Grading anyway; this attempt is not recorded.\n"
+    ))
+}
+
+/// `check` with nothing left to grade.
+pub fn all_done() -> String {
+    marks::done(
+        "Every exercise is done. `asyncwork check --all` grades them all again; `asyncwork progress` shows your record.",
+    )
+}
+
+/// Said once per check where the tests' writes cannot be confined.
+pub fn writes_not_confined() -> String {
+    marks::note(
+        "this system cannot confine the tests' writes (no Landlock): code under test \
+         can write wherever you can. Grade a class one fresh checkout per CI job \
+         (docs/grading.md).",
+    )
+}
+
+/// Under the table of several exercises, when one failed.
+pub fn why_not_passing() -> String {
+    style("`asyncwork check EXERCISE` shows why one is not passing.")
+        .dim()
+        .to_string()
+}
+
+/// After a pass: the exercise to do next.
+pub fn next_exercise(name: &str, title: &str) -> String {
+    format!(
+        "Next: {} ({title}): `asyncwork check` grades it.",
+        style(name).bold()
+    )
+}
+
+/// After the pass of the last exercise not done.
+pub fn last_one() -> String {
+    marks::done("That was the last one: every exercise is done.")
+}
+
+/// Under a hint that has more after it.
+pub fn more_help(exercise: &str) -> String {
+    style(format!("More help: asyncwork hint {exercise}"))
+        .dim()
+        .to_string()
+}
+
+/// After a pass: where the reference solution was written.
+pub fn reference_solution(path: &str) -> String {
+    format!(
+        "\nCompare with the reference solution: {}",
+        style(path).bold()
+    )
+}
+
+/// After a pass: the reference solution could not be written (`error` says why).
+pub fn reference_solution_failed(error: &str) -> String {
+    format!(
+        "\n{}",
+        marks::note(&format!("could not write the reference solution: {error}"))
+    )
+}
