@@ -25,10 +25,13 @@
 //! factor = 2.5
 //! ```
 //!
-//! Every struct denies unknown fields and every closed set is an enum, so a typo is a serde error
-//! with a line and column (`unknown variant `slep`, expected one of ...`). Everything else
-//! (which parameters an op needs, references between tables, absurd sizes) is checked by
-//! [`DemoSpec::problems`], which never panics on any input.
+//! Every struct denies unknown fields and every closed set is an enum, so a typo in a kind's name
+//! is a serde error with a line and column (`unknown variant `slep`, expected one of ...`). A
+//! strategy entry's or a claim table's own keys are deserialized into its kind's struct
+//! (`demo/strategy/`, `demo/claim/`) on their own: an unknown, missing or mistyped one there is a
+//! problem of that table, reported beside the demo's others. Everything else (which parameters an
+//! op needs, references between tables, absurd sizes) is checked by [`DemoSpec::problems`], which
+//! never panics on any input.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -40,6 +43,7 @@ pub use crate::demo::report::Outcome;
 
 use crate::demo::claim::{Check, Claim, ClaimRuntime, Names, TaskName};
 pub use crate::demo::claim::{CleanupTiming, ExpectKind};
+pub use crate::demo::kinds::OpKind;
 pub use crate::demo::kinds::ParamError;
 pub use crate::demo::model::{MAX_ITEMS, MAX_MS, MAX_TASKS, MAX_WORKERS, RuntimeFlavor};
 use crate::demo::model::{Op, Phase, Task};
@@ -49,7 +53,7 @@ pub use crate::demo::strategy::{StrategyKind, TimeoutScope};
 mod io_ops;
 
 /// One `[[demo]]` table.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoSpec {
     /// Short identifier, unique within the lesson: `[a-z0-9_-]+`.
@@ -84,7 +88,7 @@ fn default_strategies() -> Vec<StrategySpec> {
 
 /// One `[[demo.task]]` table. `count` replicates it: `fetch` with `count = 3` runs `fetch#1`,
 /// `fetch#2`, `fetch#3`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaskSpec {
     /// Unique within the demo: `[A-Za-z0-9_-]+`.
@@ -202,34 +206,6 @@ impl FailsIn {
     }
 }
 
-kinds! {
-/// The closed set of ops.
-pub enum OpKind {
-    /// Await a timer: the stand-in for non-blocking I/O.
-    Sleep = "sleep",
-    /// `std::thread::sleep` on the runtime thread: the classic pitfall.
-    Block = "block",
-    /// Busy computation for about `ms`.
-    Cpu = "cpu",
-    /// Fail after `ms`.
-    Fail = "fail",
-    /// Setup, body, teardown; teardown runs on success, error and cancellation.
-    Resource = "resource",
-    /// An async stream of `items` items, one every `ms`.
-    Pages = "pages",
-    /// GET a path of the loopback demo server with reqwest.
-    Http = "http",
-    /// GET with retries, exponential backoff with jitter and a per-attempt timeout.
-    HttpRetry = "http_retry",
-    /// An async stream over the demo server's `/pages`.
-    HttpPages = "http_pages",
-    /// A real rusqlite query of about `ms`, inline or offloaded.
-    Sqlite = "sqlite",
-    /// `rows` inserts, committed one by one or in one transaction.
-    SqliteBulk = "sqlite_bulk",
-}
-}
-
 /// One entry of `strategies`: either a bare name (`"gather"`) or an inline table
 /// (`{ kind = "bounded", limit = 3 }`). The kind's own parameters are its module's struct (see
 /// `demo/strategy/`), deserialized from the table's other keys.
@@ -302,26 +278,6 @@ impl<'de> Deserialize<'de> for StrategySpec {
     }
 }
 
-/// The entry as a table: `kind`, `label` and the parameters, as a lesson file would write it.
-impl Serialize for StrategySpec {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeMap};
-        let params = match &self.strategy {
-            Ok(s) => toml::Table::try_from(s).map_err(S::Error::custom)?,
-            Err(_) => toml::Table::new(),
-        };
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", &self.kind)?;
-        if let Some(label) = &self.label {
-            map.serialize_entry("label", label)?;
-        }
-        for (k, v) in &params {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}
-
 /// One `[[demo.expect]]` table: a claim the demo makes, checked against the measurement. The
 /// keys every kind takes are here; the kind's own are its module's struct (see `demo/claim/`),
 /// deserialized from the table's other keys.
@@ -364,28 +320,6 @@ impl<'de> Deserialize<'de> for ExpectSpec {
             runtime,
             check: Check::from_table(kind, table),
         })
-    }
-}
-
-/// The table as a lesson file would write it: the common keys and the kind's parameters.
-impl Serialize for ExpectSpec {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeMap};
-        let params = match &self.check {
-            Ok(c) => toml::Table::try_from(c).map_err(S::Error::custom)?,
-            Err(_) => toml::Table::new(),
-        };
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("claim", &self.claim)?;
-        map.serialize_entry("kind", &self.kind)?;
-        map.serialize_entry("strategy", &self.strategy)?;
-        if let Some(runtime) = &self.runtime {
-            map.serialize_entry("runtime", runtime)?;
-        }
-        for (k, v) in &params {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
     }
 }
 
@@ -612,7 +546,7 @@ impl ExpectSpec {
             Ok(check) => {
                 let names = Names {
                     strategy: &self.strategy,
-                    ..names.clone()
+                    ..*names
                 };
                 for p in check.problems(&names) {
                     out.push(SpecProblem::at(key(p.key), p.message));
@@ -760,18 +694,19 @@ impl DemoSpec {
         }
         let mut strategies: Vec<&str> = names.iter().copied().collect();
         strategies.sort_unstable();
+        let tasks: Vec<TaskName> = self
+            .tasks
+            .iter()
+            .map(|t| TaskName {
+                name: &t.name,
+                count: t.count,
+                op: t.op,
+            })
+            .collect();
         let names = Names {
             strategy: "",
-            strategies,
-            tasks: self
-                .tasks
-                .iter()
-                .map(|t| TaskName {
-                    name: &t.name,
-                    count: t.count,
-                    op: t.op.as_str(),
-                })
-                .collect(),
+            strategies: &strategies,
+            tasks: &tasks,
         };
         for (i, e) in self.expectations.iter().enumerate() {
             e.problems(&format!("expect.{i}"), &names, &mut out);

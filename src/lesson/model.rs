@@ -12,7 +12,7 @@ use crate::demo::spec::DemoSpec;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// One lesson, from one `lessons/<id>.toml` file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Lesson {
     pub format_version: u32,
     /// `[a-z0-9_-]+`, equal to the file name without `.toml`.

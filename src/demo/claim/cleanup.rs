@@ -4,14 +4,14 @@
 //! finishes in the background; asyncio runs it inside the cancelled task, before `await`
 //! returns.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{
     CleanupTiming, Foresight, Judging, Kind, Miss, Names, Prediction, Problem, ended_vs_return,
 };
 
 /// `kind = "cleanup"`, `task = "conn"`, `finished = "before_return"` or `"after_return"`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cleanup {
     /// A `resource` task, or one copy.

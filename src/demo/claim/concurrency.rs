@@ -2,17 +2,17 @@
 //! recorder counts top-level tasks between their start and end (a nested resource runs inside
 //! its outer one and is not counted twice).
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{Foresight, Judging, Kind, Miss, Names, Prediction, Problem, Verdict, inverted, needs_one_of};
 
 /// `kind = "concurrency"` with `at_most = 3` and/or `at_least = 2`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Concurrency {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub at_least: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub at_most: Option<u32>,
 }
 

@@ -2,20 +2,20 @@
 //! are within the bounds: one shared `reqwest::Client` reuses a few from its pool, a client per
 //! request opens one each.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{Foresight, Judging, Kind, Miss, Names, Prediction, Problem, inverted, needs_one_of};
 
 /// `kind = "connections"`, optionally `task = "fetch"`, with `at_most` and/or `at_least`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Connections {
     /// A task (every copy) or one copy; without it, every task's requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub task: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub at_least: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub at_most: Option<u32>,
 }
 

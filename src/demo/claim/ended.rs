@@ -3,14 +3,14 @@
 //! inside the call that dropped it; `asyncio.wait` returns with the losers still running
 //! until their cancellation lands.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{
     CleanupTiming, Foresight, Judging, Kind, Miss, Names, Prediction, Problem, ended_vs_return,
 };
 
 /// `kind = "ended"`, `task = "mirror"`, `finished = "before_return"` or `"after_return"`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ended {
     /// A task (every copy) or one copy.

@@ -1,17 +1,17 @@
 //! `error`: the strategy's caller got an error (containing `contains`, when given), as opposed
 //! to failures kept as values (`gather(return_exceptions=True)`).
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{Foresight, Judging, Kind, Miss, Names, Prediction, Problem};
 use crate::demo::report::Outcome;
 
 /// `kind = "error"`, optionally `contains = "deadline"`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Error {
     /// Text the surfaced error must contain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub contains: Option<String>,
 }
 

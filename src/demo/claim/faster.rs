@@ -5,7 +5,7 @@
 //! more than the claim itself allows it: an allowance does not excuse a miss larger than the
 //! claim.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{
     CLOSE, Foresight, Judging, Kind, Miss, Names, Prediction, Problem, SAFE_RATIO_SHARE, Verdict,
@@ -14,7 +14,7 @@ use super::{
 use crate::text::fmt_ms as ms;
 
 /// `kind = "faster"`, `than = "sequential"`, `factor = 2.5`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Faster {
     /// The strategy it is compared with.

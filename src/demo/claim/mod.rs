@@ -16,6 +16,7 @@ use crate::demo::report::{ExpectationResult, StrategyReport, TaskReport};
 use crate::text::fmt_ms as ms;
 
 pub use crate::demo::kinds::ExpectKind;
+use crate::demo::kinds::OpKind;
 
 /// A claim a demo makes, validated: the sentence shown to the learner, the strategy it is about,
 /// and what to check.
@@ -74,8 +75,7 @@ macro_rules! claims {
 
         /// What a claim checks, with its parameters. Times in lesson milliseconds; task names
         /// are a task (every copy) or one copy (`fetch#2`).
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
         pub enum Check {
             $($(#[$doc])* $variant($module::$variant),)*
         }
@@ -108,16 +108,10 @@ macro_rules! claims {
             /// Every kind's keys: listed in `PARAMS`, and as serde sees them (for their test).
             #[cfg(test)]
             fn params_of(kind: ExpectKind) -> (Vec<String>, Vec<String>) {
-                let listed = |p: &[(&str, &str)]| {
-                    let mut keys: Vec<String> = p.iter().map(|(k, _)| k.to_string()).collect();
-                    keys.sort();
-                    keys
-                };
                 match kind {
-                    $(ExpectKind::$variant => (
-                        listed(<$module::$variant as Kind>::PARAMS),
-                        crate::demo::kinds::serde_fields::<$module::$variant>(),
-                    ),)*
+                    $(ExpectKind::$variant => crate::demo::kinds::listed_and_serde_keys::<
+                        $module::$variant,
+                    >(<$module::$variant as Kind>::PARAMS),)*
                 }
             }
 
@@ -198,22 +192,20 @@ impl Problem {
 
 /// What a claim's `problems` may check its references against: the demo's strategy names and
 /// tasks (the loader builds it from the demo's tables).
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 pub(crate) struct Names<'a> {
     /// The strategy the claim is about.
     pub strategy: &'a str,
     /// Every strategy name of the demo, sorted.
-    pub strategies: Vec<&'a str>,
-    pub tasks: Vec<TaskName<'a>>,
+    pub strategies: &'a [&'a str],
+    pub tasks: &'a [TaskName<'a>],
 }
 
 /// A task of the demo as claims see it.
-#[derive(Clone)]
 pub(crate) struct TaskName<'a> {
     pub name: &'a str,
     pub count: u32,
-    /// Its op's lesson-file name.
-    pub op: &'static str,
+    pub op: OpKind,
 }
 
 impl<'a> Names<'a> {
@@ -246,7 +238,7 @@ impl<'a> Names<'a> {
     pub(crate) fn resource(&self, key: &'static str, name: &str) -> Vec<Problem> {
         match self.task(key, name) {
             Err(p) => vec![p],
-            Ok(t) if t.op != "resource" => vec![Problem::at(
+            Ok(t) if t.op != OpKind::Resource => vec![Problem::at(
                 key,
                 format!("task `{name}` is not a `resource` task, so it has no teardown"),
             )],

@@ -1,12 +1,12 @@
 //! `no_error`: the strategy's caller got no error (failures, if any, were kept as values).
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{Foresight, Judging, Kind, Miss, Names, Prediction, Problem};
 use crate::demo::report::Outcome;
 
 /// `kind = "no_error"`: no parameters.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoError {}
 

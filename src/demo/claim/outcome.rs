@@ -1,14 +1,15 @@
 //! `outcome`: every copy of `task` ended as `outcome` (and, with `phase`, in that phase of a
 //! `resource`: cut in its setup, its body or its teardown).
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{Foresight, Judging, Kind, Miss, Names, Prediction, Problem, summarize};
+use crate::demo::kinds::OpKind;
 use crate::demo::model::Phase;
 use crate::demo::report::Outcome as Ended;
 
 /// `kind = "outcome"`, `task = "fetch"`, `outcome = "cancelled"`, optionally `phase = "body"`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Outcome {
     /// A task (every copy) or one copy (`fetch#2`).
@@ -16,7 +17,7 @@ pub struct Outcome {
     /// What it ended as.
     pub outcome: Ended,
     /// The phase of a `resource` task in which it failed or was cancelled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub phase: Option<Phase>,
 }
 
@@ -32,11 +33,12 @@ impl Kind for Outcome {
         match names.task("task", &self.task) {
             Err(p) => vec![p],
             // A phase is a part of a `resource` task's span: no other op has one.
-            Ok(t) if self.phase.is_some() && t.op != "resource" => vec![Problem::at(
+            Ok(t) if self.phase.is_some() && t.op != OpKind::Resource => vec![Problem::at(
                 "phase",
                 format!(
                     "task `{}` is a `{}` task: only a `resource` task has phases (setup, body, teardown)",
-                    self.task, t.op
+                    self.task,
+                    t.op.as_str()
                 ),
             )],
             Ok(_) => Vec::new(),

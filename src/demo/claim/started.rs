@@ -2,7 +2,7 @@
 //! start (lesson time). It shows what runs when: a future starts only when awaited, a spawned
 //! task at once, a bounded one when a permit frees.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{
     Foresight, Judging, Kind, Miss, Names, Prediction, Problem, SLACK, Verdict, bounds_text,
@@ -11,14 +11,14 @@ use super::{
 use crate::text::fmt_ms as ms;
 
 /// `kind = "started"`, `task = "fetch"`, with `after_ms` and/or `before_ms`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Started {
     /// A task (every copy) or one copy (`fetch#2`).
     pub task: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub after_ms: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub before_ms: Option<u64>,
 }
 

@@ -2,20 +2,20 @@
 //! teardown, whatever ended it; with `before`, innermost first: each finished before the
 //! matching copy of the outer resource `before` began its own.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{Foresight, Judging, Kind, Miss, Names, Prediction, Problem, summarize};
 use crate::demo::report::TaskReport;
 use crate::text::fmt_ms as ms;
 
 /// `kind = "teardown"`, `task = "conn"`, optionally `before = "pool"`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Teardown {
     /// A `resource` task, or one copy.
     pub task: String,
     /// The outer resource whose teardown must begin only after `task`'s finished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub before: Option<String>,
 }
 

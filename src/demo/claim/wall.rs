@@ -2,7 +2,7 @@
 //! the bounds (lesson time). Fixed costs excuse a miss of an upper bound only up to the bound's
 //! own scale: a "within 20 ms" that took 462 ms is never shown, whatever the allowance.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{
     CLOSE, Foresight, Judging, Kind, Miss, Names, Prediction, Problem, SLACK, Verdict,
@@ -12,12 +12,12 @@ use super::{
 use crate::text::fmt_ms as ms;
 
 /// `kind = "wall"` with `at_most_ms = 400` and/or `at_least_ms = 300`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Wall {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub at_least_ms: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub at_most_ms: Option<u64>,
 }
 

@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -20,7 +20,7 @@ use crate::demo::ideal::Shape;
 use crate::demo::work::{TaskResult, Work};
 
 /// `{ kind = "bounded", limit = 3 }`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Bounded {
     /// Permits: how many tasks may run at once.

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tokio::task::unconstrained;
 
@@ -28,7 +28,7 @@ use crate::demo::ideal::Shape;
 use crate::demo::work::{TaskResult, Work};
 
 /// `"gather"` or `{ kind = "gather", delay_ms = 200 }`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Gather {
     /// The caller's other (awaiting) work after creating the futures and before awaiting them.

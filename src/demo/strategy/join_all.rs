@@ -11,7 +11,7 @@
 //! `taskgroup` (a `JoinSet`: one task, one budget each) take about 0.15 s.
 
 use futures::future::join_all;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::Kind;
@@ -25,7 +25,7 @@ async fn run(work: Work) -> TaskResult {
 }
 
 /// `"join_all"`: no parameters.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JoinAll {}
 

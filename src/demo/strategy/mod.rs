@@ -14,12 +14,9 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::demo::ideal::Shape;
-#[cfg(test)]
-use crate::demo::kinds::serde_fields;
 use crate::demo::kinds::{ParamError, parse_params};
 use crate::demo::work::{TaskResult, Work};
 
@@ -78,8 +75,7 @@ macro_rules! strategies {
         $(pub mod $module;)*
 
         /// A strategy with its parameters, validated. Durations in lesson milliseconds.
-        #[derive(Debug, Clone, PartialEq, Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
         pub enum Strategy {
             $($(#[$doc])* $variant($module::$variant),)*
         }
@@ -92,11 +88,13 @@ macro_rules! strategies {
                 }
             }
 
-            /// The parameters of `kind` with their meanings.
+            /// Every kind's keys: listed in `PARAMS`, and as serde sees them (for their test).
             #[cfg(test)]
-            fn params_of(kind: StrategyKind) -> &'static [(&'static str, &'static str)] {
+            fn params_of(kind: StrategyKind) -> (Vec<String>, Vec<String>) {
                 match kind {
-                    $(StrategyKind::$variant => <$module::$variant as Kind>::PARAMS,)*
+                    $(StrategyKind::$variant => crate::demo::kinds::listed_and_serde_keys::<
+                        $module::$variant,
+                    >(<$module::$variant as Kind>::PARAMS),)*
                 }
             }
 
@@ -111,14 +109,6 @@ macro_rules! strategies {
                         params,
                     )?),)*
                 })
-            }
-
-            /// The parameters of every kind as serde sees them, for the test of `PARAMS`.
-            #[cfg(test)]
-            fn serde_fields_of(kind: StrategyKind) -> Vec<String> {
-                match kind {
-                    $(StrategyKind::$variant => serde_fields::<$module::$variant>(),)*
-                }
             }
 
             fn spawns_tasks(&self) -> bool {
@@ -310,17 +300,8 @@ mod tests {
     #[test]
     fn every_kind_lists_the_parameters_its_struct_takes() {
         for &kind in StrategyKind::ALL {
-            let mut listed: Vec<String> = Strategy::params_of(kind)
-                .iter()
-                .map(|(k, _)| k.to_string())
-                .collect();
-            listed.sort();
-            assert_eq!(
-                listed,
-                Strategy::serde_fields_of(kind),
-                "strategy `{}`",
-                kind.as_str()
-            );
+            let (listed, serde) = Strategy::params_of(kind);
+            assert_eq!(listed, serde, "strategy `{}`", kind.as_str());
         }
     }
 

@@ -9,7 +9,7 @@
 //! `.await` or poll them", but `let _ = fut;` is silent (only clippy's `let_underscore_future`
 //! catches it). Python warns at run time ("coroutine ... was never awaited").
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::{Kind, after_delay, caller_timer, caller_work, in_series, over_limit, params};
@@ -17,7 +17,7 @@ use crate::demo::ideal::Shape;
 use crate::demo::work::{TaskResult, Work};
 
 /// `"sequential"` or `{ kind = "sequential", delay_ms = 200 }`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sequential {
     /// The caller's other (awaiting) work after creating the futures and before awaiting them.

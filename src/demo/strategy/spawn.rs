@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tokio::task::JoinHandle;
 
@@ -21,7 +21,7 @@ use crate::demo::ideal::Shape;
 use crate::demo::work::{TaskError, TaskResult, Work};
 
 /// `"spawn"`, `{ kind = "spawn", delay_ms = 200 }` or `{ kind = "spawn", detach = true }`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Spawn {
     /// The caller's other (awaiting) work after spawning and before awaiting the handles.

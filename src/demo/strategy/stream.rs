@@ -9,7 +9,7 @@
 
 use futures::StreamExt;
 use futures::stream;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tokio::task::unconstrained;
 
@@ -18,11 +18,11 @@ use crate::demo::ideal::Shape;
 use crate::demo::work::{TaskResult, Work};
 
 /// `"stream"` (one at a time) or `{ kind = "stream", limit = 3 }` (`buffer_unordered(3)`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stream {
     /// `buffer_unordered(limit)`; without it, one at a time, in order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub limit: Option<u32>,
 }
 

@@ -11,7 +11,7 @@
 //! Abort is cooperative: an aborted task stops at its next `.await`. A task stuck in blocking code
 //! cannot be aborted until that code returns.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use tokio::task::JoinSet;
 
@@ -49,7 +49,7 @@ async fn run(work: Work) -> TaskResult {
 }
 
 /// `"taskgroup"`: no parameters.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Taskgroup {}
 

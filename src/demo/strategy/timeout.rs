@@ -19,7 +19,7 @@ use crate::demo::ideal::Shape;
 use crate::demo::work::{TaskError, TaskResult, Work};
 
 /// `{ kind = "timeout", ms = 500 }` or `{ kind = "timeout", ms = 500, scope = "task" }`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Timeout {
     /// The deadline in milliseconds.
@@ -106,14 +106,10 @@ impl Kind for Timeout {
     }
 
     fn python_params(&self, real: &dyn Fn(u64) -> f64) -> Map<String, Value> {
-        let scope = match self.scope {
-            TimeoutScope::Group => "group",
-            TimeoutScope::Task => "task",
-        };
         params([
             ("ms", json!(real(self.ms))),
             ("lesson_ms", json!(self.ms)),
-            ("scope", json!(scope)),
+            ("scope", json!(self.scope)),
         ])
     }
 

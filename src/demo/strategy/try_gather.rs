@@ -11,7 +11,7 @@
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use tokio::task::unconstrained;
 
@@ -31,7 +31,7 @@ async fn run(work: Work) -> TaskResult {
 }
 
 /// `"try_gather"`: no parameters.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TryGather {}
 
