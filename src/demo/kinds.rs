@@ -176,16 +176,21 @@ pub struct ParamError {
 /// The parameters struct `T` of `what` (`strategy \`bounded\``) from the table's keys other than
 /// the ones every kind of the family takes (`common`, said in the messages). `params` lists
 /// `T`'s keys with their meanings: an unknown key names them, a missing one says what it means.
+///
+/// Every problem of the table is reported, not only the first serde meets: each stray key, each
+/// missing key and each key of the wrong type, so an author fixes the table in one pass.
 pub(crate) fn parse_params<T: serde::de::DeserializeOwned>(
     what: &str,
     params: &[(&str, &str)],
     common: &str,
     table: toml::Table,
 ) -> Result<T, Vec<ParamError>> {
-    let parse = |t: toml::Table| T::deserialize(toml::Value::Table(t));
-    let e = match parse(table.clone()) {
-        Ok(t) => return Ok(t),
-        Err(e) => crate::text::plain_words(e.message().trim()),
+    let parse = |t: &toml::Table| T::deserialize(toml::Value::Table(t.clone()));
+    let message = |e: toml::de::Error| crate::text::plain_words(e.message().trim());
+    let mut t = table;
+    let first = match parse(&t) {
+        Ok(v) => return Ok(v),
+        Err(e) => message(e),
     };
     let takes = if params.is_empty() {
         format!("{what} takes no parameters besides {common}")
@@ -196,47 +201,94 @@ pub(crate) fn parse_params<T: serde::de::DeserializeOwned>(
             .collect();
         format!("{what} takes {}, besides {common}", list.join(", "))
     };
-    // Every stray key, each at its own line.
-    let stray: Vec<ParamError> = table
+    // Every stray key, each at its own line; the rest of the table is then parsed without them.
+    let stray: Vec<String> = t
         .keys()
         .filter(|k| !params.iter().any(|(p, _)| p == &k.as_str()))
+        .cloned()
+        .collect();
+    let mut errors: Vec<ParamError> = stray
+        .iter()
         .map(|k| ParamError {
             key: Some(k.clone()),
             message: format!("`{k}` does not apply to {what}: {takes}"),
         })
         .collect();
-    if !stray.is_empty() {
-        return Err(stray);
+    for k in &stray {
+        t.remove(k);
     }
-    if let Some((key, meaning)) = params
-        .iter()
-        .find(|(p, _)| e.starts_with(&format!("missing field `{p}`")))
-    {
-        return Err(vec![ParamError {
-            key: None,
-            message: format!("{what} needs `{key}` ({meaning})"),
-        }]);
+    let mut error = if stray.is_empty() {
+        Some(first)
+    } else {
+        parse(&t).err().map(message)
+    };
+    // Keys already reported as mistyped: when taking one out makes it missing, it is not
+    // reported again.
+    let mut mistyped: Vec<String> = Vec::new();
+    // Each round reports one problem and takes it out of the way; a table has at most one
+    // problem per listed key.
+    for _ in 0..=params.len() {
+        let Some(e) = error.take() else { break };
+        if let Some((key, meaning)) = params
+            .iter()
+            .find(|(p, _)| e.starts_with(&format!("missing field `{p}`")))
+        {
+            if !mistyped.iter().any(|m| m == key) {
+                errors.push(ParamError {
+                    key: None,
+                    message: format!("{what} needs `{key}` ({meaning})"),
+                });
+            }
+            // Serde stops at the first missing field: give this one a value of its type to
+            // see the next. Every present key parsed before serde looked for missing ones, so
+            // the next answer is another missing field or none.
+            let filled = [
+                toml::Value::Integer(1),
+                toml::Value::Boolean(true),
+                toml::Value::String("x".into()),
+                toml::Value::Float(1.0),
+            ]
+            .into_iter()
+            .find_map(|v| {
+                let mut with = t.clone();
+                with.insert((*key).to_string(), v);
+                match parse(&with) {
+                    Ok(_) => Some((with, None)),
+                    Err(e) => {
+                        let e = message(e);
+                        e.starts_with("missing field").then_some((with, Some(e)))
+                    }
+                }
+            });
+            let Some((with, next)) = filled else { break };
+            t = with;
+            error = next;
+            continue;
+        }
+        // A wrong type or value: serde's message says what it expected but not for which key,
+        // so find the key whose removal changes the answer.
+        let wrong = t.keys().find(|k| {
+            let mut without = t.clone();
+            without.remove(k.as_str());
+            parse(&without).err().map(message) != Some(e.clone())
+        });
+        match wrong.cloned() {
+            Some(key) => {
+                errors.push(ParamError {
+                    key: Some(key.clone()),
+                    message: format!("`{key}` of {what}: {e}"),
+                });
+                t.remove(&key);
+                mistyped.push(key);
+                error = parse(&t).err().map(message);
+            }
+            None => errors.push(ParamError {
+                key: None,
+                message: format!("{what}: {e}"),
+            }),
+        }
     }
-    // A wrong type or value: serde's message says what it expected but not for which key, so
-    // find the key whose removal changes the answer.
-    let wrong = table.keys().find(|k| {
-        let mut without = table.clone();
-        without.remove(k.as_str());
-        parse(without)
-            .err()
-            .map(|e| crate::text::plain_words(e.message().trim()))
-            != Some(e.clone())
-    });
-    Err(vec![match wrong {
-        Some(key) => ParamError {
-            key: Some(key.clone()),
-            message: format!("`{key}` of {what}: {e}"),
-        },
-        None => ParamError {
-            key: None,
-            message: format!("{what}: {e}"),
-        },
-    }])
+    Err(errors)
 }
 
 /// A kind's keys as its `PARAMS` lists them and as serde sees them (read from its unknown-field

@@ -693,4 +693,32 @@ mod tests {
             "{e:?}"
         );
     }
+
+    /// Every problem of a table in one pass: each stray key, each missing key and each mistyped
+    /// one, not only the first serde meets.
+    #[test]
+    fn every_problem_of_a_table_is_reported_together() {
+        use toml::Value::{Integer, String as S};
+        // A stray key and the two keys `faster` needs, none of them hiding another.
+        let t = table(&[("thn", S("sequential".into()))]);
+        let errors = Check::from_table(ExpectKind::Faster, t).unwrap_err();
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(errors.len(), 2, "{messages:?}");
+        assert_eq!(errors[0].key.as_deref(), Some("thn"));
+        assert!(
+            messages[1].starts_with("expectation `faster` needs `than`"),
+            "{messages:?}"
+        );
+        // `started` needs `task`; a mistyped bound is reported at its key beside it.
+        let t = table(&[("after_ms", S("ten".into())), ("bogus", Integer(1))]);
+        let errors = Check::from_table(ExpectKind::Started, t).unwrap_err();
+        let keys: Vec<Option<&str>> = errors.iter().map(|e| e.key.as_deref()).collect();
+        assert_eq!(keys, [Some("bogus"), Some("after_ms"), None], "{errors:?}");
+        assert!(errors[2].message.contains("needs `task`"), "{errors:?}");
+        // A mistyped required key is reported once, as mistyped, not also as missing.
+        let t = table(&[("than", Integer(3))]);
+        let errors = Check::from_table(ExpectKind::Faster, t).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].key.as_deref(), Some("than"));
+    }
 }
