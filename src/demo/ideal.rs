@@ -15,7 +15,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::demo::model::{Op, Runtime, cores};
+use crate::demo::model::{Runtime, cores};
 use crate::demo::plan::Plan;
 
 /// Threads in tokio's blocking pool (`Builder::max_blocking_threads`, default 512): offloaded
@@ -25,19 +25,10 @@ pub const BLOCKING_POOL_THREADS: usize = 512;
 /// tokio's timer resolution: a sleep ends on the first millisecond tick at or after its deadline.
 pub const TIMER_TICK_MS: f64 = 1.0;
 
-/// How long one copy of `op` takes when nothing else is in its way.
-fn duration_ms(op: &Op) -> f64 {
-    match op {
-        // Each page is its own sleep, rounded up to the timer's tick.
-        Op::Pages { items, ms } => f64::from(*items) * (*ms as f64 + TIMER_TICK_MS),
-        op => op.ideal_ms(),
-    }
-}
-
 /// How long one copy of task `t` takes with the resources nested in it: they run inside its
 /// body, one after another.
 fn stack_ms(plan: &Plan, t: usize) -> f64 {
-    duration_ms(plan.task_op(t))
+    plan.task_op(t).ideal_ms()
         + plan
             .nested_tasks(t)
             .map(|(c, _)| stack_ms(plan, c))
@@ -57,26 +48,14 @@ fn stack_waits(plan: &Plan, t: usize) -> f64 {
 /// failure surfaces after the outer resource has closed, as an exception leaves `async with`.
 fn stack_fails_at(plan: &Plan, t: usize) -> Option<f64> {
     let op = plan.task_op(t);
-    let Op::Resource {
-        setup_ms,
-        teardown_ms,
-        fails,
-        ..
-    } = op
-    else {
+    let Some(resource) = op.as_resource() else {
         return op.fails_at().map(|ms| ms as f64);
     };
-    if matches!(fails, Some((crate::demo::model::Phase::Setup, _))) {
-        return op.fails_at().map(|ms| ms as f64);
-    }
-    let mut at = *setup_ms as f64;
-    for (c, _) in plan.nested_tasks(t) {
-        if let Some(f) = stack_fails_at(plan, c) {
-            return Some(at + f + *teardown_ms as f64);
-        }
-        at += stack_ms(plan, c);
-    }
-    fails.as_ref().map(|_| stack_ms(plan, t))
+    let nested: Vec<(f64, Option<f64>)> = plan
+        .nested_tasks(t)
+        .map(|(c, _)| (stack_ms(plan, c), stack_fails_at(plan, c)))
+        .collect();
+    resource.fails_with_nested(&nested)
 }
 
 /// `durations` run `slots` at a time, each taking the first free slot in order (what a
@@ -324,7 +303,15 @@ impl Shape {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::model::{RuntimeFlavor, Task};
+    use crate::demo::model::RuntimeFlavor;
+    use crate::demo::op::Op;
+    use crate::demo::op::block::Block;
+    use crate::demo::op::pages::Pages;
+    use crate::demo::plan::Task;
+
+    fn block(ms: u64) -> Op {
+        Op::Block(Block { ms })
+    }
 
     fn shape(op: Op, count: u32) -> Shape {
         let plan = Plan::new(&[Task {
@@ -345,14 +332,14 @@ mod tests {
     /// Issue 13, item 13: 5,120 offloaded one-second blocking calls queue for 512 pool threads.
     #[test]
     fn the_blocking_pool_has_512_threads() {
-        let s = shape(Op::Block { ms: 1_000 }, 5_120);
+        let s = shape(block(1_000), 5_120);
         assert_eq!(s.concurrent(true), 10_000.0);
-        let s = shape(Op::Block { ms: 1_000 }, 512);
+        let s = shape(block(1_000), 512);
         assert_eq!(s.concurrent(true), 1_000.0);
-        let s = shape(Op::Block { ms: 1_000 }, 513);
+        let s = shape(block(1_000), 513);
         assert_eq!(s.concurrent(true), 2_000.0);
         // On the runtime's one thread, they add up.
-        let s = shape(Op::Block { ms: 10 }, 100);
+        let s = shape(block(10), 100);
         assert_eq!(s.concurrent(false), 1_000.0);
     }
 
@@ -360,14 +347,14 @@ mod tests {
     #[test]
     fn pages_pay_the_timer_tick() {
         let s = shape(
-            Op::Pages {
+            Op::Pages(Pages {
                 items: 1_000,
                 ms: 1,
-            },
+            }),
             1,
         );
         assert_eq!(s.sum(), 2_000.0);
-        let s = shape(Op::Pages { items: 200, ms: 5 }, 1);
+        let s = shape(Op::Pages(Pages { items: 200, ms: 5 }), 1);
         assert_eq!(s.sum(), 1_200.0);
     }
 }

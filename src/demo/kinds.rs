@@ -1,8 +1,8 @@
 //! The kinds of each family, from one list each, and `kinds!`, which makes a closed set of them.
 //!
-//! The list of strategies is a macro, `strategy_list!`, that hands it to another macro: here it
-//! makes [`StrategyKind`], in `demo/strategy/mod.rs` the `Strategy` enum and its delegating
-//! matches. The kind enums live in this leaf module so the report (pure data, at the bottom of
+//! Each family's list is a macro (`op_list!`, `strategy_list!`, `claim_list!`) that hands it to
+//! another macro: here it makes the kind enum ([`OpKind`], [`StrategyKind`], [`ExpectKind`]), in
+//! the family's `mod.rs` the enum of parameters structs and its delegating matches. The kind enums live in this leaf module so the report (pure data, at the bottom of
 //! the engine) can name a kind without depending on the code that runs it.
 //!
 //! [`parse_params`] turns the rest of a kind's table into its module's parameters struct, and
@@ -39,34 +39,50 @@ macro_rules! kinds {
     };
 }
 
-// Ops are not yet one module per kind (see `demo/op.rs`): their closed set is a plain list.
-kinds! {
-/// The closed set of ops.
-pub enum OpKind {
-    /// Await a timer: the stand-in for non-blocking I/O.
-    Sleep = "sleep",
-    /// `std::thread::sleep` on the runtime thread: the classic pitfall.
-    Block = "block",
-    /// Busy computation for about `ms`.
-    Cpu = "cpu",
-    /// Fail after `ms`.
-    Fail = "fail",
-    /// Setup, body, teardown; teardown runs on success, error and cancellation.
-    Resource = "resource",
-    /// An async stream of `items` items, one every `ms`.
-    Pages = "pages",
-    /// GET a path of the loopback demo server with reqwest.
-    Http = "http",
-    /// GET with retries, exponential backoff with jitter and a per-attempt timeout.
-    HttpRetry = "http_retry",
-    /// An async stream over the demo server's `/pages`.
-    HttpPages = "http_pages",
-    /// A real rusqlite query of about `ms`, inline or offloaded.
-    Sqlite = "sqlite",
-    /// `rows` inserts, committed one by one or in one transaction.
-    SqliteBulk = "sqlite_bulk",
+/// Every op: `Variant = "lesson-file name" => module in demo/op/`. Adding one is a line here and
+/// its module (see `demo/op/mod.rs`).
+macro_rules! op_list {
+    ($then:ident) => {
+        $then! {
+            /// Await a timer: the stand-in for non-blocking I/O.
+            Sleep = "sleep" => sleep,
+            /// `std::thread::sleep` on the runtime thread: the classic pitfall.
+            Block = "block" => block,
+            /// Busy computation for about `ms`.
+            Cpu = "cpu" => cpu,
+            /// Fail after `ms`.
+            Fail = "fail" => fail,
+            /// Setup, body, teardown; teardown runs on success, error and cancellation.
+            Resource = "resource" => resource,
+            /// An async stream of `items` items, one every `ms`.
+            Pages = "pages" => pages,
+            /// GET a path of the loopback demo server with reqwest.
+            Http = "http" => http,
+            /// GET with retries, exponential backoff with jitter and a per-attempt timeout.
+            HttpRetry = "http_retry" => http_retry,
+            /// An async stream over the demo server's `/pages`.
+            HttpPages = "http_pages" => http_pages,
+            /// A real rusqlite query of about `ms`, inline or offloaded.
+            Sqlite = "sqlite" => sqlite,
+            /// `rows` inserts, committed one by one or in one transaction.
+            SqliteBulk = "sqlite_bulk" => sqlite_bulk,
+        }
+    };
 }
+
+/// Makes the kind enum from the list.
+macro_rules! op_kinds {
+    ($($(#[$doc:meta])* $variant:ident = $text:literal => $module:ident,)*) => {
+        kinds! {
+            /// What a task does. Each is one module in `src/demo/op/`.
+            pub enum OpKind {
+                $($(#[$doc])* $variant = $text,)*
+            }
+        }
+    };
 }
+
+op_list!(op_kinds);
 
 /// Every strategy: `Variant = "lesson-file name" => module in demo/strategy/`. Adding one is a
 /// line here and its module (see `demo/strategy/mod.rs`).
@@ -185,6 +201,20 @@ pub(crate) fn parse_params<T: serde::de::DeserializeOwned>(
     common: &str,
     table: toml::Table,
 ) -> Result<T, Vec<ParamError>> {
+    parse_checked(what, params, common, table, |_: &T| Vec::new())
+}
+
+/// [`parse_params`], and when the table has problems, `check` (the kind's checks of values) on
+/// the table with them taken out of the way, so a bad value beside a stray or missing key is
+/// reported in the same pass. Only what `check` says about keys the author wrote and serde
+/// took is kept: nothing about a key given a stand-in value, nor about the table as a whole.
+pub(crate) fn parse_checked<T: serde::de::DeserializeOwned>(
+    what: &str,
+    params: &[(&str, &str)],
+    common: &str,
+    table: toml::Table,
+    check: impl Fn(&T) -> Vec<ParamError>,
+) -> Result<T, Vec<ParamError>> {
     let parse = |t: &toml::Table| T::deserialize(toml::Value::Table(t.clone()));
     let message = |e: toml::de::Error| crate::text::plain_words(e.message().trim());
     let mut t = table;
@@ -225,6 +255,8 @@ pub(crate) fn parse_params<T: serde::de::DeserializeOwned>(
     // Keys already reported as mistyped: when taking one out makes it missing, it is not
     // reported again.
     let mut mistyped: Vec<String> = Vec::new();
+    // Keys given a stand-in value to get past serde's first missing field.
+    let mut filled: Vec<String> = Vec::new();
     // Each round reports one problem and takes it out of the way; a table has at most one
     // problem per listed key.
     for _ in 0..=params.len() {
@@ -242,7 +274,7 @@ pub(crate) fn parse_params<T: serde::de::DeserializeOwned>(
             // Serde stops at the first missing field: give this one a value of its type to
             // see the next. Every present key parsed before serde looked for missing ones, so
             // the next answer is another missing field or none.
-            let filled = [
+            let filled_in = [
                 toml::Value::Integer(1),
                 toml::Value::Boolean(true),
                 toml::Value::String("x".into()),
@@ -260,7 +292,8 @@ pub(crate) fn parse_params<T: serde::de::DeserializeOwned>(
                     }
                 }
             });
-            let Some((with, next)) = filled else { break };
+            let Some((with, next)) = filled_in else { break };
+            filled.push((*key).to_string());
             t = with;
             error = next;
             continue;
@@ -287,6 +320,14 @@ pub(crate) fn parse_params<T: serde::de::DeserializeOwned>(
                 message: format!("{what}: {e}"),
             }),
         }
+    }
+    if let Ok(v) = parse(&t) {
+        let stand_in = |k: &str| filled.iter().chain(&mistyped).any(|f| f == k);
+        errors.extend(
+            check(&v)
+                .into_iter()
+                .filter(|e| e.key.as_deref().is_some_and(|k| !stand_in(k))),
+        );
     }
     Err(errors)
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
-use crate::demo::model::{Measured, Op};
+use crate::demo::op::{Needs, Op, OpKind};
 use crate::demo::plan::Plan;
 use crate::io::{client, db, server};
 
@@ -22,18 +22,23 @@ use crate::io::{client, db, server};
 pub struct Lab {
     server: Result<server::Server, String>,
     db: Result<db::Db, String>,
-    /// One request on a reused connection, in real ms.
-    warm_ms: f64,
-    /// One request with a new client (a TCP handshake first), in real ms.
-    cold_ms: f64,
+    latency: Latency,
+}
+
+/// The loopback latency of one request to the demo server, in real ms.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Latency {
+    /// On a reused connection.
+    pub warm_ms: f64,
+    /// With a new client (a TCP handshake first).
+    pub cold_ms: f64,
 }
 
 impl std::fmt::Debug for Lab {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Lab")
             .field("server", &self.server)
-            .field("warm_ms", &self.warm_ms)
-            .field("cold_ms", &self.cold_ms)
+            .field("latency", &self.latency)
             .finish()
     }
 }
@@ -50,8 +55,8 @@ impl Lab {
     /// Starts what `plan` needs; `None` when it has no real-I/O op.
     pub fn start(plan: &Plan) -> Option<Arc<Lab>> {
         let ops: Vec<&Op> = plan.groups().map(|(_, op, _)| op).collect();
-        let wants_server = ops.iter().any(|op| op.uses_server());
-        let wants_db = ops.iter().any(|op| op.uses_db());
+        let wants_server = ops.iter().any(|op| op.needs() == Needs::Server);
+        let wants_db = ops.iter().any(|op| op.needs() == Needs::Database);
         if !wants_server && !wants_db {
             return None;
         }
@@ -66,22 +71,21 @@ impl Lab {
         let db = if wants_db {
             // Calibrate now, not inside the first timed query.
             db::rows_per_ms();
-            if ops.iter().any(|op| matches!(op, Op::SqliteBulk { .. })) {
+            if ops.iter().any(|op| op.kind() == OpKind::SqliteBulk) {
                 db::bulk_costs();
             }
             db::Db::create().map_err(|e| format!("cannot create a temporary database: {e}"))
         } else {
             not_needed()
         };
-        let (warm_ms, cold_ms) = match &server {
+        let latency = match &server {
             Ok(s) => measure_latency(&s.url("/delay/0")),
-            Err(_) => (0.0, 0.0),
+            Err(_) => Latency::default(),
         };
         Some(Arc::new(Lab {
             server,
             db,
-            warm_ms,
-            cold_ms,
+            latency,
         }))
     }
 
@@ -115,72 +119,22 @@ impl Lab {
     /// `plan` with what was measured added to its real-I/O ops, in lesson ms at `speed` (real ms
     /// divided by the factor `Ctx::scaled` multiplies lesson durations by).
     pub fn estimate(&self, plan: &Plan, speed: f64) -> Plan {
-        let lesson = |real_ms: f64| Measured(real_ms * speed);
-        plan.with_ops(|op| {
-            if matches!(op, Op::SqliteBulk { .. }) {
-                return calibrated(op, speed);
-            }
-            let mut op = op.clone();
-            match &mut op {
-                Op::Http {
-                    new_client,
-                    measured,
-                    ..
-                } => {
-                    *measured = lesson(if *new_client {
-                        self.cold_ms
-                    } else {
-                        self.warm_ms
-                    })
-                }
-                // The expected backoff is in the op's ideal already (`Op::expected_backoff_ms`,
-                // known before anything runs); the latency of every attempt is measured.
-                Op::HttpRetry {
-                    failures, measured, ..
-                } => *measured = lesson(f64::from(*failures + 1) * self.warm_ms),
-                Op::HttpPages {
-                    items,
-                    page_size,
-                    measured,
-                    ..
-                } => {
-                    let pages = items.div_ceil((*page_size).max(1)) + 1;
-                    *measured = lesson(f64::from(pages) * self.warm_ms);
-                }
-                _ => {}
-            }
-            op
-        })
+        let latency = self.server.is_ok().then_some(&self.latency);
+        plan.with_ops(|op| op.estimated(latency, speed))
     }
 
     /// `plan` with what can be measured without the server (the cost of this disk's commits)
     /// added to its ops, at speed 1: what the forecasts use before anything runs, the same
     /// estimate the run makes.
     pub fn calibrate(plan: &Plan) -> Plan {
-        plan.with_ops(|op| calibrated(op, 1.0))
+        plan.with_ops(|op| op.estimated(None, 1.0))
     }
-}
-
-/// A `sqlite_bulk` op with the inserts' expected time on this disk (calibrated once per
-/// process) at `speed`; any other op unchanged.
-fn calibrated(op: &Op, speed: f64) -> Op {
-    let mut op = op.clone();
-    if let Op::SqliteBulk {
-        rows,
-        transaction,
-        measured,
-        ..
-    } = &mut op
-    {
-        *measured = Measured(db::bulk_costs().estimate_ms(*rows, *transaction) * speed);
-    }
-    op
 }
 
 /// Median latency of `/delay/0` with one shared client (after a first request opens the
 /// connection) and with a new client each time, in real ms. Runs on a thread of its own with its
 /// own runtime, so it works whether or not the caller is inside a runtime.
-fn measure_latency(url: &str) -> (f64, f64) {
+fn measure_latency(url: &str) -> Latency {
     let url = url.to_string();
     let measure = move || -> Option<(f64, f64)> {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -214,9 +168,10 @@ fn measure_latency(url: &str) -> (f64, f64) {
         std::thread::sleep(Duration::from_millis(1));
     }
     if !handle.is_finished() {
-        return (0.0, 0.0);
+        return Latency::default();
     }
-    handle.join().ok().flatten().unwrap_or((0.0, 0.0))
+    let (warm_ms, cold_ms) = handle.join().ok().flatten().unwrap_or((0.0, 0.0));
+    Latency { warm_ms, cold_ms }
 }
 
 fn median(v: &mut [f64]) -> f64 {

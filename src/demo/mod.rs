@@ -3,7 +3,7 @@
 //! Data flows one way:
 //!
 //! ```text
-//! spec (serde: what the lesson file says) --problems()--> runner::Demo (typed: model::Op,
+//! spec (serde: what the lesson file says) --problems()--> runner::Demo (typed: op::Op,
 //!   strategy::Strategy, claim::Claim; plan expands tasks to ids; ideal estimates)
 //!   --run()--> a runtime per strategy: the strategy combines the work, each task runs its op
 //!   inside a span of the recorder (ctx is what they share) --> report (pure data)

@@ -8,7 +8,19 @@
 
 use std::ops::Range;
 
-use crate::demo::model::{MAX_TASKS, Op, Task};
+use crate::demo::model::MAX_TASKS;
+use crate::demo::op::Op;
+
+/// One `[[demo.task]]`, validated: its name, what it does, how many copies run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    pub name: String,
+    pub op: Op,
+    pub count: u32,
+    /// A `resource` nested inside another (`inside = "outer"`): copy N runs in the body of the
+    /// outer's copy N, like a second `async with` inside the first.
+    pub inside: Option<String>,
+}
 
 #[derive(Debug, Clone)]
 pub struct Plan {

@@ -386,12 +386,7 @@ impl Recorder {
                     outcome: decode(s.outcome.load(Relaxed)).unwrap_or(Outcome::Cancelled),
                     error: None,
                     phases: Vec::new(),
-                    items: matches!(
-                        op,
-                        crate::demo::model::Op::Pages { .. }
-                            | crate::demo::model::Op::HttpPages { .. }
-                    )
-                    .then(|| s.items.load(Relaxed)),
+                    items: op.items().map(|_| s.items.load(Relaxed)),
                     item_ms: Vec::new(),
                     blocked_ms: None,
                     cut_in: None,

@@ -27,17 +27,17 @@
 //!
 //! Every struct denies unknown fields and every closed set is an enum, so a typo in a kind's name
 //! is a serde error with a line and column (`unknown variant `slep`, expected one of ...`). A
-//! strategy entry's or a claim table's own keys are deserialized into its kind's struct
-//! (`demo/strategy/`, `demo/claim/`) on their own: an unknown, missing or mistyped one there is a
-//! problem of that table, reported beside the demo's others. Everything else (which parameters an
-//! op needs, references between tables, absurd sizes) is checked by [`DemoSpec::problems`], which
+//! task's, a strategy entry's or a claim table's own keys are deserialized into its kind's
+//! struct (`demo/op/`, `demo/strategy/`, `demo/claim/`) on their own: an unknown, missing or
+//! mistyped one there is a problem of that table, reported beside the demo's others. Everything
+//! else (references between tables, absurd sizes) is checked by [`DemoSpec::problems`], which
 //! never panics on any input.
 
 use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, IntoDeserializer, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 
 pub use crate::demo::report::Outcome;
 
@@ -46,11 +46,10 @@ pub use crate::demo::claim::{CleanupTiming, ExpectKind};
 pub use crate::demo::kinds::OpKind;
 pub use crate::demo::kinds::ParamError;
 pub use crate::demo::model::{MAX_ITEMS, MAX_MS, MAX_TASKS, MAX_WORKERS, RuntimeFlavor};
-use crate::demo::model::{Op, Phase, Task};
+use crate::demo::op::Op;
+use crate::demo::plan::Task;
 use crate::demo::strategy::{Named, Strategy};
 pub use crate::demo::strategy::{StrategyKind, TimeoutScope};
-
-mod io_ops;
 
 /// One `[[demo]]` table.
 #[derive(Debug, Clone, Deserialize)]
@@ -87,122 +86,63 @@ fn default_strategies() -> Vec<StrategySpec> {
 }
 
 /// One `[[demo.task]]` table. `count` replicates it: `fetch` with `count = 3` runs `fetch#1`,
-/// `fetch#2`, `fetch#3`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `fetch#2`, `fetch#3`. The keys every task takes are here; the op's own are its module's
+/// struct (see `demo/op/`), deserialized from the table's other keys.
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaskSpec {
     /// Unique within the demo: `[A-Za-z0-9_-]+`.
     pub name: String,
     /// What the task does.
     pub op: OpKind,
-    /// Duration in milliseconds: how long the op takes (`pages`: the delay before each item;
-    /// `resource`: the body between setup and teardown).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ms: Option<u64>,
     /// How many copies of this task run (default 1, at most 100,000).
-    #[serde(default = "one")]
     pub count: u32,
-    /// `resource` only: setup time (default 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup_ms: Option<u64>,
-    /// `resource` only: teardown time (default 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub teardown_ms: Option<u64>,
-    /// `pages` only: how many items the stream yields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<u32>,
-    /// `resource` only: `true` or `"body"`: the body fails (after `ms`) instead of succeeding;
-    /// `"setup"` or `"teardown"`: that phase fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fails: Option<FailsIn>,
-    /// `fail` and failing `resource`: the error message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// `http`, `http_retry`: the demo server path to GET (`/delay/{ms}`, `/flaky/{key}?fail=2`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// `http`: build a new client for this request instead of sharing one (default false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new_client: Option<bool>,
-    /// `http`, `http_retry`: the deadline of one request (attempt).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout_ms: Option<u64>,
-    /// `http_retry`: how many tries at most.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attempts: Option<u32>,
-    /// `http_retry`: the first backoff; it doubles after every failed attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backoff_ms: Option<u64>,
-    /// `http_pages`: items per page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<u32>,
-    /// `sqlite`, `sqlite_bulk`: run the synchronous driver on `spawn_blocking` (default false:
-    /// inline on the runtime thread).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offload: Option<bool>,
-    /// `sqlite_bulk`: how many rows to insert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rows: Option<u32>,
-    /// `sqlite_bulk`: all rows in one transaction (true) or each committed on its own (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction: Option<bool>,
     /// `resource` only: the name of another `resource` task this one is nested in. Copy N runs
     /// inside the body of the outer's copy N and is torn down before it (`AsyncExitStack`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inside: Option<String>,
+    /// The op's parameters, or why the table's other keys do not make them (reported by
+    /// [`DemoSpec::problems`] beside the demo's other problems).
+    pub params: Result<Op, Vec<ParamError>>,
 }
 
-fn one() -> u32 {
-    1
-}
-
-/// `fails` of a `resource` task: `true` (the body), `false`, or the phase's name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum FailsIn {
-    Body(bool),
-    Phase(Phase),
-}
-
-/// By hand rather than `untagged`, so a typo names the values it could have been (an untagged
-/// enum only says that nothing matched).
-impl<'de> Deserialize<'de> for FailsIn {
+/// Key by key rather than through a `toml::Table`, so an error in a key every task has (an
+/// unknown op, a negative count) keeps that value's line and column.
+impl<'de> Deserialize<'de> for TaskSpec {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const EXPECTED: &str = "true, false, \"setup\", \"body\" or \"teardown\"";
-        struct FailsVisitor;
-        impl Visitor<'_> for FailsVisitor {
-            type Value = FailsIn;
+        struct TaskVisitor;
+        impl<'de> Visitor<'de> for TaskVisitor {
+            type Value = TaskSpec;
 
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                write!(f, "one of {EXPECTED}")
+                f.write_str("a [[demo.task]] table with a `name` and an `op`")
             }
 
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<FailsIn, E> {
-                Ok(FailsIn::Body(v))
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<FailsIn, E> {
-                match v {
-                    "setup" => Ok(FailsIn::Phase(Phase::Setup)),
-                    "body" => Ok(FailsIn::Phase(Phase::Body)),
-                    "teardown" => Ok(FailsIn::Phase(Phase::Teardown)),
-                    _ => Err(E::custom(format!(
-                        "unknown value `{v}` for `fails`, expected one of {EXPECTED}"
-                    ))),
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TaskSpec, A::Error> {
+                let (mut name, mut op, mut count, mut inside) = (None, None, None, None);
+                let mut params = toml::Table::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name" => name = Some(map.next_value::<String>()?),
+                        "op" => op = Some(map.next_value::<OpKind>()?),
+                        "count" => count = Some(map.next_value::<u32>()?),
+                        "inside" => inside = Some(map.next_value::<String>()?),
+                        _ => {
+                            let value = map.next_value::<toml::Value>()?;
+                            params.insert(key, value);
+                        }
+                    }
                 }
+                let name = name.ok_or_else(|| de::Error::missing_field("name"))?;
+                let op = op.ok_or_else(|| de::Error::missing_field("op"))?;
+                Ok(TaskSpec {
+                    name,
+                    op,
+                    count: count.unwrap_or(1),
+                    inside,
+                    params: Op::from_table(op, params),
+                })
             }
         }
-        deserializer.deserialize_any(FailsVisitor)
-    }
-}
-
-impl FailsIn {
-    fn phase(self) -> Option<Phase> {
-        match self {
-            FailsIn::Body(true) => Some(Phase::Body),
-            FailsIn::Body(false) => None,
-            FailsIn::Phase(p) => Some(p),
-        }
+        deserializer.deserialize_map(TaskVisitor)
     }
 }
 
@@ -355,39 +295,6 @@ fn valid_ident(s: &str, allow_upper: bool) -> bool {
 }
 
 impl TaskSpec {
-    /// The op's parameters this op does not use, as (key, reason) pairs.
-    fn stray_params(&self) -> Vec<&'static str> {
-        let mut stray = Vec::new();
-        let (setup, teardown, items, fails, message) = match self.op {
-            OpKind::Sleep | OpKind::Block | OpKind::Cpu => (false, false, false, false, false),
-            OpKind::Fail => (false, false, false, false, true),
-            OpKind::Resource => (true, true, false, true, true),
-            OpKind::Pages | OpKind::HttpPages => (false, false, true, false, false),
-            OpKind::Http | OpKind::HttpRetry | OpKind::Sqlite | OpKind::SqliteBulk => {
-                (false, false, false, false, false)
-            }
-        };
-        if self.setup_ms.is_some() && !setup {
-            stray.push("setup_ms");
-        }
-        if self.teardown_ms.is_some() && !teardown {
-            stray.push("teardown_ms");
-        }
-        if self.items.is_some() && !items {
-            stray.push("items");
-        }
-        if self.fails.is_some() && !fails {
-            stray.push("fails");
-        }
-        if self.message.is_some() && !message {
-            stray.push("message");
-        }
-        if self.inside.is_some() && self.op != OpKind::Resource {
-            stray.push("inside");
-        }
-        stray
-    }
-
     fn problems(&self, at: &str, out: &mut Vec<SpecProblem>) {
         if !valid_ident(&self.name, true) {
             out.push(SpecProblem::at(
@@ -407,87 +314,23 @@ impl TaskSpec {
                 ),
             ));
         }
-        let op = self.op.as_str();
-        match self.ms {
-            // The real-I/O ops say themselves when they need `ms` (`io_problems`).
-            None if self.op.is_real_io() => {}
-            None => out.push(SpecProblem::at(
-                format!("{at}.op"),
-                match self.op {
-                    OpKind::Pages => format!("op `{op}` needs `ms` (the delay before each item)"),
-                    OpKind::Resource => format!("op `{op}` needs `ms` (the body's duration)"),
-                    _ => format!("op `{op}` needs `ms` (its duration in milliseconds)"),
-                },
-            )),
-            Some(ms) if ms > MAX_MS => out.push(SpecProblem::at(
-                format!("{at}.ms"),
-                format!("ms = {ms} is over the {MAX_MS} ms (60 s) limit"),
-            )),
-            Some(_) => {}
-        }
-        for (key, v) in [
-            ("setup_ms", self.setup_ms),
-            ("teardown_ms", self.teardown_ms),
-        ] {
-            if let Some(v) = v
-                && v > MAX_MS
-            {
-                out.push(SpecProblem::at(
-                    format!("{at}.{key}"),
-                    format!("{key} = {v} is over the {MAX_MS} ms (60 s) limit"),
-                ));
-            }
-        }
-        if self.op == OpKind::Pages {
-            match self.items {
-                None => out.push(SpecProblem::at(
-                    format!("{at}.op"),
-                    "op `pages` needs `items` (how many items the stream yields)",
-                )),
-                Some(n) if n == 0 || n > MAX_ITEMS => out.push(SpecProblem::at(
-                    format!("{at}.items"),
-                    format!("items must be between 1 and {MAX_ITEMS}, got {n}"),
-                )),
-                Some(n) => {
-                    let total = u64::from(n).saturating_mul(self.ms.unwrap_or(0));
-                    if total > MAX_MS {
-                        out.push(SpecProblem::at(
-                            format!("{at}.items"),
-                            format!("items x ms = {total} ms is over the {MAX_MS} ms (60 s) limit"),
-                        ));
-                    }
-                }
-            }
-        }
-        if self.op == OpKind::Resource {
-            let parts = [self.setup_ms, self.ms, self.teardown_ms].map(|v| v.unwrap_or(0));
-            // Each part over the limit is reported on its own above; only a sum of sound parts here.
-            if parts.iter().all(|p| *p <= MAX_MS) {
-                let total: u64 = parts.iter().sum();
-                if total > MAX_MS {
-                    out.push(SpecProblem::at(
-                        format!("{at}.ms"),
-                        format!(
-                            "setup + body + teardown = {total} ms is over the {MAX_MS} ms limit"
-                        ),
-                    ));
-                }
-            }
-        }
-        for key in self.stray_params() {
+        if self.inside.is_some() && !self.op.has_body() {
             out.push(SpecProblem::at(
-                format!("{at}.{key}"),
-                format!("`{key}` does not apply to op `{op}`"),
+                format!("{at}.inside"),
+                format!(
+                    "`inside` does not apply to op `{}`: only a `resource` has a body to nest in",
+                    self.op.as_str()
+                ),
             ));
         }
-        self.io_problems(at, out);
-        if let Some(m) = &self.message
-            && m.len() > 500
-        {
-            out.push(SpecProblem::at(
-                format!("{at}.message"),
-                "message is longer than 500 characters",
-            ));
+        // A problem of the op's table as a whole (a missing key) shows at its `op`.
+        let key = |k: Option<&str>| format!("{at}.{}", k.unwrap_or("op"));
+        let errors = match &self.params {
+            Err(errors) => errors.clone(),
+            Ok(op) => op.problems(),
+        };
+        for e in errors {
+            out.push(SpecProblem::at(key(e.key.as_deref()), e.message));
         }
     }
 }
@@ -559,7 +402,7 @@ impl ExpectSpec {
 /// `inside = "outer"` of task `i`: an existing `resource` with as many copies, and no loop.
 fn nesting_problems(tasks: &[TaskSpec], i: usize, at: &str, out: &mut Vec<SpecProblem>) {
     let task = &tasks[i];
-    let (Some(outer), OpKind::Resource) = (&task.inside, task.op) else {
+    let (Some(outer), true) = (&task.inside, task.op.has_body()) else {
         return;
     };
     let at = format!("{at}.inside");
@@ -581,7 +424,7 @@ fn nesting_problems(tasks: &[TaskSpec], i: usize, at: &str, out: &mut Vec<SpecPr
         ));
         return;
     }
-    if tasks[o].op != OpKind::Resource {
+    if !tasks[o].op.has_body() {
         out.push(SpecProblem::at(
             at,
             format!(
@@ -720,7 +563,7 @@ impl DemoSpec {
 impl DemoSpec {
     /// The validated tasks.
     pub fn tasks(&self) -> Vec<Task> {
-        self.tasks.iter().map(TaskSpec::to_task).collect()
+        self.tasks.iter().filter_map(TaskSpec::to_task).collect()
     }
 
     /// The validated strategies, each with the name output and claims use.
@@ -756,43 +599,13 @@ impl DemoSpec {
 }
 
 impl TaskSpec {
-    fn to_task(&self) -> Task {
-        let ms = self.ms.unwrap_or(0).min(MAX_MS);
-        let message = || {
-            self.message
-                .clone()
-                .unwrap_or_else(|| format!("{} failed after {ms} ms", self.name))
-        };
-        let op = match self.op {
-            OpKind::Sleep => Op::Sleep { ms },
-            OpKind::Block => Op::Block { ms },
-            OpKind::Cpu => Op::Cpu { ms },
-            OpKind::Fail => Op::Fail {
-                ms,
-                message: message(),
-            },
-            OpKind::Resource => Op::Resource {
-                setup_ms: self.setup_ms.unwrap_or(0).min(MAX_MS),
-                ms,
-                teardown_ms: self.teardown_ms.unwrap_or(0).min(MAX_MS),
-                fails: self.fails.and_then(FailsIn::phase).map(|p| (p, message())),
-            },
-            OpKind::Pages => Op::Pages {
-                items: self.items.unwrap_or(0).min(MAX_ITEMS),
-                ms,
-            },
-            OpKind::Http
-            | OpKind::HttpRetry
-            | OpKind::HttpPages
-            | OpKind::Sqlite
-            | OpKind::SqliteBulk => self.to_io_op(ms),
-        };
-        Task {
+    fn to_task(&self) -> Option<Task> {
+        Some(Task {
             name: self.name.clone(),
-            op,
+            op: self.params.clone().ok()?,
             count: self.count,
             inside: self.inside.clone(),
-        }
+        })
     }
 }
 
@@ -851,8 +664,15 @@ factor = 2.5
             p[0].message.starts_with("`lmit` does not apply to strategy `bounded`: strategy `bounded` takes `limit` (how many tasks may run at once), besides `label`"),
             "{p:?}"
         );
-        let e = parse(&GOOD.replace("count = 3", "count = 3\ncolor = 1")).unwrap_err();
-        assert!(e.to_string().contains("unknown field"), "{e}");
+        // So is an op's: at its own key, with what the op takes.
+        let d = parse(&GOOD.replace("count = 3", "count = 3\ncolor = 1")).unwrap();
+        let p = d.problems();
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].key.as_deref(), Some("task.0.color"));
+        assert!(
+            p[0].message.starts_with("`color` does not apply to op `sleep`: op `sleep` takes `ms` (its duration in milliseconds), besides `name`"),
+            "{p:?}"
+        );
         let e = parse(&GOOD.replace("count = 3", "count = -3")).unwrap_err();
         assert!(e.to_string().contains("count"), "{e}");
     }
@@ -872,10 +692,54 @@ factor = 2.5
         assert!(keys.contains(&"strategies.2".to_string()), "{p:?}");
     }
 
+    /// Issue 18: a bad value beside a stray or missing key of the same task is reported in the
+    /// same pass, and nothing is said about the stand-in a missing key was given.
+    #[test]
+    fn an_op_table_reports_its_bad_values_beside_its_unknown_and_missing_keys() {
+        let src = GOOD.replace(
+            "op = \"sleep\"\nms = 300",
+            "op = \"sqlite_bulk\"\nms = 5\nrows = 0\ntransaction = true",
+        );
+        let keys: Vec<String> = parse(&src)
+            .unwrap()
+            .problems()
+            .into_iter()
+            .filter_map(|p| p.key)
+            .collect();
+        assert_eq!(keys, ["task.0.ms", "task.0.rows"]);
+        let src = GOOD.replace(
+            "op = \"sleep\"\nms = 300",
+            "op = \"http_retry\"\nattempts = 99\ntimeout_ms = 0",
+        );
+        let p = parse(&src).unwrap().problems();
+        let said: Vec<(Option<&str>, &str)> = p
+            .iter()
+            .map(|p| (p.key.as_deref(), p.message.as_str()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (
+                    Some("task.0.op"),
+                    "op `http_retry` needs `path` (the demo server path to GET, e.g. \"/flaky/{key}?fail=2\")"
+                ),
+                (Some("task.0.timeout_ms"), "timeout_ms must be at least 1"),
+                (
+                    Some("task.0.attempts"),
+                    "attempts must be between 1 and 10, got 99"
+                ),
+            ]
+        );
+    }
+
     #[test]
     fn absurd_values_are_problems_not_panics() {
+        // An op's key holds what a TOML integer can (an i64): beyond that the parse stops at
+        // the value, with its line and column.
+        let e = parse(&GOOD.replace("ms = 300", "ms = 18446744073709551615")).unwrap_err();
+        assert!(e.to_string().contains("line 9, column 6"), "{e}");
         for (from, to) in [
-            ("ms = 300", "ms = 18446744073709551615"),
+            ("ms = 300", "ms = 9223372036854775807"),
             ("count = 3", "count = 4294967295"),
             ("ms = 300", "ms = 60001"),
             ("factor = 2.5", "factor = -1.0"),

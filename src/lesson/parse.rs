@@ -81,12 +81,7 @@ impl Load {
             copies: tasks.iter().map(|t| u64::from(t.count)).sum(),
             items: tasks
                 .iter()
-                .map(|t| match t.op {
-                    crate::demo::model::Op::Pages { items, .. } => {
-                        u64::from(items) * u64::from(t.count)
-                    }
-                    _ => 0,
-                })
+                .map(|t| u64::from(t.op.items().unwrap_or(0)) * u64::from(t.count))
                 .sum(),
         }
     }

@@ -134,8 +134,23 @@ fn no_module_imports_one_that_imports_it_back() {
         }
     }
     let cyclic = cycles(&g);
-    assert!(cyclic.is_empty(), "modules on an import cycle: {cyclic:?}");
+    assert_eq!(
+        cyclic, ENGINE_CORE,
+        "modules on an import cycle (only the engine core may be, and all of it is)"
+    );
 }
+
+/// The one knot, on purpose: an op's module owns its `run` (one kind, one file), which runs in
+/// its strategy run's context (`ctx`: the plan, the recorder, the lab), and the plan holds the
+/// ops, since a `resource` runs the ops nested in it. So these five are one layer that names
+/// itself; nothing outside them may join a cycle, and the list changes only on purpose.
+const ENGINE_CORE: &[&str] = &[
+    "demo::ctx",
+    "demo::lab",
+    "demo::op",
+    "demo::plan",
+    "demo::recorder",
+];
 
 #[test]
 fn data_flows_one_way() {

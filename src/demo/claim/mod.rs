@@ -238,7 +238,7 @@ impl<'a> Names<'a> {
     pub(crate) fn resource(&self, key: &'static str, name: &str) -> Vec<Problem> {
         match self.task(key, name) {
             Err(p) => vec![p],
-            Ok(t) if t.op != OpKind::Resource => vec![Problem::at(
+            Ok(t) if !t.op.has_body() => vec![Problem::at(
                 key,
                 format!("task `{name}` is not a `resource` task, so it has no teardown"),
             )],

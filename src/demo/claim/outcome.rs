@@ -4,7 +4,6 @@
 use serde::Deserialize;
 
 use super::{Foresight, Judging, Kind, Miss, Names, Prediction, Problem, summarize};
-use crate::demo::kinds::OpKind;
 use crate::demo::model::Phase;
 use crate::demo::report::Outcome as Ended;
 
@@ -33,7 +32,7 @@ impl Kind for Outcome {
         match names.task("task", &self.task) {
             Err(p) => vec![p],
             // A phase is a part of a `resource` task's span: no other op has one.
-            Ok(t) if self.phase.is_some() && t.op != OpKind::Resource => vec![Problem::at(
+            Ok(t) if self.phase.is_some() && !t.op.has_body() => vec![Problem::at(
                 "phase",
                 format!(
                     "task `{}` is a `{}` task: only a `resource` task has phases (setup, body, teardown)",

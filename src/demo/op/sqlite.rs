@@ -1,4 +1,4 @@
-//! The SQLite ops: rusqlite, a synchronous driver, called from async code.
+//! `sqlite`: a real rusqlite query, a synchronous driver called from async code.
 //!
 //! Called inline, every rusqlite call holds the runtime thread until SQLite returns: on a
 //! current-thread runtime no other task moves meanwhile (a sync driver inside `async def`).
@@ -6,42 +6,33 @@
 //! `run_in_executor`. An async driver such as sqlx does that hand-off for you.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
-use std::time::{Duration, Instant};
 
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::{Kind, Needs, Open, on_thread, over_limit, real};
 use crate::demo::ctx::Ctx;
-use crate::demo::model::Op;
+use crate::demo::kinds::ParamError;
+use crate::demo::lab::Latency;
 use crate::io::db;
 
-/// Runs `work` inline or on the blocking pool, and says how long it held its thread.
-async fn run_blocking<T: Send + 'static>(
-    offload: bool,
-    work: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> (Duration, Result<T, String>) {
-    let timed = move || {
-        let t = Instant::now();
-        let result = work();
-        (t.elapsed(), result)
-    };
-    if offload {
-        match tokio::task::spawn_blocking(timed).await {
-            Ok(done) => done,
-            Err(e) => (
-                Duration::ZERO,
-                Err(format!("the offloaded query failed: {e}")),
-            ),
-        }
-    } else {
-        timed()
-    }
+/// `op = "sqlite"`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sqlite {
+    /// How long the query keeps SQLite busy.
+    pub ms: u64,
+    /// Run the driver on `spawn_blocking` (default: inline on the runtime thread).
+    #[serde(default)]
+    pub offload: bool,
 }
 
-/// `sqlite`: a query that keeps SQLite busy for `ms` (see [`db::query_for`]).
-pub(super) async fn query(cx: &Arc<Ctx>, id: u32, ms: u64, offload: bool) -> Result<(), String> {
+/// A query that keeps SQLite busy for `ms` (see [`db::query_for`]).
+async fn query(cx: &Arc<Ctx>, id: u32, op: &Sqlite) -> Result<(), String> {
     let lab = &cx.io.as_ref().ok_or("this demo run has no database")?.lab;
     let path = lab.db()?.path();
-    let d = cx.scaled(ms);
-    let (held, result) = run_blocking(offload || cx.offload, move || {
+    let d = cx.scaled(op.ms);
+    let (held, result) = on_thread(op.offload || cx.offload, move || {
         let conn = db::open(&path).map_err(|e| format!("cannot open the database: {e}"))?;
         db::query_for(&conn, d).map_err(|e| format!("the query failed: {e}"))
     })
@@ -50,44 +41,69 @@ pub(super) async fn query(cx: &Arc<Ctx>, id: u32, ms: u64, offload: bool) -> Res
     result.map(|_| ())
 }
 
-/// Tells blocking work to stop when the task's future is dropped: `spawn_blocking` work cannot be
-/// aborted from outside, so it checks this flag between rows.
-struct StopOnDrop(Arc<AtomicBool>);
+impl Kind for Sqlite {
+    const PARAMS: &'static [(&'static str, &'static str)] = &[
+        ("ms", "how long the query runs"),
+        ("offload", "run the driver on spawn_blocking; default false"),
+    ];
+    const NEEDS: Needs = Needs::Database;
+    const HAS_BODY: bool = false;
+    // SQLite computing the slow query is CPU work wherever it runs.
+    const IS_CPU: bool = true;
 
-impl Drop for StopOnDrop {
-    fn drop(&mut self) {
-        self.0.store(true, Relaxed);
+    fn problems(&self) -> Vec<ParamError> {
+        over_limit("ms", self.ms).into_iter().collect()
     }
-}
 
-/// `sqlite_bulk`: `rows` inserts into a database file of this task's own, each committed on its
-/// own or all in one transaction.
-pub(super) async fn bulk(cx: &Arc<Ctx>, id: u32) -> Result<(), String> {
-    let Op::SqliteBulk {
-        rows,
-        transaction,
-        offload,
-        ..
-    } = cx.plan.op(id)
-    else {
-        return Err("not a sqlite_bulk task".into());
-    };
-    let (rows, transaction) = (*rows, *transaction);
-    let session = cx.io.as_ref().ok_or("this demo run has no database")?;
-    let path = session
-        .lab
-        .db()?
-        .scratch(&format!("bulk-r{}-t{id}", session.run));
-    let stop = StopOnDrop(Arc::new(AtomicBool::new(false)));
-    let flag = stop.0.clone();
-    let (held, result) = run_blocking(*offload || cx.offload, move || {
-        db::bulk_insert(&path, rows, transaction, &flag).map_err(|e| format!("insert failed: {e}"))
-    })
-    .await;
-    drop(stop);
-    cx.rec.blocked(id, held);
-    match result? {
-        n if n == rows => Ok(()),
-        n => Err(format!("stopped after {n} of {rows} rows")),
+    fn nominal_ms(&self) -> u64 {
+        self.ms
+    }
+
+    fn added_ms(&self) -> f64 {
+        0.0
+    }
+
+    fn timer_waits(&self) -> u32 {
+        0
+    }
+
+    fn durations(&self) -> Vec<u64> {
+        vec![self.ms]
+    }
+
+    fn is_blocking(&self) -> bool {
+        // A synchronous driver called inline holds the runtime thread.
+        !self.offload
+    }
+
+    fn fails_at(&self) -> Option<u64> {
+        None
+    }
+
+    fn server_blocking_ms(&self) -> f64 {
+        0.0
+    }
+
+    fn items(&self) -> Option<u32> {
+        None
+    }
+
+    fn python(&self, _task: &str, speed: f64) -> Map<String, Value> {
+        // The runner sizes the query with its own sqlite3's speed.
+        Map::from_iter([
+            ("ms".into(), real(self.ms, speed)),
+            ("offload".into(), Value::from(self.offload)),
+        ])
+    }
+
+    fn estimate(&mut self, _latency: Option<&Latency>, _speed: f64) {}
+
+    fn run(
+        &self,
+        cx: &Arc<Ctx>,
+        id: u32,
+        _parent: Option<Open>,
+    ) -> impl Future<Output = Result<(), String>> + Send {
+        Box::pin(query(cx, id, self))
     }
 }

@@ -5,7 +5,7 @@
 //! The runtime's threads must never block: a `std::thread::sleep` or a long computation inside a
 //! task stops every other task on that thread. `tokio::task::spawn_blocking` moves the closure to a
 //! separate pool (up to 512 threads by default) and gives back a future to await. The difference is
-//! inside the ops (`demo/op.rs` calls `spawn_blocking` when the runner sets `offload`); the combination here is `gather`'s.
+//! inside the ops (`demo/op/block.rs` and the others call `spawn_blocking` when the runner sets `offload`); the combination here is `gather`'s.
 //!
 //! `spawn_blocking` work cannot be aborted once it runs: a timeout around it stops the *waiting*,
 //! not the thread. For CPU-heavy work, a dedicated pool such as `rayon` bounds threads to cores.
