@@ -540,13 +540,7 @@ fn a_huge_fan_out_with_json_and_trace_stays_small() {
     assert_eq!(s["tasks_summarised"], 100_000, "{s}");
     assert_eq!(s["task_summary"][0]["copies"], 100_000, "{s}");
     let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&trace).unwrap()).unwrap();
-    let spans = t["traceEvents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["ph"] == "X" && e["cat"] == "ok")
-        .count();
-    assert_eq!(spans, 2 * 1_000);
+    assert_eq!(ok_spans(&t), 2 * 1_000);
     assert_eq!(t["otherData"]["lesson"], "scale");
     assert_eq!(t["otherData"]["sampled"], true);
     let strategy = t["traceEvents"]
@@ -559,6 +553,16 @@ fn a_huge_fan_out_with_json_and_trace_stays_small() {
     assert_eq!(strategy["args"]["traced_tasks"], 1_000, "{strategy}");
     let size = std::fs::metadata(&trace).unwrap().len();
     assert!(size < 2_000_000, "{size} bytes of trace");
+}
+
+/// The spans of tasks that ended well in a Chrome trace.
+fn ok_spans(trace: &serde_json::Value) -> usize {
+    trace["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["ph"] == "X" && e["cat"] == "ok")
+        .count()
 }
 
 /// Issue 13, item 5: `--full` lists every task.
@@ -591,13 +595,7 @@ fn json_full_lists_every_task() {
         assert_eq!(s.get("tasks_summarised").is_some(), !full);
         // The trace samples 1,500 tasks (every 2nd) unless --full.
         let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&trace).unwrap()).unwrap();
-        let spans = t["traceEvents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["ph"] == "X" && e["cat"] == "ok")
-            .count();
-        assert_eq!(spans, if full { 1_500 } else { 750 });
+        assert_eq!(ok_spans(&t), if full { 1_500 } else { 750 });
         assert_eq!(t["otherData"]["sampled"], !full);
     }
     // Without --json or --trace, --full has nothing to do and says so.

@@ -10,7 +10,6 @@ use serde_json::{Map, Value};
 use super::{Kind, Needs, Open, default_message, over_limit, real};
 use crate::demo::ctx::Ctx;
 use crate::demo::kinds::ParamError;
-use crate::demo::lab::Latency;
 
 /// Longest error message a lesson may give.
 pub const MAX_MESSAGE: usize = 500;
@@ -64,16 +63,8 @@ impl Kind for Fail {
         self.ms
     }
 
-    fn added_ms(&self) -> f64 {
-        0.0
-    }
-
     fn timer_waits(&self) -> u32 {
         1
-    }
-
-    fn durations(&self) -> Vec<u64> {
-        vec![self.ms]
     }
 
     fn is_blocking(&self) -> bool {
@@ -84,22 +75,12 @@ impl Kind for Fail {
         Some(self.ms)
     }
 
-    fn server_blocking_ms(&self) -> f64 {
-        0.0
-    }
-
-    fn items(&self) -> Option<u32> {
-        None
-    }
-
     fn python(&self, task: &str, speed: f64) -> Map<String, Value> {
         Map::from_iter([
             ("ms".into(), real(self.ms, speed)),
             ("message".into(), Value::from(self.message(task))),
         ])
     }
-
-    fn estimate(&mut self, _latency: Option<&Latency>, _speed: f64) {}
 
     async fn run(&self, cx: &Arc<Ctx>, id: u32, _parent: Option<Open>) -> Result<(), String> {
         tokio::time::sleep(cx.scaled(self.ms)).await;

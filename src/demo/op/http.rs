@@ -157,16 +157,8 @@ impl Kind for Http {
         1
     }
 
-    fn durations(&self) -> Vec<u64> {
-        vec![self.nominal_ms()]
-    }
-
     fn is_blocking(&self) -> bool {
         false
-    }
-
-    fn fails_at(&self) -> Option<u64> {
-        None
     }
 
     fn server_blocking_ms(&self) -> f64 {
@@ -176,10 +168,6 @@ impl Kind for Http {
         } else {
             0.0
         }
-    }
-
-    fn items(&self) -> Option<u32> {
-        None
     }
 
     fn python(&self, _task: &str, speed: f64) -> Map<String, Value> {

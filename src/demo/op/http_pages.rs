@@ -92,20 +92,8 @@ impl Kind for HttpPages {
         self.requests()
     }
 
-    fn durations(&self) -> Vec<u64> {
-        vec![self.nominal_ms()]
-    }
-
     fn is_blocking(&self) -> bool {
         false
-    }
-
-    fn fails_at(&self) -> Option<u64> {
-        None
-    }
-
-    fn server_blocking_ms(&self) -> f64 {
-        0.0
     }
 
     fn items(&self) -> Option<u32> {

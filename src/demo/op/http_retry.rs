@@ -122,24 +122,8 @@ impl Kind for HttpRetry {
         2 * self.failures() + 1
     }
 
-    fn durations(&self) -> Vec<u64> {
-        vec![self.nominal_ms()]
-    }
-
     fn is_blocking(&self) -> bool {
         false
-    }
-
-    fn fails_at(&self) -> Option<u64> {
-        None
-    }
-
-    fn server_blocking_ms(&self) -> f64 {
-        0.0
-    }
-
-    fn items(&self) -> Option<u32> {
-        None
     }
 
     fn python(&self, _task: &str, speed: f64) -> Map<String, Value> {
@@ -223,7 +207,6 @@ async fn retry(cx: &Arc<Ctx>, id: u32, op: &HttpRetry) -> Result<(), String> {
     }
     Err(format!("GET {path}: no attempt was made"))
 }
-
 
 #[cfg(test)]
 mod tests {

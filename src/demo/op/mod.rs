@@ -29,8 +29,10 @@ pub enum Needs {
     Database,
 }
 
-/// What one op's module knows about it. Every item is required: a new op states each of them,
-/// none is inherited by accident.
+/// What one op's module knows about it. What differs from op to op is required; the five
+/// answers most ops share (nothing added to the ideal, never fails, no server time, no items,
+/// nothing to measure) and its durations (just its whole) have defaults here, which an op that
+/// differs overrides in its own file.
 pub(crate) trait Kind: Sized {
     /// Its lesson-file parameters, each with what it means: the missing- and unknown-key
     /// messages of the parse come from this list (a test checks it against the struct).
@@ -49,27 +51,39 @@ pub(crate) trait Kind: Sized {
     fn nominal_ms(&self) -> u64;
     /// What the ideal-time model adds to [`Kind::nominal_ms`]: the expected backoff of a retry,
     /// what was measured for real I/O. In lesson ms.
-    fn added_ms(&self) -> f64;
+    fn added_ms(&self) -> f64 {
+        0.0
+    }
     /// How many timer waits it makes one after another (each may fire up to one timer tick late
     /// in real time).
     fn timer_waits(&self) -> u32;
     /// The durations a claim about it may turn on (each part of it), in lesson ms.
-    fn durations(&self) -> Vec<u64>;
+    fn durations(&self) -> Vec<u64> {
+        vec![self.nominal_ms()]
+    }
     /// Holds its thread for its whole duration (cannot be interleaved on one thread).
     fn is_blocking(&self) -> bool;
     /// When it fails, in lesson ms after it starts; `None` when it succeeds.
-    fn fails_at(&self) -> Option<u64>;
+    fn fails_at(&self) -> Option<u64> {
+        None
+    }
     /// The demo server's time on it that blocks the server's only thread (requests to a
     /// `def`-style handler are served one after another), in lesson ms.
-    fn server_blocking_ms(&self) -> f64;
+    fn server_blocking_ms(&self) -> f64 {
+        0.0
+    }
     /// How many items it yields, for a stream (the report counts them as they arrive).
-    fn items(&self) -> Option<u32>;
+    fn items(&self) -> Option<u32> {
+        None
+    }
     /// Its parameters in the Python runner's plan, durations in real ms at `speed`. `task` is
     /// the task's name (for a default error message).
     fn python(&self, task: &str, speed: f64) -> Map<String, Value>;
     /// Adds what was measured on this machine (`latency`: the demo server's, when it runs) at
     /// `speed` to what the ideal-time model knows of it.
-    fn estimate(&mut self, latency: Option<&Latency>, speed: f64);
+    fn estimate(&mut self, latency: Option<&Latency>, speed: f64) {
+        let _ = (latency, speed);
+    }
 
     /// Runs task `id`; `parent` is the resource it is nested in, if any. `Err` carries the error
     /// message. The future of [`run_in`]'s match is as large as its largest arm, and 100,000

@@ -13,7 +13,6 @@ use serde_json::{Map, Value};
 use super::{Kind, Needs, Open, over_limit, real};
 use crate::demo::ctx::Ctx;
 use crate::demo::kinds::ParamError;
-use crate::demo::lab::Latency;
 use crate::demo::model::{MAX_ITEMS, MAX_MS};
 
 /// `op = "pages"`.
@@ -97,14 +96,6 @@ impl Kind for Pages {
         false
     }
 
-    fn fails_at(&self) -> Option<u64> {
-        None
-    }
-
-    fn server_blocking_ms(&self) -> f64 {
-        0.0
-    }
-
     fn items(&self) -> Option<u32> {
         Some(self.items)
     }
@@ -115,8 +106,6 @@ impl Kind for Pages {
             ("ms".into(), real(self.ms, speed)),
         ])
     }
-
-    fn estimate(&mut self, _latency: Option<&Latency>, _speed: f64) {}
 
     fn run(
         &self,

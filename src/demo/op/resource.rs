@@ -25,7 +25,6 @@ use super::fail::message_problem;
 use super::{Kind, Needs, default_message, over_limit, real};
 use crate::demo::ctx::Ctx;
 use crate::demo::kinds::ParamError;
-use crate::demo::lab::Latency;
 use crate::demo::model::{MAX_MS, Phase};
 use crate::demo::span::TaskSpan;
 
@@ -120,10 +119,6 @@ impl Kind for Resource {
         self.setup_ms + self.ms + self.teardown_ms
     }
 
-    fn added_ms(&self) -> f64 {
-        0.0
-    }
-
     fn timer_waits(&self) -> u32 {
         3
     }
@@ -145,14 +140,6 @@ impl Kind for Resource {
         }
     }
 
-    fn server_blocking_ms(&self) -> f64 {
-        0.0
-    }
-
-    fn items(&self) -> Option<u32> {
-        None
-    }
-
     fn python(&self, task: &str, speed: f64) -> Map<String, Value> {
         let fails = self
             .failing_phase()
@@ -164,8 +151,6 @@ impl Kind for Resource {
             ("fails".into(), fails.unwrap_or(Value::Null)),
         ])
     }
-
-    fn estimate(&mut self, _latency: Option<&Latency>, _speed: f64) {}
 
     /// Boxed as a `dyn` future: a resource runs the ones nested in it through
     /// [`super::run_in`], which runs this again, and a future cannot contain itself.
@@ -232,7 +217,6 @@ impl FailsIn {
         }
     }
 }
-
 
 /// How many resources are still open inside one resource. A `watch` channel holds the count, so
 /// the outer's teardown can wait for "zero" however the inner ones end.

@@ -9,7 +9,6 @@ use serde_json::{Map, Value};
 use super::{Kind, Needs, Open, over_limit, real};
 use crate::demo::ctx::Ctx;
 use crate::demo::kinds::ParamError;
-use crate::demo::lab::Latency;
 
 /// `op = "sleep"`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -33,39 +32,17 @@ impl Kind for Sleep {
         self.ms
     }
 
-    fn added_ms(&self) -> f64 {
-        0.0
-    }
-
     fn timer_waits(&self) -> u32 {
         1
-    }
-
-    fn durations(&self) -> Vec<u64> {
-        vec![self.ms]
     }
 
     fn is_blocking(&self) -> bool {
         false
     }
 
-    fn fails_at(&self) -> Option<u64> {
-        None
-    }
-
-    fn server_blocking_ms(&self) -> f64 {
-        0.0
-    }
-
-    fn items(&self) -> Option<u32> {
-        None
-    }
-
     fn python(&self, _task: &str, speed: f64) -> Map<String, Value> {
         Map::from_iter([("ms".into(), real(self.ms, speed))])
     }
-
-    fn estimate(&mut self, _latency: Option<&Latency>, _speed: f64) {}
 
     async fn run(&self, cx: &Arc<Ctx>, _id: u32, _parent: Option<Open>) -> Result<(), String> {
         tokio::time::sleep(cx.scaled(self.ms)).await;

@@ -13,7 +13,6 @@ use serde_json::{Map, Value};
 use super::{Kind, Needs, Open, on_thread, over_limit, real};
 use crate::demo::ctx::Ctx;
 use crate::demo::kinds::ParamError;
-use crate::demo::lab::Latency;
 use crate::io::db;
 
 /// `op = "sqlite"`.
@@ -59,33 +58,13 @@ impl Kind for Sqlite {
         self.ms
     }
 
-    fn added_ms(&self) -> f64 {
-        0.0
-    }
-
     fn timer_waits(&self) -> u32 {
         0
-    }
-
-    fn durations(&self) -> Vec<u64> {
-        vec![self.ms]
     }
 
     fn is_blocking(&self) -> bool {
         // A synchronous driver called inline holds the runtime thread.
         !self.offload
-    }
-
-    fn fails_at(&self) -> Option<u64> {
-        None
-    }
-
-    fn server_blocking_ms(&self) -> f64 {
-        0.0
-    }
-
-    fn items(&self) -> Option<u32> {
-        None
     }
 
     fn python(&self, _task: &str, speed: f64) -> Map<String, Value> {
@@ -95,8 +74,6 @@ impl Kind for Sqlite {
             ("offload".into(), Value::from(self.offload)),
         ])
     }
-
-    fn estimate(&mut self, _latency: Option<&Latency>, _speed: f64) {}
 
     fn run(
         &self,

@@ -71,24 +71,8 @@ impl Kind for SqliteBulk {
         0
     }
 
-    fn durations(&self) -> Vec<u64> {
-        vec![self.nominal_ms()]
-    }
-
     fn is_blocking(&self) -> bool {
         !self.offload
-    }
-
-    fn fails_at(&self) -> Option<u64> {
-        None
-    }
-
-    fn server_blocking_ms(&self) -> f64 {
-        0.0
-    }
-
-    fn items(&self) -> Option<u32> {
-        None
     }
 
     fn python(&self, _task: &str, _speed: f64) -> Map<String, Value> {
