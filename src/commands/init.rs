@@ -50,22 +50,12 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         && std::env::current_exe()
             .ok()
             .is_some_and(|exe| warm::start(&Workbook::new(&dir), &exe).is_ok());
-    outln!("\nNext:");
-    outln!("  cd {}", target.display());
-    outln!("  asyncwork            # the course: lessons, demos and exercises in order");
-    if warming {
-        outln!("  asyncwork check      # grade the first exercise");
-        outln!("{}", render::workbook::warming_in_background());
-        outln!();
-    } else {
-        outln!(
-            "  asyncwork check      # grade the first exercise (the first build compiles tokio once)"
-        );
-    }
-    outln!("  asyncwork watch      # re-check on every save");
-    if let Some(first) = cat.exercises.first() {
-        outln!("  asyncwork hint {}   # when stuck", first.name);
-    }
+    render::emit(&render::workbook::next_steps(
+        &target.display().to_string(),
+        cat.exercises.first().map(|e| e.name.as_str()),
+        warming,
+        render::width(),
+    ));
     Ok(Exit::Success)
 }
 

@@ -128,10 +128,13 @@ pub fn output_failed() -> Option<std::io::ErrorKind> {
     OUTPUT_FAILED.get().copied()
 }
 
-/// The terminal's width in columns when stdout is a terminal, else $COLUMNS, else 80.
+/// The terminal's width in columns: stdout's when it is a terminal, else stderr's (output piped
+/// into `less` or `head` is still read in the terminal), else $COLUMNS, else 80.
 pub fn width() -> usize {
-    let term = console::Term::stdout();
-    if let Some((_, cols)) = term.size_checked() {
+    let terminal = [console::Term::stdout(), console::Term::stderr()]
+        .iter()
+        .find_map(console::Term::size_checked);
+    if let Some((_, cols)) = terminal {
         return usize::from(cols).max(20);
     }
     std::env::var("COLUMNS")

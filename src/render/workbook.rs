@@ -9,15 +9,52 @@ pub fn written(exercises: &str, dir: &str) -> String {
     marks::done(&format!("wrote a workbook with {exercises} to {dir}"))
 }
 
-/// `init`: the build started in the background.
-pub fn warming_in_background() -> String {
-    style(
-        "\n(Compiling tokio and the support crate in the background, at low priority, so \
-         your first check takes seconds, not half a minute. Its log: \
-         .asyncwork/warm.log)",
-    )
-    .dim()
-    .to_string()
+/// `init`: what to run next, each command beside what it does, wrapped to `width` columns (a
+/// note that does not fit continues under itself). `warming`: the first build started in the
+/// background; `first`: the first exercise's name.
+pub fn next_steps(dir: &str, first: Option<&str>, warming: bool, width: usize) -> String {
+    let check = if warming {
+        "grade the first exercise"
+    } else {
+        "grade the first exercise (the first build compiles tokio once)"
+    };
+    let hint = first.map(|f| format!("asyncwork hint {f}"));
+    let mut rows: Vec<(String, &str)> = vec![
+        (format!("cd {dir}"), ""),
+        (
+            "asyncwork".into(),
+            "the course: lessons, demos and exercises in order",
+        ),
+        ("asyncwork check".into(), check),
+        ("asyncwork watch".into(), "re-check on every save"),
+    ];
+    if let Some(h) = hint {
+        rows.push((h, "when stuck"));
+    }
+    let col = rows
+        .iter()
+        .filter(|(_, note)| !note.is_empty())
+        .map(|(cmd, _)| cmd.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from("\nNext:\n");
+    for (cmd, note) in &rows {
+        if note.is_empty() {
+            out.push_str(&format!("  {cmd}\n"));
+            continue;
+        }
+        let lead = format!("  {cmd:<col$}  # ");
+        let rest = " ".repeat(lead.chars().count());
+        out.push_str(&super::wrap(note, width, &lead, &rest));
+    }
+    if warming {
+        let why = "(Compiling tokio and the support crate in the background, at low priority, \
+                   so your first check takes seconds, not half a minute. Its log: \
+                   .asyncwork/warm.log)";
+        let why = super::wrap(why, width, "", "");
+        out.push_str(&format!("\n{}\n", style(why.trim_end()).dim()));
+    }
+    out
 }
 
 /// `init --repair`: what it restored (`files` counts them: "2 files").
@@ -52,4 +89,28 @@ pub fn your_turn() -> String {
 /// `task`: the file to edit.
 pub fn edit_line(lib: &str) -> String {
     format!("  edit      {}", style(lib).bold())
+}
+
+#[cfg(test)]
+mod next_steps_tests {
+    use super::next_steps;
+
+    /// At 70 columns every line fits, no word is cut, and a note that wraps continues under
+    /// itself rather than under the command.
+    #[test]
+    fn the_next_steps_fit_a_narrow_terminal() {
+        for warming in [false, true] {
+            let text = next_steps("lw", Some("01_coroutines"), warming, 70);
+            let text = console::strip_ansi_codes(&text);
+            for line in text.lines() {
+                assert!(line.chars().count() <= 70, "{line:?}");
+            }
+            let words = |t: &str| t.split_whitespace().map(String::from).collect::<Vec<_>>();
+            assert!(words(&text).contains(&"priority,".to_string()) == warming);
+            let lines: Vec<&str> = text.lines().collect();
+            let course = lines.iter().position(|l| l.contains("the course")).unwrap();
+            let column = lines[course].find('#').unwrap() + 2;
+            assert_eq!(lines[course + 1].find(|c: char| c != ' '), Some(column));
+        }
+    }
 }
