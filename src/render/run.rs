@@ -146,10 +146,53 @@ pub fn demo_header(demo: &Demo, width: usize, speed: Option<&str>) -> String {
         None => String::new(),
     };
     format!(
-        "\n{} {}\n{}\n{}{speed}",
-        style(format!("▶ {}", demo.title)).bold().underlined(),
-        style(format!("[{}]", demo.name)).dim(),
+        "\n{}\n{}\n{}{speed}",
+        title_line(&demo.title, &demo.name, width.clamp(20, 100)),
         textwrap::indent(&about, "  "),
         style(facts).dim()
     )
+}
+
+/// `▶ Title [name]`, wrapped between words to `width`; the name goes on a line of its own when
+/// it does not fit after the title's last word.
+fn title_line(title: &str, name: &str, width: usize) -> String {
+    let name = format!("[{name}]");
+    let wrapped = super::wrap(title, width, "▶ ", "  ");
+    let mut lines: Vec<String> = wrapped
+        .lines()
+        .map(|l| style(l).bold().underlined().to_string())
+        .collect();
+    let last = wrapped.lines().last().unwrap_or("").chars().count();
+    if last + 1 + name.chars().count() <= width {
+        if let Some(l) = lines.last_mut() {
+            l.push_str(&format!(" {}", style(name).dim()));
+        }
+    } else {
+        lines.push(format!("  {}", style(name).dim()));
+    }
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::title_line;
+
+    /// A demo's title wraps between words, and its name moves to a line of its own only when it
+    /// does not fit after the title.
+    #[test]
+    fn a_long_title_wraps_and_keeps_its_name_whole() {
+        let title = "Three 300 ms calls: one after another, then together";
+        let narrow =
+            console::strip_ansi_codes(&title_line(title, "sequential_vs_gather", 70)).to_string();
+        assert_eq!(
+            narrow,
+            "▶ Three 300 ms calls: one after another, then together\n  [sequential_vs_gather]"
+        );
+        let wide =
+            console::strip_ansi_codes(&title_line(title, "sequential_vs_gather", 100)).to_string();
+        assert_eq!(
+            wide,
+            "▶ Three 300 ms calls: one after another, then together [sequential_vs_gather]"
+        );
+    }
 }
