@@ -27,6 +27,9 @@ pub struct Catalogue {
     pub warnings: Vec<Diagnostic>,
     /// The files that were read, in order.
     pub files: Vec<String>,
+    /// Lessons with problems whose TOML is sound, as far as they parsed: their sound demos can
+    /// still be explained. Never run or listed.
+    pub rejected: Vec<ParsedLesson>,
 }
 
 impl Catalogue {
@@ -44,15 +47,19 @@ impl Catalogue {
     ) -> Catalogue {
         let mut lessons = Vec::new();
         let mut problems = Vec::new();
+        let mut rejected = Vec::new();
         let mut names = Vec::new();
         for file in files {
             names.push(file.label.clone());
-            let parsed = file.bytes.map_err(|d| vec![d]).and_then(|bytes| {
-                parse::parse_lesson_to(&file.label, &file.stem, &bytes, exercises, depth)
+            let parsed = file.bytes.map_err(|d| (vec![d], None)).and_then(|bytes| {
+                parse::parse_lesson_keeping(&file.label, &file.stem, &bytes, exercises, depth)
             });
             match parsed {
                 Ok(lesson) => lessons.push(lesson),
-                Err(mut found) => problems.append(&mut found),
+                Err((mut found, partial)) => {
+                    problems.append(&mut found);
+                    rejected.extend(partial.map(|p| *p));
+                }
             }
         }
         problems.extend(cross_file_problems(&lessons));
@@ -66,6 +73,7 @@ impl Catalogue {
             problems,
             warnings,
             files: names,
+            rejected,
         }
     }
 

@@ -176,15 +176,30 @@ pub fn parse_lesson_to(
     exercises: &BTreeSet<String>,
     depth: Depth,
 ) -> Result<ParsedLesson, Vec<Diagnostic>> {
-    let src = as_text(file, bytes).map_err(|d| vec![d])?;
+    parse_lesson_keeping(file, stem, bytes, exercises, depth).map_err(|(problems, _)| problems)
+}
+
+/// [`parse_lesson_to`], and for a file with problems, the lesson as far as it parsed when its
+/// TOML is sound (its demos still say what they forecast: `lesson validate --explain`).
+pub fn parse_lesson_keeping(
+    file: &str,
+    stem: &str,
+    bytes: &[u8],
+    exercises: &BTreeSet<String>,
+    depth: Depth,
+) -> Result<ParsedLesson, (Vec<Diagnostic>, Option<Box<ParsedLesson>>)> {
+    let src = as_text(file, bytes).map_err(|d| (vec![d], None))?;
     if src.trim().is_empty() {
         let required: Vec<&str> = TOP_KEYS.iter().filter(|k| k.2).map(|k| k.0).collect();
-        return Err(vec![
-            Diagnostic::whole_file(file, "the file is empty").with_help(format!(
-                "a lesson needs at least: {}; `asyncwork lesson new ID` writes a skeleton",
-                required.join(", ")
-            )),
-        ]);
+        return Err((
+            vec![
+                Diagnostic::whole_file(file, "the file is empty").with_help(format!(
+                    "a lesson needs at least: {}; `asyncwork lesson new ID` writes a skeleton",
+                    required.join(", ")
+                )),
+            ],
+            None,
+        ));
     }
     let mut cx = Cx {
         file,
@@ -204,13 +219,13 @@ pub fn parse_lesson_to(
                 cx.error(e.span().unwrap_or(0..0), String::new());
             }
         }
-        return Err(cx.finish());
+        return Err((cx.finish(), None));
     }
     cx.check_characters(root.get_ref());
     let lesson = cx.assemble(root.get_ref(), stem, exercises);
     match lesson {
         Some(parsed) if cx.problems.is_empty() => Ok(parsed),
-        _ => Err(cx.finish()),
+        partial => Err((cx.finish(), partial.map(Box::new))),
     }
 }
 

@@ -149,6 +149,27 @@ fn explain_prints_every_forecast() {
     );
 }
 
+/// Issue 18: a file with a broken demo still explains its sound ones (it printed only errors).
+#[test]
+fn explain_still_forecasts_the_sound_demos_of_a_file_with_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = "claim = \"one at a time\"\nkind = \"concurrency\"\nstrategy = \"bounded\"\nat_most = 1\n\n\
+                  [[demo]]\nname = \"broken\"\ntitle = \"t\"\nabout = \"a\"\n\n\
+                  [[demo.task]]\nname = \"a\"\nop = \"sleep\"\nmss = 10";
+    let (code, stdout, stderr) = validate(dir.path(), broken, &["--explain"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("`mss` does not apply to op `sleep`"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("claims / three"), "{stdout}");
+    assert!(
+        stdout.contains("the ideal ratio is 3.00x; claims at least 2x: 67 % of the ideal"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("claims / broken"), "{stdout}");
+}
+
 /// The template with `from` replaced by `to`, validated (or shown) from a lessons folder.
 fn lesson_dir_with(from: &str, to: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

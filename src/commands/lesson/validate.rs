@@ -88,11 +88,12 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     Ok(exit_code(&catalogue.problems))
 }
 
-/// Every claim of every valid lesson with its forecast: what the ideal model predicts and how
+/// Every claim of every sound demo with its forecast: what the ideal model predicts and how
 /// much margin the claim leaves.
 fn explain(catalogue: &Catalogue) -> String {
     let mut out = String::new();
-    for parsed in &catalogue.lessons {
+    // A file with problems still explains its sound demos.
+    for parsed in catalogue.lessons.iter().chain(&catalogue.rejected) {
         for spec in &parsed.lesson.demos {
             // A demo with a problem in one claim still explains its other claims.
             let checked = Demo::check(spec);
