@@ -8,12 +8,15 @@
 //!                               (typed: Op, Strategy, Claim)   -> report -> expect (claims)
 //!   learner crate -> workbook::grade (shadow, cargo, process, judge, classify) -> report
 //!   io: loopback server, client, SQLite for demos     progress: the learner's SQLite record
+//!   cleanup: temporary folders and process groups to undo if a signal stops asyncwork
 //! ```
 //!
 //! Data flows down and to the right only: the library (`demo`, `lesson`, `workbook`,
-//! `progress`, `io`, `text`) returns data and never prints; `render` and `commands` write to the
-//! terminal. `tests/engine/architecture.rs` and the clippy lints in `Cargo.toml` keep it so.
+//! `progress`, `io`, `text`, `cleanup`) returns data and never prints; `render` and `commands`
+//! write to the terminal. `tests/engine/architecture.rs` and the clippy lints in `Cargo.toml` keep it
+//! so.
 
+pub mod cleanup;
 pub mod cli;
 pub mod commands;
 pub mod course;

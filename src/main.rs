@@ -34,6 +34,9 @@ fn main() -> ExitCode {
         }
     }
     let cli = Cli::parse();
+    // From here on a signal (or a panic, or the return) leaves the terminal as it was found and
+    // removes what asyncwork made; see `commands::term_guard`.
+    let _terminal = commands::term_guard::install();
     render::init_color(cli.color);
     let code = match &cli.command {
         Some(command) => dispatch(&cli, command),

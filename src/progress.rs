@@ -88,11 +88,17 @@ pub enum ProgressError {
     )]
     DiskFull { path: PathBuf },
     #[error(
-        "{folder} is a file, but asyncwork keeps its record and grading copy in a folder of that name.\n\
+        "{folder} is a file, but asyncwork keeps its record in a folder of that name.\n\
          Move the file aside (asyncwork creates the folder again):\n    \
          mv '{folder}' '{folder}.moved'"
     )]
     FolderIsAFile { folder: PathBuf },
+    #[error(
+        "your progress database {path} was deleted or replaced while asyncwork had it open: this \
+         was not recorded (it would have gone into the deleted file). The next command starts \
+         from the file now at that path."
+    )]
+    Gone { path: PathBuf },
     #[error(
         "the progress database {path} was written by a newer asyncwork (schema {found}, this one knows {SCHEMA_VERSION}); \
          update asyncwork, or move the file aside"
@@ -155,6 +161,18 @@ pub(crate) struct ExerciseSummary {
 pub struct Progress {
     conn: Connection,
     path: PathBuf,
+    /// The file's identity (device, inode) when it was opened: a write checks the path still
+    /// names it, so an attempt is not written into a file deleted meanwhile, unseen.
+    file: Option<(u64, u64)>,
+    /// The file was there but empty (0 bytes) where asyncwork had graded before: a record lost
+    /// (truncated), started again from nothing. See [`Progress::was_emptied`].
+    emptied: bool,
+}
+
+/// The (device, inode) of the file at `path`, if any.
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 impl std::fmt::Debug for Progress {
@@ -233,12 +251,86 @@ impl Progress {
                 },
             })?;
         }
+        // 0 bytes beside the grading folder: there was a record here once (a check made that
+        // folder and wrote the record); SQLite would silently start a new one.
+        let emptied = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0)
+            && path.with_file_name("grade").is_dir();
         let conn = Connection::open(path).map_err(|e| open_error(path, e))?;
-        Self::setup(conn, path.to_path_buf())
+        let mut p = Self::setup(conn, path.to_path_buf())?;
+        p.emptied = emptied;
+        Ok(p)
     }
 
-    /// A throwaway database, for tests.
-    #[cfg(test)]
+    /// Was the record an empty file where asyncwork had graded before (so it is a new, empty
+    /// record now)? The command layer warns: the learner's history is gone, not just unread.
+    pub fn was_emptied(&self) -> bool {
+        self.emptied
+    }
+
+    /// The path still names the file opened: not deleted or replaced since.
+    fn still_there(&self) -> Result<()> {
+        match self.file {
+            Some(file) if identity(&self.path) != Some(file) => Err(ProgressError::Gone {
+                path: self.path.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Open the record at `path` for a command that only reads it (`progress`, the course's
+    /// marks): as [`Progress::open`] does, or, when the record or its folder is read-only
+    /// (where `open` cannot switch the journal or create its files), read-only: reading needs
+    /// no write. The record must exist (reading never creates one).
+    pub fn open_to_read(path: &Path) -> Result<Progress> {
+        match Progress::open(path) {
+            Err(ProgressError::ReadOnly { .. }) if path.is_file() => Progress::open_read_only(path),
+            other => other,
+        }
+    }
+
+    /// The record at `path` opened read-only. A record in WAL mode wants its `-shm` file, which
+    /// a read-only folder cannot hold: then it is read as immutable, which needs none (the last
+    /// writer to close folded its log into the file, so nothing is missed).
+    fn open_read_only(path: &Path) -> Result<Progress> {
+        use rusqlite::OpenFlags;
+        let read = |conn: Connection| {
+            let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            Ok::<_, rusqlite::Error>((conn, version))
+        };
+        let plain = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .and_then(read)
+            .or_else(|_| {
+                let uri = format!("file:{}?immutable=1", path.display());
+                Connection::open_with_flags(
+                    uri,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+                )
+                .and_then(read)
+            });
+        let (conn, version) = plain.map_err(|e| open_error(path, e))?;
+        if version != SCHEMA_VERSION {
+            // An older record needs a migration (a write); a newer one is not ours to read.
+            return Err(if version > SCHEMA_VERSION {
+                ProgressError::TooNew {
+                    path: path.to_path_buf(),
+                    found: version,
+                }
+            } else {
+                ProgressError::ReadOnly {
+                    path: path.to_path_buf(),
+                }
+            });
+        }
+        Ok(Progress {
+            conn,
+            path: path.to_path_buf(),
+            file: identity(path),
+            emptied: false,
+        })
+    }
+
+    /// A throwaway record in memory: for tests, and for `watch` when the learner's record cannot
+    /// be opened (it grades, and remembers for the session only, what it cannot record).
     pub(crate) fn open_in_memory() -> Result<Progress> {
         let conn = Connection::open_in_memory().map_err(|e| ProgressError::Create {
             path: PathBuf::from(":memory:"),
@@ -303,7 +395,13 @@ impl Progress {
             conn.execute_batch(&format!("{migrate} COMMIT;"))
                 .map_err(unreadable)?;
         }
-        Ok(Progress { conn, path })
+        let file = identity(&path);
+        Ok(Progress {
+            conn,
+            path,
+            file,
+            emptied: false,
+        })
     }
 
     fn err(&self, e: rusqlite::Error) -> ProgressError {
@@ -312,6 +410,7 @@ impl Progress {
 
     /// Record one attempt; returns its id.
     pub(crate) fn record_attempt(&self, a: &Attempt) -> Result<i64> {
+        self.still_there()?;
         let failing = serde_json::to_string(&a.failing_tests).unwrap_or_else(|_| "[]".into());
         self.conn
             .execute(
@@ -463,6 +562,7 @@ impl Progress {
     /// Record that `exercise` was restored to its shipped files: its earlier attempts stop
     /// counting (they stay in the record).
     pub(crate) fn record_reset(&self, exercise: &str) -> Result<()> {
+        self.still_there()?;
         self.conn
             .execute(
                 "INSERT INTO resets (exercise, at_ms, after_attempt)
@@ -746,6 +846,45 @@ mod tests {
 
     /// Issue 13, item 9: `.asyncwork` as a regular file gets its name and the way out, not a bare
     /// "File exists (os error 17)".
+    /// Issue 23: `progress` failed on a read-only `.asyncwork/`; a command that only reads
+    /// opens the record read-only. (As root, chmod does not stop writes, so the read-only
+    /// opening is tested directly.)
+    #[test]
+    fn a_read_only_record_is_read_without_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.db");
+        {
+            let p = Progress::open(&path).unwrap();
+            p.record_attempt(&attempt("01_x", "pass", "h1")).unwrap();
+        }
+        let p = Progress::open_read_only(&path).unwrap();
+        assert_eq!(status(&p, "01_x"), Status::Done);
+        let err = p.record_demo_watched("gather", "demo").unwrap_err();
+        assert!(matches!(err, ProgressError::ReadOnly { .. }), "{err:?}");
+    }
+
+    /// Issue 23: the record deleted during a check took the attempt into the unlinked file,
+    /// silently; a 0-byte record where asyncwork had graded was silently a new one.
+    #[test]
+    fn a_deleted_record_is_said_and_an_emptied_one_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.db");
+        let p = Progress::open(&path).unwrap();
+        assert!(!p.was_emptied());
+        std::fs::remove_file(&path).unwrap();
+        let err = p.record_attempt(&attempt("01_x", "pass", "h")).unwrap_err();
+        assert!(matches!(err, ProgressError::Gone { .. }), "{err:?}");
+        assert!(err.to_string().contains("not recorded"), "{err}");
+        drop(p);
+
+        // Empty, with no sign of earlier grading: a new record, nothing to say.
+        std::fs::write(&path, "").unwrap();
+        assert!(!Progress::open(&path).unwrap().was_emptied());
+        std::fs::write(&path, "").unwrap();
+        std::fs::create_dir(dir.path().join("grade")).unwrap();
+        assert!(Progress::open(&path).unwrap().was_emptied());
+    }
+
     #[test]
     fn the_record_folder_as_a_file_is_named() {
         let dir = tempfile::tempdir().unwrap();

@@ -73,8 +73,16 @@ fn parse_format(s: &str) -> Result<Format, String> {
     }
 }
 
-fn open_progress(wb: &Workbook) -> Result<Progress> {
-    Ok(Progress::open(&wb.progress_path())?)
+/// The record, opened for grading; warns when it was emptied (see `Progress::was_emptied`).
+pub(crate) fn open_progress(wb: &Workbook) -> Result<Progress> {
+    let p = Progress::open(&wb.progress_path())?;
+    if p.was_emptied() {
+        errln!(
+            "{}",
+            render::check::record_emptied(&wb.progress_path().display().to_string())
+        );
+    }
+    Ok(p)
 }
 
 /// A spinner / bar on stderr while grading, when a person is watching.

@@ -61,6 +61,15 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
 
 fn repair(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let root = discover::discover_for_repair(args.dir.as_deref().or(g.workbook()))?;
+    if init::is_unfinished(&root) {
+        // An `init` that was stopped: nothing of the learner's is in there yet; finish it.
+        init::init(&root)?;
+        outln!(
+            "{} was left unfinished by an interrupted `asyncwork init`; it is whole now.",
+            root.display()
+        );
+        return Ok(Exit::Success);
+    }
     let wb = Workbook::new(&root);
     let done = reset::repair(&wb)?;
     if done.is_empty() {

@@ -34,6 +34,7 @@ pub mod reset;
 pub(crate) mod screen;
 pub mod serve;
 pub mod task;
+pub mod term_guard;
 pub mod warm_build;
 pub mod watch;
 
@@ -151,7 +152,7 @@ impl Global {
         let progress = wb
             .as_ref()
             .filter(|wb| wb.progress_path().exists())
-            .and_then(|wb| Progress::open(&wb.progress_path()).ok());
+            .and_then(|wb| Progress::open_to_read(&wb.progress_path()).ok());
         let standing = wb
             .as_ref()
             .map(|wb| Standing::read(wb.catalogue(), progress.as_ref()))
@@ -165,7 +166,7 @@ impl Global {
     pub fn standing(&self) -> Option<Standing> {
         let wb = self.find_workbook().ok()?;
         let progress = if wb.progress_path().exists() {
-            Some(Progress::open(&wb.progress_path()).ok()?)
+            Some(Progress::open_to_read(&wb.progress_path()).ok()?)
         } else {
             None
         };

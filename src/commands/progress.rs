@@ -13,7 +13,8 @@ pub struct Args {}
 
 pub fn run(g: &Global, _args: &Args) -> anyhow::Result<Exit> {
     let wb = g.find_workbook()?;
-    let progress = Progress::open(&wb.progress_path())?;
+    // Only reads: a read-only record (or `.asyncwork/`) is shown, not refused.
+    let progress = Progress::open_to_read(&wb.progress_path())?;
     out!(
         "{}",
         progress_table(wb.catalogue(), &progress, crate::render::width())?

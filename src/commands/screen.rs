@@ -22,9 +22,18 @@ pub(crate) enum Input {
 /// Read one key without Enter. Ctrl-C is [`Input::Interrupt`]; a lost terminal reads as `q`.
 pub(crate) fn key(term: &Term) -> Input {
     match term.read_key_raw() {
-        Ok(Key::CtrlC) => Input::Interrupt,
+        // Ctrl-C, or a signal that cut the read short (console reports both as `CtrlC`): a
+        // SIGTERM or the like ends the process from `term_guard`, with its own status and the
+        // terminal restored; wait for that rather than race it with exit code 130.
+        Ok(Key::CtrlC) => {
+            super::term_guard::settle_after_eintr();
+            Input::Interrupt
+        }
         Ok(k) => Input::Key(k),
-        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Input::Interrupt,
+        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+            super::term_guard::settle_after_eintr();
+            Input::Interrupt
+        }
         Err(_) => Input::Key(Key::Char('q')),
     }
 }
@@ -47,8 +56,9 @@ pub(crate) fn key_within(timeout: std::time::Duration) -> Option<Input> {
     raw.c_lflag &= !(libc::ICANON | libc::ECHO | libc::ISIG);
     raw.c_cc[libc::VMIN] = 0;
     raw.c_cc[libc::VTIME] = 0;
-    // SAFETY: as above; `original` is restored below on every path.
-    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &raw) };
+    // Through the guard, which will not switch to raw once a signal is ending the process (it
+    // has put the terminal back already); `original` is restored below on every path.
+    super::term_guard::set_modes(fd, &raw);
     let mut poll = libc::pollfd {
         fd,
         events: libc::POLLIN,
@@ -63,7 +73,7 @@ pub(crate) fn key_within(timeout: std::time::Duration) -> Option<Input> {
     } else {
         0
     };
-    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &original) };
+    super::term_guard::set_modes(fd, &original);
     if n <= 0 {
         return None;
     }
@@ -91,12 +101,13 @@ fn decode(bytes: &[u8]) -> Input {
 }
 
 /// Hides the cursor for as long as it lives and shows it again when dropped, however the screen
-/// ends (a return, an error, a panic unwinding).
+/// ends (a return, an error, a panic unwinding; a signal: `term_guard` shows it).
 pub(crate) struct HiddenCursor<'a>(&'a Term);
 
 impl<'a> HiddenCursor<'a> {
     pub(crate) fn new(term: &'a Term) -> HiddenCursor<'a> {
         let _ = term.hide_cursor();
+        super::term_guard::cursor_hidden();
         HiddenCursor(term)
     }
 }
@@ -104,6 +115,7 @@ impl<'a> HiddenCursor<'a> {
 impl Drop for HiddenCursor<'_> {
     fn drop(&mut self) {
         let _ = self.0.show_cursor();
+        super::term_guard::cursor_shown();
     }
 }
 

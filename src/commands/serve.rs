@@ -1,11 +1,11 @@
 //! `asyncwork serve [--port N]`: the loopback demo server, standalone, for experiments with curl
 //! or your own client code. The same server the HTTP demos start for each run
-//! (`crate::io::server`); here it prints its endpoints and a line per request until Ctrl-C.
+//! (`crate::io::server`); here it prints its endpoints and a line per request until Ctrl-C
+//! (or SIGTERM, SIGHUP), which stops it at once even while nobody reads what it prints.
 
 use std::time::Duration;
 
-use anyhow::Context as _;
-
+use super::term_guard::{self, Takeover};
 use super::{Exit, Global};
 use crate::io::server::{Options, Server, StartError};
 use crate::render::{emit, serve};
@@ -18,6 +18,9 @@ pub struct Args {
 }
 
 pub fn run(_g: &Global, args: &Args) -> anyhow::Result<Exit> {
+    // Taken over before anything is printed: a write to a stdout nobody reads blocks, and the
+    // stop must not wait behind it.
+    let stop = Takeover::new(&term_guard::STOPPING);
     // Bounded: when stdout is not read the server drops log lines (and counts them) rather
     // than keep every one in memory.
     let (log, mut requests) = tokio::sync::mpsc::channel(crate::io::server::LOG_QUEUE);
@@ -33,41 +36,45 @@ pub fn run(_g: &Global, args: &Args) -> anyhow::Result<Exit> {
         ),
         Err(e) => return Err(e.into()),
     };
-    emit(&serve::banner(server.addr()));
-    // This thread only prints: the server runs on its own thread and runtime.
-    let printer = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start a runtime to wait for Ctrl-C")?;
-    printer.block_on(async {
-        // One listener for the whole loop, so a Ctrl-C between two requests is not missed.
-        let mut ctrl_c = std::pin::pin!(tokio::signal::ctrl_c());
+    // The printing has a thread of its own, which may block on a full pipe for as long as
+    // nobody reads; this one only waits for the signal, so Ctrl-C (or SIGTERM, SIGHUP) stops
+    // the server at once either way.
+    let banner = serve::banner(server.addr());
+    let dropped = server.dropped_counter();
+    std::thread::spawn(move || {
+        emit(&banner);
         let mut reported = 0;
-        loop {
-            tokio::select! {
-                _ = &mut ctrl_c => break,
-                request = requests.recv() => match request {
-                    Some(r) => {
-                        let dropped = server.dropped_logs();
-                        if dropped > reported {
-                            emit(&format!(
-                                "({} log lines dropped: the output was not read)\n",
-                                dropped - reported
-                            ));
-                            reported = dropped;
-                        }
-                        emit(&serve::log_line(&r));
-                    }
-                    None => break,
-                },
+        while let Some(r) = requests.blocking_recv() {
+            let now = dropped.load(std::sync::atomic::Ordering::Relaxed);
+            if now > reported {
+                emit(&format!(
+                    "({} log lines dropped: the output was not read)\n",
+                    now - reported
+                ));
+                reported = now;
             }
+            emit(&serve::log_line(&r));
         }
     });
-    emit("\nstopping: requests in flight may finish (at most 5 s)\n");
-    if server.stop(Duration::from_secs(5)) {
-        emit("stopped\n");
+    let _ = stop.wait();
+    say("\nstopping: requests in flight may finish (at most 5 s)\n");
+    let closing = if server.stop(Duration::from_secs(5)) {
+        "stopped\n"
     } else {
-        emit("stopped without waiting for the last requests\n");
-    }
+        "stopped without waiting for the last requests\n"
+    };
+    say(closing);
     Ok(Exit::Success)
+}
+
+/// Print `text` unless stdout is blocked (a pipe nobody reads, or the printer thread stuck on
+/// one): the write gets a moment on a thread of its own, and is given up after it. The process
+/// ends soon after, whatever that thread is doing.
+fn say(text: &'static str) {
+    let (done, written) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        emit(text);
+        let _ = done.send(());
+    });
+    let _ = written.recv_timeout(Duration::from_millis(200));
 }

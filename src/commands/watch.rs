@@ -43,7 +43,14 @@ pub struct Args {
 pub fn run(g: &Global, args: &Args) -> Result<Exit> {
     let wb = g.find_workbook()?;
     let opts = grade_options(args.timeout, None, false)?;
-    let progress = Progress::open(&wb.progress_path())?;
+    // A record that cannot be used is `check`'s rule too: grade, do not record, say so.
+    let progress = match super::check::open_progress(&wb) {
+        Ok(p) => p,
+        Err(e) => {
+            errln!("{}", render::check::record_unreadable(&format!("{e:#}")));
+            Progress::open_in_memory()?
+        }
+    };
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let Some(start) = g.exercise_or_current(&wb, None, Some(&progress))? else {
         outln!("{}", words::all_done());

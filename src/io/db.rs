@@ -18,10 +18,11 @@ use rusqlite::Connection;
 /// Most rows one bulk insert may write.
 pub const MAX_ROWS: u32 = 10_000;
 
-/// A database in a temporary directory, deleted when dropped. Tasks open their own connections
-/// (a `rusqlite::Connection` is `Send` but not `Sync`: one per thread of work).
+/// A database in a temporary directory, deleted when dropped, or when a signal stops asyncwork
+/// first (`crate::cleanup`; a killed demo used to leave it behind with a hot journal). Tasks open
+/// their own connections (a `rusqlite::Connection` is `Send` but not `Sync`: one per thread).
 pub struct Db {
-    dir: tempfile::TempDir,
+    dir: crate::cleanup::TempDir,
 }
 
 impl std::fmt::Debug for Db {
@@ -32,7 +33,7 @@ impl std::fmt::Debug for Db {
 
 impl Db {
     pub fn create() -> std::io::Result<Db> {
-        let dir = tempfile::Builder::new().prefix("asyncwork-db-").tempdir()?;
+        let dir = crate::cleanup::TempDir::new("asyncwork-db-")?;
         Ok(Db { dir })
     }
 

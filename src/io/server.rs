@@ -234,6 +234,12 @@ impl Server {
         self.dropped.load(Relaxed)
     }
 
+    /// The count behind [`Server::dropped_logs`], for a thread that prints the log while
+    /// another owns the server (`asyncwork serve`).
+    pub fn dropped_counter(&self) -> Arc<AtomicU64> {
+        self.dropped.clone()
+    }
+
     /// `http://127.0.0.1:PORT` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)

@@ -11,6 +11,14 @@ pub fn record_unreadable(error: &str) -> String {
     ))
 }
 
+/// The record was an empty file where asyncwork had graded before: it starts again from nothing.
+pub fn record_emptied(path: &str) -> String {
+    marks::warning(&format!(
+        "your progress database {path} was empty (0 bytes) although this workbook was graded \
+         before: the earlier record is lost, and a new one starts now.\n"
+    ))
+}
+
 /// `check` with nothing left to grade.
 pub fn all_done() -> String {
     marks::done(

@@ -124,13 +124,14 @@ pub(crate) fn discover(
 }
 
 /// The workbook to repair: `dir` when given (else `--workbook`, `$ASYNCWORK_WORKBOOK`, the walk
-/// up from the current directory), whole or damaged.
+/// up from the current directory), whole, damaged, or left unfinished by an interrupted `init`.
 pub(crate) fn discover_for_repair(dir: Option<&Path>) -> Result<PathBuf> {
     let env = std::env::var_os(ENV_VAR)
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
     if let Some(dir) = dir.or(env.as_deref()) {
-        if is_workbook_or_damaged(dir) {
+        // What an interrupted `init` left is repaired by finishing it (`commands::init`).
+        if is_workbook_or_damaged(dir) || super::init::is_unfinished(dir) {
             return Ok(std::path::absolute(dir)?);
         }
         bail!(
@@ -143,7 +144,7 @@ pub(crate) fn discover_for_repair(dir: Option<&Path>) -> Result<PathBuf> {
     let cwd = std::env::current_dir()?;
     cwd.ancestors()
         .filter(|d| !d.components().any(|c| c.as_os_str() == ".asyncwork"))
-        .find(|d| is_workbook_or_damaged(d))
+        .find(|d| is_workbook_or_damaged(d) || super::init::is_unfinished(d))
         .map(Path::to_path_buf)
         .ok_or_else(|| {
             anyhow::anyhow!(

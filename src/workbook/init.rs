@@ -11,12 +11,62 @@ pub(crate) const DEFAULT_DIR: &str = "asyncwork-workbook";
 const GITIGNORE: &str = "# Build output, asyncwork's record of your progress, and the reference solutions it \
      writes after each pass.\ntarget/\n.asyncwork/\nsolutions/\n";
 
-/// Write the embedded workbook into `dir` (created if needed). Refuses to write over an
-/// existing workbook or into a non-empty directory.
+/// Marks a folder `init` is writing into in place: written first, removed last, so a folder
+/// left by an interrupted `init` (killed, a full disk) is recognised, and `init` or
+/// `init --repair` finishes it instead of refusing a folder that is "not empty" yet no workbook.
+pub(crate) const UNFINISHED: &str = ".asyncwork-init-unfinished";
+
+/// Did an `init` into `dir` start and not finish?
+pub(crate) fn is_unfinished(dir: &Path) -> bool {
+    dir.join(UNFINISHED)
+        .symlink_metadata()
+        .is_ok_and(|m| m.is_file())
+}
+
+/// Write the embedded workbook into `dir`. Refuses to write over an existing workbook or into
+/// a non-empty directory, except one an interrupted `init` left, which it finishes.
+///
+/// A new `dir` appears whole or not at all: the workbook is written into a hidden folder beside
+/// it and renamed into place (one `rename`, atomic), and the hidden folder is removed if the
+/// writing fails or a signal stops asyncwork (`crate::cleanup`). An existing empty `dir` is
+/// written in place, as it may be where the learner's shell stands (a folder renamed over it
+/// would leave the shell in a deleted one); there [`UNFINISHED`] marks the work until it is done.
 pub fn init(dir: &Path) -> Result<PathBuf> {
     if embed::exercises().get_file("info.toml").is_none() {
         bail!("this asyncwork was built without exercises; nothing to write");
     }
+    if !is_unfinished(dir) {
+        refuse_unless_fresh(dir)?;
+    }
+    let written = if dir.exists() {
+        std::fs::write(
+            dir.join(UNFINISHED),
+            b"asyncwork init started writing here\n",
+        )
+        .and_then(|()| write_workbook(dir))
+        .and_then(|()| std::fs::remove_file(dir.join(UNFINISHED)))
+    } else {
+        write_beside(dir)
+    };
+    written.with_context(|| {
+        format!(
+            "cannot write the workbook into {}{}",
+            dir.display(),
+            if is_unfinished(dir) {
+                format!(
+                    " (what was written stays; `asyncwork init {}` finishes it)",
+                    dir.display()
+                )
+            } else {
+                String::new()
+            }
+        )
+    })?;
+    Ok(std::path::absolute(dir)?)
+}
+
+/// The checks of a first `init` into `dir`.
+fn refuse_unless_fresh(dir: &Path) -> Result<()> {
     if discover::is_workbook(dir) {
         bail!(
             "{} already holds a workbook; asyncwork will not overwrite it.\n\
@@ -69,9 +119,31 @@ pub fn init(dir: &Path) -> Result<PathBuf> {
             );
         }
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    embed::write_all(&embed::files(embed::exercises()), dir)
-        .with_context(|| format!("cannot write the workbook into {}", dir.display()))?;
+    Ok(())
+}
+
+/// Write the workbook into a hidden folder beside `dir` (the same file system, so the rename is
+/// one atomic step) and rename it into place.
+fn write_beside(dir: &Path) -> std::io::Result<()> {
+    let absolute = std::path::absolute(dir)?;
+    let parent = absolute.parent().unwrap_or(Path::new("/"));
+    std::fs::create_dir_all(parent)?;
+    let tmp = crate::cleanup::TempDir::new_in(".asyncwork-init-", parent)?;
+    write_workbook(tmp.path())?;
+    // Failed, the hidden folder is removed as `tmp` drops; renamed, it is `dir` and is kept.
+    std::fs::rename(tmp.path(), &absolute)?;
+    tmp.keep();
+    Ok(())
+}
+
+/// Every shipped file, `info.toml` last (until it is there, `dir` is no workbook to any
+/// command), and the `.gitignore` lines.
+fn write_workbook(dir: &Path) -> std::io::Result<()> {
+    let (catalogue, files): (Vec<_>, Vec<_>) = embed::files(embed::exercises())
+        .into_iter()
+        .partition(|(rel, _)| *rel == Path::new("info.toml"));
+    embed::write_all(&files, dir)?;
+    embed::write_all(&catalogue, dir)?;
     let gitignore = dir.join(".gitignore");
     let existing = std::fs::read_to_string(&gitignore).unwrap_or_default();
     let mut text = existing.clone();
@@ -84,8 +156,7 @@ pub fn init(dir: &Path) -> Result<PathBuf> {
             text.push('\n');
         }
     }
-    super::nofollow::write_if_different(dir, Path::new(".gitignore"), text.as_bytes())?;
-    Ok(std::path::absolute(dir)?)
+    super::nofollow::write_if_different(dir, Path::new(".gitignore"), text.as_bytes()).map(|_| ())
 }
 
 #[cfg(test)]

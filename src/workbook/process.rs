@@ -199,6 +199,9 @@ pub(crate) fn run_limited(
     use std::os::unix::process::CommandExt;
     let mark = run_mark()?;
     cmd.env(MARK_VAR, &mark);
+    // The run's own writable folder (see `sandbox::confine`), made for it by the grader and
+    // removed after it: removed also if a signal stops asyncwork during the run.
+    let _scratch = crate::workbook::sandbox::writable_of(&cmd).map(|d| crate::cleanup::folder(&d));
     let memory = limits.memory;
     // SAFETY: setrlimit is async-signal-safe; it runs in the child between fork and exec.
     unsafe {
@@ -304,6 +307,10 @@ fn run(
         }
     };
     let pgid = child.id() as i32;
+    // Killed by `crate::cleanup` if a signal stops asyncwork mid-run (the guard would too, once
+    // asyncwork is gone; this does not wait for that). Unregistered at the end of the run,
+    // after the last `kill_group`.
+    let _group = crate::cleanup::group(pgid);
     if let Some(g) = guard.as_mut() {
         if !g.arm(pgid) {
             guard = None;

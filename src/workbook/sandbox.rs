@@ -60,6 +60,14 @@ pub fn writes_confined() -> bool {
     })
 }
 
+/// The folder [`confine`] made `cmd`'s own (its `TMPDIR`); `None` for a command not confined
+/// to a folder of its own (never the system's temporary folder itself).
+pub(crate) fn writable_of(cmd: &Command) -> Option<std::path::PathBuf> {
+    let (_, dir) = cmd.get_envs().find(|(k, _)| *k == "TMPDIR")?;
+    let dir = std::path::PathBuf::from(dir?);
+    (dir != std::env::temp_dir() && dir.is_absolute()).then_some(dir)
+}
+
 /// Confine `cmd`'s writes to `writable` (made its `TMPDIR`), where the kernel allows it.
 pub(crate) fn confine(cmd: &mut Command, writable: &Path) {
     use std::os::unix::process::CommandExt;

@@ -257,8 +257,25 @@ pub(crate) struct GradeLock {
 }
 
 /// The file every grader and the background build lock (`flock`) so only one builds at a time.
+///
+/// It lives in `.asyncwork/`; when that is a plain file (the record cannot be kept, and the
+/// check says so), in the grader's own folder instead, so the check still grades: one rule for
+/// a record that cannot be used, whatever the damage (grade, do not record, say so).
 pub(crate) fn lock_file(wb: &Workbook) -> Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
+    if wb.data_dir().symlink_metadata().is_ok_and(|m| m.is_file()) {
+        let dir = wb.grading_dir();
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        let path = dir.join("grade.lock");
+        return File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()));
+    }
     let path = wb.data_dir().join("grade.lock");
     let dir = nofollow::real_dir(&wb.root, Path::new(super::DATA))
         .with_context(|| format!("cannot create {}", wb.data_dir().display()))?;
@@ -275,9 +292,6 @@ pub(crate) fn lock_file(wb: &Workbook) -> Result<File> {
 pub(crate) fn lock(wb: &Workbook) -> Result<GradeLock> {
     use std::os::fd::AsRawFd;
     let data = wb.data_dir();
-    if data.symlink_metadata().is_ok_and(|m| m.is_file()) {
-        anyhow::bail!(crate::progress::ProgressError::FolderIsAFile { folder: data });
-    }
     let file = lock_file(wb)?;
     // SAFETY: plain syscall on a valid fd; blocks until another grader releases the lock.
     let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };

@@ -66,9 +66,8 @@ pub(crate) fn verify(
     opts: &GradeOptions,
     observer: &dyn Observer,
 ) -> Result<Vec<SolutionRow>> {
-    let tmp = tempfile::Builder::new()
-        .prefix("asyncwork-solutions-")
-        .tempdir()?;
+    // Removed at the end, or by `crate::cleanup` when a signal stops the check first.
+    let tmp = crate::cleanup::TempDir::new("asyncwork-solutions-")?;
     let root = tmp.path().join("workbook");
     embed::write_all(&embed::files(embed::exercises()), &root)?;
     let mut wb = Workbook::new(&root);

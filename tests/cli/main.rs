@@ -18,4 +18,5 @@ mod python_lessons;
 mod python_runner;
 mod run_cli;
 mod server;
+mod signals;
 mod terminal;

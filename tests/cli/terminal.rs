@@ -13,12 +13,13 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// One tmux server of its own (its own socket), so nothing here touches a learner's sessions.
-struct Tmux {
+/// Also driven by `signals.rs`.
+pub(crate) struct Tmux {
     socket: String,
 }
 
 impl Tmux {
-    fn new(name: &str) -> Option<Tmux> {
+    pub(crate) fn new(name: &str) -> Option<Tmux> {
         if !crate::common::require_tool("tmux", &["-V"]) {
             return None;
         }
@@ -27,7 +28,7 @@ impl Tmux {
         })
     }
 
-    fn tmux(&self, args: &[&str]) -> String {
+    pub(crate) fn tmux(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
             .args(["-L", &self.socket, "-f", "/dev/null"])
             .args(args)
@@ -38,7 +39,7 @@ impl Tmux {
 
     /// Start `command` (a shell line) in `dir` on a 70x30 terminal; the line ends by printing
     /// `EXIT=<code>` and then waits, so the screen stays to be read.
-    fn start(&self, dir: &Path, command: &str) {
+    pub(crate) fn start(&self, dir: &Path, command: &str) {
         let line = format!("{command}; echo EXIT=$?; sleep 120");
         self.tmux(&[
             "new-session",
@@ -55,25 +56,33 @@ impl Tmux {
         ]);
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         self.tmux(&["capture-pane", "-p", "-t", "t"])
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         for k in keys {
             self.tmux(&["send-keys", "-t", "t", k]);
             std::thread::sleep(Duration::from_millis(150));
         }
     }
 
-    fn cursor_visible(&self) -> bool {
+    /// The process id of the pane's shell (the one that runs the command line of [`start`]).
+    pub(crate) fn pane_pid(&self) -> i32 {
+        self.tmux(&["display-message", "-p", "-t", "t", "#{pane_pid}"])
+            .trim()
+            .parse()
+            .expect("a pane pid")
+    }
+
+    pub(crate) fn cursor_visible(&self) -> bool {
         self.tmux(&["display-message", "-p", "-t", "t", "#{cursor_flag}"])
             .trim()
             == "1"
     }
 
     /// Wait until the screen shows every one of `texts`; the screen when it does.
-    fn wait_for(&self, texts: &[&str], timeout: Duration) -> String {
+    pub(crate) fn wait_for(&self, texts: &[&str], timeout: Duration) -> String {
         let deadline = Instant::now() + timeout;
         loop {
             let screen = self.screen();
@@ -99,7 +108,7 @@ use crate::common::{bin, exercise_count, exercise_target, fresh_workbook as work
 
 /// The environment of every session: no colour codes to read around, no background build, the
 /// shared build cache.
-fn env() -> String {
+pub(crate) fn env() -> String {
     format!(
         "env -u ASYNCWORK_LESSONS -u ASYNCWORK_WORKBOOK NO_COLOR=1 ASYNCWORK_NO_WARM=1 \
          CARGO_TARGET_DIR='{}'",
@@ -109,7 +118,7 @@ fn env() -> String {
 
 /// `--speed F` that makes demos quick, whichever way `--speed` reads on this build: a factor on
 /// every duration (smaller is faster) or a playback speed (larger is faster). Its help says.
-fn quick_speed() -> &'static str {
+pub(crate) fn quick_speed() -> &'static str {
     let help = Command::new(bin())
         .args(["lesson", "run", "--help"])
         .output()

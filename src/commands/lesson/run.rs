@@ -10,6 +10,7 @@ use std::sync::mpsc::Sender;
 use anyhow::{Context as _, bail};
 
 use super::{find, load};
+use crate::commands::term_guard::{self, Takeover};
 use crate::commands::{Exit, Global};
 use crate::demo::interrupt::Interrupt;
 use crate::demo::python;
@@ -186,6 +187,9 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         if let Some(lines) = parsed.claim_lines.get(&demo.name) {
             demo.locate_claims(&parsed.file, lines);
         }
+        // While the demo (and its asyncio run) plays, Ctrl-C stops it at its next step (the
+        // interrupt in `opts`) rather than the process; not during the pause below.
+        let ctrl_c = Takeover::new(term_guard::CTRL_C);
         let mut d: DemoReport = if args.json {
             demo.run(&opts, &mut Unobserved)
         } else {
@@ -218,6 +222,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
                 emit(&paired_timelines(&d, width));
             }
         }
+        drop(ctrl_c);
         if !args.json {
             emit(&format!("\n{}", summary::summary(&d)));
         }
@@ -467,6 +472,7 @@ pub(crate) fn show_demo(
         speed,
         interrupt: Some(Interrupt::ctrl_c()),
     };
+    let _ctrl_c = Takeover::new(term_guard::CTRL_C);
     let d = demo
         .run(&opts, &mut screen)
         .context("cannot start the tokio runtime")?;

@@ -1,0 +1,189 @@
+//! What asyncwork must undo if a signal stops it: temporary folders it made and process groups
+//! it started.
+//!
+//! Each is registered for as long as it lives (a [`Registration`] removes the entry when
+//! dropped, after its owner cleaned up the usual way). When SIGINT, SIGTERM or SIGHUP ends the
+//! process, `commands::term_guard` calls [`run`] on its signal thread (plain thread context, not
+//! a signal handler, so removing a folder tree is allowed) before the process ends. `kill -9`
+//! cannot be caught: for process groups the grader's guard (`workbook::process`) covers that.
+//!
+//! Library code registers and never prints; what to say about a signal is the command layer's.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// One thing to undo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Undo {
+    /// Remove this folder and everything in it.
+    Folder(PathBuf),
+    /// SIGKILL every process in this group.
+    Group(i32),
+}
+
+/// Everything registered now, by registration number (the order things were made in).
+static PENDING: Mutex<BTreeMap<u64, Undo>> = Mutex::new(BTreeMap::new());
+static NEXT: AtomicU64 = AtomicU64::new(0);
+
+/// Keeps one entry registered; dropping it unregisters (the owner cleaned up, or will).
+#[derive(Debug)]
+#[must_use = "the entry is unregistered when this is dropped"]
+pub struct Registration(u64);
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        pending().remove(&self.0);
+    }
+}
+
+fn pending() -> std::sync::MutexGuard<'static, BTreeMap<u64, Undo>> {
+    // A panic while the lock was held left a map that is still whole: keep using it.
+    PENDING.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn register(undo: Undo) -> Registration {
+    let id = NEXT.fetch_add(1, Ordering::Relaxed);
+    pending().insert(id, undo);
+    Registration(id)
+}
+
+/// Remove `path` (a folder of asyncwork's own) if a signal stops asyncwork while the
+/// registration lives.
+pub fn folder(path: &Path) -> Registration {
+    register(Undo::Folder(path.to_path_buf()))
+}
+
+/// Kill process group `pgid` if a signal stops asyncwork while the registration lives.
+pub fn group(pgid: i32) -> Registration {
+    register(Undo::Group(pgid))
+}
+
+/// A temporary folder (`tempfile::TempDir`) that is also removed when a signal stops asyncwork.
+/// Dropped normally, it is removed the usual way.
+#[derive(Debug)]
+pub struct TempDir {
+    // Unregistered first (fields drop in order), then removed: never the other way round, so
+    // the signal path cannot try a folder that another TempDir could reuse the name of.
+    _registration: Registration,
+    dir: tempfile::TempDir,
+}
+
+impl TempDir {
+    /// A new folder `<prefix>XXXXXX` in the system's temporary folder (`$TMPDIR`).
+    pub fn new(prefix: &str) -> std::io::Result<TempDir> {
+        Ok(TempDir::from(
+            tempfile::Builder::new().prefix(prefix).tempdir()?,
+        ))
+    }
+
+    /// A new folder `<prefix>XXXXXX` inside `parent`.
+    pub fn new_in(prefix: &str, parent: &Path) -> std::io::Result<TempDir> {
+        Ok(TempDir::from(
+            tempfile::Builder::new().prefix(prefix).tempdir_in(parent)?,
+        ))
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Keep the folder (it is no longer removed, on a signal or at drop) and return its path:
+    /// for a folder renamed into place.
+    pub fn keep(self) -> PathBuf {
+        let TempDir { _registration, dir } = self;
+        drop(_registration);
+        dir.keep()
+    }
+}
+
+impl From<tempfile::TempDir> for TempDir {
+    fn from(dir: tempfile::TempDir) -> TempDir {
+        TempDir {
+            _registration: folder(dir.path()),
+            dir,
+        }
+    }
+}
+
+/// Undo everything registered: kill the process groups first (so nothing writes into a folder
+/// being removed), then remove the folders, newest first. Best effort: what cannot be undone is
+/// skipped. For the signal path; it leaves the registrations in place, as the process is ending.
+pub fn run() {
+    let all: Vec<Undo> = pending().values().rev().cloned().collect();
+    undo(&all);
+}
+
+fn undo(list: &[Undo]) {
+    for u in list {
+        if let Undo::Group(pgid) = *u {
+            if pgid > 0 {
+                // SAFETY: plain syscall; a negative pid addresses the whole group.
+                unsafe { libc::kill(-pgid, libc::SIGKILL) };
+            }
+        }
+    }
+    for u in list {
+        if let Undo::Folder(path) = u {
+            let _ = std::fs::remove_dir_all(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `run` would undo for these registrations only: tests run in parallel, and a test's
+    /// `run()` must not kill another test's children or remove its folders.
+    fn undo_only(registrations: &[&Registration]) {
+        let list: Vec<Undo> = {
+            let p = pending();
+            registrations
+                .iter()
+                .filter_map(|r| p.get(&r.0).cloned())
+                .collect()
+        };
+        undo(&list);
+    }
+
+    #[test]
+    fn registered_folders_are_removed_and_unregistered_ones_are_not() {
+        let parent = tempfile::tempdir().unwrap();
+        let kept = TempDir::new_in("kept-", parent.path()).unwrap();
+        std::fs::write(kept.path().join("file"), "x").unwrap();
+        let dropped = TempDir::new_in("dropped-", parent.path()).unwrap();
+        let dropped_path = dropped.path().to_path_buf();
+        let dropped_id = dropped._registration.0;
+        drop(dropped);
+        // Dropped the usual way, a folder is no longer registered: one made later with the
+        // same name is not removed by mistake.
+        assert!(!pending().contains_key(&dropped_id));
+        std::fs::create_dir(&dropped_path).unwrap();
+        undo_only(&[&kept._registration]);
+        assert!(!kept.path().exists(), "the registered folder is removed");
+        assert!(
+            dropped_path.exists(),
+            "an unregistered folder is left alone"
+        );
+        // Kept (renamed into place), a folder is no longer registered either.
+        let renamed = TempDir::new_in("renamed-", parent.path()).unwrap();
+        let renamed_id = renamed._registration.0;
+        let renamed = renamed.keep();
+        assert!(!pending().contains_key(&renamed_id) && renamed.exists());
+    }
+
+    #[test]
+    fn a_registered_group_is_killed() {
+        use std::os::unix::process::{CommandExt as _, ExitStatusExt as _};
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let registration = group(child.id() as i32);
+        undo_only(&[&registration]);
+        assert_eq!(child.wait().unwrap().signal(), Some(libc::SIGKILL));
+    }
+}
