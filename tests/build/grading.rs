@@ -616,13 +616,18 @@ fn an_early_exit_a_logfile_or_a_written_ok_is_not_a_pass() {
             r#"{{
         use std::io::Write;
         let names = {names:?};
-        let args: Vec<String> = std::env::args().collect();
+        // Read from /proc: learner code that names `std::env` is refused before it is built.
+        let nul_separated = |path: &str| -> Vec<String> {{
+            std::fs::read(path).unwrap_or_default().split(|&b| b == 0).map(|s| String::from_utf8_lossy(s).into_owned()).collect()
+        }};
+        let args = nul_separated("/proc/self/cmdline");
         if let Some(i) = args.iter().position(|a| a == "--logfile") {{
             if let Ok(mut log) = std::fs::OpenOptions::new().append(true).create(true).open(&args[i + 1]) {{
                 for n in names {{ let _ = writeln!(log, "ok {{n}}"); }}
             }}
         }}
-        if let Ok(channel) = std::env::var("ASYNCWORK_GRADE_CHANNEL") {{
+        let channel = nul_separated("/proc/self/environ").into_iter().find_map(|kv| kv.strip_prefix("ASYNCWORK_GRADE_CHANNEL=").map(str::to_string));
+        if let Some(channel) = channel {{
             for fd in channel.split(',') {{
                 if let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(format!("/proc/self/fd/{{fd}}")) {{
                     let _ = f.write_all(b"ok
@@ -1452,6 +1457,31 @@ fn learner_code_cannot_write_outside_its_temporary_folder() {
     assert_eq!(std::fs::read(&record).unwrap(), before);
     let _ = std::fs::remove_file(&home);
     let _ = std::fs::remove_dir_all(wb.root.join(".cargo"));
+    reset::reset_exercise(&wb, GATHER).unwrap();
+}
+
+/// Issue 27: code that reads what tells the grading copy apart from the learner's own `cargo
+/// test` (an attempt read `CARGO_MANIFEST_DIR` and forged only where it pointed to the grading
+/// copy) is refused before it is built, with where.
+#[test]
+#[ignore = "builds exercise crates"]
+fn reading_where_it_is_graded_is_refused_and_says_where() {
+    let (_g, wb) = workbook();
+    let forging = format!(
+        "{}\n/// Whether this runs in the grader's copy.\npub fn graded() -> bool {{\n    \
+         std::env::var(\"CARGO_MANIFEST_DIR\").is_ok_and(|d| d.contains(\"asyncwork\"))\n}}\n",
+        solution(GATHER)
+    );
+    let r = attempt(&wb, GATHER, &forging, Duration::from_secs(60));
+    assert_eq!(r.verdict, Verdict::Error, "{r:#?}");
+    assert!(
+        r.message.contains(&format!(
+            "reads where and how it is run (`std::env` at {GATHER}/src/lib.rs:"
+        )),
+        "{}",
+        r.message
+    );
+    assert!(r.tests.is_empty(), "refused before any test ran: {r:#?}");
     reset::reset_exercise(&wb, GATHER).unwrap();
 }
 

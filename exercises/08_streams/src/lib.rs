@@ -6,7 +6,7 @@
 //!
 //! Read README.md, then make the tests pass: `asyncwork check 08_streams`.
 
-use futures::Stream;
+use futures::{Stream, StreamExt};
 use support::pages::PagedApi;
 
 /// Every item of every page, in order, as a stream. Pages are fetched
@@ -20,27 +20,23 @@ pub fn all_items(api: &PagedApi) -> impl Stream<Item = u32> + '_ {
     futures::stream::empty()
 }
 
-/// Every item, collected into a `Vec`: the async list comprehension
-/// `[item async for item in all_items(api)]`.
+/// Every item of `items`, collected into a `Vec`: the async list
+/// comprehension `[item async for item in items]`. The grading tests call it
+/// as `collect_all(all_items(&api))`, and with streams of their own.
 ///
-/// TODO: implement on top of `all_items` (one line with `StreamExt::collect`).
-pub async fn collect_all(api: &PagedApi) -> Vec<u32> {
-    let _ = api;
-    todo!("collect every item of all_items(api)")
+/// TODO: implement it (one line with `StreamExt::collect`).
+pub async fn collect_all(items: impl Stream<Item = u32>) -> Vec<u32> {
+    let _ = items;
+    todo!("collect every item of the stream")
 }
 
-/// The first item greater than `threshold`, fetching no more pages than
-/// needed to find it.
+/// The first item of `items` greater than `threshold`, taking no more items
+/// from the stream than needed to find it (so that `all_items` fetches no more
+/// pages than needed).
 ///
-/// TODO: correct, but fetches every page before looking. Consume
-/// `all_items` item by item and stop as soon as you find one.
-pub async fn first_above(api: &PagedApi, threshold: u32) -> Option<u32> {
-    let mut items = Vec::new();
-    let mut next = Some(0);
-    while let Some(page_no) = next {
-        let page = api.fetch_page(page_no).await;
-        items.extend(page.items);
-        next = page.next_page;
-    }
+/// TODO: correct, but takes every item of the stream before looking. Take
+/// the items one by one (`StreamExt::next`) and stop as soon as you find one.
+pub async fn first_above(items: impl Stream<Item = u32>, threshold: u32) -> Option<u32> {
+    let items: Vec<u32> = items.collect().await;
     items.into_iter().find(|&item| item > threshold)
 }

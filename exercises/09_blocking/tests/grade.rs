@@ -15,7 +15,7 @@ use support::grade::{
     expect_not_blocked, expect_simulated, expect_simulated_exactly, expect_simulated_without_blocking, measure, ms,
     watch_blocking,
 };
-use support::legacy::{expected_checksum, legacy_calls_for};
+use support::legacy::{expected_checksum, legacy_calls_for, legacy_most_at_once};
 use support::world::Order;
 
 #[tokio::test(start_paused = true)]
@@ -74,10 +74,13 @@ async fn checksum_all_runs_the_calls_side_by_side_and_keeps_order() {
             let calls = legacy_calls_for(item);
             assert!(calls == 1, "legacy_checksum ran {calls} time(s) on item {item:?}; call the library once per item");
         }
-        // 4 calls of 30 ms each: side by side ~30 ms, one after another 120 ms.
+        // 4 calls of 30 ms each: side by side ~30 ms, one after another 120 ms. On a busy
+        // machine calls side by side can take longer than that, but they still overlap.
+        let at_once = legacy_most_at_once(&items_copy);
         assert!(
-            run.wall < Duration::from_millis(100),
-            "took {} ms of real time for 4 blocking calls of 30 ms; spawn all of them before awaiting any, to finish in about 30 ms",
+            run.wall < Duration::from_millis(100) || at_once >= 2,
+            "took {} ms of real time for 4 blocking calls of 30 ms, one after another; spawn all of them before \
+             awaiting any, to finish in about 30 ms",
             ms(run.wall)
         );
     })

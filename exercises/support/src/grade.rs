@@ -136,6 +136,20 @@ pub fn expect_simulated_exactly(simulated: Duration, expected_ms: u64, advice: &
     panic!("took {} ms {SIMULATED_TIME}; {advice} to finish in about {expected_ms} ms", ms(simulated));
 }
 
+/// Like [`expect_simulated`], for a wait that can be wrong either way with a different cure for
+/// each (a drain that returns before its work is done, or waits past it): the message reads
+/// "`what` N ms of simulated time, where about M ms was expected: ADVICE", with `too_soon` or
+/// `too_late` as the advice.
+#[track_caller]
+pub fn expect_simulated_each_way(simulated: Duration, expected_ms: u64, what: &str, too_soon: &str, too_late: &str) {
+    if close_to(simulated, Duration::from_millis(expected_ms)) {
+        return;
+    }
+    fail_if_blocked();
+    let advice = if simulated < Duration::from_millis(expected_ms) { too_soon } else { too_late };
+    panic!("{what} {} ms {SIMULATED_TIME}, where about {expected_ms} ms was expected: {advice}", ms(simulated));
+}
+
 /// Panic unless `peak` (a service's most calls in flight at once) is `expected`. `what` names
 /// the calls ("calls", "requests"); `advice` says how to get them all in flight. A service never
 /// called at all is told so, not told to overlap calls it never made.
@@ -375,7 +389,8 @@ fn start_watchdog() -> WatchGuard {
     };
     let ticker = {
         let dog = dog.clone();
-        std::thread::spawn(move || {
+        // Named, so that it is not taken for a thread the code under test started (`threads.rs`).
+        std::thread::Builder::new().name("support-watchdog".into()).spawn(move || {
             let mut said_blocked = false;
             while !dog.stop.load(Ordering::Relaxed) {
                 let undrained = dog.drained_at.lock().unwrap().elapsed();
@@ -395,6 +410,7 @@ fn start_watchdog() -> WatchGuard {
                 std::thread::sleep(Duration::from_millis(2));
             }
         })
+        .expect("the watchdog's thread")
     };
     WATCHDOG.with(|w| *w.borrow_mut() = Some(dog.clone()));
     WatchGuard { dog, ticker: Some(ticker), watcher }
@@ -462,6 +478,7 @@ fn fail_if_blocked() {
 /// when the body returned and the runtime was never blocked.
 pub async fn watched<F: Future>(body: F) -> F::Output {
     let proof = Proof::take();
+    let tag = crate::threads::Tag::start();
     let guard = start_watchdog();
     // Let the watcher task start before the code under test does.
     tokio::task::yield_now().await;
@@ -471,6 +488,8 @@ pub async fn watched<F: Future>(body: F) -> F::Output {
     let stall = guard.dog.drain();
     let strays = guard.dog.strays.as_ref().and_then(|s| s.describe());
     drop(guard);
+    let outliving = tag.as_ref().map_or(0, |t| t.outliving());
+    drop(tag);
     // For measuring the threshold: `SUPPORT_REPORT_STALL=1 cargo test -- --nocapture`.
     if std::env::var_os("SUPPORT_REPORT_STALL").is_some() {
         println!("longest stall: {} us", stall.as_micros());
@@ -492,6 +511,7 @@ pub async fn watched<F: Future>(body: F) -> F::Output {
              Await the calls in your async function, or tokio::spawn them, on the runtime the test gives you"
         );
     }
+    fail_if_threads_outlive(outliving);
     match outcome {
         Ok(output) => {
             if let Some(proof) = proof {
@@ -500,6 +520,22 @@ pub async fn watched<F: Future>(body: F) -> F::Output {
             output
         }
         Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// Fail if `outliving` threads the code started were still running when the test's body had
+/// returned (see `threads.rs`).
+fn fail_if_threads_outlive(outliving: usize) {
+    if outliving > 0 {
+        let (threads, were, them) =
+            if outliving == 1 { ("a thread".to_string(), "was", "it") } else { (format!("{outliving} threads"), "were", "them") };
+        panic!(
+            "the code left work running {OFF_RUNTIME}: {threads} it started (with std::thread::spawn or the like) \
+             {were} still running after the test's body had returned. Work on a thread of your own is not timed by \
+             the test's clock nor seen by its watchdog, and it can go on changing things after the test has \
+             looked. Run blocking work with tokio::task::spawn_blocking and .await its handle (or wait for {them} \
+             before returning), and async work on the test's runtime"
+        );
     }
 }
 
@@ -512,7 +548,11 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
 /// grader's proof that it returned, as [`watched`] does for async tests.
 pub fn graded<T>(body: impl FnOnce() -> T) -> T {
     let proof = Proof::take();
+    let tag = crate::threads::Tag::start();
     let output = body();
+    let outliving = tag.as_ref().map_or(0, |t| t.outliving());
+    drop(tag);
+    fail_if_threads_outlive(outliving);
     if let Some(proof) = proof {
         proof.returned();
     }

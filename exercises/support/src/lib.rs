@@ -9,7 +9,8 @@
 //!   that runs on the *paused clock* (`#[tokio::test(start_paused = true)]`)
 //!   gets its "300 ms" instantly and the same way every run;
 //! * notes a call that reaches it from a runtime other than the test's (see
-//!   `home.rs`): the test's clock and watchdog must see the work they grade;
+//!   `home.rs`): the test's clock and watchdog must see the work they grade (and a
+//!   thread the code starts must not outlive the test: see `threads.rs`);
 //! * records what your code did (how many calls started, finished, failed or
 //!   were cancelled, how many were in flight at once), so the tests grade
 //!   behaviour instead of text.
@@ -47,4 +48,5 @@ pub mod world;
 
 mod calls;
 mod proof;
+mod threads;
 pub use calls::{CallStats, ServiceError};

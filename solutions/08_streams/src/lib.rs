@@ -22,18 +22,17 @@ pub fn all_items(api: &PagedApi) -> impl Stream<Item = u32> + '_ {
     .flatten()
 }
 
-/// Every item, collected.
-pub async fn collect_all(api: &PagedApi) -> Vec<u32> {
-    // The async list comprehension `[x async for x in all_items()]`.
-    all_items(api).collect().await
+/// Every item of the stream, collected.
+pub async fn collect_all(items: impl Stream<Item = u32>) -> Vec<u32> {
+    // The async list comprehension `[x async for x in items]`.
+    items.collect().await
 }
 
-/// The first item above `threshold`, fetching as few pages as possible.
-pub async fn first_above(api: &PagedApi, threshold: u32) -> Option<u32> {
-    // The stream built by `unfold` holds a future across polls, so it is
+/// The first item above `threshold`, taking as few items as possible.
+pub async fn first_above(items: impl Stream<Item = u32>, threshold: u32) -> Option<u32> {
+    // A stream built by `unfold` holds a future across polls, so it is
     // `!Unpin`: it must stay put in memory once polled. `next()` needs a
     // pinned (or Unpin) stream, and `pin!` pins it on the stack.
-    let items = all_items(api);
     let mut items = std::pin::pin!(items);
     while let Some(item) = items.next().await {
         if item > threshold {
@@ -42,6 +41,6 @@ pub async fn first_above(api: &PagedApi, threshold: u32) -> Option<u32> {
         }
     }
     None
-    // Shorter, same behaviour: `all_items(api).filter(..).next()` after
-    // pinning, or `StreamExt::skip_while` + `next`.
+    // Shorter, same behaviour: `items.filter(..).next()` after pinning, or
+    // `StreamExt::skip_while` + `next`.
 }

@@ -55,14 +55,14 @@ fn find(tokens: TokenStream, mut in_use: bool) -> Option<(usize, usize)> {
 }
 
 /// Whether the tokens end in `::`.
-fn after_path_separator(before: &[TokenTree]) -> bool {
+pub(super) fn after_path_separator(before: &[TokenTree]) -> bool {
     let colon =
         |t: Option<&TokenTree>| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == ':');
     colon(before.last()) && colon(before.len().checked_sub(2).and_then(|i| before.get(i)))
 }
 
 /// Whether `attribute` is the `[cfg(test)]` of `#[cfg(test)]`.
-fn is_cfg_test(attribute: Option<&TokenTree>) -> bool {
+pub(super) fn is_cfg_test(attribute: Option<&TokenTree>) -> bool {
     let Some(TokenTree::Group(g)) = attribute else {
         return false;
     };
@@ -74,7 +74,7 @@ fn is_cfg_test(attribute: Option<&TokenTree>) -> bool {
 
 /// The index just after the item that starts at `from` (after its attributes): its `{ ... }`
 /// body, or its closing `;`.
-fn end_of_item(tokens: &[TokenTree], from: usize) -> usize {
+pub(super) fn end_of_item(tokens: &[TokenTree], from: usize) -> usize {
     tokens[from..]
         .iter()
         .position(|t| match t {

@@ -82,9 +82,19 @@ fn limit(d: Duration) -> String {
     fmt_ms(d.as_secs_f64() * 1000.0)
 }
 
+/// Where an exercise is judged.
+pub(crate) struct Folders<'a> {
+    /// The grading copy's root: the pristine `tests/grade.rs` (and `src/`) are read there.
+    pub(crate) copy: &'a Path,
+    /// The learner's own exercise folder: the test programs run there, with it as their
+    /// `CARGO_MANIFEST_DIR`, as under the learner's `cargo test`, so that what code under test
+    /// could read of its surroundings at run time is the same in both (see `facts`).
+    pub(crate) runs_in: &'a Path,
+}
+
 /// Grade one exercise whose build has finished.
 pub(crate) fn judge(
-    root: &Path,
+    folders: &Folders,
     ex: &ExerciseInfo,
     pkg: &PackageBuild,
     cargo_stderr: &str,
@@ -116,7 +126,8 @@ pub(crate) fn judge(
         report.duration_ms = started.elapsed().as_millis() as u64;
         return report;
     }
-    let exercise_dir = root.join(&ex.name);
+    let exercise_dir = folders.copy.join(&ex.name);
+    let runs_in = folders.runs_in;
     let source = std::fs::read_to_string(exercise_dir.join("tests/grade.rs")).unwrap_or_default();
     let multiple = pkg.test_executables.len() > 1;
     let mut tests = Vec::new();
@@ -131,7 +142,7 @@ pub(crate) fn judge(
                 n.to_string()
             }
         };
-        let listed = match list_tests(exe, &exercise_dir) {
+        let listed = match list_tests(exe, runs_in) {
             Ok(listed) => listed,
             Err(e) => {
                 crash = Some(format!("cannot run the tests: {e}"));
@@ -160,7 +171,7 @@ pub(crate) fn judge(
             } else {
                 limit
             };
-            let run = run_one_test(exe, &exercise_dir, name, limit);
+            let run = run_one_test(exe, runs_in, name, limit);
             if run.as_ref().is_ok_and(|r| r.finished.timed_out) {
                 seen_stuck.store(true, std::sync::atomic::Ordering::Relaxed);
             }
@@ -544,7 +555,11 @@ mod tests {
             timeout,
             ..Default::default()
         };
-        judge(dir.path(), &ex, &pkg, "", &opts, vec![], Instant::now())
+        let folders = Folders {
+            copy: dir.path(),
+            runs_in: dir.path(),
+        };
+        judge(&folders, &ex, &pkg, "", &opts, vec![], Instant::now())
     }
 
     const AB: &str = "a: test\\nb: test\\n";

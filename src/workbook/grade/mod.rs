@@ -18,6 +18,7 @@
 
 mod classify;
 mod clock;
+mod facts;
 mod judge;
 mod pool;
 mod proof;
@@ -176,6 +177,30 @@ pub fn grade(
             reports[index] = Some(report);
             continue;
         }
+        // Grading runs the code in a copy of its own: code that reads what differs there from
+        // the learner's own `cargo test` could behave differently under the grader.
+        if let Some((path, (line, col, what))) = sources.iter().find_map(|(path, text)| {
+            let rust = path.extension().is_some_and(|e| e == "rs");
+            rust.then(|| facts::reads_surroundings(&String::from_utf8_lossy(text)))
+                .flatten()
+                .map(|at| (path, at))
+        }) {
+            let message = format!(
+                "your code reads where and how it is run (`{what}` at {}/src/{}:{line}:{col}): \
+                 grading builds and runs it in a copy of its own, whose folder, environment and \
+                 package version differ from your workbook's, so code that reads them can behave \
+                 one way in your own `cargo test` and another when graded. No exercise needs \
+                 them: remove it (your own #[cfg(test)] tests may keep it)",
+                ex.name,
+                path.display()
+            );
+            let mut report = judge::error_report(ex, message, tampered, opts, started);
+            report.source_hash = hash;
+            record::record_or_note(progress, &mut report, false);
+            observer.finished(&report);
+            reports[index] = Some(report);
+            continue;
+        }
         to_build.push(ToBuild {
             index,
             sources,
@@ -223,8 +248,13 @@ pub fn grade(
                 return report;
             }
             observer.running(&ex.name);
+            let runs_in = wb.exercise_dir(&ex.name);
+            let folders = judge::Folders {
+                copy: &root,
+                runs_in: &runs_in,
+            };
             let mut report = judge::judge(
-                &root,
+                &folders,
                 ex,
                 &pkg,
                 &built.stderr,
