@@ -464,11 +464,11 @@ impl<'a> Cx<'a> {
     }
 
     /// Deserialize an array of tables element by element, so each element's problems show.
-    fn de_each<'v, T: DeserializeOwned>(
+    fn de_each<'t, 'v, T: DeserializeOwned>(
         &mut self,
         key: &str,
-        v: &Value<'v>,
-    ) -> Vec<(T, Value<'v>)> {
+        v: &'t Value<'v>,
+    ) -> Vec<(T, &'t Value<'v>)> {
         let DeValue::Array(items) = v.get_ref() else {
             self.error(v.span(), format!("`{key}` must be an array of tables"))
                 .help = Some(format!("write each one under a `[[{key}]]` header"));
@@ -476,7 +476,7 @@ impl<'a> Cx<'a> {
         };
         items
             .iter()
-            .filter_map(|item| self.de::<T>(item, None).map(|t| (t, item.clone())))
+            .filter_map(|item| self.de::<T>(item, None).map(|t| (t, item)))
             .collect()
     }
 
@@ -673,7 +673,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn check_sections(&mut self, sections: &[(Section, Value<'_>)], demos: &HashSet<String>) {
+    fn check_sections(&mut self, sections: &[(Section, &Value<'_>)], demos: &HashSet<String>) {
         for (section, table) in sections {
             if section.heading.trim().is_empty() {
                 self.error(key_span(table, "heading"), "the section heading is empty");
@@ -798,7 +798,7 @@ impl<'a> Cx<'a> {
     /// only for a demo within its size caps, and not past the demo that breaks the lesson's cap:
     /// a 1 MiB file of 9,000 demos of 100,000 tasks costs a few thousand of them, not 900
     /// million.
-    fn check_demos(&mut self, demos: &[(DemoSpec, Value<'_>)]) -> HashSet<String> {
+    fn check_demos(&mut self, demos: &[(DemoSpec, &Value<'_>)]) -> HashSet<String> {
         let mut names = HashSet::new();
         let mut total_ms = 0.0;
         let mut newlines: Option<Vec<usize>> = None;
@@ -949,7 +949,7 @@ impl<'a> Cx<'a> {
         fits
     }
 
-    fn check_exercises(&mut self, refs: &[(ExerciseRef, Value<'_>)], known: &BTreeSet<String>) {
+    fn check_exercises(&mut self, refs: &[(ExerciseRef, &Value<'_>)], known: &BTreeSet<String>) {
         let mut seen = HashSet::new();
         for (exercise, table) in refs {
             let span = key_span(table, "name");
