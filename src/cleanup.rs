@@ -21,6 +21,9 @@ enum Undo {
     Folder(PathBuf),
     /// SIGKILL every process in this group.
     Group(i32),
+    /// SIGKILL this one process (a child left in asyncwork's own group, so that the terminal's
+    /// Ctrl-C reaches it too).
+    Process(i32),
 }
 
 /// Everything registered now, by registration number (the order things were made in).
@@ -58,6 +61,11 @@ pub fn folder(path: &Path) -> Registration {
 /// Kill process group `pgid` if a signal stops asyncwork while the registration lives.
 pub fn group(pgid: i32) -> Registration {
     register(Undo::Group(pgid))
+}
+
+/// Kill process `pid` if a signal stops asyncwork while the registration lives.
+pub fn process(pid: i32) -> Registration {
+    register(Undo::Process(pid))
 }
 
 /// A temporary folder (`tempfile::TempDir`) that is also removed when a signal stops asyncwork.
@@ -117,11 +125,15 @@ pub fn run() {
 
 fn undo(list: &[Undo]) {
     for u in list {
-        if let Undo::Group(pgid) = *u {
-            if pgid > 0 {
-                // SAFETY: plain syscall; a negative pid addresses the whole group.
-                unsafe { libc::kill(-pgid, libc::SIGKILL) };
-            }
+        match *u {
+            // SAFETY: plain syscalls; a negative pid addresses the whole group.
+            Undo::Group(pgid) if pgid > 0 => unsafe {
+                libc::kill(-pgid, libc::SIGKILL);
+            },
+            Undo::Process(pid) if pid > 0 => unsafe {
+                libc::kill(pid, libc::SIGKILL);
+            },
+            _ => {}
         }
     }
     for u in list {

@@ -237,6 +237,8 @@ fn sigterm_removes_the_demo_database_of_the_asyncio_run() {
     }
     std::thread::sleep(Duration::from_millis(300));
     assert!(!folders(tmp.path(), "asyncwork-db-").is_empty());
+    // The asyncio runner: asyncwork's child (the demo server and database are threads).
+    let runner = child_of(child.id() as i32);
     // SAFETY: a signal to the child this test started.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let status = child.wait().unwrap();
@@ -246,6 +248,21 @@ fn sigterm_removes_the_demo_database_of_the_asyncio_run() {
         Vec::<String>::new(),
         "the asyncio run's database was left behind"
     );
+    // Not left running: killed with asyncwork (a zombie until init reaps it is gone too).
+    let deadline = Instant::now() + SECOND;
+    let alive = |pid: i32| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            stat.rsplit_once(')')
+                .is_some_and(|(_, r)| !r.trim_start().starts_with('Z'))
+        })
+    };
+    while alive(runner) {
+        assert!(
+            Instant::now() < deadline,
+            "the asyncio runner {runner} is still running"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// A check stopped while a test program runs: its folder (`asyncwork-test-*`, the test

@@ -262,6 +262,9 @@ fn run_child(
         .stderr(Stdio::piped())
         .spawn()
         .map_err(ChildError::Spawn)?;
+    // Killed, not left running, if a signal stops asyncwork before the runner ends (it stays in
+    // asyncwork's process group, so the terminal's Ctrl-C reaches it as well).
+    let _registered = crate::cleanup::process(child.id() as i32);
     if let (Some(mut stdin), Some(input)) = (child.stdin.take(), input) {
         // A child that never reads its stdin must not block us: write on a thread.
         std::thread::spawn(move || {
