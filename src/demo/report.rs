@@ -144,35 +144,113 @@ impl StrategyReport {
 }
 
 /// The verdict on one `[[demo.expect]]` claim.
+///
+/// In JSON it keeps the shape scripts read: `shown` and `judged` booleans, and `close: true` on
+/// a narrow refutation ([`ResultJson`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "ResultJson", from = "ResultJson")]
 pub struct ExpectationResult {
     pub claim: String,
     /// The claim's kind, its lesson-file name in JSON.
     pub kind: crate::demo::kinds::ExpectKind,
     pub strategy: String,
-    pub shown: bool,
-    /// `false` when the run could not judge the claim: interrupted, or at this speed the fixed
-    /// overhead is as large as what the claim measures. Neither shown nor refuted.
-    #[serde(default = "yes")]
-    pub judged: bool,
+    pub judgement: Judgement,
     /// What was measured; when not shown, why not.
     pub detail: String,
-    /// Refuted, but by so little that a busy machine may be to blame: worth running again.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub close: bool,
     /// Where the lesson writes the claim (`lessons/gather.toml:120`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
+}
+
+/// What a run says of a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judgement {
+    /// The measurement shows it.
+    Shown,
+    /// The measurement contradicts it. `close`: by so little that a busy machine may be to
+    /// blame, so it is worth running again.
+    Refuted { close: bool },
+    /// The run could not tell: interrupted, or at this speed the fixed overhead is as large as
+    /// what the claim measures, or a stall was longer than the gap it turns on.
+    NotJudged,
+}
+
+/// [`ExpectationResult`] as JSON has it.
+#[derive(Serialize, Deserialize)]
+struct ResultJson {
+    claim: String,
+    kind: crate::demo::kinds::ExpectKind,
+    strategy: String,
+    shown: bool,
+    #[serde(default = "yes")]
+    judged: bool,
+    detail: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    close: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    at: Option<String>,
 }
 
 fn yes() -> bool {
     true
 }
 
+impl From<ExpectationResult> for ResultJson {
+    fn from(e: ExpectationResult) -> ResultJson {
+        let (shown, judged, close) = match e.judgement {
+            Judgement::Shown => (true, true, false),
+            Judgement::Refuted { close } => (false, true, close),
+            Judgement::NotJudged => (false, false, false),
+        };
+        ResultJson {
+            claim: e.claim,
+            kind: e.kind,
+            strategy: e.strategy,
+            shown,
+            judged,
+            detail: e.detail,
+            close,
+            at: e.at,
+        }
+    }
+}
+
+impl From<ResultJson> for ExpectationResult {
+    fn from(j: ResultJson) -> ExpectationResult {
+        let judgement = match (j.shown, j.judged) {
+            (true, _) => Judgement::Shown,
+            (false, true) => Judgement::Refuted { close: j.close },
+            (false, false) => Judgement::NotJudged,
+        };
+        ExpectationResult {
+            claim: j.claim,
+            kind: j.kind,
+            strategy: j.strategy,
+            judgement,
+            detail: j.detail,
+            at: j.at,
+        }
+    }
+}
+
 impl ExpectationResult {
+    /// The run shows the claim.
+    pub fn shown(&self) -> bool {
+        self.judgement == Judgement::Shown
+    }
+
+    /// The run could tell (shown or refuted).
+    pub fn judged(&self) -> bool {
+        self.judgement != Judgement::NotJudged
+    }
+
     /// Judged and not shown: the run refutes the claim.
     pub fn refuted(&self) -> bool {
-        self.judged && !self.shown
+        matches!(self.judgement, Judgement::Refuted { .. })
+    }
+
+    /// Refuted by so little that a busy machine may be to blame.
+    pub fn narrowly_refuted(&self) -> bool {
+        self.judgement == Judgement::Refuted { close: true }
     }
 
     /// A claim about time (`faster`, `wall`, `started`): one that fixed costs can blur at a
@@ -191,7 +269,7 @@ impl DemoReport {
             .iter()
             .filter(|e| e.is_timing())
             .peekable();
-        timing.peek().is_some() && !self.interrupted && timing.all(|e| !e.judged)
+        timing.peek().is_some() && !self.interrupted && timing.all(|e| !e.judged())
     }
 }
 
@@ -278,4 +356,37 @@ pub struct LessonReport {
     pub demos: Vec<DemoReport>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub interrupted: bool,
+}
+
+#[cfg(test)]
+mod judgement_tests {
+    use super::*;
+
+    /// The typed judgement keeps the JSON scripts read: `shown`, `judged`, and `close` only on a
+    /// narrow refutation; and reads it back.
+    #[test]
+    fn a_judgement_is_the_same_three_fields_in_json() {
+        for (judgement, shown, judged, close) in [
+            (Judgement::Shown, true, true, None),
+            (Judgement::Refuted { close: false }, false, true, None),
+            (Judgement::Refuted { close: true }, false, true, Some(true)),
+            (Judgement::NotJudged, false, false, None),
+        ] {
+            let e = ExpectationResult {
+                claim: "c".into(),
+                kind: crate::demo::kinds::ExpectKind::Wall,
+                strategy: "gather".into(),
+                judgement,
+                detail: "d".into(),
+                at: None,
+            };
+            let v = serde_json::to_value(&e).unwrap();
+            assert_eq!(v["shown"], shown, "{v}");
+            assert_eq!(v["judged"], judged, "{v}");
+            assert_eq!(v.get("close").and_then(|c| c.as_bool()), close, "{v}");
+            assert_eq!(v["kind"], "wall");
+            let back: ExpectationResult = serde_json::from_value(v).unwrap();
+            assert_eq!(back, e);
+        }
+    }
 }

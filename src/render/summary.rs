@@ -7,7 +7,7 @@ use super::fmt_ms;
 use super::table::Table;
 use super::timeline::outcome_counts;
 use crate::demo::report::{
-    DemoReport, ExpectationResult, PythonReport, SpeedLimit, StrategyReport,
+    DemoReport, ExpectationResult, Judgement, PythonReport, SpeedLimit, StrategyReport,
 };
 
 /// The strategies' table, fitted to `width` (the outcomes column wraps between words). With
@@ -147,11 +147,11 @@ pub fn claims(d: &DemoReport, width: usize) -> String {
 fn verdicts(expectations: &[ExpectationResult], interrupted: bool, width: usize) -> String {
     let mut out = String::new();
     for e in expectations {
-        let (mark, style, lead) = match (interrupted, e.shown, e.judged) {
-            (true, _, _) => ("·", Style::new().dim(), "not judged: interrupted"),
-            (false, true, _) => ("✓", Style::new().green(), ""),
-            (false, false, true) => ("✗", Style::new().red().bold(), "not shown: "),
-            (false, false, false) => ("–", Style::new().yellow(), ""),
+        let (mark, style, lead) = match (interrupted, e.judgement) {
+            (true, _) => ("·", Style::new().dim(), "not judged: interrupted"),
+            (false, Judgement::Shown) => ("✓", Style::new().green(), ""),
+            (false, Judgement::Refuted { .. }) => ("✗", Style::new().red().bold(), "not shown: "),
+            (false, Judgement::NotJudged) => ("–", Style::new().yellow(), ""),
         };
         out.push_str(&super::wrap(
             &format!("{} {}", style.apply_to(mark), e.claim),

@@ -420,7 +420,7 @@ at_most_ms = 310
         expect,
     );
     let rep = d.run_async(2.0).await;
-    let shown: Vec<bool> = rep.expectations.iter().map(|e| e.shown).collect();
+    let shown: Vec<bool> = rep.expectations.iter().map(|e| e.shown()).collect();
     assert_eq!(
         shown,
         [true, true, false, true, true, false, true, true, true],
@@ -571,7 +571,7 @@ contains = "deadline"
     .run_async(1.0)
     .await;
     for e in &rep.expectations {
-        assert!(e.shown, "{e:?}");
+        assert!(e.shown(), "{e:?}");
     }
     assert!(
         rep.expectations[0].detail.contains("teardown ran"),
@@ -686,7 +686,7 @@ finished = "after_return"
     )
     .run_async(1.0)
     .await;
-    let shown: Vec<bool> = rep.expectations.iter().map(|e| e.shown).collect();
+    let shown: Vec<bool> = rep.expectations.iter().map(|e| e.shown()).collect();
     assert_eq!(
         shown,
         [true, true, false, true, true, false],
@@ -809,7 +809,7 @@ phase = "body"
     assert_eq!(phase(pool, "teardown"), (240, Some(280)));
     assert_eq!(t.cleanup_ms.map(r), Some(280));
 
-    let shown: Vec<bool> = rep.expectations.iter().map(|e| e.shown).collect();
+    let shown: Vec<bool> = rep.expectations.iter().map(|e| e.shown()).collect();
     assert_eq!(shown, [true, true, false, true], "{:#?}", rep.expectations);
     assert!(
         rep.expectations[2]
@@ -916,7 +916,7 @@ outcome = "cancelled"
     let tasks = task("user", "sleep", 300, "") + &task("orders", "fail", 100, "");
     let d = demo_with(r#"["taskgroup"]"#, &tasks, expect);
     let rep = d.run_async(1.0).await;
-    assert!(rep.expectations[0].shown);
+    assert!(rep.expectations[0].shown());
     // What a 232 ms stall at 90 ms does: both timers are due when the thread wakes, and the
     // sibling finishes before the failure is seen.
     let stalled = |wait: f64| {
@@ -932,7 +932,7 @@ outcome = "cancelled"
         d.report(runs, 1.0, 1.0).expectations.remove(0)
     };
     let long = stalled(232.0);
-    assert!(!long.shown && !long.judged, "{long:?}");
+    assert!(!long.shown() && !long.judged(), "{long:?}");
     assert!(
         long.detail.contains("waiting 232 ms for a CPU"),
         "{}",
@@ -944,7 +944,7 @@ outcome = "cancelled"
         long.detail
     );
     let short = stalled(50.0);
-    assert!(!short.shown && short.judged, "{short:?}");
+    assert!(!short.shown() && short.judged(), "{short:?}");
 }
 
 /// Fixed real-time costs for a test: `runtime_ms` per run, `tick_ms` per timer wait. On the
@@ -1000,11 +1000,11 @@ async fn a_timing_claim_is_judged_against_its_own_scale() {
     let c = costs(10.0, 5.0);
     for speed in [1.0, 5.0] {
         let v = judged_at(&d, "sequential", speed, c, &claim).await;
-        assert!(!v.shown && v.judged, "speed {speed}: {v:?}");
+        assert!(!v.shown() && v.judged(), "speed {speed}: {v:?}");
         assert!(v.detail.contains("claimed at most 20"), "{}", v.detail);
     }
     let v = judged_at(&d, "sequential", 50.0, c, &claim).await;
-    assert!(!v.shown && !v.judged, "speed 50: {v:?}");
+    assert!(!v.shown() && !v.judged(), "speed 50: {v:?}");
     assert!(
         v.detail.contains("not judged at this speed"),
         "{}",
@@ -1019,12 +1019,12 @@ async fn a_timing_claim_is_judged_against_its_own_scale() {
     run.wall_ms = 462.0;
     run.allowance_ms = 1810.0;
     let v = asyncwork::demo::claim::check(std::slice::from_ref(&claim), d.plan(), &[run]).remove(0);
-    assert!(!v.shown, "{v:?}");
+    assert!(!v.shown(), "{v:?}");
 
     // A miss smaller than the bound itself is still excused by fixed costs, with a note.
     let claim = wall_at_most("sequential", 400);
     let v = judged_at(&d, "sequential", 5.0, c, &claim).await;
-    assert!(v.shown, "{v:?}");
+    assert!(v.shown(), "{v:?}");
     assert!(v.detail.contains("allowed for fixed costs"), "{}", v.detail);
 }
 
@@ -1054,7 +1054,7 @@ at_most_ms = 50
     assert_eq!(d.speed_limit(5.0, &c), None);
     assert_eq!(d.speed_for(0.5, &c), 0.5);
     let v = judged_at(&d, "sequential", 6.2, c, &d.claims[0]).await;
-    assert!(v.shown && v.judged, "{v:?}");
+    assert!(v.shown() && v.judged(), "{v:?}");
     // Never slowed below speed 1 by its claims.
     assert_eq!(d.speed_for(100.0, &costs(100.0, 100.0)), 1.0);
     // No costs (the paused clock): nothing to cap.

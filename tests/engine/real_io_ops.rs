@@ -73,7 +73,7 @@ at_least = 5
     assert_eq!(distinct(&rows(s, "shared")), 1);
     assert_eq!(distinct(&rows(s, "fresh")), 5);
     assert!(
-        r.expectations.iter().all(|e| e.shown),
+        r.expectations.iter().all(|e| e.shown()),
         "{:?}",
         r.expectations
     );
@@ -390,6 +390,6 @@ transaction = false
         );
         let report = demo.run(&RunOptions::default(), &mut Unobserved).unwrap();
         let e = &report.expectations[0];
-        assert!(e.shown, "{tasks}: {e:?}");
+        assert!(e.shown(), "{tasks}: {e:?}");
     }
 }

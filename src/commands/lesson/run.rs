@@ -235,7 +235,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         refuted.extend(d.expectations.iter().filter(|e| e.refuted()).cloned());
-        not_judged.extend(d.expectations.iter().filter(|e| !e.judged).cloned());
+        not_judged.extend(d.expectations.iter().filter(|e| !e.judged()).cloned());
         if d.judged_no_timing_claim() {
             blind_demos.push(d.name.clone());
         }
@@ -309,7 +309,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         }
         if busiest >= BUSY_SHARE {
             errln!("{}", render::run::machine_was_busy(busiest));
-        } else if refuted.iter().all(|e| e.close) {
+        } else if refuted.iter().all(ExpectationResult::narrowly_refuted) {
             errln!("{}", render::run::missed_by_a_little());
         } else {
             errln!("{}", render::run::far_from_the_claim());

@@ -12,7 +12,7 @@
 
 use crate::demo::kinds::{ParamError, parse_params};
 use crate::demo::plan::Plan;
-use crate::demo::report::{ExpectationResult, StrategyReport, TaskReport};
+use crate::demo::report::{ExpectationResult, Judgement, StrategyReport, TaskReport};
 use crate::text::fmt_ms as ms;
 
 pub use crate::demo::kinds::ExpectKind;
@@ -407,22 +407,24 @@ pub fn check(claims: &[Claim], plan: &Plan, runs: &[StrategyReport]) -> Vec<Expe
 }
 
 fn verdict(e: &Claim, plan: &Plan, runs: &[StrategyReport]) -> ExpectationResult {
-    let (shown, judged, close, detail) =
-        match judge(e, plan, runs).map_err(|m| stalled(e, plan, runs, m)) {
-            Ok(detail) => (true, true, false, detail),
-            Err(Miss {
-                judged,
-                close,
-                detail,
-            }) => (false, judged, close, detail),
-        };
+    let (judgement, detail) = match judge(e, plan, runs).map_err(|m| stalled(e, plan, runs, m)) {
+        Ok(detail) => (Judgement::Shown, detail),
+        Err(Miss {
+            judged: true,
+            close,
+            detail,
+        }) => (Judgement::Refuted { close }, detail),
+        Err(Miss {
+            judged: false,
+            detail,
+            ..
+        }) => (Judgement::NotJudged, detail),
+    };
     ExpectationResult {
         claim: e.text.clone(),
         kind: e.check.kind(),
         strategy: e.strategy.clone(),
-        shown,
-        judged,
-        close,
+        judgement,
         detail,
         at: e.at.clone(),
     }
