@@ -35,4 +35,5 @@ pub mod runner;
 pub(crate) mod span;
 pub mod spec;
 pub mod strategy;
+pub mod tally;
 pub(crate) mod work;

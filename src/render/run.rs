@@ -5,7 +5,9 @@ use console::style;
 
 use super::marks;
 use super::plural;
+use crate::demo::report::ExpectationResult;
 use crate::demo::runner::Demo;
+use crate::demo::tally::{Miss, Tally};
 
 /// Ctrl-C once: the run stops at the next chance.
 pub fn stopping() -> String {
@@ -45,6 +47,40 @@ fn strict_label(strict: bool) -> String {
     } else {
         marks::note_label()
     }
+}
+
+/// After the demos: the claims the run refuted and why they likely missed, then the claims it
+/// could not judge and the demos that judged none of their timing claims, each with where the
+/// lesson writes it. Empty when every claim was shown.
+pub fn tally(t: &Tally, strict: bool) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let place = |e: &ExpectationResult| {
+        format!(
+            "  {}: {}",
+            e.at.as_deref().unwrap_or("(lesson file)"),
+            e.claim
+        )
+    };
+    if let Some(miss) = t.miss() {
+        lines.push(not_shown_heading(t.refuted.len(), strict));
+        lines.extend(t.refuted.iter().map(place));
+        lines.push(match miss {
+            Miss::BusyMachine(share) => machine_was_busy(share),
+            Miss::ByALittle => missed_by_a_little(),
+            Miss::ByFar => far_from_the_claim(),
+        });
+    }
+    if !t.not_judged.is_empty() {
+        lines.push(not_judged_heading(
+            t.not_judged.len(),
+            strict && !t.blind_demos.is_empty(),
+        ));
+        lines.extend(t.not_judged.iter().map(place));
+        if !t.blind_demos.is_empty() {
+            lines.push(judged_none(&t.blind_demos));
+        }
+    }
+    lines.join("\n")
 }
 
 /// Over the claims the run refuted (`count` of them); an error with `--strict`.

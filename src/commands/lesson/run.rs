@@ -15,13 +15,10 @@ use crate::commands::{Exit, Global};
 use crate::demo::interrupt::Interrupt;
 use crate::demo::python;
 use crate::demo::recorder::Event;
-use crate::demo::report::{DemoReport, ExpectationResult, StrategyReport};
+use crate::demo::report::{DemoReport, StrategyReport};
 use crate::demo::runner::{Demo, Observer, RunOptions, Unobserved};
+use crate::demo::tally::Tally;
 use crate::render::{self, emit, json, live::Live, live::MAX_LINES, summary, timeline, trace};
-
-/// A run that spent this share of its time waiting for a CPU ran on a busy machine: a claim it
-/// missed says more about the machine than about the claim.
-const BUSY_SHARE: f64 = 0.1;
 
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = "Examples:\n  asyncwork lesson run gather\n  \
@@ -146,13 +143,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         None => None,
     };
     let mut interrupted = false;
-    // Claims the run refuted, kept (small) after their demo's report is gone.
-    let mut refuted: Vec<ExpectationResult> = Vec::new();
-    // Claims it could not judge at the speed it played, and the demos that judged none of
-    // their timing claims.
-    let mut not_judged: Vec<ExpectationResult> = Vec::new();
-    let mut blind_demos: Vec<String> = Vec::new();
-    let mut busiest: f64 = 0.0;
+    let mut tally = Tally::default();
     // Fan-outs of several sizes: what is paid once and what per task (`render::costs`).
     let mut costs = crate::render::costs::CostFit::default();
 
@@ -234,25 +225,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             t.demo(&d)
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
-        refuted.extend(d.expectations.iter().filter(|e| e.refuted()).cloned());
-        not_judged.extend(d.expectations.iter().filter(|e| !e.judged()).cloned());
-        if d.judged_no_timing_claim() {
-            blind_demos.push(d.name.clone());
-        }
-        // The most any refuted claim's strategy waited for a CPU, against its wall time.
-        for e in d.expectations.iter().filter(|e| e.refuted()) {
-            if let Some(s) = d.strategies.iter().find(|s| s.name == e.strategy) {
-                busiest = busiest.max(s.cpu_wait_ms / s.wall_ms.max(1.0));
-            }
-        }
-        if let Some(py) = &d.python {
-            refuted.extend(py.expectations.iter().filter(|e| e.refuted()).map(|e| {
-                ExpectationResult {
-                    claim: format!("{} (asyncio)", e.claim),
-                    ..e.clone()
-                }
-            }));
-        }
+        tally.add(&d);
         demos_run += 1;
         // Learner path: a demo run to its end counts as watched (the menu's marks).
         if !d.interrupted {
@@ -295,46 +268,11 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         }
         return Ok(Exit::Interrupted);
     }
-    if !refuted.is_empty() && !args.json {
-        errln!(
-            "{}",
-            render::run::not_shown_heading(refuted.len(), args.strict)
-        );
-        for e in &refuted {
-            errln!(
-                "  {}: {}",
-                e.at.as_deref().unwrap_or("(lesson file)"),
-                e.claim
-            );
-        }
-        if busiest >= BUSY_SHARE {
-            errln!("{}", render::run::machine_was_busy(busiest));
-        } else if refuted.iter().all(ExpectationResult::narrowly_refuted) {
-            errln!("{}", render::run::missed_by_a_little());
-        } else {
-            errln!("{}", render::run::far_from_the_claim());
-        }
+    let found = render::run::tally(&tally, args.strict);
+    if !args.json && !found.is_empty() {
+        errln!("{found}");
     }
-    if !not_judged.is_empty() && !args.json {
-        eprintln!(
-            "{}",
-            render::run::not_judged_heading(
-                not_judged.len(),
-                args.strict && !blind_demos.is_empty()
-            )
-        );
-        for e in &not_judged {
-            eprintln!(
-                "  {}: {}",
-                e.at.as_deref().unwrap_or("(lesson file)"),
-                e.claim
-            );
-        }
-        if !blind_demos.is_empty() {
-            eprintln!("{}", render::run::judged_none(&blind_demos));
-        }
-    }
-    if args.strict && (!refuted.is_empty() || !blind_demos.is_empty()) {
+    if args.strict && tally.fails_strict() {
         return Ok(Exit::Failure);
     }
     Ok(Exit::Success)
