@@ -197,7 +197,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
     anyhow::ensure!(!exercises.is_empty(), "this asyncwork has no exercises");
     if !crate::workbook::sandbox::writes_confined() {
         // Once per check, on stderr (JSON and JUnit on stdout stay clean).
-        eprintln!("{}", render::check::writes_not_confined());
+        errln!("{}", render::check::writes_not_confined());
     }
     let bar = Bar::new(args.format == Format::Human, exercises.len());
     let result = grade::grade(&wb, &exercises, &opts, progress.as_ref(), &bar);

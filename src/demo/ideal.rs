@@ -304,13 +304,16 @@ impl Shape {
 mod tests {
     use super::*;
     use crate::demo::model::RuntimeFlavor;
-    use crate::demo::op::Op;
-    use crate::demo::op::block::Block;
-    use crate::demo::op::pages::Pages;
+    use crate::demo::op::{Op, OpKind};
     use crate::demo::plan::Task;
 
+    /// An op of `kind` from its lesson-file keys, as a task table gives them.
+    fn op(kind: OpKind, keys: toml::Table) -> Op {
+        Op::from_table(kind, keys).unwrap()
+    }
+
     fn block(ms: u64) -> Op {
-        Op::Block(Block { ms })
+        op(OpKind::Block, toml::toml! { ms = ms })
     }
 
     fn shape(op: Op, count: u32) -> Shape {
@@ -346,15 +349,9 @@ mod tests {
     /// Issue 13, item 13: every page of a stream is a sleep rounded up to the timer's tick.
     #[test]
     fn pages_pay_the_timer_tick() {
-        let s = shape(
-            Op::Pages(Pages {
-                items: 1_000,
-                ms: 1,
-            }),
-            1,
-        );
+        let s = shape(op(OpKind::Pages, toml::toml! { items = 1_000 ms = 1 }), 1);
         assert_eq!(s.sum(), 2_000.0);
-        let s = shape(Op::Pages(Pages { items: 200, ms: 5 }), 1);
+        let s = shape(op(OpKind::Pages, toml::toml! { items = 200 ms = 5 }), 1);
         assert_eq!(s.sum(), 1_200.0);
     }
 }

@@ -251,7 +251,11 @@ fn a_family_is_matched_over_only_in_its_home() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     sources(&root, &root, &mut files);
-    let homes = [("Strategy::", "demo::strategy"), ("Check::", "demo::claim")];
+    let homes = [
+        ("Strategy::", "demo::strategy"),
+        ("Check::", "demo::claim"),
+        ("Op::", "demo::op"),
+    ];
     let mut wrong = Vec::new();
     for (module, src) in &files {
         let code = code(src);
