@@ -91,11 +91,39 @@ pub struct Demo {
 /// A `[[demo]]` table checked: every problem, and, when its tasks and strategies are sound
 /// enough to model, the demo and the forecasts of its sound claims (`lesson validate
 /// --explain` shows them even when a claim has a problem). Run a demo only from [`Demo::new`].
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Checked {
     pub demo: Option<Demo>,
     pub forecasts: Vec<Forecast>,
     pub problems: Vec<SpecProblem>,
+}
+
+impl Checked {
+    /// The demo, ready to run, or every problem that stops it.
+    pub fn runnable(&self) -> Result<Demo, Vec<SpecProblem>> {
+        match &self.demo {
+            Some(demo) if self.problems.is_empty() => Ok(demo.clone()),
+            _ => Err(self.problems.clone()),
+        }
+    }
+
+    /// Claims that hold in the ideal model with less margin than a real run on a busy machine
+    /// can honour, each with a safe value for the key to change.
+    pub fn thin_margins(&self) -> Vec<SpecProblem> {
+        self.forecasts
+            .iter()
+            .filter_map(|f| match &f.verdict {
+                Verdict::Thin { key, safe } => Some(SpecProblem {
+                    key: Some(format!("expect.{}.{key}", f.index)),
+                    message: format!(
+                        "{}; {}: a busy machine will refute it now and then (a safe value: {key} = {safe})",
+                        f.predicted, f.margin
+                    ),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 /// What every strategy run pays in real time, whatever it runs: the runtime's start and the
@@ -206,11 +234,7 @@ fn measure_once() -> Option<(f64, f64, f64, f64)> {
 impl Demo {
     /// Validates a `[[demo]]` table: every problem of it (see [`Demo::check`]), or the demo.
     pub fn new(spec: &DemoSpec) -> Result<Demo, Vec<SpecProblem>> {
-        let checked = Demo::check(spec);
-        match checked.demo {
-            Some(demo) if checked.problems.is_empty() => Ok(demo),
-            _ => Err(checked.problems),
-        }
+        Demo::check(spec).runnable()
     }
 
     /// Every problem of a `[[demo]]` table, reported together: its own problems, and, as long
@@ -218,7 +242,13 @@ impl Demo {
     /// strategy would run absurdly long and which sound claims the ideal model contradicts.
     /// A bad parameter in one claim (`factor = 0`) hides nothing about the others.
     pub fn check(spec: &DemoSpec) -> Checked {
-        let mut problems = spec.problems();
+        Demo::check_with(spec, spec.problems())
+    }
+
+    /// [`Demo::check`] with the table's own problems already found (`spec.problems()`), for a
+    /// caller that looked at them first.
+    pub fn check_with(spec: &DemoSpec, problems: Vec<SpecProblem>) -> Checked {
+        let mut problems = problems;
         // A claim's own problems are under `expect.N`; anything else makes the model unsound.
         let claim_of = |p: &SpecProblem| {
             let key = p.key.as_deref()?;
@@ -306,24 +336,6 @@ impl Demo {
         // calibrated rate), so a forecast and a run's ideal time agree.
         let plan = Lab::calibrate(&self.plan);
         predict::forecasts(&plan, &self.runtime, &self.strategies, &self.claims)
-    }
-
-    /// Claims that hold in the ideal model with less margin than a real run on a busy machine
-    /// can honour, each with a safe value for the key to change.
-    pub fn thin_margins(&self) -> Vec<SpecProblem> {
-        self.forecasts()
-            .into_iter()
-            .filter_map(|f| match f.verdict {
-                Verdict::Thin { key, safe } => Some(SpecProblem {
-                    key: Some(format!("expect.{}.{key}", f.index)),
-                    message: format!(
-                        "{}; {}: a busy machine will refute it now and then (a safe value: {key} = {safe})",
-                        f.predicted, f.margin
-                    ),
-                }),
-                _ => None,
-            })
-            .collect()
     }
 
     /// Where each claim is written (`lessons/gather.toml:120`), for messages about it.

@@ -18,7 +18,8 @@ use super::model::{
     CodePair, CompileFail, ExerciseRef, FORMAT_VERSION, Lesson, Section, first_disallowed,
     id_problem, is_valid_id,
 };
-use crate::demo::spec::DemoSpec;
+use crate::demo::runner::{Checked, Demo};
+use crate::demo::spec::{DemoSpec, SpecProblem};
 
 /// Lesson files are small prose documents; anything larger is a mistake (or not a lesson).
 pub const MAX_LESSON_BYTES: usize = 1 << 20;
@@ -142,12 +143,32 @@ pub struct ParsedLesson {
     pub warnings: Vec<Diagnostic>,
     /// Where each demo's claims are: demo name -> the line of each `[[demo.expect]]`, in order.
     pub claim_lines: HashMap<String, Vec<usize>>,
+    /// Each demo the loader modelled (at [`Depth::Full`], within the caps), as it checked it:
+    /// a command runs or explains it from here rather than checking it again.
+    checked: HashMap<String, Checked>,
     src: String,
     id_span: Range<usize>,
     position_span: Range<usize>,
 }
 
 impl ParsedLesson {
+    /// Demo `spec` of this lesson checked: as the loader found it, or checked now when the
+    /// loader did not model it.
+    pub fn checked(&self, spec: &DemoSpec) -> Checked {
+        match self.checked.get(&spec.name) {
+            Some(checked) => checked.clone(),
+            None => Demo::check(spec),
+        }
+    }
+
+    /// Demo `spec` of this lesson, ready to run, or every problem that stops it.
+    pub fn demo(&self, spec: &DemoSpec) -> Result<Demo, Vec<SpecProblem>> {
+        match self.checked.get(&spec.name) {
+            Some(checked) => checked.runnable(),
+            None => Demo::new(spec),
+        }
+    }
+
     pub fn id_diagnostic(&self, message: impl Into<String>) -> Diagnostic {
         Diagnostic::at(&self.file, &self.src, self.id_span.clone(), message)
     }
@@ -207,6 +228,7 @@ pub fn parse_lesson_keeping(
         problems: Vec::new(),
         warnings: Vec::new(),
         claim_lines: HashMap::new(),
+        checked: HashMap::new(),
         depth,
     };
     let (root, syntax_errors) = DeTable::parse_recoverable(src);
@@ -298,6 +320,7 @@ struct Cx<'a> {
     problems: Vec<Problem>,
     warnings: Vec<Diagnostic>,
     claim_lines: HashMap<String, Vec<usize>>,
+    checked: HashMap<String, Checked>,
     depth: Depth,
 }
 
@@ -598,6 +621,7 @@ impl<'a> Cx<'a> {
         Some(ParsedLesson {
             warnings: std::mem::take(&mut self.warnings),
             claim_lines: std::mem::take(&mut self.claim_lines),
+            checked: std::mem::take(&mut self.checked),
             file: self.file.to_string(),
             src: self.src.to_string(),
             id_span,
@@ -852,9 +876,11 @@ impl<'a> Cx<'a> {
                     && !over_lesson_cap(before)
                     && runs <= MAX_LESSON_TASK_RUNS;
                 if forecast {
-                    match crate::demo::runner::Demo::new(demo) {
+                    // Checked once here, kept for the command that runs or explains it.
+                    let checked = Demo::check_with(demo, Vec::new());
+                    match checked.runnable() {
                         Ok(d) => {
-                            warnings = d.thin_margins();
+                            warnings = checked.thin_margins();
                             total_ms += d
                                 .strategies
                                 .iter()
@@ -867,6 +893,7 @@ impl<'a> Cx<'a> {
                             }
                         }
                     }
+                    self.checked.insert(demo.name.clone(), checked);
                 }
                 if !over_lesson_cap(before) && over_lesson_cap(total_ms) {
                     self.error(

@@ -168,7 +168,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let specs_len = specs.len();
     let mut demos_run = 0;
     for spec in specs {
-        let mut demo = match Demo::new(spec) {
+        let mut demo = match parsed.demo(spec) {
             Ok(demo) => demo,
             Err(problems) => {
                 let text: Vec<String> = problems.into_iter().map(|p| p.message).collect();
@@ -389,10 +389,11 @@ fn pause_between_demos() -> Pause {
 /// Run one demo on the terminal the way `lesson run` does (header, live view, timeline,
 /// summary), for `lesson step`, which shows a section's demo on its screen.
 pub(crate) fn show_demo(
+    parsed: &crate::lesson::parse::ParsedLesson,
     spec: &crate::demo::spec::DemoSpec,
     speed: f64,
 ) -> anyhow::Result<DemoReport> {
-    let demo = Demo::new(spec).map_err(|problems| {
+    let demo = parsed.demo(spec).map_err(|problems| {
         let text: Vec<String> = problems.into_iter().map(|p| p.message).collect();
         anyhow::anyhow!("demo `{}` cannot run: {}", spec.name, text.join("; "))
     })?;

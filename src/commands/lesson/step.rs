@@ -15,6 +15,7 @@ use super::{find, load};
 use crate::commands::screen::{self, HiddenCursor, Input};
 use crate::commands::{Exit, Global};
 use crate::lesson::Lesson;
+use crate::lesson::parse::ParsedLesson;
 use crate::render::{self, emit};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -34,7 +35,8 @@ const EXERCISE_KEYS: &str = "t the task · c check it · h a hint";
 
 pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let (_, catalogue) = load(g.lessons())?;
-    let lesson = &find(&catalogue, &args.id)?.lesson;
+    let parsed = find(&catalogue, &args.id)?;
+    let lesson = &parsed.lesson;
     let term = Term::stdout();
     if !term.is_term() {
         anyhow::bail!(
@@ -61,7 +63,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         }
         if run_demo {
             ran[at] = true;
-            demo_of(g, lesson, at, args.speed)?;
+            demo_of(g, parsed, at, args.speed)?;
         }
         let demo = lesson.sections.get(at).is_some_and(|s| s.demo.is_some());
         emit(&keys_line(at, screens, demo));
@@ -107,12 +109,13 @@ fn title(lesson: &Lesson, at: usize, screens: usize, width: usize) -> String {
 }
 
 /// Run the demos of section `at` in place, noting each as watched when it ran to its end.
-fn demo_of(g: &Global, lesson: &Lesson, at: usize, speed: f64) -> anyhow::Result<()> {
+fn demo_of(g: &Global, parsed: &ParsedLesson, at: usize, speed: f64) -> anyhow::Result<()> {
+    let lesson = &parsed.lesson;
     for name in lesson.sections[at].demo_names() {
         let Some(spec) = lesson.demos.iter().find(|d| d.name == name) else {
             continue;
         };
-        let report = super::run::show_demo(spec, speed)?;
+        let report = super::run::show_demo(parsed, spec, speed)?;
         if report.interrupted {
             break;
         }

@@ -6,7 +6,6 @@ use anyhow::bail;
 
 use super::exit_code;
 use crate::commands::{Exit, Global, known_exercises};
-use crate::demo::runner::Demo;
 use crate::lesson::{self, Catalogue, Diagnostic, Source};
 use crate::render::{emit, plural};
 
@@ -96,7 +95,7 @@ fn explain(catalogue: &Catalogue) -> String {
     for parsed in catalogue.lessons.iter().chain(&catalogue.rejected) {
         for spec in &parsed.lesson.demos {
             // A demo with a problem in one claim still explains its other claims.
-            let checked = Demo::check(spec);
+            let checked = parsed.checked(spec);
             let Some(demo) = checked.demo else { continue };
             let lines = parsed.claim_lines.get(&demo.name);
             out.push_str(&crate::render::lesson::forecast_heading(
