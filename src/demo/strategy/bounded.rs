@@ -91,10 +91,6 @@ impl Kind for Bounded {
         s.list_starts(self.limit as usize)
     }
 
-    fn own_durations(&self, _tasks: &[u64]) -> Vec<u64> {
-        Vec::new()
-    }
-
     async fn run(&self, work: Work) -> TaskResult {
         run(work, self.limit.max(1) as usize).await
     }

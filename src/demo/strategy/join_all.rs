@@ -12,7 +12,6 @@
 
 use futures::future::join_all;
 use serde::Deserialize;
-use serde_json::{Map, Value};
 
 use super::Kind;
 use crate::demo::ideal::Shape;
@@ -37,20 +36,12 @@ impl Kind for JoinAll {
     const OFFLOADS: bool = false;
     const COST_GROWS_WITH_SIZE: bool = true;
 
-    fn problems(&self) -> Vec<String> {
-        Vec::new()
-    }
-
     fn describe(&self) -> String {
         "futures::future::join_all over every task".into()
     }
 
     fn asyncio(&self) -> String {
         "no asyncio equivalent".into()
-    }
-
-    fn python_params(&self, _real: &dyn Fn(u64) -> f64) -> Map<String, Value> {
-        Map::new()
     }
 
     fn ideal_ms(&self, s: &Shape) -> f64 {
@@ -67,10 +58,6 @@ impl Kind for JoinAll {
 
     fn starts(&self, s: &Shape) -> Vec<f64> {
         s.first_poll_starts(false)
-    }
-
-    fn own_durations(&self, _tasks: &[u64]) -> Vec<u64> {
-        Vec::new()
     }
 
     fn run(&self, work: Work) -> impl Future<Output = TaskResult> {

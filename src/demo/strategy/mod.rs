@@ -23,8 +23,10 @@ use crate::demo::work::{TaskResult, Work};
 pub use crate::demo::kinds::StrategyKind;
 pub use timeout::TimeoutScope;
 
-/// What one strategy's module knows about it. Every item is required: a new strategy states
-/// each of them, none is inherited by accident.
+/// What one strategy's module knows about it. What tells strategies apart is required, so a new
+/// strategy states each fact; the three answers of a strategy with nothing of its own (no
+/// value to check, no parameter for Python, no duration of its own) are defaults here, which
+/// a strategy that has one overrides in its own file.
 pub(crate) trait Kind: Sized {
     /// Its lesson-file parameters, each with what it means: the missing- and unknown-key
     /// messages of the parse come from this list (a test checks it against the struct).
@@ -42,13 +44,18 @@ pub(crate) trait Kind: Sized {
     const COST_GROWS_WITH_SIZE: bool;
 
     /// Checks of the values serde cannot express (ranges), as messages about this entry.
-    fn problems(&self) -> Vec<String>;
+    fn problems(&self) -> Vec<String> {
+        Vec::new()
+    }
     /// One line on what it does under tokio, for the output.
     fn describe(&self) -> String;
     /// The asyncio construct the Python run uses for it.
     fn asyncio(&self) -> String;
     /// Its parameters in the Python runner's plan, durations in real ms (`real` scales them).
-    fn python_params(&self, real: &dyn Fn(u64) -> f64) -> Map<String, Value>;
+    fn python_params(&self, real: &dyn Fn(u64) -> f64) -> Map<String, Value> {
+        let _ = real;
+        Map::new()
+    }
 
     /// What a runtime with no overhead would take, in lesson ms. `s` is already the shape the
     /// tasks run in (a multi-thread runtime's futures of one task share one thread).
@@ -61,7 +68,10 @@ pub(crate) trait Kind: Sized {
     fn starts(&self, s: &Shape) -> Vec<f64>;
     /// The durations of its own that the timing turns on (a deadline, the caller's delay, and
     /// how far a deadline is from each task's duration `tasks`), for the fastest judgeable speed.
-    fn own_durations(&self, tasks: &[u64]) -> Vec<u64>;
+    fn own_durations(&self, tasks: &[u64]) -> Vec<u64> {
+        let _ = tasks;
+        Vec::new()
+    }
 
     /// Runs `work` under this strategy.
     fn run(&self, work: Work) -> impl Future<Output = TaskResult>;

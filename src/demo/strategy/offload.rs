@@ -13,7 +13,6 @@
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use serde::Deserialize;
-use serde_json::{Map, Value};
 use tokio::task::unconstrained;
 
 use super::Kind;
@@ -40,20 +39,12 @@ impl Kind for Offload {
     const OFFLOADS: bool = true;
     const COST_GROWS_WITH_SIZE: bool = false;
 
-    fn problems(&self) -> Vec<String> {
-        Vec::new()
-    }
-
     fn describe(&self) -> String {
         "all at once, blocking work on spawn_blocking".into()
     }
 
     fn asyncio(&self) -> String {
         "asyncio.to_thread for blocking work, gathered".into()
-    }
-
-    fn python_params(&self, _real: &dyn Fn(u64) -> f64) -> Map<String, Value> {
-        Map::new()
     }
 
     fn ideal_ms(&self, s: &Shape) -> f64 {
@@ -70,10 +61,6 @@ impl Kind for Offload {
 
     fn starts(&self, s: &Shape) -> Vec<f64> {
         s.first_poll_starts(true)
-    }
-
-    fn own_durations(&self, _tasks: &[u64]) -> Vec<u64> {
-        Vec::new()
     }
 
     fn run(&self, work: Work) -> impl Future<Output = TaskResult> {

@@ -12,7 +12,6 @@
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use serde::Deserialize;
-use serde_json::{Map, Value};
 
 use super::Kind;
 use crate::demo::ideal::Shape;
@@ -42,20 +41,12 @@ impl Kind for Race {
     const OFFLOADS: bool = false;
     const COST_GROWS_WITH_SIZE: bool = false;
 
-    fn problems(&self) -> Vec<String> {
-        Vec::new()
-    }
-
     fn describe(&self) -> String {
         "first to finish wins, the rest are cancelled".into()
     }
 
     fn asyncio(&self) -> String {
         "asyncio.wait(FIRST_COMPLETED), then cancel the rest".into()
-    }
-
-    fn python_params(&self, _real: &dyn Fn(u64) -> f64) -> Map<String, Value> {
-        Map::new()
     }
 
     fn ideal_ms(&self, s: &Shape) -> f64 {
@@ -72,10 +63,6 @@ impl Kind for Race {
 
     fn starts(&self, s: &Shape) -> Vec<f64> {
         s.first_poll_starts(false)
-    }
-
-    fn own_durations(&self, _tasks: &[u64]) -> Vec<u64> {
-        Vec::new()
     }
 
     fn run(&self, work: Work) -> impl Future<Output = TaskResult> {

@@ -97,10 +97,6 @@ impl Kind for Stream {
         }
     }
 
-    fn own_durations(&self, _tasks: &[u64]) -> Vec<u64> {
-        Vec::new()
-    }
-
     async fn run(&self, work: Work) -> TaskResult {
         run(work, self.limit.map(|n| n.max(1) as usize)).await
     }

@@ -12,7 +12,6 @@
 //! cannot be aborted until that code returns.
 
 use serde::Deserialize;
-use serde_json::{Map, Value};
 use tokio::task::JoinSet;
 
 use super::Kind;
@@ -61,20 +60,12 @@ impl Kind for Taskgroup {
     const OFFLOADS: bool = false;
     const COST_GROWS_WITH_SIZE: bool = false;
 
-    fn problems(&self) -> Vec<String> {
-        Vec::new()
-    }
-
     fn describe(&self) -> String {
         "JoinSet, the first failure aborts the siblings".into()
     }
 
     fn asyncio(&self) -> String {
         "asyncio.TaskGroup: the first failure cancels the siblings".into()
-    }
-
-    fn python_params(&self, _real: &dyn Fn(u64) -> f64) -> Map<String, Value> {
-        Map::new()
     }
 
     fn ideal_ms(&self, s: &Shape) -> f64 {
@@ -92,10 +83,6 @@ impl Kind for Taskgroup {
     fn starts(&self, s: &Shape) -> Vec<f64> {
         // Spawned tasks start at once, in spawn order.
         s.first_poll_starts(false)
-    }
-
-    fn own_durations(&self, _tasks: &[u64]) -> Vec<u64> {
-        Vec::new()
     }
 
     fn run(&self, work: Work) -> impl Future<Output = TaskResult> {

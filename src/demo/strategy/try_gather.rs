@@ -12,7 +12,6 @@
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use serde::Deserialize;
-use serde_json::{Map, Value};
 use tokio::task::unconstrained;
 
 use super::Kind;
@@ -43,20 +42,12 @@ impl Kind for TryGather {
     const OFFLOADS: bool = false;
     const COST_GROWS_WITH_SIZE: bool = false;
 
-    fn problems(&self) -> Vec<String> {
-        Vec::new()
-    }
-
     fn describe(&self) -> String {
         "all at once, the first error drops the rest".into()
     }
 
     fn asyncio(&self) -> String {
         "asyncio.gather: the first error propagates, the others run on".into()
-    }
-
-    fn python_params(&self, _real: &dyn Fn(u64) -> f64) -> Map<String, Value> {
-        Map::new()
     }
 
     fn ideal_ms(&self, s: &Shape) -> f64 {
@@ -73,10 +64,6 @@ impl Kind for TryGather {
 
     fn starts(&self, s: &Shape) -> Vec<f64> {
         s.first_poll_starts(false)
-    }
-
-    fn own_durations(&self, _tasks: &[u64]) -> Vec<u64> {
-        Vec::new()
     }
 
     fn run(&self, work: Work) -> impl Future<Output = TaskResult> {
