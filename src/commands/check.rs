@@ -222,7 +222,10 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
             );
             // The one count the menu and `progress` show too (see `crate::course`).
             if let Ok(standing) = Standing::read(catalogue, progress.as_ref()) {
-                outln!("Your course: {}.", standing.counts());
+                outln!(
+                    "{}",
+                    render::check::your_course(&standing.counts().to_string())
+                );
             }
             if !all_passed {
                 outln!("{}", render::check::why_not_passing());

@@ -87,6 +87,6 @@ fn repair(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         )
     );
     super::reset::show_restored(&wb, &done);
-    outln!("Your code in src/ and your record were not touched.");
+    outln!("{}", render::workbook::repair_touched_nothing_else());
     Ok(Exit::Success)
 }

@@ -51,7 +51,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         )
     };
     if !confirm(&question, args.yes)? {
-        outln!("Nothing changed.");
+        outln!("{}", render::workbook::nothing_changed());
         return Ok(Exit::Failure);
     }
     let done = match &name {
@@ -71,7 +71,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         );
     }
     if done.is_empty() {
-        outln!("Already as shipped: nothing to restore.");
+        outln!("{}", render::workbook::already_as_shipped());
         return Ok(Exit::Success);
     }
     outln!(
@@ -85,15 +85,15 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
 /// The files put back, and where the learner's own versions went (`reset`, `init --repair`).
 pub(crate) fn show_restored(wb: &Workbook, done: &Restored) {
     for c in &done.restored {
-        outln!("  {c}");
+        outln!("{}", render::workbook::file_line(&c.to_string()));
     }
     if let Some(trash) = &done.trash {
         outln!(
-            "Your versions were moved aside, not deleted: {} (same paths):",
-            wb.display_rel(trash)
+            "{}",
+            render::workbook::moved_aside(&wb.display_rel(trash).to_string())
         );
         for m in &done.moved {
-            outln!("  {m}");
+            outln!("{}", render::workbook::file_line(&m.to_string()));
         }
     }
 }

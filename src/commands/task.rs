@@ -40,8 +40,6 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     outln!();
     outln!("{}", render::workbook::your_turn());
     outln!("{}", render::workbook::edit_line(&lib));
-    outln!("  grade     asyncwork check {}", ex.name);
-    outln!("  on save   asyncwork watch");
-    outln!("  stuck?    asyncwork hint {}", ex.name);
+    outln!("{}", render::workbook::commands_for(&ex.name));
     Ok(Exit::Success)
 }

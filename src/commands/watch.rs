@@ -255,7 +255,7 @@ impl<'a> Watch<'a> {
                 if self.confirm_reset()? {
                     Then::Recheck { force: false }
                 } else {
-                    outln!("Nothing changed.");
+                    outln!("{}", crate::render::workbook::nothing_changed());
                     outln!("{}", words::keys());
                     Then::Stay
                 }

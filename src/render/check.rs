@@ -77,3 +77,9 @@ pub fn reference_solution_failed(error: &str) -> String {
         marks::note(&format!("could not write the reference solution: {error}"))
     )
 }
+
+/// After a check of every exercise: the course's standing (`counts`: "3 of 15 exercises done,
+/// ..."), the count the menu and `progress` show too.
+pub fn your_course(counts: &str) -> String {
+    format!("Your course: {counts}.")
+}

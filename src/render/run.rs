@@ -142,6 +142,11 @@ pub fn judged_none(demos: &[String]) -> String {
     )
 }
 
+/// `lesson run` on a lesson without demos.
+pub fn no_demos_yet(id: &str) -> String {
+    format!("lesson `{id}` has no demos yet")
+}
+
 /// Between two demos, in a terminal.
 pub fn pause_prompt() -> String {
     format!(

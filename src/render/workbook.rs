@@ -62,6 +62,38 @@ pub fn repaired(root: &str, files: &str) -> String {
     marks::done(&format!("repaired {root}: restored {files}:"))
 }
 
+/// `init --repair`: after the list of files put back.
+pub fn repair_touched_nothing_else() -> String {
+    "Your code in src/ and your record were not touched.".into()
+}
+
+/// `reset` and `watch`: the learner said no.
+pub fn nothing_changed() -> String {
+    "Nothing changed.".into()
+}
+
+/// `reset` with nothing to put back.
+pub fn already_as_shipped() -> String {
+    "Already as shipped: nothing to restore.".into()
+}
+
+/// `reset`, `init --repair`: one file put back, or moved aside.
+pub fn file_line(path: &str) -> String {
+    format!("  {path}")
+}
+
+/// `reset`, `init --repair`: where the learner's own versions went (`trash`).
+pub fn moved_aside(trash: &str) -> String {
+    format!("Your versions were moved aside, not deleted: {trash} (same paths):")
+}
+
+/// `task`: the three commands to use on exercise `name`, under [`your_turn`] and [`edit_line`].
+pub fn commands_for(name: &str) -> String {
+    format!(
+        "  grade     asyncwork check {name}\n  on save   asyncwork watch\n  stuck?    asyncwork hint {name}"
+    )
+}
+
 /// `reset`: the files are back but the record could not note it (`error` says why).
 pub fn reset_not_recorded(error: &str) -> String {
     marks::warning(&format!(

@@ -327,3 +327,59 @@ fn commands_build_no_styled_text() {
         wrong.join("\n")
     );
 }
+
+/// Issue 18: `commands/` writes no sentence of its own: what its output macros print is a
+/// renderer's (`outln!("{}", render::...)`), with at most layout (spaces, newlines, `{}`) in the
+/// format string. Error messages (`bail!`) are the command's.
+#[test]
+fn commands_write_no_sentence_of_their_own() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&root, &root, &mut files);
+    let mut wrong = Vec::new();
+    for (module, src) in files.iter().filter(|(m, _)| m.starts_with("commands")) {
+        for (n, line) in src.lines().enumerate() {
+            let line = line.trim_start();
+            if line.starts_with("//") || line.starts_with("macro_rules!") {
+                continue;
+            }
+            for needle in [
+                "outln!(\"",
+                "out!(\"",
+                "errln!(\"",
+                "err!(\"",
+                "emit(&format!(\"",
+            ] {
+                let Some(at) = line.find(needle) else {
+                    continue;
+                };
+                let literal = &line[at + needle.len()..];
+                let literal = literal.split('"').next().unwrap_or("");
+                // Placeholders (`{}`, `{name}`) and escapes are layout; a letter outside them is
+                // a word.
+                let mut depth = 0;
+                let mut words = false;
+                let mut chars = literal.chars().peekable();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth -= 1,
+                        '\\' => {
+                            chars.next();
+                        }
+                        c if depth == 0 && c.is_alphabetic() => words = true,
+                        _ => {}
+                    }
+                }
+                if words {
+                    wrong.push(format!("{module}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "sentences written in commands/ (move them into a render/ function):\n{}",
+        wrong.join("\n")
+    );
+}

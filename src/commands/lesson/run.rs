@@ -108,7 +108,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         }
     };
     if specs.is_empty() && !args.json {
-        emit(&format!("lesson `{id}` has no demos yet\n"));
+        emit(&format!("{}\n", render::run::no_demos_yet(id)));
     }
 
     let width = render::width();
