@@ -136,11 +136,11 @@ impl Global {
         Progress::open(&wb.progress_path()).ok()
     }
 
-    /// Note that a demo ran to its end in front of the learner. Best effort: a demo is never
-    /// spoiled by a record that cannot be written.
-    pub(crate) fn record_demo_watched(&self, lesson: &str, demo: &str) {
-        if let Some(p) = self.learner_record() {
-            let _ = p.record_demo_watched(lesson, demo);
+    /// Where this command notes the demos that ran to their end (see [`Watched`]).
+    pub(crate) fn watched(&self) -> Watched<'_> {
+        Watched {
+            global: self,
+            record: std::cell::OnceCell::new(),
         }
     }
 
@@ -172,6 +172,23 @@ impl Global {
             None
         };
         Standing::read(wb.catalogue(), progress.as_ref()).ok()
+    }
+}
+
+/// The demos a command ran to their end in front of the learner, noted in the learner's record,
+/// opened once for the whole command, when the first demo ends (a run stopped before that
+/// leaves no record behind). Best effort: a demo is never spoiled by a record that cannot be
+/// written.
+pub(crate) struct Watched<'g> {
+    global: &'g Global,
+    record: std::cell::OnceCell<Option<Progress>>,
+}
+
+impl Watched<'_> {
+    pub(crate) fn note(&self, lesson: &str, demo: &str) {
+        if let Some(p) = self.record.get_or_init(|| self.global.learner_record()) {
+            let _ = p.record_demo_watched(lesson, demo);
+        }
     }
 }
 

@@ -144,6 +144,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     };
     let mut interrupted = false;
     let mut tally = Tally::default();
+    let watched = g.watched();
     // Fan-outs of several sizes: what is paid once and what per task (`render::costs`).
     let mut costs = crate::render::costs::CostFit::default();
 
@@ -229,7 +230,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         demos_run += 1;
         // Learner path: a demo run to its end counts as watched (the menu's marks).
         if !d.interrupted {
-            g.record_demo_watched(id, &d.name);
+            watched.note(id, &d.name);
         }
         if d.interrupted {
             interrupted = true;

@@ -13,7 +13,7 @@ use console::{Key, Term};
 
 use super::{find, load};
 use crate::commands::screen::{self, HiddenCursor, Input};
-use crate::commands::{Exit, Global};
+use crate::commands::{Exit, Global, Watched};
 use crate::lesson::Lesson;
 use crate::lesson::parse::ParsedLesson;
 use crate::render::{self, emit};
@@ -46,6 +46,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         );
     }
     let next = catalogue.next_after(lesson).map(|l| l.id.clone());
+    let watched = g.watched();
     let screens = lesson.sections.len() + 1;
     let mut at = 0;
     // Demos already run on their screen: going back does not run them again unasked.
@@ -63,7 +64,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         }
         if run_demo {
             ran[at] = true;
-            demo_of(g, parsed, at, args.speed)?;
+            demo_of(&watched, parsed, at, args.speed)?;
         }
         let demo = lesson.sections.get(at).is_some_and(|s| s.demo.is_some());
         emit(&keys_line(at, screens, demo));
@@ -109,7 +110,7 @@ fn title(lesson: &Lesson, at: usize, screens: usize, width: usize) -> String {
 }
 
 /// Run the demos of section `at` in place, noting each as watched when it ran to its end.
-fn demo_of(g: &Global, parsed: &ParsedLesson, at: usize, speed: f64) -> anyhow::Result<()> {
+fn demo_of(watched: &Watched, parsed: &ParsedLesson, at: usize, speed: f64) -> anyhow::Result<()> {
     let lesson = &parsed.lesson;
     for name in lesson.sections[at].demo_names() {
         let Some(spec) = lesson.demos.iter().find(|d| d.name == name) else {
@@ -119,7 +120,7 @@ fn demo_of(g: &Global, parsed: &ParsedLesson, at: usize, speed: f64) -> anyhow::
         if report.interrupted {
             break;
         }
-        g.record_demo_watched(&lesson.id, &report.name);
+        watched.note(&lesson.id, &report.name);
     }
     Ok(())
 }
