@@ -23,8 +23,14 @@ impl Tmux {
         if !crate::common::require_tool("tmux", &["-V"]) {
             return None;
         }
+        // A server of its own per instance, never a name used before: `kill-server` returns
+        // before the old server has exited, and a new session on its socket could land in it
+        // as it goes (a test that starts several sessions one after another saw an empty
+        // screen now and then).
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Some(Tmux {
-            socket: format!("asyncwork-test-{}-{name}", std::process::id()),
+            socket: format!("asyncwork-test-{}-{name}-{n}", std::process::id()),
         })
     }
 
