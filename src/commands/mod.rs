@@ -136,10 +136,12 @@ impl Global {
         Progress::open(&wb.progress_path()).ok()
     }
 
-    /// Where this command notes the demos that ran to their end (see [`Watched`]).
-    pub(crate) fn watched(&self) -> Watched<'_> {
+    /// Where this command notes the demos of lesson `lesson` that ran to their end (see
+    /// [`Watched`]).
+    pub(crate) fn watched(&self, lesson: &str) -> Watched<'_> {
         Watched {
             global: self,
+            lesson: lesson.to_string(),
             record: std::cell::OnceCell::new(),
         }
     }
@@ -181,14 +183,19 @@ impl Global {
 /// written.
 pub(crate) struct Watched<'g> {
     global: &'g Global,
+    lesson: String,
     record: std::cell::OnceCell<Option<Progress>>,
 }
 
-impl Watched<'_> {
-    pub(crate) fn note(&self, lesson: &str, demo: &str) {
-        if let Some(p) = self.record.get_or_init(|| self.global.learner_record()) {
-            let _ = p.record_demo_watched(lesson, demo);
+/// A demo run to its end counts as watched; an interrupted one does not.
+impl crate::lesson::play::DemoSink for Watched<'_> {
+    fn demo(&mut self, report: &crate::demo::report::DemoReport) -> anyhow::Result<()> {
+        if !report.interrupted
+            && let Some(p) = self.record.get_or_init(|| self.global.learner_record())
+        {
+            let _ = p.record_demo_watched(&self.lesson, &report.name);
         }
+        Ok(())
     }
 }
 

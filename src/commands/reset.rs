@@ -25,6 +25,9 @@ pub struct Args {
 
 pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let wb = g.find_workbook()?;
+    // The record, opened once: it says which exercise is current and takes the resets. One that
+    // cannot be opened does not stop the reset; it is said after.
+    let record = Progress::open(&wb.progress_path());
     let (question, name) = if args.all {
         (
             format!(
@@ -34,8 +37,8 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             None,
         )
     } else {
-        let progress = Progress::open(&wb.progress_path()).ok();
-        let Some(ex) = g.exercise_or_current(&wb, args.exercise.as_deref(), progress.as_ref())?
+        let Some(ex) =
+            g.exercise_or_current(&wb, args.exercise.as_deref(), record.as_ref().ok())?
         else {
             outln!(
                 "Every exercise is done: name the one to restore, e.g. `asyncwork reset 03_gather`."
@@ -62,8 +65,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         Some(n) => vec![n.clone()],
         None => wb.catalogue().names(),
     };
-    let recorded = Progress::open(&wb.progress_path())
-        .and_then(|p| names.iter().try_for_each(|n| p.record_reset(n)));
+    let recorded = record.and_then(|p| names.iter().try_for_each(|n| p.record_reset(n)));
     if let Err(e) = recorded {
         errln!(
             "{}",

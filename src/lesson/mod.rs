@@ -6,6 +6,7 @@
 pub mod diag;
 pub mod model;
 pub mod parse;
+pub mod play;
 pub mod skeleton;
 pub mod source;
 

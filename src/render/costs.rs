@@ -28,6 +28,14 @@ pub struct CostFit {
     points: Vec<(Series, Vec<Point>)>,
 }
 
+/// The fit takes each demo as the run ends it.
+impl crate::lesson::play::DemoSink for CostFit {
+    fn demo(&mut self, report: &DemoReport) -> anyhow::Result<()> {
+        self.add(report);
+        Ok(())
+    }
+}
+
 impl CostFit {
     /// Takes the fan-outs of `d` (every strategy of 10 tasks or more that ran to its end).
     pub fn add(&mut self, d: &DemoReport) {

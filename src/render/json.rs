@@ -106,6 +106,13 @@ impl<W: Write> JsonStream<W> {
     }
 }
 
+/// The JSON writer takes each demo as the run ends it.
+impl<W: Write> crate::lesson::play::DemoSink for JsonStream<W> {
+    fn demo(&mut self, report: &DemoReport) -> anyhow::Result<()> {
+        JsonStream::demo(self, report).map_err(|e| anyhow::anyhow!("cannot write the JSON: {e}"))
+    }
+}
+
 /// A demo whose large strategies are summarised.
 struct Summarised<'a>(&'a DemoReport);
 

@@ -45,6 +45,8 @@ pub struct TraceWriter<W: Write> {
     events: u64,
     full: bool,
     sampled: bool,
+    /// What the file is called in an error.
+    name: String,
 }
 
 impl<W: Write> TraceWriter<W> {
@@ -56,12 +58,21 @@ impl<W: Write> TraceWriter<W> {
             events: 0,
             full: false,
             sampled: false,
+            name: "the trace".into(),
         })
     }
 
     /// Every task and item, however many (`--full`): the file may grow to gigabytes.
     pub fn full(self, full: bool) -> TraceWriter<W> {
         TraceWriter { full, ..self }
+    }
+
+    /// What to call the file in an error (its path).
+    pub fn named(self, name: &str) -> TraceWriter<W> {
+        TraceWriter {
+            name: name.to_string(),
+            ..self
+        }
     }
 
     /// Writes every event of one finished demo.
@@ -92,6 +103,14 @@ impl<W: Write> TraceWriter<W> {
         )?;
         self.out.flush()?;
         Ok(self.out)
+    }
+}
+
+/// The trace writer takes each demo as the run ends it.
+impl<W: Write> crate::lesson::play::DemoSink for TraceWriter<W> {
+    fn demo(&mut self, report: &DemoReport) -> anyhow::Result<()> {
+        TraceWriter::demo(self, report)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", self.name))
     }
 }
 

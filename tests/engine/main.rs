@@ -13,6 +13,7 @@ mod architecture;
 mod coverage;
 mod engine_semantics;
 mod fuzz_lessons;
+mod play;
 mod python_snippets;
 mod real_io_ops;
 mod render;

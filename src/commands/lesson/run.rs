@@ -16,8 +16,10 @@ use crate::demo::interrupt::Interrupt;
 use crate::demo::python;
 use crate::demo::recorder::Event;
 use crate::demo::report::{DemoReport, StrategyReport};
-use crate::demo::runner::{Demo, Observer, RunOptions, Unobserved};
-use crate::demo::tally::Tally;
+use crate::demo::runner::{Demo, Observer, RunOptions};
+use crate::demo::spec::DemoSpec;
+use crate::lesson::Lesson;
+use crate::lesson::play::{DemoSink, Next, Play, Watcher};
 use crate::render::{self, emit, json, live::Live, live::MAX_LINES, summary, timeline, trace};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -88,25 +90,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let id = args.id.as_str();
     let (_, catalogue) = load(g.lessons())?;
     let parsed = find(&catalogue, id)?;
-    let lesson = &parsed.lesson;
-    let specs: Vec<_> = match &args.demo {
-        None => lesson.demos.iter().collect(),
-        Some(name) => {
-            let found: Vec<_> = lesson.demos.iter().filter(|d| &d.name == name).collect();
-            if found.is_empty() {
-                let names: Vec<&str> = lesson.demos.iter().map(|d| d.name.as_str()).collect();
-                bail!(
-                    "lesson `{id}` has no demo `{name}`; its demos: {}",
-                    if names.is_empty() {
-                        "none".into()
-                    } else {
-                        names.join(", ")
-                    }
-                );
-            }
-            found
-        }
-    };
+    let specs = chosen(&parsed.lesson, args.demo.as_deref())?;
     if specs.is_empty() && !args.json {
         emit(&format!("{}\n", render::run::no_demos_yet(id)));
     }
@@ -117,12 +101,17 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     interrupt.on_request(|| {
         errln!("\n{}", render::run::stopping());
     });
-    let opts = RunOptions {
-        speed: args.speed,
-        interrupt: Some(interrupt),
+    let python = interpreter(args);
+    let play = Play {
+        options: RunOptions {
+            speed: args.speed,
+            interrupt: Some(interrupt),
+        },
+        python: python.as_ref(),
     };
-    // Each demo's report is written (JSON, trace) as soon as the demo ends, then dropped: memory
-    // holds one demo at a time, however many the lesson has.
+
+    // The sinks: each demo's report is written (JSON, trace) as soon as the demo ends, then
+    // dropped, so memory holds one demo at a time however many the lesson has.
     let mut json = if args.json {
         Some(json::JsonStream::begin(
             std::io::BufWriter::new(json::EmitWriter::default()),
@@ -138,121 +127,43 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
                 std::fs::File::create(path)
                     .with_context(|| format!("cannot write {}", path.display()))?,
             ))?
-            .full(args.full),
+            .full(args.full)
+            .named(&path.display().to_string()),
         ),
         None => None,
     };
-    let mut interrupted = false;
-    let mut tally = Tally::default();
-    let watched = g.watched();
+    // Learner path: a demo run to its end counts as watched (the menu's marks).
+    let mut watched = g.watched(id);
     // Fan-outs of several sizes: what is paid once and what per task (`render::costs`).
     let mut costs = crate::render::costs::CostFit::default();
-
-    // `--python`: find the interpreter once. Missing or too old: one line, and the Rust demos
-    // run as without the flag (the exit code does not change).
-    let python = if args.python || args.python_bin.is_some() {
-        let bin = args
-            .python_bin
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("python3"));
-        match python::Interpreter::find(&bin) {
-            Ok(p) => Some(p),
-            Err(line) => {
-                errln!("{}", render::marks::warning(&line));
-                None
-            }
-        }
-    } else {
-        None
-    };
-
-    let specs_len = specs.len();
-    let mut demos_run = 0;
-    for spec in specs {
-        let mut demo = match parsed.demo(spec) {
-            Ok(demo) => demo,
-            Err(problems) => {
-                let text: Vec<String> = problems.into_iter().map(|p| p.message).collect();
-                bail!("demo `{}` cannot run: {}", spec.name, text.join("; "));
-            }
-        };
-        if let Some(lines) = parsed.claim_lines.get(&demo.name) {
-            demo.locate_claims(&parsed.file, lines);
-        }
-        // While the demo (and its asyncio run) plays, Ctrl-C stops it at its next step (the
-        // interrupt in `opts`) rather than the process; not during the pause below.
-        let ctrl_c = Takeover::new(term_guard::CTRL_C);
-        let mut d: DemoReport = if args.json {
-            demo.run(&opts, &mut Unobserved)
-        } else {
-            emit(&demo_header(&demo, width, args.speed));
-            let mut screen = Screen {
-                live: !args.no_live,
-                interactive,
-                width,
-                axis_ms: 0.0,
-                view: None,
-                paired: python.is_some(),
-            };
-            demo.run(&opts, &mut screen)
-        }
-        .context("cannot start the tokio runtime")?;
-        if let Some(py) = &python
-            && !d.interrupted
-        {
-            if !args.json {
-                emit(&render::run::running_under_python(&py.version));
-            }
-            // At the speed the tokio run played, so the two compare.
-            let report = python::run(&demo, d.speed, py);
-            // The summary shows it on a terminal; with --json, one line on stderr.
-            if let (Some(problem), true) = (&report.problem, args.json) {
-                errln!("{}", render::marks::warning(problem));
-            }
-            d.python = Some(report);
-            if !args.json {
-                emit(&paired_timelines(&d, width));
-            }
-        }
-        drop(ctrl_c);
-        if !args.json {
-            emit(&format!("\n{}", summary::summary(&d)));
-        }
-        costs.add(&d);
-        if let Some(j) = &mut json {
-            j.demo(&d)?;
-        }
-        if let (Some(t), Some(path)) = (&mut trace, &args.trace) {
-            t.demo(&d)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-        tally.add(&d);
-        demos_run += 1;
-        // Learner path: a demo run to its end counts as watched (the menu's marks).
-        if !d.interrupted {
-            watched.note(id, &d.name);
-        }
-        if d.interrupted {
-            interrupted = true;
-            break;
-        }
-        // Learner path: time to read the summary before the next demo scrolls it away.
-        let more = demos_run < specs_len;
-        if more && interactive && !args.json && !args.no_pause {
-            match pause_between_demos() {
-                Pause::Next => {}
-                Pause::Stop => break,
-                Pause::Interrupted => {
-                    interrupted = true;
-                    break;
-                }
-            }
-        }
+    let mut sinks: Vec<&mut dyn DemoSink> = vec![&mut watched, &mut costs];
+    if let Some(j) = &mut json {
+        sinks.push(j);
+    }
+    if let Some(t) = &mut trace {
+        sinks.push(t);
     }
 
+    let mut watcher = OnScreen {
+        screen: (!args.json).then(|| Screen {
+            live: !args.no_live,
+            interactive,
+            width,
+            axis_ms: 0.0,
+            view: None,
+            paired: python.is_some(),
+        }),
+        speed: args.speed,
+        // Learner path: time to read the summary before the next demo scrolls it away.
+        pause: interactive && !args.json && !args.no_pause,
+        ctrl_c: None,
+    };
+    let played = play.run(parsed, &specs, &mut watcher, &mut sinks)?;
+    drop(sinks);
+
     if let Some(j) = json {
-        j.end(interrupted)?;
-    } else if let Some(fit) = costs.render(width).filter(|_| !interrupted) {
+        j.end(played.interrupted)?;
+    } else if let Some(fit) = costs.render(width).filter(|_| !played.interrupted) {
         emit(&fit);
     }
     if let (Some(t), Some(path)) = (trace, &args.trace) {
@@ -263,20 +174,149 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         }
     }
 
-    if interrupted {
+    if played.interrupted {
         if !args.json {
             errln!("{}", render::run::partial_results());
         }
         return Ok(Exit::Interrupted);
     }
-    let found = render::run::tally(&tally, args.strict);
+    let found = render::run::tally(&played.tally, args.strict);
     if !args.json && !found.is_empty() {
         errln!("{found}");
     }
-    if args.strict && tally.fails_strict() {
+    if args.strict && played.tally.fails_strict() {
         return Ok(Exit::Failure);
     }
     Ok(Exit::Success)
+}
+
+/// The demos `--demo` names (every demo of the lesson when it names none).
+fn chosen<'l>(lesson: &'l Lesson, demo: Option<&str>) -> anyhow::Result<Vec<&'l DemoSpec>> {
+    let Some(name) = demo else {
+        return Ok(lesson.demos.iter().collect());
+    };
+    let found: Vec<_> = lesson.demos.iter().filter(|d| d.name == name).collect();
+    if found.is_empty() {
+        let names: Vec<&str> = lesson.demos.iter().map(|d| d.name.as_str()).collect();
+        bail!(
+            "lesson `{}` has no demo `{name}`; its demos: {}",
+            lesson.id,
+            if names.is_empty() {
+                "none".into()
+            } else {
+                names.join(", ")
+            }
+        );
+    }
+    Ok(found)
+}
+
+/// `--python`: the interpreter, found once. Missing or too old: one line, and the Rust demos
+/// run as without the flag (the exit code does not change).
+fn interpreter(args: &Args) -> Option<python::Interpreter> {
+    if !args.python && args.python_bin.is_none() {
+        return None;
+    }
+    let bin = args
+        .python_bin
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("python3"));
+    match python::Interpreter::find(&bin) {
+        Ok(p) => Some(p),
+        Err(line) => {
+            errln!("{}", render::marks::warning(&line));
+            None
+        }
+    }
+}
+
+/// The terminal's side of playing demos, for `lesson run` and `lesson step`: each demo's header,
+/// live view, timelines and summary (none with `--json`), Ctrl-C taken over while a demo plays,
+/// and the pause between demos.
+pub(crate) struct OnScreen {
+    /// `None` with `--json`: nothing drawn.
+    screen: Option<Screen>,
+    /// The speed asked for, for the header's "cannot play that fast".
+    speed: f64,
+    /// Wait for a key between demos.
+    pause: bool,
+    /// While a demo (and its asyncio run) plays, Ctrl-C stops it at its next step (the
+    /// interrupt in the run options) rather than the process; not during the pause.
+    ctrl_c: Option<Takeover>,
+}
+
+impl OnScreen {
+    /// One demo at a time on a section's screen (`lesson step`): live, no pause, no asyncio.
+    pub(crate) fn for_step(speed: f64) -> OnScreen {
+        OnScreen {
+            screen: Some(Screen {
+                live: true,
+                interactive: std::io::stdout().is_terminal() && std::io::stderr().is_terminal(),
+                width: render::width(),
+                axis_ms: 0.0,
+                view: None,
+                paired: false,
+            }),
+            speed,
+            pause: false,
+            ctrl_c: None,
+        }
+    }
+}
+
+impl Observer for OnScreen {
+    fn strategy_started(&mut self, demo: &Demo, index: usize) -> Option<Sender<Event>> {
+        self.screen.as_mut()?.strategy_started(demo, index)
+    }
+
+    fn strategy_finished(&mut self, demo: &Demo, index: usize, report: &StrategyReport) {
+        if let Some(screen) = &mut self.screen {
+            screen.strategy_finished(demo, index, report);
+        }
+    }
+}
+
+impl Watcher for OnScreen {
+    fn demo_starting(&mut self, demo: &Demo) {
+        self.ctrl_c = Some(Takeover::new(term_guard::CTRL_C));
+        if let Some(screen) = &mut self.screen {
+            screen.axis_ms = 0.0;
+            emit(&demo_header(demo, screen.width, self.speed));
+        }
+    }
+
+    fn python_starting(&mut self, version: &str) {
+        if self.screen.is_some() {
+            emit(&render::run::running_under_python(version));
+        }
+    }
+
+    fn demo_ended(&mut self, d: &DemoReport) {
+        self.ctrl_c = None;
+        match &self.screen {
+            Some(screen) => {
+                if d.python.is_some() {
+                    emit(&paired_timelines(d, screen.width));
+                }
+                emit(&format!("\n{}", summary::summary(d)));
+            }
+            // With --json the summary is not drawn: an asyncio run's problem is one line on
+            // stderr.
+            None => {
+                if let Some(problem) = d.python.as_ref().and_then(|p| p.problem.as_ref()) {
+                    errln!("{}", render::marks::warning(problem));
+                }
+            }
+        }
+    }
+
+    fn next_demo(&mut self) -> Next {
+        if self.pause {
+            pause_between_demos()
+        } else {
+            Next::Go
+        }
+    }
 }
 
 /// Draws a demo as it runs: a live view while each strategy runs, then its timeline. Strategies
@@ -365,15 +405,8 @@ fn demo_header(demo: &Demo, width: usize, requested: f64) -> String {
     render::run::demo_header(demo, width, speed.as_deref())
 }
 
-/// What the learner chose between two demos.
-enum Pause {
-    Next,
-    Stop,
-    Interrupted,
-}
-
 /// "Enter for the next demo": waits for a key (a terminal only; the caller checks).
-fn pause_between_demos() -> Pause {
+fn pause_between_demos() -> Next {
     use crate::commands::screen::{self, Input};
     use console::Key;
     let term = console::Term::stderr();
@@ -381,41 +414,8 @@ fn pause_between_demos() -> Pause {
     let answer = screen::key(&term);
     screen::write(&term, "\n");
     match answer {
-        Input::Interrupt => Pause::Interrupted,
-        Input::Key(Key::Char('q') | Key::Escape) => Pause::Stop,
-        Input::Key(_) => Pause::Next,
+        Input::Interrupt => Next::Interrupted,
+        Input::Key(Key::Char('q') | Key::Escape) => Next::Stop,
+        Input::Key(_) => Next::Go,
     }
-}
-
-/// Run one demo on the terminal the way `lesson run` does (header, live view, timeline,
-/// summary), for `lesson step`, which shows a section's demo on its screen.
-pub(crate) fn show_demo(
-    parsed: &crate::lesson::parse::ParsedLesson,
-    spec: &crate::demo::spec::DemoSpec,
-    speed: f64,
-) -> anyhow::Result<DemoReport> {
-    let demo = parsed.demo(spec).map_err(|problems| {
-        let text: Vec<String> = problems.into_iter().map(|p| p.message).collect();
-        anyhow::anyhow!("demo `{}` cannot run: {}", spec.name, text.join("; "))
-    })?;
-    let width = render::width();
-    emit(&demo_header(&demo, width, speed));
-    let mut screen = Screen {
-        live: true,
-        interactive: std::io::stdout().is_terminal() && std::io::stderr().is_terminal(),
-        width,
-        axis_ms: 0.0,
-        view: None,
-        paired: false,
-    };
-    let opts = RunOptions {
-        speed,
-        interrupt: Some(Interrupt::ctrl_c()),
-    };
-    let _ctrl_c = Takeover::new(term_guard::CTRL_C);
-    let d = demo
-        .run(&opts, &mut screen)
-        .context("cannot start the tokio runtime")?;
-    emit(&format!("\n{}", summary::summary(&d)));
-    Ok(d)
 }

@@ -11,11 +11,15 @@
 
 use console::{Key, Term};
 
+use super::run::OnScreen;
 use super::{find, load};
 use crate::commands::screen::{self, HiddenCursor, Input};
 use crate::commands::{Exit, Global, Watched};
+use crate::demo::interrupt::Interrupt;
+use crate::demo::runner::RunOptions;
 use crate::lesson::Lesson;
 use crate::lesson::parse::ParsedLesson;
+use crate::lesson::play::Play;
 use crate::render::{self, emit};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -46,7 +50,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         );
     }
     let next = catalogue.next_after(lesson).map(|l| l.id.clone());
-    let watched = g.watched();
+    let mut watched = g.watched(&lesson.id);
     let screens = lesson.sections.len() + 1;
     let mut at = 0;
     // Demos already run on their screen: going back does not run them again unasked.
@@ -64,7 +68,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         }
         if run_demo {
             ran[at] = true;
-            demo_of(&watched, parsed, at, args.speed)?;
+            demo_of(&mut watched, parsed, at, args.speed)?;
         }
         let demo = lesson.sections.get(at).is_some_and(|s| s.demo.is_some());
         emit(&keys_line(at, screens, demo));
@@ -109,19 +113,32 @@ fn title(lesson: &Lesson, at: usize, screens: usize, width: usize) -> String {
     render::lesson::step_title(lesson, at, screens, width)
 }
 
-/// Run the demos of section `at` in place, noting each as watched when it ran to its end.
-fn demo_of(watched: &Watched, parsed: &ParsedLesson, at: usize, speed: f64) -> anyhow::Result<()> {
+/// Run the demos of section `at` in place, noting each as watched when it ran to its end; a
+/// Ctrl-C stops the rest of them.
+fn demo_of(
+    watched: &mut Watched,
+    parsed: &ParsedLesson,
+    at: usize,
+    speed: f64,
+) -> anyhow::Result<()> {
     let lesson = &parsed.lesson;
-    for name in lesson.sections[at].demo_names() {
-        let Some(spec) = lesson.demos.iter().find(|d| d.name == name) else {
-            continue;
-        };
-        let report = super::run::show_demo(parsed, spec, speed)?;
-        if report.interrupted {
-            break;
-        }
-        watched.note(&lesson.id, &report.name);
-    }
+    let specs: Vec<_> = lesson.sections[at]
+        .demo_names()
+        .filter_map(|name| lesson.demos.iter().find(|d| d.name == name))
+        .collect();
+    let play = Play {
+        options: RunOptions {
+            speed,
+            interrupt: Some(Interrupt::ctrl_c()),
+        },
+        python: None,
+    };
+    play.run(
+        parsed,
+        &specs,
+        &mut OnScreen::for_step(speed),
+        &mut [watched],
+    )?;
     Ok(())
 }
 
