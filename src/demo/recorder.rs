@@ -142,9 +142,12 @@ impl Recorder {
 
     /// Microseconds since the base + 1, for slots.
     fn now_us(&self) -> u32 {
-        let us = Instant::now()
-            .saturating_duration_since(self.base)
-            .as_micros();
+        self.us_at(Instant::now())
+    }
+
+    /// `t` as microseconds since the base + 1.
+    fn us_at(&self, t: Instant) -> u32 {
+        let us = t.saturating_duration_since(self.base).as_micros();
         us.min(u128::from(u32::MAX - 1)) as u32 + 1
     }
 
@@ -174,13 +177,17 @@ impl Recorder {
         self.send(e);
     }
 
-    /// Task `id` starts. See [`crate::demo::work::TaskSpan`] for the guard that ends it.
-    pub fn begin(&self, id: u32) {
-        let slot = &self.slots[id as usize];
-        slot.start.store(self.now_us(), Relaxed);
+    /// Task `id` starts now, returned. See [`crate::demo::span::TaskSpan`] for the guard that
+    /// ends it.
+    pub fn begin(&self, id: u32) -> Instant {
+        let now = Instant::now();
+        self.slots[id as usize]
+            .start
+            .store(self.us_at(now), Relaxed);
         if self.slots.len() <= STARTS_MAX {
             self.send(Event::Started { id });
         }
+        now
     }
 
     /// Task `id` ended with `result`.

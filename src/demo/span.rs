@@ -30,9 +30,10 @@ impl TaskSpan {
         &self.cx
     }
 
-    pub fn start(&mut self) {
+    /// Records the start and returns its time, for an op that times itself from it.
+    pub fn start(&mut self) -> tokio::time::Instant {
         self.started = true;
-        self.cx.rec.begin(self.id);
+        self.cx.rec.begin(self.id)
     }
 
     pub fn finish(&mut self, result: &Result<(), String>) {

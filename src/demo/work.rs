@@ -56,8 +56,8 @@ impl Work {
     pub fn call(&self, id: u32) -> impl Future<Output = TaskResult> + Send + 'static + use<> {
         let mut span = TaskSpan::new(&self.cx, id);
         async move {
-            span.start();
-            let result = op::run(span.cx(), id).await;
+            let started = span.start();
+            let result = op::run(span.cx(), id, started).await;
             span.finish(&result);
             result.map_err(|message| TaskError {
                 task: span.cx().plan.name(id),
