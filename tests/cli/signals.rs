@@ -109,7 +109,7 @@ fn signal_leaves_the_terminal_as_it_was(dir: &Path, command: &str, ready: &[&str
 /// stopped by `signal`.
 fn every_screen_after(signal: i32) {
     let (_tmp, wb) = fresh_workbook();
-    // `lesson step`: the first screen ran its demo and waits, the cursor hidden.
+    // `lesson step`: the first screen waits for a key, the cursor hidden.
     signal_leaves_the_terminal_as_it_was(
         &wb,
         &format!("{} lesson step gather --speed {}", bin(), quick_speed()),

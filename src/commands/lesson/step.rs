@@ -1,10 +1,12 @@
 //! `asyncwork lesson step ID`: a lesson one section per screen, the section's demo run in place.
 //!
-//! Each screen is cleared and shows one section: its prose, its Python | Rust code, and, when
-//! the section names a demo, that demo running live below it (the first time the screen is
-//! shown; `d` runs it again). Enter or → goes on, ← back, `q` leaves; the last screen offers the
-//! exercise (its task, a check, a hint) and the next lesson. Keys are single presses read raw, so
-//! Ctrl-C is a key too: the screen leaves with exit code 130 and the cursor visible.
+//! Each screen is cleared and shows one section: its prose and its Python | Rust code, a page
+//! at a time when it is taller than the terminal, so the heading is never scrolled away unread.
+//! On a section's last page `d` runs its demo in place (it starts on the key, not by itself: a
+//! demo that started at once would scroll the prose away before it was read). Enter or → goes
+//! on (a page, then a screen), ← back, `q` leaves; the last screen offers the exercise (its
+//! task, a check, a hint) and the next lesson. Keys are single presses read raw, so Ctrl-C is a
+//! key too: the screen leaves with exit code 130 and the cursor visible.
 //!
 //! `lesson show` is the alternative for reading it all at once (or on a page); stepping is for a
 //! first reading, where a wall of text and a scrolled-away demo are what lose a learner.
@@ -24,7 +26,7 @@ use crate::render::{self, emit};
 
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = "Example:\n  asyncwork lesson step gather\n\n\
-                        Keys: Enter or → next · ← back · d run the demo again · q leave")]
+                        Keys: Enter or → next (page, then screen) · ← back · d run the section's demo · q leave")]
 pub struct Args {
     /// The lesson id (see `asyncwork lesson list`)
     #[arg(add = clap_complete::ArgValueCandidates::new(crate::commands::completions::lesson_ids))]
@@ -52,26 +54,40 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let next = catalogue.next_after(lesson).map(|l| l.id.clone());
     let mut watched = g.watched(&lesson.id);
     let screens = lesson.sections.len() + 1;
-    let mut at = 0;
-    // Demos already run on their screen: going back does not run them again unasked.
-    let mut ran = vec![false; screens];
+    // Where the learner is: the screen (a section, then the last screen) and its page.
+    let (mut at, mut page) = (0, 0);
+    // `false` right after a demo ran: its output is on screen, under the section's page, until
+    // the next key, so the page is not drawn over it.
+    let mut redraw = true;
     loop {
-        let width = usize::from(term.size().1).max(20);
-        screen::clear(&term);
-        emit(&title(lesson, at, screens, width));
-        let mut run_demo = false;
-        if let Some(section) = lesson.sections.get(at) {
-            emit(&render::lesson::section_text(section, width));
-            run_demo = section.demo_names().next().is_some() && !ran[at];
-        } else {
-            emit(&last_screen(lesson, g, next.as_deref(), width));
-        }
-        if run_demo {
-            ran[at] = true;
-            demo_of(&mut watched, parsed, at, args.speed)?;
-        }
+        let (rows, cols) = term.size();
+        let width = usize::from(cols).max(20);
         let demo = lesson.sections.get(at).is_some_and(|s| s.demo.is_some());
-        emit(&keys_line(at, screens, demo));
+        let text = match lesson.sections.get(at) {
+            Some(section) => render::lesson::section_text(section, width),
+            None => last_screen(lesson, g, next.as_deref(), width),
+        };
+        // The title, the page, and the keys line (with its blank line above) fit the terminal:
+        // a screen taller than that is shown a page at a time. The keys line is measured as
+        // it would be with a page count, the longer of the two.
+        let head = title(lesson, at, screens, width);
+        let keys_rows = rows_of(&keys_line(at, screens, (0, 2), demo), width);
+        let room = usize::from(rows).saturating_sub(rows_of(&head, width) + keys_rows);
+        let pages = paginate(&text, room.max(5));
+        page = page.min(pages.len() - 1);
+        if redraw {
+            screen::clear(&term);
+            emit(&head);
+            emit(pages[page]);
+        }
+        redraw = true;
+        let last_page = page + 1 == pages.len();
+        emit(&keys_line(
+            at,
+            screens,
+            (page, pages.len()),
+            demo && last_page,
+        ));
         let _cursor = HiddenCursor::new(&term);
         let input = screen::key(&term);
         drop(_cursor);
@@ -84,15 +100,29 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
                 emit("\n");
                 return Ok(Exit::Success);
             }
-            Input::Key(Key::Enter | Key::ArrowRight | Key::Char(' ' | 'n')) => {
-                if at + 1 < screens {
-                    at += 1;
+            Input::Key(Key::Enter | Key::ArrowRight | Key::Char(' ' | 'n') | Key::PageDown) => {
+                if !last_page {
+                    page += 1;
+                } else if at + 1 < screens {
+                    (at, page) = (at + 1, 0);
                 }
             }
-            Input::Key(Key::ArrowLeft | Key::Backspace | Key::Char('b' | 'p')) => {
-                at = at.saturating_sub(1);
+            Input::Key(Key::ArrowLeft | Key::Backspace | Key::Char('b' | 'p') | Key::PageUp) => {
+                if page > 0 {
+                    page -= 1;
+                } else if at > 0 {
+                    // The previous screen from its last page, as a pager goes back.
+                    (at, page) = (at - 1, usize::MAX);
+                }
             }
-            Input::Key(Key::Char('d')) if demo => ran[at] = false,
+            // The demo starts on a key, once its section has been read: run in place, below
+            // the section's title line, its output left on screen until the next key.
+            Input::Key(Key::Char('d')) if demo && last_page => {
+                screen::clear(&term);
+                emit(&title(lesson, at, screens, width));
+                demo_of(&mut watched, parsed, at, args.speed)?;
+                redraw = false;
+            }
             Input::Key(Key::Char(c @ ('t' | 'c' | 'h'))) if at + 1 == screens => {
                 if let Some(ex) = lesson.main_exercise().filter(|e| !e.planned) {
                     screen::clear(&term);
@@ -104,9 +134,37 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
                     }
                 }
             }
-            Input::Key(_) => {}
+            Input::Key(_) => redraw = false,
         }
     }
+}
+
+/// How many terminal rows `text` takes at `width` columns (a long line wraps).
+fn rows_of(text: &str, width: usize) -> usize {
+    text.trim_end_matches('\n')
+        .split('\n')
+        .map(|line| console::measure_text_width(line).div_ceil(width).max(1))
+        .sum()
+}
+
+/// `text` cut into pages of at most `rows` lines (at least one page), each page whole lines.
+fn paginate(text: &str, rows: usize) -> Vec<&str> {
+    let mut pages = Vec::new();
+    let mut start = 0;
+    let mut lines = 0;
+    for (i, c) in text.char_indices() {
+        if c == '\n' {
+            lines += 1;
+            if lines == rows {
+                pages.push(&text[start..=i]);
+                (start, lines) = (i + 1, 0);
+            }
+        }
+    }
+    if start < text.len() || pages.is_empty() {
+        pages.push(&text[start..]);
+    }
+    pages
 }
 
 fn title(lesson: &Lesson, at: usize, screens: usize, width: usize) -> String {
@@ -142,19 +200,25 @@ fn demo_of(
     Ok(())
 }
 
-/// The bottom line: where the learner is, and the keys. At the bottom because a section with
-/// its demo can be taller than the terminal, and this line must stay in sight.
-fn keys_line(at: usize, screens: usize, demo: bool) -> String {
-    let position = format!("screen {} of {screens}", at + 1);
+/// The bottom line: where the learner is, and the keys. At the bottom because a demo's output
+/// can be taller than the terminal, and this line must stay in sight. `page` is the page shown
+/// and how many the screen has; `demo`: the demo can be run from here.
+fn keys_line(at: usize, screens: usize, (page, pages): (usize, usize), demo: bool) -> String {
+    let mut position = format!("screen {} of {screens}", at + 1);
+    if pages > 1 {
+        position.push_str(&format!(", page {} of {pages}", page + 1));
+    }
     let mut keys = vec![position.as_str()];
-    if at + 1 < screens {
+    if page + 1 < pages {
+        keys.push("Enter/→ more");
+    } else if at + 1 < screens {
         keys.push("Enter/→ next");
     }
-    if at > 0 {
+    if at > 0 || page > 0 {
         keys.push("← back");
     }
     if demo {
-        keys.push("d run the demo again");
+        keys.push("d run the demo");
     }
     if at + 1 == screens {
         keys.push(EXERCISE_KEYS);
