@@ -39,6 +39,46 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// `err` from parsing `args`, with a suggestion when it is a mistyped subcommand clap found
+    /// nothing near. clap's measure (Jaro similarity) scores two swapped letters of a short
+    /// word low (`lesson rnu`: 0.56, under its 0.7), so subcommands one edit away (a swap, a
+    /// letter missing, extra or wrong: the Damerau-Levenshtein distance) are offered too.
+    pub fn with_suggestion(mut err: clap::Error, args: &[std::ffi::OsString]) -> clap::Error {
+        use clap::CommandFactory as _;
+        use clap::error::{ContextKind, ContextValue, ErrorKind};
+        if err.kind() != ErrorKind::InvalidSubcommand
+            || err.get(ContextKind::SuggestedSubcommand).is_some()
+        {
+            return err;
+        }
+        let Some(ContextValue::String(typed)) = err.get(ContextKind::InvalidSubcommand) else {
+            return err;
+        };
+        let typed = typed.clone();
+        // The command whose subcommand was mistyped: follow the words that name subcommands.
+        let mut cmd = Cli::command();
+        for word in args.iter().skip(1).map(|a| a.to_string_lossy()) {
+            if word == typed {
+                break;
+            }
+            if let Some(sub) = cmd.find_subcommand(word.as_ref()) {
+                cmd = sub.clone();
+            }
+        }
+        let near: Vec<String> = cmd
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .filter(|name| strsim::damerau_levenshtein(&typed, name) == 1)
+            .collect();
+        if !near.is_empty() {
+            err.insert(
+                ContextKind::SuggestedSubcommand,
+                ContextValue::Strings(near),
+            );
+        }
+        err
+    }
+
     /// The global flags every command may use.
     pub fn global(&self) -> Global {
         Global {
@@ -69,9 +109,9 @@ pub enum Command {
 
     /// Grade an exercise: build it, run its tests with a time limit, explain what failed
     #[command(
-        after_help = "Examples:\n  asyncwork check                 # the first exercise not done yet\n  \
+        after_help = "Examples:\n  asyncwork check                 # the exercise you are in, else the next one\n  \
                       asyncwork check 03_gather\n  asyncwork check --all --format junit > report.xml\n  \
-                      asyncwork check 03_gather --format json   # Exercism results.json v2\n  \
+                      asyncwork check 03_gather --format json   # Exercism's results.json\n  \
                       asyncwork check --solutions     # instructors: shipped fails, solution passes\n\n\
                       Exit code: 0 when everything graded passed, 1 otherwise."
     )]

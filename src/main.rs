@@ -33,7 +33,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let cli = Cli::parse();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let cli = Cli::try_parse_from(&args).unwrap_or_else(|e| Cli::with_suggestion(e, &args).exit());
     // From here on a signal (or a panic, or the return) leaves the terminal as it was found and
     // removes what asyncwork made; see `commands::term_guard`.
     let _terminal = commands::term_guard::install();

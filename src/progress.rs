@@ -573,6 +573,21 @@ impl Progress {
         Ok(())
     }
 
+    /// How many hints of `exercise` the learner has seen. Only reads: a failing check says what
+    /// `hint` would give next without taking the write lock [`Self::update_hints_shown`] takes.
+    pub(crate) fn hints_shown(&self, exercise: &str) -> Result<usize> {
+        let shown: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT shown FROM hints WHERE exercise = ?1",
+                params![exercise],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(shown.unwrap_or(0).max(0) as usize)
+    }
+
     /// Change the count of hints seen of `exercise` to `change(count)`, atomically: the read and
     /// the write happen in one IMMEDIATE transaction, so two `hint` commands at once cannot both
     /// read 2 and both write 3 (or one write 1 after the other wrote 3). Returns (before, after).
@@ -751,6 +766,8 @@ mod tests {
             assert_eq!(p.update_hints_shown("03_gather", |_| 2).unwrap(), (0, 2));
         }
         let p = Progress::open(&path).unwrap();
+        assert_eq!(p.hints_shown("03_gather").unwrap(), 2);
+        assert_eq!(p.hints_shown("04_taskgroup").unwrap(), 0);
         assert_eq!(p.update_hints_shown("03_gather", |n| n).unwrap(), (2, 2));
     }
 

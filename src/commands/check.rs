@@ -18,7 +18,8 @@ use crate::workbook::{ExerciseCatalogue, ExerciseInfo, Workbook, hints, solution
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
     /// The exercise to grade (name like `03_gather`, its number, or its lesson id).
-    /// Without one: the first exercise not yet done.
+    /// Without one: the exercise whose folder you are in, else the first one not done in
+    /// course order.
     #[arg(add = clap_complete::ArgValueCandidates::new(crate::commands::completions::exercise_names))]
     pub exercise: Option<String>,
     /// Grade every exercise.
@@ -36,7 +37,8 @@ pub struct Args {
     #[arg(long, value_name = "SECS", default_value_t = grade::DEFAULT_BUILD_TIMEOUT.as_secs_f64(),
           value_parser = super::parse_seconds)]
     pub build_timeout: f64,
-    /// Output format: human, json (Exercism results.json v2) or junit (JUnit XML).
+    /// Output format: human, json (Exercism's results.json: version 3, whose tests name their
+    /// README task, where the exercise has tasks; else version 2) or junit (JUnit XML).
     #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = parse_format)]
     pub format: Format,
     /// Re-run even when the sources are unchanged since the last check.
@@ -235,7 +237,7 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
     Ok(Exit::from_ok(all_passed))
 }
 
-/// After a single check: the hint on failure, what comes next on success.
+/// After a single check: how to get a hint on failure, what comes next on success.
 fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress>) -> Result<()> {
     let catalogue = wb.catalogue();
     let Some(ex) = catalogue.get(&r.exercise) else {
@@ -255,15 +257,17 @@ fn print_next_step(wb: &Workbook, r: &ExerciseReport, progress: Option<&Progress
         }
         return Ok(());
     }
+    // Hints are given when asked for: say which one `hint` gives, show and count none.
     if let Some(p) = progress {
-        if let Some((n, total, text)) = hints::hint_after_failure(p, ex, &r.failing_tests())? {
+        if let Some(offer) = hints::offer_after_failure(p, ex, &r.failing_tests())? {
             out!(
                 "\n{}",
-                crate::render::hints::hint_line(n, total, &text, crate::render::width())
+                render::hints::offer(
+                    &offer,
+                    render::hints::Ask::Command(&ex.name),
+                    render::width()
+                )
             );
-            if n < total {
-                outln!("{}", render::check::more_help(&ex.name));
-            }
         }
     }
     Ok(())

@@ -66,31 +66,63 @@ pub fn lesson_ids() -> Vec<CompletionCandidate> {
         .unwrap_or_default()
 }
 
-/// Every lesson's demo names, each with its lesson (the demo flag cannot see which lesson the
-/// command line names).
+/// The demo names `lesson run ID --demo <Tab>` offers: the named lesson's demos, or every
+/// lesson's (each once) while no lesson is named yet.
 pub fn demo_names() -> Vec<CompletionCandidate> {
     lessons()
-        .map(|c| {
-            c.lessons
-                .iter()
-                .flat_map(|p| {
-                    p.lesson.demos.iter().map(|d| {
-                        CompletionCandidate::new(&d.name)
-                            .help(Some(format!("{}: {}", p.lesson.id, d.title).into()))
-                    })
-                })
-                .collect()
-        })
+        .map(|c| demos_for(&c, &command_line()))
         .unwrap_or_default()
 }
 
-/// Exercise names, each with its title.
-pub fn exercise_names() -> Vec<CompletionCandidate> {
-    ExerciseCatalogue::embedded()
-        .exercises
+/// The words of the command line being completed. clap_complete's candidate functions are given
+/// no other argument's value, but the shell passes the whole line to the process after a `--`
+/// (`COMPLETE=fish asyncwork -- asyncwork lesson run gather --demo ''`), so it is read there.
+fn command_line() -> Vec<String> {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    match args.iter().position(|a| a == "--") {
+        Some(i) => args[i + 1..].to_vec(),
+        None => Vec::new(),
+    }
+}
+
+/// [`demo_names`] for the command line `words`: the lesson is the first word after `run` that
+/// is a lesson id (a flag's value, `--speed 5`, is none).
+fn demos_for(catalogue: &Catalogue, words: &[String]) -> Vec<CompletionCandidate> {
+    let named = words
         .iter()
-        .map(|e| CompletionCandidate::new(&e.name).help(Some(e.title.clone().into())))
+        .skip_while(|w| *w != "run")
+        .skip(1)
+        .find_map(|w| catalogue.lessons.iter().find(|p| p.lesson.id == *w));
+    let mut seen = std::collections::HashSet::new();
+    catalogue
+        .lessons
+        .iter()
+        .filter(|p| named.is_none_or(|n| n.lesson.id == p.lesson.id))
+        .flat_map(|p| {
+            p.lesson
+                .demos
+                .iter()
+                .map(move |d| (d, format!("{}: {}", p.lesson.id, d.title)))
+        })
+        // Two lessons may have a demo of the same name: offered once.
+        .filter(|(d, _)| seen.insert(d.name.clone()))
+        .map(|(d, help)| CompletionCandidate::new(&d.name).help(Some(help.into())))
         .collect()
+}
+
+/// Exercise names, each with its title, then the lesson ids that name an exercise too
+/// (`task gather`, `check gather`).
+pub fn exercise_names() -> Vec<CompletionCandidate> {
+    let exercises = &ExerciseCatalogue::embedded().exercises;
+    let names = exercises
+        .iter()
+        .map(|e| CompletionCandidate::new(&e.name).help(Some(e.title.clone().into())));
+    let lessons = exercises
+        .iter()
+        .map(|e| CompletionCandidate::new(&e.lesson).help(Some(e.name.clone().into())));
+    names.chain(lessons).collect()
 }
 
 #[cfg(test)]
@@ -107,6 +139,44 @@ mod tests {
     fn candidates_name_lessons_demos_and_exercises() {
         assert!(values(lesson_ids()).contains(&"gather".to_string()));
         assert!(values(demo_names()).contains(&"sequential_vs_gather".to_string()));
-        assert!(values(exercise_names()).contains(&"03_gather".to_string()));
+        let exercises = values(exercise_names());
+        assert!(exercises.contains(&"03_gather".to_string()));
+        assert!(exercises.contains(&"gather".to_string()), "{exercises:?}");
+    }
+
+    #[test]
+    fn the_demo_flag_offers_the_named_lessons_demos() {
+        let catalogue = lessons().unwrap();
+        let words = |line: &str| line.split(' ').map(String::from).collect::<Vec<_>>();
+        let gather: Vec<String> = catalogue
+            .lessons
+            .iter()
+            .find(|p| p.lesson.id == "gather")
+            .unwrap()
+            .lesson
+            .demos
+            .iter()
+            .map(|d| d.name.clone())
+            .collect();
+        for line in [
+            "asyncwork lesson run gather --demo ",
+            "asyncwork lesson run --speed 5 gather --demo s",
+        ] {
+            assert_eq!(
+                values(demos_for(&catalogue, &words(line))),
+                gather,
+                "{line}"
+            );
+        }
+        // No lesson named yet: every demo, each name once.
+        let all = values(demos_for(
+            &catalogue,
+            &words("asyncwork lesson run --demo "),
+        ));
+        assert!(all.len() > gather.len());
+        let mut unique = all.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), all.len());
     }
 }

@@ -371,13 +371,15 @@ impl<'a> Watch<'a> {
                 }
             }
         } else {
-            if let Some((n, total, text)) =
-                hints::hint_after_failure(self.progress, ex, &r.failing_tests())?
+            // Hints are given when asked for (`h`): say which one, show and count none.
+            if let Some(offer) = hints::offer_after_failure(self.progress, ex, &r.failing_tests())?
             {
-                out!(
-                    "\n{}",
-                    crate::render::hints::hint_line(n, total, &text, render::width())
-                );
+                let ask = if self.interactive {
+                    render::hints::Ask::Key
+                } else {
+                    render::hints::Ask::Command(&ex.name)
+                };
+                out!("\n{}", render::hints::offer(&offer, ask, render::width()));
             }
             out!(
                 "\n{}",

@@ -55,13 +55,6 @@ pub fn last_one() -> String {
     marks::done("That was the last one: every exercise is done.")
 }
 
-/// Under a hint that has more after it.
-pub fn more_help(exercise: &str) -> String {
-    style(format!("More help: asyncwork hint {exercise}"))
-        .dim()
-        .to_string()
-}
-
 /// After a pass: where the reference solution was written.
 pub fn reference_solution(path: &str) -> String {
     format!(

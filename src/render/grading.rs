@@ -1,20 +1,19 @@
 //! Grading reports as text: for people (human, the summary table, the `check --solutions`
-//! table), for Exercism-style tooling (results.json version 2) and for CI (JUnit XML).
+//! table), for Exercism-style tooling (results.json, version 2 or 3) and for CI (JUnit XML).
 //!
 //! The grader returns plain data (`workbook::report`); everything that decides how a verdict
 //! looks (marks, colours, indentation, truncation, time formats) lives here.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use console::style;
 use serde::Serialize;
 
 use super::fmt_ms;
 use super::table::Table;
-use crate::workbook::embed;
 use crate::workbook::report::{ExerciseReport, FailureKind, TestStatus, Verdict};
 use crate::workbook::solutions::SolutionRow;
+use crate::workbook::{ExerciseCatalogue, test_file};
 
 /// The output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -283,7 +282,12 @@ pub(crate) fn solutions_table(rows: &[SolutionRow]) -> String {
     out
 }
 
-// ---- results.json (Exercism test runner interface, version 2) ----
+// ---- results.json (Exercism's test-runner interface, versions 2 and 3) ----
+//
+// https://exercism.org/docs/building/tooling/test-runners/interface: the tests in the order of
+// the test file (the grader's reports already are, see `workbook::test_file`); a top-level
+// `message` only when the status is `error` (it is left out otherwise); version 3 when tests
+// are linked to the README's tasks (`task_id`), else version 2.
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
 pub(crate) struct ResultsJson {
@@ -303,13 +307,38 @@ pub(crate) struct ResultsTest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) output: Option<String>,
     pub(crate) test_code: String,
+    /// The README task the test checks (version 3), when it checks exactly one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) task_id: Option<usize>,
 }
 
-fn status_v2(verdict: Verdict) -> &'static str {
-    match verdict {
+impl ResultsJson {
+    /// Version 3 when some test names its task, else 2: the two differ only in `task_id`.
+    fn new(status: &'static str, message: Option<String>, tests: Vec<ResultsTest>) -> Self {
+        let version = if tests.iter().any(|t| t.task_id.is_some()) {
+            3
+        } else {
+            2
+        };
+        ResultsJson {
+            version,
+            status,
+            // The interface reserves the top-level message for `error`.
+            message: message.filter(|_| status == "error"),
+            tests,
+        }
+    }
+}
+
+/// The interface's status of one exercise: `error` when its tests did not run cleanly (it does
+/// not compile, the test program crashed) or none ran; `fail` when one failed or was stopped at
+/// the time limit (that test is an `error`); `pass`.
+fn status_of(r: &ExerciseReport) -> &'static str {
+    match r.verdict {
         Verdict::Pass => "pass",
-        Verdict::Fail => "fail",
-        Verdict::Error | Verdict::Stuck => "error",
+        Verdict::Error => "error",
+        _ if r.tests.is_empty() => "error",
+        Verdict::Fail | Verdict::Stuck => "fail",
     }
 }
 
@@ -322,8 +351,9 @@ fn error_message(r: &ExerciseReport) -> String {
     msg
 }
 
-fn tests_v2(r: &ExerciseReport, prefix: bool) -> Vec<ResultsTest> {
-    let source = test_source(&r.exercise);
+fn tests_of(r: &ExerciseReport, prefix: bool) -> Vec<ResultsTest> {
+    let source = test_file::source(&r.exercise);
+    let info = ExerciseCatalogue::embedded().get(&r.exercise);
     r.tests
         .iter()
         .filter(|t| t.status != TestStatus::Ignored)
@@ -351,6 +381,7 @@ fn tests_v2(r: &ExerciseReport, prefix: bool) -> Vec<ResultsTest> {
                     .as_deref()
                     .and_then(|s| test_code(s, bare))
                     .unwrap_or_default(),
+                task_id: info.and_then(|ex| test_file::task_of(ex, &t.name)),
             }
         })
         .collect()
@@ -358,21 +389,12 @@ fn tests_v2(r: &ExerciseReport, prefix: bool) -> Vec<ResultsTest> {
 
 /// results.json for one exercise.
 pub(crate) fn results_json(r: &ExerciseReport) -> ResultsJson {
-    let status = status_v2(r.verdict);
-    ResultsJson {
-        version: 2,
-        status,
-        message: match r.verdict {
-            Verdict::Pass => None,
-            Verdict::Error => Some(error_message(r)),
-            _ => Some(r.message.clone()),
-        },
-        tests: tests_v2(r, false),
-    }
+    ResultsJson::new(status_of(r), Some(error_message(r)), tests_of(r, false))
 }
 
-/// results.json for several exercises: test names are prefixed with the exercise, an exercise
-/// that could not run becomes one `error` test.
+/// results.json for several exercises (beyond the interface, which grades one solution): test
+/// names are prefixed with the exercise, an exercise whose tests did not run becomes one `error`
+/// test, and the whole is an `error` only when no exercise's tests ran.
 pub(crate) fn results_json_all(reports: &[ExerciseReport]) -> ResultsJson {
     if let [one] = reports {
         return results_json(one);
@@ -386,22 +408,25 @@ pub(crate) fn results_json_all(reports: &[ExerciseReport]) -> ResultsJson {
                 message: (!r.passed()).then(|| error_message(r)),
                 output: None,
                 test_code: String::new(),
+                task_id: None,
             });
         } else {
-            tests.extend(tests_v2(r, true));
+            tests.extend(tests_of(r, true));
         }
     }
-    let failed: Vec<&str> = reports
+    let status = if reports.iter().all(|r| r.passed()) {
+        "pass"
+    } else if !reports.is_empty() && reports.iter().all(|r| status_of(r) == "error") {
+        "error"
+    } else {
+        "fail"
+    };
+    let message = reports
         .iter()
-        .filter(|r| !r.passed())
-        .map(|r| r.exercise.as_str())
-        .collect();
-    ResultsJson {
-        version: 2,
-        status: if failed.is_empty() { "pass" } else { "fail" },
-        message: (!failed.is_empty()).then(|| format!("not passing: {}", failed.join(", "))),
-        tests,
-    }
+        .map(|r| format!("{}: {}", r.exercise, error_message(r)))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    ResultsJson::new(status, Some(message), tests)
 }
 
 fn truncate_chars(s: &str, max: usize) -> String {
@@ -410,20 +435,6 @@ fn truncate_chars(s: &str, max: usize) -> String {
     } else {
         s.chars().take(max).collect()
     }
-}
-
-/// The pristine grading tests of an exercise, concatenated.
-fn test_source(exercise: &str) -> Option<String> {
-    let mut all = String::new();
-    for (path, contents) in embed::exercise_files(exercise) {
-        if path.starts_with(Path::new(exercise).join("tests"))
-            && path.extension().is_some_and(|e| e == "rs")
-        {
-            all.push_str(&String::from_utf8_lossy(contents));
-            all.push('\n');
-        }
-    }
-    (!all.is_empty()).then_some(all)
 }
 
 /// The body of `fn name` in `source`, dedented (Exercism's `test_code`).
@@ -618,6 +629,10 @@ mod tests {
                 "{keys:?}"
             );
         }
+        // The interface reserves the top-level message for `error`.
+        assert!(v.get("message").is_none(), "{v}");
+        // No test is linked to a task (these names are no real test's): version 2, no task_id.
+        assert!(tests.iter().all(|t| t.get("task_id").is_none()));
         assert_eq!(tests[0]["status"], "pass");
         assert!(tests[0].get("message").is_none());
         assert_eq!(tests[1]["status"], "fail");
@@ -654,6 +669,7 @@ mod tests {
         }]))
         .unwrap();
         assert_eq!(v["status"], "fail");
+        assert!(v.get("message").is_none(), "{v}");
         let names: Vec<&str> = v["tests"]
             .as_array()
             .unwrap()
@@ -668,6 +684,66 @@ mod tests {
                 "04_taskgroup/build"
             ]
         );
+    }
+
+    #[test]
+    fn results_json_for_many_that_all_fail_to_build_is_an_error() {
+        let other = {
+            let mut r = report(Verdict::Error);
+            r.exercise = "04_taskgroup".into();
+            r
+        };
+        let v = serde_json::to_value(results_json_all(&[report(Verdict::Error), other])).unwrap();
+        assert_eq!(v["status"], "error");
+        let message = v["message"].as_str().unwrap();
+        assert!(
+            message.contains("03_gather: 1 of 2") && message.contains("04_taskgroup: "),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_stopped_test_is_an_error_in_a_failing_run() {
+        let mut r = report(Verdict::Stuck);
+        r.tests[1].status = TestStatus::Stuck;
+        let v = serde_json::to_value(results_json(&r)).unwrap();
+        assert_eq!(v["status"], "fail", "tests ran: {v}");
+        assert!(v.get("message").is_none(), "{v}");
+        assert_eq!(v["tests"][1]["status"], "error");
+        // Stopped before any test reported: nothing ran cleanly.
+        r.tests.clear();
+        let v = serde_json::to_value(results_json(&r)).unwrap();
+        assert_eq!(v["status"], "error");
+        assert_eq!(v["message"], "1 of 2 tests failed");
+    }
+
+    #[test]
+    fn results_json_v3_links_tests_to_the_readme_tasks() {
+        let mut r = report(Verdict::Fail);
+        for (t, name) in r.tests.iter_mut().zip([
+            "dashboard_runs_the_three_calls_concurrently",
+            "report_pair_fails_fast_when_the_first_one_fails",
+        ]) {
+            t.name = name.into();
+        }
+        let v = serde_json::to_value(results_json(&r)).unwrap();
+        assert_eq!(v["version"], 3, "{v}");
+        assert!(v.get("message").is_none(), "{v}");
+        assert_eq!(v["tests"][0]["task_id"], 1);
+        assert_eq!(v["tests"][1]["task_id"], 3);
+        assert!(
+            v["tests"][0]["test_code"]
+                .as_str()
+                .unwrap()
+                .contains("load_dashboard"),
+            "{v}"
+        );
+        // Several exercises: the same links, under prefixed names.
+        let v =
+            serde_json::to_value(results_json_all(&[r.clone(), report(Verdict::Pass)])).unwrap();
+        assert_eq!(v["version"], 3);
+        assert_eq!(v["tests"][0]["task_id"], 1);
+        assert!(v["tests"][2].get("task_id").is_none());
     }
 
     #[test]

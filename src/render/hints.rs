@@ -1,11 +1,11 @@
-//! Hints as text: the `hint` command's answer.
+//! Hints as text: the `hint` command's answer, and what a failed check says about them.
 //!
 //! Which hint to show is decided by `workbook::hints` (it counts what the learner has seen in the
 //! record); this module only decides how it looks.
 
 use console::style;
 
-use crate::workbook::hints::HintView;
+use crate::workbook::hints::{HintOffer, HintView};
 
 /// The answer to `asyncwork hint EXERCISE`, at the terminal's width.
 pub(crate) fn render(view: &HintView, exercise: &str) -> String {
@@ -13,7 +13,7 @@ pub(crate) fn render(view: &HintView, exercise: &str) -> String {
 }
 
 /// One hint, wrapped between words: "Hint 1 of 3:" then the text, continuation lines indented.
-pub(crate) fn hint_line(n: usize, total: usize, text: &str, width: usize) -> String {
+fn hint_line(n: usize, total: usize, text: &str, width: usize) -> String {
     // Prose is hard to read past about 100 columns, however wide the terminal.
     let width = width.min(100);
     let label = style(format!("Hint {n} of {total}:")).cyan().bold();
@@ -45,6 +45,38 @@ pub(crate) fn render_at(view: &HintView, exercise: &str, width: usize) -> String
         ));
     }
     out
+}
+
+/// How the learner asks for a hint where the offer is shown.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ask<'a> {
+    /// `asyncwork hint EXERCISE` (after `check`, and in watch mode off a terminal).
+    Command(&'a str),
+    /// Watch mode's `h` key.
+    Key,
+}
+
+/// Under a failed check: which hint a request would give, and how to ask for it. No hint's
+/// text: hints are shown when asked for.
+pub(crate) fn offer(offer: &HintOffer, ask: Ask, width: usize) -> String {
+    let request = match ask {
+        Ask::Command(exercise) => format!("`asyncwork hint {exercise}`"),
+        Ask::Key => "`h`".to_string(),
+    };
+    let total = offer.total;
+    let mut text = match offer.next {
+        Some(1) if total > 1 => format!(
+            "Stuck? {request} gives hint 1 of {total} (they go from a nudge to nearly the answer)."
+        ),
+        Some(n) => format!("Stuck? {request} gives hint {n} of {total}."),
+        None => format!("You have seen all {total} hints: {request} shows them again."),
+    };
+    if let Some((n, test)) = &offer.about {
+        text.push_str(&format!(" Hint {n} is about {test}."));
+    }
+    // Prose is hard to read past about 100 columns, however wide the terminal.
+    let text = super::wrap(&text, width.min(100), "", "");
+    format!("{}\n", style(text.trim_end()).dim())
 }
 
 #[cfg(test)]
@@ -88,5 +120,47 @@ mod tests {
         for w in long.split_whitespace() {
             assert!(words.contains(&w), "`{w}` was broken:\n{text}");
         }
+    }
+
+    #[test]
+    fn an_offer_names_the_request_and_no_hint_text() {
+        console::set_colors_enabled(false);
+        let first = HintOffer {
+            next: Some(1),
+            total: 4,
+            about: Some((4, "report_pair_fails_fast".into())),
+        };
+        let text = offer(&first, Ask::Command("03_gather"), 70);
+        let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            words.contains("`asyncwork hint 03_gather` gives hint 1 of 4"),
+            "{text}"
+        );
+        assert!(
+            words.contains("Hint 4 is about report_pair_fails_fast."),
+            "{text}"
+        );
+        assert!(!text.contains("Hint 1 of"), "no hint is shown: {text}");
+        for line in text.lines() {
+            assert!(line.chars().count() <= 70, "{line:?}");
+        }
+        let later = HintOffer {
+            next: Some(3),
+            total: 4,
+            about: None,
+        };
+        assert_eq!(
+            offer(&later, Ask::Key, 100),
+            "Stuck? `h` gives hint 3 of 4.\n"
+        );
+        let all = HintOffer {
+            next: None,
+            total: 4,
+            about: None,
+        };
+        assert!(
+            offer(&all, Ask::Command("03_gather"), 100)
+                .contains("seen all 4 hints: `asyncwork hint 03_gather` shows them again")
+        );
     }
 }

@@ -18,6 +18,9 @@ const MAX_PROSE_WIDTH: usize = 100;
 pub struct Context<'a> {
     pub total_lessons: usize,
     pub next_lesson: Option<&'a Lesson>,
+    /// The `--lessons DIR` the lesson was read with: the commands it suggests carry it, or
+    /// they would read the built-in lessons instead.
+    pub lessons: Option<&'a str>,
 }
 
 pub fn render(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
@@ -27,8 +30,10 @@ pub fn render(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
         out,
         "{}",
         style(format!(
-            "Lesson {} · {} · {} lessons in this course",
-            lesson.position, lesson.id, cx.total_lessons
+            "Lesson {} · {} · {} in this course",
+            lesson.position,
+            lesson.id,
+            plural(cx.total_lessons, "lesson")
         ))
         .dim()
     );
@@ -37,7 +42,11 @@ pub fn render(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
     for section in &lesson.sections {
         out.push_str(&section_text(section, width));
         for demo in section.demo_names() {
-            let command = format!("asyncwork lesson run {} --demo {demo}", lesson.id);
+            let command = format!(
+                "asyncwork lesson run {}{} --demo {demo}",
+                lesson.id,
+                lessons_flag(cx)
+            );
             // A command is never wrapped: when it does not fit beside the label, it gets its own line.
             let sep = if "▶ See it live: ".chars().count() + command.chars().count() > width {
                 "\n  "
@@ -108,6 +117,23 @@ fn rustc_says(rejected: &CompileFail, width: usize) -> String {
     out
 }
 
+/// ` --lessons DIR` when the lesson was read from `--lessons DIR`, else nothing. DIR is quoted
+/// for the shell when it has anything but plain path characters.
+fn lessons_flag(cx: &Context<'_>) -> String {
+    let Some(dir) = cx.lessons else {
+        return String::new();
+    };
+    let plain = !dir.is_empty()
+        && dir
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+,:=@%~".contains(c));
+    if plain {
+        format!(" --lessons {dir}")
+    } else {
+        format!(" --lessons '{}'", dir.replace('\'', r"'\''"))
+    }
+}
+
 fn footer(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
     let mut out = String::new();
     out.push_str(&hints(lesson, width));
@@ -119,7 +145,7 @@ fn footer(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
     if !lesson.demos.is_empty() {
         let demos = plural(lesson.demos.len(), "demo");
         step(
-            format!("asyncwork lesson run {}", lesson.id),
+            format!("asyncwork lesson run {}{}", lesson.id, lessons_flag(cx)),
             format!("watch the {demos} live"),
         );
     }
@@ -138,7 +164,7 @@ fn footer(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
     }
     if let Some(next) = cx.next_lesson {
         step(
-            format!("asyncwork lesson show {}", next.id),
+            format!("asyncwork lesson show {}{}", next.id, lessons_flag(cx)),
             format!("next: {}", next.title),
         );
     }

@@ -47,6 +47,9 @@ pub struct ExerciseInfo {
     pub hints: Vec<String>,
     /// For each hint (same index), the grading tests it is about; empty for a general hint.
     pub hint_tests: Vec<Vec<String>>,
+    /// For each numbered task of the README's "What to do", in order, the grading tests that
+    /// check it (results.json's `task_id`); empty when the README has no such tasks.
+    pub tasks: Vec<Vec<String>>,
 }
 
 /// `info.toml`'s form of an exercise: a hint is a plain string, or `{ text, tests }`.
@@ -59,6 +62,8 @@ struct RawExerciseInfo {
     title: String,
     #[serde(default)]
     hints: Vec<RawHint>,
+    #[serde(default)]
+    tasks: Vec<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -89,6 +94,7 @@ impl From<RawExerciseInfo> for ExerciseInfo {
             title: raw.title,
             hints,
             hint_tests,
+            tasks: raw.tasks,
         }
     }
 }

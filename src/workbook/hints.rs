@@ -1,5 +1,6 @@
 //! Hints: one more each time the learner asks, remembered in the progress record; once all
-//! have been seen, all of them.
+//! have been seen, all of them. A failed check shows none and counts none: it only says which
+//! one a request would give ([`offer_after_failure`]).
 
 use super::ExerciseInfo;
 use crate::progress::{self, Progress};
@@ -46,33 +47,45 @@ pub(crate) fn next_hint(progress: &Progress, ex: &ExerciseInfo) -> progress::Res
     }
 }
 
-/// After a failed check: the hint about the first failing test, if one names it (hints may
-/// name their tests in info.toml); otherwise the latest general hint the learner has reached (at
-/// least the first, which this marks as seen).
-pub(crate) fn hint_after_failure(
+/// What a failed check says about hints. Hints are given only when asked for (`asyncwork
+/// hint`, watch's `h`): a check that showed one and counted it as seen made the first request
+/// skip to the second, which is nearly the answer. So a check only says which hint a request
+/// would give, and counts nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HintOffer {
+    /// The hint the next request gives (from 1); `None` once all have been seen (a request then
+    /// shows them all again).
+    pub(crate) next: Option<usize>,
+    pub(crate) total: usize,
+    /// A hint about the first failing test (hints may name their tests in info.toml): its
+    /// number and the test's name.
+    pub(crate) about: Option<(usize, String)>,
+}
+
+/// After a failed check: what a hint request would give (see [`HintOffer`]). Reads the record
+/// and changes nothing; `None` when the exercise has no hints.
+pub(crate) fn offer_after_failure(
     progress: &Progress,
     ex: &ExerciseInfo,
     failing: &[String],
-) -> progress::Result<Option<(usize, usize, String)>> {
+) -> progress::Result<Option<HintOffer>> {
     let total = ex.hints.len();
     if total == 0 {
         return Ok(None);
     }
-    let (_, shown) = progress.update_hints_shown(&ex.name, |shown| shown.max(1))?;
-    let shown = shown.min(total);
+    let shown = progress.hints_shown(&ex.name)?.min(total);
     let about = |i: usize| ex.hint_tests.get(i).map(Vec::as_slice).unwrap_or_default();
-    // The first failing test is the one the report leads with: its own hint, if it has one.
-    if let Some(test) = failing.first() {
-        if let Some(i) = (0..total).find(|&i| about(i).iter().any(|t| t == test)) {
-            return Ok(Some((i + 1, total, ex.hints[i].clone())));
-        }
-    }
-    // No hint names a failing test: the latest general one reached.
-    let general = (0..shown)
-        .rev()
-        .find(|&i| about(i).is_empty())
-        .unwrap_or(shown - 1);
-    Ok(Some((general + 1, total, ex.hints[general].clone())))
+    // The first failing test is the one the report leads with: a hint of its own, if it has one.
+    let about = failing.first().and_then(|test| {
+        (0..total)
+            .find(|&i| about(i).iter().any(|t| t == test))
+            .map(|i| (i + 1, test.clone()))
+    });
+    Ok(Some(HintOffer {
+        next: (shown < total).then_some(shown + 1),
+        total,
+        about,
+    }))
 }
 
 #[cfg(test)]
@@ -87,6 +100,7 @@ mod tests {
             title: "t".into(),
             hints: vec!["one".into(), "two".into(), "three".into()],
             hint_tests: vec![vec![], vec![], vec!["pair_test".into()]],
+            tasks: vec![],
         }
     }
 
@@ -103,10 +117,6 @@ mod tests {
             vec![(2, "two".to_string())]
         );
         assert_eq!(
-            hint_after_failure(&p, &ex, &[]).unwrap(),
-            Some((2, 3, "two".to_string()))
-        );
-        assert_eq!(
             next_hint(&p, &ex).unwrap().hints,
             vec![(3, "three".to_string())]
         );
@@ -116,27 +126,45 @@ mod tests {
     }
 
     #[test]
-    fn failure_shows_first_hint() {
+    fn a_failure_offers_the_next_hint_and_counts_none() {
         let p = Progress::open_in_memory().unwrap();
+        let offer = |p: &Progress| offer_after_failure(p, &ex(), &[]).unwrap().unwrap();
+        assert_eq!(offer(&p).next, Some(1));
         assert_eq!(
-            hint_after_failure(&p, &ex(), &[]).unwrap(),
-            Some((1, 3, "one".to_string()))
+            offer(&p).next,
+            Some(1),
+            "a second failure offers the same hint"
         );
-        assert_eq!(p.update_hints_shown("03_gather", |n| n).unwrap().0, 1);
+        assert_eq!(p.hints_shown("03_gather").unwrap(), 0);
+        // The first request after the failures gives hint 1, then the offer moves on.
+        assert_eq!(next_hint(&p, &ex()).unwrap().hints[0].0, 1);
+        assert_eq!(offer(&p).next, Some(2));
+        p.update_hints_shown("03_gather", |_| 3).unwrap();
+        assert_eq!(offer(&p).next, None, "all seen: a request shows them all");
+        assert_eq!(p.hints_shown("03_gather").unwrap(), 3);
     }
 
     #[test]
-    fn failure_shows_the_hint_about_the_failing_test() {
+    fn a_failure_names_the_hint_about_the_failing_test() {
         let p = Progress::open_in_memory().unwrap();
         let failing = vec!["pair_test".to_string(), "other".to_string()];
-        assert_eq!(
-            hint_after_failure(&p, &ex(), &failing).unwrap(),
-            Some((3, 3, "three".to_string()))
-        );
-        // A failing test no hint names: the general hint reached so far.
-        assert_eq!(
-            hint_after_failure(&p, &ex(), &["other".to_string()]).unwrap(),
-            Some((1, 3, "one".to_string()))
-        );
+        let offer = offer_after_failure(&p, &ex(), &failing).unwrap().unwrap();
+        assert_eq!(offer.about, Some((3, "pair_test".to_string())));
+        assert_eq!(offer.next, Some(1), "hints still come in order");
+        // A failing test no hint names: no hint is about it.
+        let offer = offer_after_failure(&p, &ex(), &["other".to_string()])
+            .unwrap()
+            .unwrap();
+        assert_eq!(offer.about, None);
+        assert_eq!(p.hints_shown("03_gather").unwrap(), 0);
+    }
+
+    #[test]
+    fn no_hints_no_offer() {
+        let p = Progress::open_in_memory().unwrap();
+        let mut none = ex();
+        none.hints.clear();
+        none.hint_tests.clear();
+        assert_eq!(offer_after_failure(&p, &none, &[]).unwrap(), None);
     }
 }

@@ -67,6 +67,31 @@ pub fn init(dir: &Path) -> Result<PathBuf> {
 
 /// The checks of a first `init` into `dir`.
 fn refuse_unless_fresh(dir: &Path) -> Result<()> {
+    // A file where the folder (or one above it) would go: said in words, before the system's
+    // "Not a directory (os error 20)" would.
+    if let Some(file) = dir
+        .ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| a.symlink_metadata().is_ok())
+        .filter(|a| !a.is_dir())
+    {
+        let instead = file.with_file_name(DEFAULT_DIR);
+        bail!(
+            "{} is a file, not a folder: the workbook {}. Choose a new folder, e.g. \
+             `asyncwork init {}`.",
+            file.display(),
+            if file == dir {
+                "cannot be written over it".to_string()
+            } else {
+                format!("cannot go in it ({})", dir.display())
+            },
+            if instead.exists() {
+                "my-async-workbook".into()
+            } else {
+                instead.display().to_string()
+            }
+        );
+    }
     if discover::is_workbook(dir) {
         bail!(
             "{} already holds a workbook; asyncwork will not overwrite it.\n\

@@ -15,6 +15,8 @@
 //! * [`process`]: running a child with a timeout, killing its whole process group;
 //! * [`grade`]: the grader (pipeline, worker pool, judging, classification, the record's side);
 //! * [`report`]: what grading found, as plain data;
+//! * [`test_file`]: the grading tests as their file lists them (the order of every report, the
+//!   README task of each test);
 //! * [`hints`], [`reset`], [`init`], [`solutions`]: the data behind the other commands (the
 //!   commands themselves live in `crate::commands`);
 //! * [`warm`]: the background build `init` starts, so the first check is quick.
@@ -34,6 +36,7 @@ pub mod reset;
 pub mod sandbox;
 pub(crate) mod shadow;
 pub(crate) mod solutions;
+pub(crate) mod test_file;
 pub mod warm;
 
 use std::path::{Path, PathBuf};

@@ -76,7 +76,36 @@ fn info(name: &str) -> ExerciseInfo {
             title: name.into(),
             hints: vec![],
             hint_tests: vec![],
+            tasks: vec![],
         })
+}
+
+/// The `#[test]` / `#[tokio::test]` functions of an exercise's pristine `tests/grade.rs`, in the
+/// file's order (read line by line here, apart from the grader's own reading).
+fn test_fns_in_file_order(name: &str) -> Vec<String> {
+    let rel = Path::new(name).join("tests/grade.rs");
+    let source = String::from_utf8(embed::pristine(&rel).unwrap().to_vec()).unwrap();
+    let mut out = Vec::new();
+    let mut attribute = false;
+    for line in source.lines().map(str::trim) {
+        if line.starts_with("#[test]") || line.starts_with("#[tokio::test") {
+            attribute = true;
+        } else if let Some(rest) = line
+            .strip_prefix("async fn ")
+            .or_else(|| line.strip_prefix("fn "))
+            .filter(|_| attribute)
+        {
+            out.push(rest.split('(').next().unwrap().to_string());
+            attribute = false;
+        }
+    }
+    assert!(out.len() > 3, "{out:?}");
+    out
+}
+
+/// The words of `text` on one line: what a wrapped text says, whatever the width.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn shipped(name: &str) -> String {
@@ -678,7 +707,7 @@ fn cli(wb: &Workbook) -> assert_cmd::Command {
 
 #[test]
 #[ignore = "builds exercise crates"]
-fn cli_check_json_is_results_json_v2_and_exit_code_says_fail() {
+fn cli_check_json_is_results_json_v3_and_exit_code_says_fail() {
     let (_g, wb) = workbook();
     reset::reset_exercise(&wb, GATHER).unwrap();
     let out = cli(&wb)
@@ -692,16 +721,26 @@ fn cli_check_json_is_results_json_v2_and_exit_code_says_fail() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["version"], 2);
+    // Exercism's interface: version 3 (03's tests are linked to its README's tasks), and a
+    // top-level message only for `error`.
+    assert_eq!(v["version"], 3);
     assert_eq!(v["status"], "fail");
+    assert!(v.get("message").is_none_or(|m| m.is_null()), "{v}");
     let tests = v["tests"].as_array().unwrap();
-    assert!(!tests.is_empty());
     for t in tests {
         assert!(
             t["name"].is_string() && t["status"].is_string() && t["test_code"].is_string(),
             "{t}"
         );
+        assert!(t["task_id"].is_u64(), "{t}");
     }
+    // The tests in the order of the test file, as its `#[test]` / `#[tokio::test]` fns come.
+    let names: Vec<&str> = tests.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, test_fns_in_file_order(GATHER));
+    let task = |name: &str| tests.iter().find(|t| t["name"] == name).unwrap()["task_id"].clone();
+    assert_eq!(task("dashboard_runs_the_three_calls_concurrently"), 1);
+    assert_eq!(task("all_reports_are_fetched_concurrently"), 2);
+    assert_eq!(task("report_pair_fails_fast_when_the_first_one_fails"), 3);
     let seq = tests
         .iter()
         .find(|t| t["name"] == "dashboard_runs_the_three_calls_concurrently")
@@ -720,6 +759,19 @@ fn cli_check_json_is_results_json_v2_and_exit_code_says_fail() {
             .contains("load_dashboard"),
         "{seq}"
     );
+
+    // JUnit in the same order.
+    let out = cli(&wb)
+        .args(["check", GATHER, "--format", "junit"])
+        .output()
+        .unwrap();
+    let xml = String::from_utf8(out.stdout).unwrap();
+    let cases: Vec<&str> = xml
+        .split("<testcase name=\"")
+        .skip(1)
+        .map(|c| c.split('"').next().unwrap())
+        .collect();
+    assert_eq!(cases, test_fns_in_file_order(GATHER), "{xml}");
 
     std::fs::write(wb.exercise_dir(GATHER).join("src/lib.rs"), solution(GATHER)).unwrap();
     let out = cli(&wb)
@@ -755,7 +807,28 @@ fn cli_human_check_shows_failure_hint_and_stuck() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(text.contains("took 900 ms of simulated time"), "{text}");
-    assert!(text.contains("Hint 1 of"), "the next hint is shown: {text}");
+    // Hints on request only: the check says where the first one is and shows none.
+    assert!(!text.contains("Hint 1 of"), "no hint is shown: {text}");
+    assert!(
+        flat(&text).contains("`asyncwork hint 03_gather` gives hint 1 of"),
+        "{text}"
+    );
+    // The human report lists the tests in the test file's order too.
+    let listed: Vec<&str> = text
+        .lines()
+        .filter_map(|l| {
+            l.trim_start()
+                .strip_prefix("✗ ")
+                .or(l.trim_start().strip_prefix("✓ "))
+        })
+        .map(|l| l.split_whitespace().next().unwrap())
+        .filter(|name| *name != GATHER)
+        .collect();
+    assert_eq!(listed, test_fns_in_file_order(GATHER), "{text}");
+    // The check counted no hint as seen: the first request gives hint 1.
+    let out = cli(&wb).args(["hint", GATHER]).output().unwrap();
+    let hint = String::from_utf8(out.stdout).unwrap();
+    assert!(hint.contains("Hint 1 of"), "{hint}");
 
     let endless = shipped(GATHER).replacen(
         "let user = world.fetch_user(user_id).await;",

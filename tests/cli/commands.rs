@@ -73,6 +73,22 @@ fn every_command_starts_with_the_right_line() {
         )
     );
     let wb = dir.join("wb");
+    // A file where the workbook would go: said in words, not "Not a directory (os error 20)".
+    std::fs::write(dir.join("afile"), "").unwrap();
+    for (target, words) in [
+        (
+            "afile",
+            "afile is a file, not a folder: the workbook cannot be written over it",
+        ),
+        (
+            "afile/wb",
+            "afile is a file, not a folder: the workbook cannot go in it (afile/wb)",
+        ),
+    ] {
+        let line = first_line(dir, &["init", target], 1);
+        assert!(line.contains(words), "{line}");
+        assert!(!line.contains("os error"), "{line}");
+    }
     assert!(first_line(&wb, &["progress"], 0).starts_with("exercise"));
     assert!(
         first_line(&wb, &["hint", "01_coroutines"], 0)

@@ -363,6 +363,29 @@ fn completions_name_lessons_demos_and_exercises() {
         )
         .contains(&"sequential_vs_gather".to_string())
     );
+    // Issue 25, defect 9: the named lesson's demos only, and lesson ids where an exercise is
+    // asked for.
+    let demos = complete(dir, &["asyncwork", "lesson", "run", "gather", "--demo", ""]);
+    assert!(
+        demos.contains(&"sequential_vs_gather".to_string())
+            && demos.contains(&"blocking_branch".to_string()),
+        "{demos:?}"
+    );
+    let everywhere = complete(dir, &["asyncwork", "lesson", "run", "--demo", ""]);
+    assert!(demos.len() < everywhere.len(), "{demos:?}");
+    assert!(
+        demos.iter().all(|d| everywhere.contains(d)),
+        "{demos:?} / {everywhere:?}"
+    );
+    let mut once = everywhere.clone();
+    once.sort();
+    once.dedup();
+    assert_eq!(
+        once.len(),
+        everywhere.len(),
+        "each demo once: {everywhere:?}"
+    );
+    assert_eq!(complete(dir, &["asyncwork", "task", "ga"]), ["gather"]);
     let exercises = complete(dir, &["asyncwork", "check", "0"]);
     assert!(
         exercises.contains(&"03_gather".to_string()),
@@ -375,4 +398,59 @@ fn completions_name_lessons_demos_and_exercises() {
         let script = run(dir, &["completions", shell], 0);
         assert!(script.contains("COMPLETE"), "{shell}: {script}");
     }
+}
+
+/// Issue 25, defect 2: hints are shown when asked for. A failed check says which hint `hint`
+/// gives, shows no hint's text and counts none as seen, so the first `hint` gives hint 1.
+/// The check fails without a build: code that moves tokio's clock by hand is refused before one.
+#[test]
+fn a_failed_check_offers_a_hint_and_the_first_request_gives_hint_1() {
+    let (_tmp, wb) = workbook();
+    let lib = wb.join("01_coroutines/src/lib.rs");
+    let shipped = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(
+        &lib,
+        format!("{shipped}\npub async fn skip() {{ tokio::time::advance(std::time::Duration::from_secs(1)).await; }}\n"),
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let out = flat(&run(&wb, &["check", "01_coroutines"], 1));
+        assert!(out.contains("moves tokio's clock by hand"), "{out}");
+        assert!(
+            out.contains("Stuck? `asyncwork hint 01_coroutines` gives hint 1 of 3"),
+            "the same offer after every failure: {out}"
+        );
+        assert!(!out.contains("Hint 1 of"), "no hint's text: {out}");
+        assert!(
+            !out.contains("Calling an async fn"),
+            "no hint's text: {out}"
+        );
+    }
+    let hint = flat(&run(&wb, &["hint", "01_coroutines"], 0));
+    assert!(hint.contains("Hint 1 of 3: Calling an async fn"), "{hint}");
+    // The offer follows what was seen.
+    let out = flat(&run(&wb, &["check", "01_coroutines"], 1));
+    assert!(out.contains("gives hint 2 of 3"), "{out}");
+}
+
+/// Issue 25, defect 10: `check --help` says which exercise a bare `check` grades, and it does:
+/// the one whose folder you are in (here 03, not the first one not done, 01).
+#[test]
+fn a_bare_check_grades_the_exercise_you_are_in_as_its_help_says() {
+    let (_tmp, wb) = workbook();
+    let help = flat(&run(&wb, &["check", "--help"], 0));
+    assert!(
+        help.contains("Without one: the exercise whose folder you are in, else the first one not done in course order"),
+        "{help}"
+    );
+    // Refused before any build (it moves tokio's clock by hand): cheap to grade.
+    let lib = wb.join("03_gather/src/lib.rs");
+    let shipped = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(
+        &lib,
+        format!("{shipped}\npub async fn skip() {{ tokio::time::advance(std::time::Duration::from_secs(1)).await; }}\n"),
+    )
+    .unwrap();
+    let out = run(&wb.join("03_gather/src"), &["check"], 1);
+    assert!(out.contains("✗ 03_gather"), "{out}");
 }

@@ -489,3 +489,56 @@ fn bare_command_without_a_terminal_prints_the_course_and_the_next_command() {
         .stdout(predicate::str::contains("asyncwork: the course"))
         .stdout(predicate::str::contains("Next: asyncwork lesson step"));
 }
+
+/// Issue 25, defect 10: `lesson show --lessons DIR` suggests commands that read the same DIR
+/// (quoted for the shell), and a course of one lesson says "1 lesson".
+#[test]
+fn show_with_a_lessons_dir_suggests_commands_that_carry_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("my lessons");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::copy(repo().join("lessons/gather.toml"), dir.join("gather.toml")).unwrap();
+    let out = asyncwork()
+        .arg("--lessons")
+        .arg(&dir)
+        .args(["lesson", "show", "gather"])
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("1 lesson in this course"), "{text}");
+    let flag = format!("--lessons '{}'", dir.display());
+    let runs: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("asyncwork lesson run gather"))
+        .collect();
+    assert!(runs.len() >= 2, "{text}");
+    for line in runs {
+        assert!(line.contains(&flag), "{line}\nin:\n{text}");
+    }
+}
+
+/// Issue 25, defect 10: a subcommand with two letters swapped gets clap's "did you mean" (clap's
+/// own measure finds nothing near `rnu`).
+#[test]
+fn a_mistyped_subcommand_gets_a_suggestion() {
+    for (args, near) in [
+        (&["lesson", "rnu"][..], "'run'"),
+        (&["lesson", "shwo"], "'show'"),
+        (&["chekc"], "'check'"),
+    ] {
+        let out = asyncwork().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("tip: a similar subcommand exists: {near}")),
+            "{args:?}: {err}"
+        );
+    }
+    // Nothing near: no tip.
+    let out = asyncwork().args(["lesson", "zzzz"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unrecognized subcommand 'zzzz'"), "{err}");
+    assert!(!err.contains("tip:"), "{err}");
+}

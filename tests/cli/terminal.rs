@@ -306,9 +306,12 @@ fn watch_mode_with_single_keys() {
         screen.contains("✗ 01_coroutines: 7 of 7 tests failed"),
         "{screen}"
     );
-    // h: a hint, without Enter.
+    // Hints on request only: the failed check says which one `h` gives and shows none.
+    assert!(screen.contains("Stuck? `h` gives hint 1 of 3"), "{screen}");
+    assert!(!screen.contains("Hint 1 of 3"), "{screen}");
+    // h: the first hint, without Enter.
     t.keys(&["h"]);
-    t.wait_for(&["Hint 2 of 3"], 10 * SECOND);
+    t.wait_for(&["Hint 1 of 3"], 10 * SECOND);
     // n: the next exercise, on a cleared screen.
     t.keys(&["n"]);
     // Wait for the key prompt, which comes after 02's check: Ctrl-C while a check runs stops

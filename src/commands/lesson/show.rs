@@ -17,9 +17,11 @@ pub struct Args {
 pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let (_, catalogue) = load(g.lessons())?;
     let lesson = &find(&catalogue, &args.id)?.lesson;
+    let lessons = g.lessons().map(|d| d.display().to_string());
     let cx = render::lesson::Context {
         total_lessons: catalogue.lessons.len(),
         next_lesson: catalogue.next_after(lesson),
+        lessons: lessons.as_deref(),
     };
     let mut text = render::lesson::render(lesson, &cx, render::width());
     if let Some(statuses) = g.exercise_statuses() {

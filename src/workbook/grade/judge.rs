@@ -530,6 +530,7 @@ mod tests {
             title: "t".into(),
             hints: vec![],
             hint_tests: vec![],
+            tasks: vec![],
         };
         std::fs::create_dir_all(dir.path().join(&ex.name).join("tests")).unwrap();
         std::fs::write(dir.path().join(&ex.name).join("tests/grade.rs"), grade_rs).unwrap();

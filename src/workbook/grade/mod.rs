@@ -110,8 +110,8 @@ struct ToBuild {
     tampered: Vec<Tampered>,
 }
 
-/// Grade `exercises` of `wb`. Results come back in the order given. Every attempt is recorded
-/// in `progress` when one is given.
+/// Grade `exercises` of `wb`. Results come back in the order given, each one's tests in the
+/// order of its test file. Every attempt is recorded in `progress` when one is given.
 pub fn grade(
     wb: &Workbook,
     exercises: &[&ExerciseInfo],
@@ -272,9 +272,15 @@ pub fn grade(
             reports[b.index] = Some(report);
         }
     }
+    // libtest runs and reports tests alphabetically; every reader expects the test file's
+    // order (see `test_file`), records written before this included.
     Ok(reports
         .into_iter()
-        .map(|r| r.expect("every exercise graded"))
+        .map(|r| {
+            let mut r = r.expect("every exercise graded");
+            super::test_file::order(&mut r);
+            r
+        })
         .collect())
 }
 
