@@ -27,6 +27,16 @@ pub fn fmt_ms(ms: f64) -> String {
     }
 }
 
+/// A real (machine-clock) duration: like [`fmt_ms`], and in microseconds below 1 ms, where a run
+/// on tokio's paused clock usually is.
+pub fn fmt_real_ms(ms: f64) -> String {
+    if ms.is_finite() && ms.abs() < 1.0 {
+        format!("{:.0} µs", ms * 1000.0)
+    } else {
+        fmt_ms(ms)
+    }
+}
+
 /// A character that must never reach a terminal from any input (a lesson, a diagnostic that
 /// quotes one, a server log line, a learner's test output): C0 controls other than newline and
 /// tab (ESC starts OSC 52 clipboard writes and screen clears, CR overwrites a line), DEL, the C1

@@ -151,6 +151,9 @@ macro_rules! claim_list {
             Started = "started" => started,
             /// The wall time within `at_least_ms` ..= `at_most_ms`.
             Wall = "wall" => wall,
+            /// The real time on the machine's clock at most `at_most_ms`: a strategy on the
+            /// paused clock reads its timers' time in next to no real time.
+            RealTime = "real_time" => real_time,
             /// Connections to the demo server that served `task` (or every task) within
             /// `at_least` ..= `at_most`.
             Connections = "connections" => connections,

@@ -38,6 +38,33 @@ impl RuntimeFlavor {
     }
 }
 
+/// Which clock a strategy's runtime keeps: `clock = "paused"` in a strategy entry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Clock {
+    /// The machine's clock: a 1 s sleep takes 1 s (divided by `--speed`).
+    #[default]
+    Real,
+    /// tokio's paused clock (`Builder::start_paused(true)`, what `#[tokio::test(start_paused =
+    /// true)]` builds): it stands still while any task can run and jumps to the next timer
+    /// when every task waits, so a 1 s sleep reads 1 s in microseconds of real time. Only a
+    /// current-thread runtime can pause its clock.
+    Paused,
+}
+
+impl Clock {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Clock::Real => "real",
+            Clock::Paused => "paused",
+        }
+    }
+
+    pub fn is_real(&self) -> bool {
+        *self == Clock::Real
+    }
+}
+
 /// The runtime a demo runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Runtime {

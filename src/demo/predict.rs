@@ -9,7 +9,7 @@
 
 use crate::demo::claim::{Claim, Foresight, Prediction};
 use crate::demo::ideal::Shape;
-use crate::demo::model::{Runtime, RuntimeFlavor};
+use crate::demo::model::{Clock, Runtime, RuntimeFlavor};
 use crate::demo::plan::Plan;
 use crate::demo::strategy::{Named, Strategy};
 
@@ -154,5 +154,12 @@ impl Foresight for Seen<'_> {
     fn starts(&self, name: &str, task: &str) -> Option<Vec<f64>> {
         self.model
             .predicted_starts(self.model.strategy(name)?, self.shape, task)
+    }
+
+    fn paused(&self, name: &str) -> bool {
+        self.model
+            .strategies
+            .iter()
+            .any(|s| s.name == name && s.clock == Clock::Paused)
     }
 }

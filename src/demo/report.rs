@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::demo::model::Clock;
+
 /// How a task ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -96,6 +98,14 @@ pub struct StrategyReport {
     pub detail: String,
     /// From the strategy's start until it returned to its caller.
     pub wall_ms: f64,
+    /// The clock the strategy's runtime kept; in JSON only when paused (`"clock": "paused"`).
+    #[serde(default, skip_serializing_if = "Clock::is_real")]
+    pub clock: Clock,
+    /// The same span on the machine's clock (`std::time::Instant`), in real milliseconds, not
+    /// scaled by the speed: about `wall_ms / speed` on the real clock, microseconds on the
+    /// paused one, however long its timers read.
+    #[serde(default)]
+    pub real_ms: f64,
     /// What a perfect runtime would take: the sum of durations one after another, the critical
     /// path when concurrent.
     pub ideal_ms: f64,

@@ -12,7 +12,7 @@ use crate::demo::ctx::Ctx;
 use crate::demo::ideal::Shape;
 use crate::demo::interrupt::Interrupt;
 use crate::demo::lab::Lab;
-use crate::demo::model::{MAX_STRATEGY_MS, Runtime, RuntimeFlavor};
+use crate::demo::model::{Clock, MAX_STRATEGY_MS, Runtime, RuntimeFlavor};
 use crate::demo::plan::Plan;
 use crate::demo::predict::{self, Forecast, Verdict};
 use crate::demo::recorder::{Event, Recorder};
@@ -440,6 +440,7 @@ impl Demo {
             let Some(named) = self.strategies.iter().find(|s| s.name == claim.strategy) else {
                 continue;
             };
+            let costs = &costs_on(named.clock, *costs);
             let Some(scale) = claim.check.timing_scale(self.ideal_ms(&named.strategy)) else {
                 continue;
             };
@@ -518,6 +519,11 @@ impl Demo {
                 b
             }
         };
+        // What `#[tokio::test(start_paused = true)]` builds (validation allows it only on a
+        // current-thread runtime, the one tokio can pause).
+        if strategy.clock == Clock::Paused {
+            builder.start_paused(true);
+        }
         // Named, so the CPU-wait measure knows which threads run the strategy.
         let rt = builder
             .enable_all()
@@ -527,7 +533,7 @@ impl Demo {
         let mut report = rt.block_on(self.run_strategy_async(
             strategy,
             speed,
-            FixedCosts::measured(),
+            costs_on(strategy.clock, FixedCosts::measured()),
             events,
             async move {
                 match &interrupt {
@@ -579,11 +585,14 @@ impl Demo {
         // The paused clock of the tests has no real time to lose: judge it exactly.
         let waits = (costs != FixedCosts::NONE).then(cpu_wait::Snapshot::now);
 
+        // The machine's clock beside the runtime's: on a paused clock they part.
+        let real = std::time::Instant::now();
         let (result, interrupted) = tokio::select! {
             result = strategy.strategy.run(work) => (result, false),
             () = interrupt => (Ok(()), true),
         };
         let wall_ms = cx.rec.elapsed_ms();
+        let real_ms = real.elapsed().as_secs_f64() * 1000.0;
         let cpu_wait_ms = waits.map_or(0.0, |w| w.waited_ms() * speed).min(wall_ms);
         cx.rec.emit(Event::End { wall_ms });
         let limit = if interrupted {
@@ -602,6 +611,8 @@ impl Demo {
             kind: strategy.strategy.kind(),
             detail: strategy.strategy.describe(),
             wall_ms,
+            clock: strategy.clock,
+            real_ms,
             ideal_ms,
             overhead_ms: wall_ms - ideal_ms,
             allowance_ms,
@@ -623,16 +634,23 @@ impl Demo {
         speed: f64,
         requested: f64,
     ) -> DemoReport {
-        let sequential = strategies
-            .iter()
-            .find(|s| s.kind == StrategyKind::Sequential && !s.interrupted)
-            .map(|s| s.wall_ms);
-        if let Some(seq) = sequential {
-            for s in &mut strategies {
-                // Under a millisecond (a caller that did not wait) is too short to compare.
-                if s.wall_ms >= 1.0 {
-                    s.speedup = Some(seq / s.wall_ms);
-                }
+        // Against the sequential run on the same clock: a paused run is compared with a paused
+        // one, not with the real clock's overhead.
+        let sequential_on = |clock: Clock| {
+            strategies
+                .iter()
+                .find(|s| s.kind == StrategyKind::Sequential && s.clock == clock && !s.interrupted)
+                .map(|s| s.wall_ms)
+        };
+        let (real, paused) = (sequential_on(Clock::Real), sequential_on(Clock::Paused));
+        for s in &mut strategies {
+            let seq = match s.clock {
+                Clock::Real => real,
+                Clock::Paused => paused,
+            };
+            // Under a millisecond (a caller that did not wait) is too short to compare.
+            if let (Some(seq), true) = (seq, s.wall_ms >= 1.0) {
+                s.speedup = Some(seq / s.wall_ms);
             }
         }
         let interrupted =
@@ -692,6 +710,16 @@ impl Demo {
             );
         }
         demo.report(reports, speed, requested)
+    }
+}
+
+/// The fixed costs a strategy on `clock` pays in lesson time: none on the paused clock, which
+/// stands still while the runtime works and moves only from one timer's deadline to the next,
+/// so its lesson times are exact; `measured` on the real one.
+fn costs_on(clock: Clock, measured: FixedCosts) -> FixedCosts {
+    match clock {
+        Clock::Real => measured,
+        Clock::Paused => FixedCosts::NONE,
     }
 }
 

@@ -45,7 +45,7 @@ use crate::demo::claim::{Check, Claim, ClaimRuntime, Names, TaskName};
 pub use crate::demo::claim::{CleanupTiming, ExpectKind};
 pub use crate::demo::kinds::OpKind;
 pub use crate::demo::kinds::ParamError;
-pub use crate::demo::model::{MAX_ITEMS, MAX_MS, MAX_TASKS, MAX_WORKERS, RuntimeFlavor};
+pub use crate::demo::model::{Clock, MAX_ITEMS, MAX_MS, MAX_TASKS, MAX_WORKERS, RuntimeFlavor};
 use crate::demo::op::Op;
 use crate::demo::plan::Task;
 use crate::demo::strategy::{Named, Strategy};
@@ -155,6 +155,8 @@ pub struct StrategySpec {
     /// Name shown in output and used by expectations; default: the kind. Needed when the same
     /// kind appears twice (`{ kind = "bounded", limit = 2, label = "bounded_2" }`).
     pub label: Option<String>,
+    /// The clock its runtime keeps (`clock = "paused"`; default the real one).
+    pub clock: Clock,
     /// The kind's parameters, or why the table's keys do not make them (an unknown key, a
     /// missing one, a wrong type). [`DemoSpec::problems`] reports it, beside the demo's other
     /// problems, rather than the parse stopping at it.
@@ -166,6 +168,7 @@ impl StrategySpec {
         StrategySpec {
             kind,
             label: None,
+            clock: Clock::Real,
             strategy: Strategy::from_table(kind, toml::Table::new()),
         }
     }
@@ -207,9 +210,18 @@ impl<'de> Deserialize<'de> for StrategySpec {
                     })?),
                     None => None,
                 };
+                let clock = match table.remove("clock") {
+                    Some(clock) => Clock::deserialize(clock).map_err(|_| {
+                        de::Error::custom(
+                            "`clock` must be \"real\" or \"paused\" (tokio's paused clock)",
+                        )
+                    })?,
+                    None => Clock::Real,
+                };
                 Ok(StrategySpec {
                     kind,
                     label,
+                    clock,
                     strategy: Strategy::from_table(kind, table),
                 })
             }
@@ -378,6 +390,19 @@ impl ExpectSpec {
                 ),
             ));
         }
+        // asyncio has no paused clock: the Python run skips such a strategy, so a claim about it
+        // says it is judged on tokio alone.
+        if names.paused.contains(&self.strategy.as_str())
+            && self.runtime != Some(ClaimRuntime::Rust)
+        {
+            out.push(SpecProblem::at(
+                format!("{at}.strategy"),
+                format!(
+                    "strategy `{}` runs on tokio's paused clock, which asyncio does not have (the Python run skips it): add runtime = \"rust\" to this claim",
+                    self.strategy
+                ),
+            ));
+        }
         // A problem of the table as a whole (a missing key) shows at its `kind`.
         let key = |k: Option<&str>| format!("{at}.{}", k.unwrap_or("kind"));
         match &self.check {
@@ -492,6 +517,7 @@ impl DemoSpec {
             }
             _ => {}
         }
+        self.paused_clock_problems(&mut out);
         if self.tasks.is_empty() {
             out.push(SpecProblem {
                 key: None,
@@ -546,15 +572,62 @@ impl DemoSpec {
                 op: t.op,
             })
             .collect();
+        let mut paused: Vec<&str> = self
+            .strategies
+            .iter()
+            .filter(|s| s.clock == Clock::Paused)
+            .map(StrategySpec::name)
+            .collect();
+        paused.sort_unstable();
         let names = Names {
             strategy: "",
             strategies: &strategies,
+            paused: &paused,
             tasks: &tasks,
         };
         for (i, e) in self.expectations.iter().enumerate() {
             e.problems(&format!("expect.{i}"), &names, &mut out);
         }
         out
+    }
+
+    /// A strategy on the paused clock needs a current-thread runtime (tokio pauses no other)
+    /// and ops whose time is a timer's (see [`Op::paused_clock_problem`]): each task that is
+    /// not is refused at its `op`, with the reason.
+    fn paused_clock_problems(&self, out: &mut Vec<SpecProblem>) {
+        let paused: Vec<(usize, &StrategySpec)> = self
+            .strategies
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.clock == Clock::Paused)
+            .collect();
+        let Some((_, first)) = paused.first() else {
+            return;
+        };
+        if self.runtime == RuntimeFlavor::MultiThread {
+            for (i, s) in &paused {
+                out.push(SpecProblem::at(
+                    format!("strategies.{i}"),
+                    format!(
+                        "strategy `{}` runs on the paused clock, which only a current_thread runtime can keep (tokio panics when a multi_thread runtime is built paused)",
+                        s.name()
+                    ),
+                ));
+            }
+        }
+        for (i, task) in self.tasks.iter().enumerate() {
+            let Ok(op) = &task.params else { continue };
+            if let Some(why) = op.paused_clock_problem() {
+                out.push(SpecProblem::at(
+                    format!("task.{i}.op"),
+                    format!(
+                        "op `{}` cannot run on the paused clock of strategy `{}`: {why}; only an op whose time is a timer's can",
+                        op.name(),
+                        first.name()
+                    ),
+                ));
+            }
+        }
     }
 }
 
@@ -574,6 +647,7 @@ impl DemoSpec {
                 Some(Named {
                     name: s.name().to_string(),
                     strategy: s.strategy.clone().ok()?,
+                    clock: s.clock,
                 })
             })
             .collect()
@@ -748,6 +822,69 @@ factor = 2.5
             let d = parse(&GOOD.replace(from, to)).unwrap();
             assert!(!d.problems().is_empty(), "{to}");
         }
+    }
+
+    /// A strategy on the paused clock runs only timer ops, on a current-thread runtime, and its
+    /// claims are tokio's alone: each problem at its own key (so at its line).
+    #[test]
+    fn the_paused_clock_refuses_real_io_blocking_and_a_multi_thread_runtime() {
+        let paused = GOOD.replace(
+            "{ kind = \"bounded\", limit = 2 }",
+            "{ kind = \"gather\", label = \"paused\", clock = \"paused\" }",
+        );
+        let d = parse(&paused).unwrap();
+        assert_eq!(d.strategies[2].clock, Clock::Paused);
+        assert_eq!(d.strategies()[2].clock, Clock::Paused);
+        assert_eq!(d.problems(), vec![]);
+        // The loopback server, SQLite, a blocking sleep: each refused at its task's `op`.
+        for (op, extra, why) in [
+            ("http", "path = \"/delay/{ms}\"", "real I/O over loopback"),
+            ("sqlite", "", "real work in SQLite"),
+            ("block", "", "holds the thread"),
+            ("cpu", "", "holds the thread"),
+        ] {
+            let src = paused.replace("op = \"sleep\"", &format!("op = \"{op}\"\n{extra}"));
+            let p = parse(&src).unwrap().problems();
+            assert_eq!(p.len(), 1, "{op}: {p:?}");
+            assert_eq!(p[0].key.as_deref(), Some("task.0.op"), "{op}");
+            assert!(
+                p[0].message.starts_with(&format!(
+                    "op `{op}` cannot run on the paused clock of strategy `paused`: it "
+                )) && p[0].message.contains(why),
+                "{op}: {p:?}"
+            );
+        }
+        // tokio pauses only a current-thread runtime's clock.
+        let p = parse(&format!("runtime = \"multi_thread\"\n{paused}"))
+            .unwrap()
+            .problems();
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].key.as_deref(), Some("strategies.2"));
+        assert!(
+            p[0].message.contains("only a current_thread runtime"),
+            "{p:?}"
+        );
+        // asyncio has no paused clock: a claim about the strategy says it is tokio's.
+        let claim = paused.replace("strategy = \"gather\"", "strategy = \"paused\"");
+        let p = parse(&claim).unwrap().problems();
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].key.as_deref(), Some("expect.0.strategy"));
+        assert!(
+            p[0].message
+                .ends_with("add runtime = \"rust\" to this claim"),
+            "{p:?}"
+        );
+        let p = parse(&format!("{claim}runtime = \"rust\"\n"))
+            .unwrap()
+            .problems();
+        assert_eq!(p, vec![]);
+        // A clock that is not one is a parse error of the entry.
+        let e = parse(&paused.replace("clock = \"paused\"", "clock = \"stopped\"")).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`clock` must be \"real\" or \"paused\""),
+            "{e}"
+        );
     }
 
     #[test]

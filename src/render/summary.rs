@@ -202,6 +202,18 @@ pub fn summary_at(d: &DemoReport, width: usize) -> String {
         )
     };
     out.push_str(&table(d, width));
+    // A paused clock's wall column is its timers' time: the real time it took, under the table.
+    for s in &d.strategies {
+        if let Some(paused) = super::timeline::paused_clock_text(s) {
+            let line = format!("{}: {paused}", s.name);
+            out.push_str(
+                &Style::new()
+                    .dim()
+                    .apply_to(super::wrap(&line, width, "  ", "    "))
+                    .to_string(),
+            );
+        }
+    }
     if let Some(latency) = latency(d) {
         out.push_str(&format!(
             "{}\n{latency}",

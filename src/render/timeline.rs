@@ -167,6 +167,10 @@ pub fn header(s: &StrategyReport) -> String {
     if let Some(sp) = s.speedup {
         line.push_str(&format!(" · {sp:.2}x vs sequential"));
     }
+    // On the paused clock the bars are the clock's time; say how little of the machine's it took.
+    if let Some(paused) = paused_clock_text(s) {
+        line.push_str(&format!("\n  {}", Style::new().cyan().apply_to(paused)));
+    }
     if s.cpu_wait_ms >= 1.0 && s.cpu_wait_ms >= 0.05 * s.wall_ms {
         line.push_str(&format!(
             "\n  {}",
@@ -205,6 +209,18 @@ pub fn header(s: &StrategyReport) -> String {
         ));
     }
     line
+}
+
+/// "paused clock: 3.00 s of lesson time in 68 µs of real time", for a strategy whose runtime kept
+/// tokio's paused clock (on the real clock the two agree up to the speed: nothing to say).
+pub fn paused_clock_text(s: &StrategyReport) -> Option<String> {
+    (!s.clock.is_real()).then(|| {
+        format!(
+            "paused clock: {} of lesson time in {} of real time",
+            fmt_ms(s.wall_ms),
+            crate::text::fmt_real_ms(s.real_ms)
+        )
+    })
 }
 
 /// The whole chart for a terminal `width` columns wide.
@@ -472,13 +488,18 @@ pub fn pair(
             out.push('\n');
             out.push_str(&timeline(&labelled(py, "asyncio"), width, span));
         }
-        Some(Err(why)) => out.push_str(&format!(
-            "\n{} {}\n",
-            Style::new()
-                .bold()
-                .apply_to(format!("{} · asyncio", rust.name)),
-            Style::new().yellow().apply_to(format!("skipped: {why}"))
-        )),
+        // Wrapped between words: a reason (no paused clock in asyncio) can be a long sentence.
+        Some(Err(why)) => {
+            let line = format!(
+                "{} {}",
+                Style::new()
+                    .bold()
+                    .apply_to(format!("{} · asyncio", rust.name)),
+                Style::new().yellow().apply_to(format!("skipped: {why}"))
+            );
+            out.push('\n');
+            out.push_str(&super::wrap(&line, width, "", "  "));
+        }
         None => {}
     }
     out

@@ -205,6 +205,23 @@ fn unknown_key_inside_a_demo() {
     assert!(err.contains("did you mean `title`?"), "{err}");
 }
 
+/// A paused-clock strategy runs only timer ops: each op doing real work is refused at its line,
+/// with the reason.
+#[test]
+fn real_io_on_the_paused_clock() {
+    let file = "paused_real_io.toml";
+    let err = assert_rejected(&[&bad(file)], file, 19);
+    assert!(err.contains(&format!("{file}:24:")), "{err}");
+    assert!(
+        err.contains("op `sqlite` cannot run on the paused clock of strategy `paused`: it does real work in SQLite"),
+        "{err}"
+    );
+    assert!(
+        err.contains("op `http` cannot run on the paused clock of strategy `paused`: it does real I/O over loopback"),
+        "{err}"
+    );
+}
+
 #[test]
 fn top_level_key_after_a_table_header() {
     let err = assert_rejected(

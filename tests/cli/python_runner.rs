@@ -264,3 +264,58 @@ fn a_bad_runtime_on_a_claim_is_reported_at_its_line() {
     assert!(all.contains("pyhton"), "{all}");
     assert!(all.contains("rust") && all.contains("python"), "{all}");
 }
+
+/// asyncio has no paused clock: `--python` skips a strategy on tokio's, with the reason, and
+/// runs the rest; the tokio run carries the clock and the real time in `--json`.
+#[test]
+fn a_strategy_on_the_paused_clock_is_skipped_by_asyncio() {
+    if !crate::common::require_python() {
+        return;
+    }
+    let _t = crate::common::timing();
+    let demo = r#"
+[[demo]]
+name = "d"
+title = "Paused"
+about = "Three 100 ms sleeps, on the real clock and on the paused one."
+strategies = ["gather", { kind = "gather", label = "gather_paused", clock = "paused" }]
+
+[[demo.task]]
+name = "fetch"
+op = "sleep"
+ms = 100
+count = 3
+
+[[demo.expect]]
+claim = "the paused run reads one sleep"
+kind = "wall"
+strategy = "gather_paused"
+at_least_ms = 100
+at_most_ms = 100
+runtime = "rust"
+"#;
+    let dir = lesson_dir(demo);
+    let out = run(dir.path(), &["--json", "--python", "--speed", "2"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let demo = &v["demos"][0];
+    let py = &demo["python"];
+    assert!(py.get("problem").is_none(), "{py}");
+    assert_eq!(py["skipped"].as_array().unwrap().len(), 1, "{py}");
+    assert_eq!(py["skipped"][0]["strategy"], "gather_paused");
+    let why = py["skipped"][0]["why"].as_str().unwrap();
+    assert!(why.starts_with("asyncio has no paused clock"), "{why}");
+    assert_eq!(py["strategies"].as_array().unwrap().len(), 1, "{py}");
+    assert_eq!(py["strategies"][0]["name"], "gather");
+    // The tokio run: the paused strategy says so, reads its timers' time, and took real time
+    // of its own (a number; how little is the lesson's claim, not this test's).
+    let paused = &demo["strategies"][1];
+    assert_eq!(paused["clock"], "paused", "{paused}");
+    assert_eq!(paused["wall_ms"].as_f64(), Some(100.0), "{paused}");
+    assert!(paused["real_ms"].as_f64().is_some(), "{paused}");
+    assert!(demo["strategies"][0].get("clock").is_none());
+    assert!(demo["expectations"][0]["shown"] == true, "{demo}");
+    // The one claim is tokio's: the asyncio run judges nothing.
+    assert_eq!(py["expectations"].as_array().unwrap().len(), 0, "{py}");
+}

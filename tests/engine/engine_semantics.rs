@@ -453,6 +453,81 @@ async fn blocking_stalls_the_loop_offload_does_not() {
 
 /// The sync API builds its own runtime of the demo's flavour (real time: no speed asserted).
 #[test]
+fn paused_clock_strategies_read_their_timers_time_in_next_to_no_real_time() {
+    // Built as `lesson run` builds them (`start_paused(true)`), not on this test's runtime: a
+    // real-clock run of these would take 4 s, the paused ones take microseconds.
+    let src = r#"
+name = "paused"
+title = "t"
+about = "a"
+strategies = [
+  { kind = "sequential", label = "seq", clock = "paused" },
+  { kind = "gather", label = "joined", clock = "paused" },
+  { kind = "timeout", ms = 1500, label = "deadline", clock = "paused" },
+]
+[[task]]
+name = "fetch"
+op = "sleep"
+ms = 1000
+count = 3
+[[task]]
+name = "slow"
+op = "resource"
+setup_ms = 200
+ms = 2000
+teardown_ms = 300
+[[expect]]
+claim = "in a row, exactly the sum of the timers on the paused clock"
+kind = "wall"
+strategy = "seq"
+at_least_ms = 5500
+at_most_ms = 5500
+runtime = "rust"
+[[expect]]
+claim = "under 1 s of real time"
+kind = "real_time"
+strategy = "seq"
+at_most_ms = 1000
+runtime = "rust"
+"#;
+    let spec: DemoSpec = toml::from_str(src).unwrap();
+    let demo = Demo::new(&spec).unwrap_or_else(|p| panic!("{p:?}"));
+    let rep = demo
+        .run(
+            &asyncwork::demo::runner::RunOptions::default(),
+            &mut asyncwork::demo::runner::Unobserved,
+        )
+        .unwrap();
+    let seq = strategy(&rep, "seq");
+    // Lesson time is the timers' time, exactly: the clock moved only from deadline to deadline.
+    assert_eq!(seq.wall_ms, 5500.0, "{seq:?}");
+    assert_eq!(seq.allowance_ms, 0.0);
+    assert_eq!(r(row(seq, "fetch#2").start_ms.unwrap()), 1000);
+    assert_eq!(r(strategy(&rep, "joined").wall_ms), 2500);
+    // A deadline on the paused clock fires at its lesson time, and cuts the resource's body.
+    let deadline = strategy(&rep, "deadline");
+    assert_eq!(r(deadline.wall_ms), 1500);
+    assert_eq!(row(deadline, "slow").outcome, Outcome::TimedOut);
+    // The machine's clock: a small fraction of the 5.5 s the timers read.
+    for s in &rep.strategies {
+        assert_eq!(s.clock, asyncwork::demo::model::Clock::Paused);
+        assert!(s.real_ms < 1000.0, "{}: {} real ms", s.name, s.real_ms);
+    }
+    // The speedup compares clock with clock: joined against the paused sequential run.
+    assert_eq!(
+        strategy(&rep, "joined")
+            .speedup
+            .map(|x| (x * 100.0).round()),
+        Some(220.0)
+    );
+    assert!(
+        rep.expectations.iter().all(|e| e.shown()),
+        "{:?}",
+        rep.expectations
+    );
+}
+
+#[test]
 fn multi_thread_runtime_and_cpu_ops() {
     let src = r#"
 name = "mt"

@@ -239,3 +239,29 @@ async fn a_python_run_is_drawn_beside_the_rust_one() {
     let v: serde_json::Value = serde_json::from_str(&json::to_json(&r)).unwrap();
     assert_eq!(v["demos"][0]["python"]["strategies"][1]["name"], "gather");
 }
+
+/// A strategy on the paused clock says, in its timeline header and under the summary table,
+/// how much real time its lesson time took; one on the real clock says nothing of the kind.
+#[tokio::test(start_paused = true)]
+async fn a_paused_run_shows_its_real_time_beside_its_lesson_time() {
+    use asyncwork::demo::model::Clock;
+    console::set_colors_enabled(false);
+    let mut r = report(3).await;
+    let d = &mut r.demos[0];
+    d.strategies[1].clock = Clock::Paused;
+    d.strategies[1].real_ms = 0.068;
+    d.strategies[1].wall_ms = 300.0;
+    let line = "paused clock: 300 ms of lesson time in 68 µs of real time";
+    let paused = timeline::header(&d.strategies[1]);
+    assert!(paused.contains(line), "{paused}");
+    let real = timeline::header(&d.strategies[0]);
+    assert!(!real.contains("paused clock"), "{real}");
+    let text = summary::summary_at(d, 70);
+    assert!(text.contains(&format!("gather: {line}")), "{text}");
+    assert_eq!(text.matches("paused clock").count(), 1, "{text}");
+    let v: serde_json::Value = serde_json::from_str(&json::to_json(&r)).unwrap();
+    let s = &v["demos"][0]["strategies"];
+    assert_eq!(s[1]["clock"], "paused");
+    assert_eq!(s[1]["real_ms"], 0.068);
+    assert!(s[0].get("clock").is_none(), "{}", s[0]);
+}

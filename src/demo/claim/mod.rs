@@ -198,6 +198,8 @@ pub(crate) struct Names<'a> {
     pub strategy: &'a str,
     /// Every strategy name of the demo, sorted.
     pub strategies: &'a [&'a str],
+    /// The strategies on tokio's paused clock, sorted.
+    pub paused: &'a [&'a str],
     pub tasks: &'a [TaskName<'a>],
 }
 
@@ -306,6 +308,9 @@ pub(crate) trait Foresight {
     fn peak(&self, name: &str) -> Option<u32>;
     /// When each copy of `task` starts under `name`, in lesson ms, where the model is sure.
     fn starts(&self, name: &str, task: &str) -> Option<Vec<f64>>;
+    /// Whether strategy `name` runs on tokio's paused clock, where lesson time is exact: it
+    /// stands still while the runtime works and jumps from one timer's deadline to the next.
+    fn paused(&self, name: &str) -> bool;
 }
 
 /// What the model says of a claim: the prediction, the claim against it, and the verdict.

@@ -77,9 +77,14 @@ impl Kind for Wall {
         Ok(text)
     }
 
-    fn forecast(&self, _: &dyn Foresight, _: &str, ideal: f64) -> Prediction {
+    fn forecast(&self, model: &dyn Foresight, strategy: &str, ideal: f64) -> Prediction {
         let predicted = format!("the ideal wall time is {}", ms(ideal));
-        let safe_max = headroom(ideal);
+        // On the paused clock a run reads its ideal time exactly: no headroom to leave.
+        let safe_max = if model.paused(strategy) {
+            ideal
+        } else {
+            headroom(ideal)
+        };
         let (verdict, margin) = match (self.at_least_ms, self.at_most_ms) {
             (Some(lo), _) if lo as f64 > ideal * 1.000_001 => (
                 Verdict::Impossible { key: "at_least_ms" },

@@ -272,6 +272,26 @@ impl Op {
         self.kind().as_str()
     }
 
+    /// Why it cannot run on tokio's paused clock, if it cannot. Only an op whose time is a
+    /// timer's can: the paused clock stands still while a thread is held (a blocking call or
+    /// busy work reads as no time at all), and when every task waits on something that is not
+    /// a timer, it jumps to the next timer anyway (a socket's timeout fires at once). Decided
+    /// by what the op needs and whether it holds its thread, so a new op answers it by those.
+    pub fn paused_clock_problem(&self) -> Option<&'static str> {
+        match self.needs() {
+            Needs::Server => Some(
+                "it does real I/O over loopback: the paused clock does not count the time a request takes, and while every task waits on the socket it jumps to the next timer, so a timeout fires at once",
+            ),
+            Needs::Database => Some(
+                "it does real work in SQLite: the query takes real time while the paused clock stands still, so it would read as no time at all",
+            ),
+            Needs::Nothing if self.is_blocking() => Some(
+                "it holds the thread (std::thread::sleep or busy work): the paused clock does not move while it runs, so its time would read as none",
+            ),
+            Needs::Nothing => None,
+        }
+    }
+
     /// A `resource`: the frame (setup, teardown) that the resources nested in it run inside.
     pub fn as_resource(&self) -> Option<&resource::Resource> {
         match self {

@@ -24,7 +24,8 @@ pub fn plan(demo: &Demo, speed: f64) -> Value {
         .strategies
         .iter()
         .map(|s| {
-            let mut v = json!({ "name": s.name, "kind": s.strategy.kind() });
+            // The clock too: the runner skips a strategy on tokio's paused clock.
+            let mut v = json!({ "name": s.name, "kind": s.strategy.kind(), "clock": s.clock });
             for (key, value) in s.strategy.python_params(&real) {
                 v[key] = value;
             }

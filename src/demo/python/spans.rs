@@ -129,6 +129,8 @@ pub(crate) fn strategy_report(
         ));
     }
     let lesson = |real: f64| real * speed;
+    // The runner measures real time: the same number, unscaled, is the run's real time.
+    let real_ms = ran.wall_ms;
     let wall_ms = lesson(ran.wall_ms);
     let tasks: Vec<TaskReport> = ran
         .tasks
@@ -178,6 +180,9 @@ pub(crate) fn strategy_report(
         kind: named.strategy.kind(),
         detail: named.strategy.asyncio(),
         wall_ms,
+        // asyncio has no paused clock (the runner skips such a strategy).
+        clock: crate::demo::model::Clock::Real,
+        real_ms,
         ideal_ms,
         overhead_ms: wall_ms - ideal_ms,
         allowance_ms: demo.allowance_ms(&named.strategy, costs, speed),

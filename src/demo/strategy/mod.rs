@@ -115,7 +115,7 @@ macro_rules! strategies {
                     $(StrategyKind::$variant => Strategy::$variant(parse_params(
                         &what,
                         <$module::$variant as Kind>::PARAMS,
-                        "`label`",
+                        "`label` and `clock`",
                         params,
                     )?),)*
                 })
@@ -224,11 +224,13 @@ macro_rules! strategies {
 
 strategy_list!(strategies);
 
-/// A strategy and the name output and claims use (its kind, or the lesson's `label`).
+/// A strategy, the name output and claims use (its kind, or the lesson's `label`), and the
+/// clock its runtime keeps.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Named {
     pub name: String,
     pub strategy: Strategy,
+    pub clock: crate::demo::model::Clock,
 }
 
 impl Strategy {
