@@ -98,7 +98,7 @@ pub fn cores() -> f64 {
 
 /// A part of a `resource` task's span, like the parts of `async with`: `__aenter__` (setup), the
 /// block (body), `__aexit__` (teardown).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     Setup,

@@ -17,7 +17,7 @@ use tokio::time::Instant;
 
 use crate::demo::model::Phase as ResourcePhase;
 use crate::demo::plan::Plan;
-use crate::demo::report::{Outcome, PhaseReport, TaskReport};
+use crate::demo::report::{Outcome, PhaseName, PhaseReport, TaskReport};
 
 /// What a live view hears while a strategy runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,7 +78,7 @@ fn decode(v: u8) -> Option<Outcome> {
 
 struct Phase {
     id: u32,
-    name: &'static str,
+    name: PhaseName,
     start: u64,
     end: u64,
 }
@@ -241,7 +241,7 @@ impl Recorder {
         }
     }
 
-    pub fn phase_begin(&self, id: u32, name: &'static str) -> usize {
+    pub fn phase_begin(&self, id: u32, name: PhaseName) -> usize {
         let start = self.now();
         let mut x = self.extras();
         x.phases.push(Phase {
@@ -408,7 +408,7 @@ impl Recorder {
         }
         for p in &x.phases {
             rows[p.id as usize].phases.push(PhaseReport {
-                name: p.name.to_string(),
+                name: p.name,
                 start_ms: self.ns_ms(p.start),
                 end_ms: (p.end != 0).then(|| self.ns_ms(p.end)),
             });
@@ -417,7 +417,7 @@ impl Recorder {
             rows[*id as usize].item_ms.push(self.ns_ms(*t));
         }
         for (id, phase) in &x.failed_in {
-            rows[*id as usize].cut_in = Some(phase.as_str().to_string());
+            rows[*id as usize].cut_in = Some(PhaseName::Resource(*phase));
         }
         // A cancelled task was cut in the first phase still unfinished when it ended.
         for row in rows.iter_mut().filter(|r| {
@@ -428,7 +428,7 @@ impl Recorder {
                 .phases
                 .iter()
                 .find(|p| p.start_ms < end && p.end_ms.is_none_or(|e| e > end))
-                .map(|p| p.name.clone());
+                .map(|p| p.name);
         }
         for (id, held) in &x.blocked {
             rows[*id as usize].blocked_ms = Some(held.as_secs_f64() * 1000.0 * self.to_lesson);

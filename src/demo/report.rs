@@ -5,9 +5,12 @@
 //! real time). A blocking op does not advance the paused clock: its `blocked_ms` says how long it
 //! held the thread.
 
+use std::fmt;
+use std::str::FromStr;
+
 use serde::{Deserialize, Serialize};
 
-use crate::demo::model::Clock;
+use crate::demo::model::{Clock, Phase};
 
 /// How a task ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -32,10 +35,68 @@ impl Outcome {
     }
 }
 
-/// One part of a task's span: `setup`, `body`, `teardown`.
+/// A named part of a task's span: a resource's `setup`, `body` and `teardown` (its `async
+/// with`), or the n-th try of a retried call. In JSON and the trace, its name: `"setup"`,
+/// `"attempt 2"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PhaseName {
+    Resource(Phase),
+    /// The n-th try, from 1.
+    Attempt(u32),
+}
+
+impl PhaseName {
+    pub const SETUP: PhaseName = PhaseName::Resource(Phase::Setup);
+    pub const BODY: PhaseName = PhaseName::Resource(Phase::Body);
+    pub const TEARDOWN: PhaseName = PhaseName::Resource(Phase::Teardown);
+}
+
+impl fmt::Display for PhaseName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PhaseName::Resource(p) => f.write_str(p.as_str()),
+            PhaseName::Attempt(n) => write!(f, "attempt {n}"),
+        }
+    }
+}
+
+impl FromStr for PhaseName {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<PhaseName, String> {
+        match s {
+            "setup" => Ok(PhaseName::SETUP),
+            "body" => Ok(PhaseName::BODY),
+            "teardown" => Ok(PhaseName::TEARDOWN),
+            _ => s
+                .strip_prefix("attempt ")
+                .and_then(|n| n.parse().ok())
+                .filter(|n| *n > 0)
+                .map(PhaseName::Attempt)
+                .ok_or_else(|| {
+                    format!("unknown phase: expected setup, body, teardown or attempt N, got {s:?}")
+                }),
+        }
+    }
+}
+
+impl Serialize for PhaseName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for PhaseName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<PhaseName, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// One part of a task's span (see [`PhaseName`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhaseReport {
-    pub name: String,
+    pub name: PhaseName,
     pub start_ms: f64,
     /// `None`: the phase never finished (e.g. a teardown cut off when the runtime shut down).
     pub end_ms: Option<f64>,
@@ -66,10 +127,10 @@ pub struct TaskReport {
     /// paused one; in lesson time like every other field).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_ms: Option<f64>,
-    /// `resource`: the phase (`setup`, `body`, `teardown`) in which the task failed, or was
-    /// cancelled.
+    /// The phase in which the task failed or was cancelled (a `resource`'s `setup`, `body` or
+    /// `teardown`, a retry's attempt).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cut_in: Option<String>,
+    pub cut_in: Option<PhaseName>,
     /// The duration the lesson asked for.
     pub nominal_ms: f64,
     /// Real-I/O ops: the demo server connections (numbered in accept order) that served this
@@ -397,6 +458,32 @@ mod judgement_tests {
             assert_eq!(v["kind"], "wall");
             let back: ExpectationResult = serde_json::from_value(v).unwrap();
             assert_eq!(back, e);
+        }
+    }
+}
+
+#[cfg(test)]
+mod phase_tests {
+    use super::*;
+
+    /// A phase is typed in the report and keeps its lesson-file name in JSON, both ways; a name
+    /// that is not a phase (from a runner gone wrong) is refused, not kept as text.
+    #[test]
+    fn phase_names_round_trip_and_refuse_what_is_not_one() {
+        for (phase, name) in [
+            (PhaseName::SETUP, "setup"),
+            (PhaseName::BODY, "body"),
+            (PhaseName::TEARDOWN, "teardown"),
+            (PhaseName::Attempt(3), "attempt 3"),
+        ] {
+            assert_eq!(phase.to_string(), name);
+            assert_eq!(name.parse::<PhaseName>(), Ok(phase));
+            let json = serde_json::to_string(&phase).unwrap();
+            assert_eq!(json, format!("\"{name}\""));
+            assert_eq!(serde_json::from_str::<PhaseName>(&json).unwrap(), phase);
+        }
+        for bad in ["", "Body", "attempt 0", "attempt", "attempt x", "\u{1b}[2J"] {
+            assert!(bad.parse::<PhaseName>().is_err(), "{bad:?}");
         }
     }
 }

@@ -5,7 +5,8 @@
 use console::Style;
 
 use super::{fit, fmt_ms};
-use crate::demo::report::{Outcome, StrategyReport, TaskReport};
+use crate::demo::model::Phase;
+use crate::demo::report::{Outcome, PhaseName, StrategyReport, TaskReport};
 
 /// More tasks than this are drawn as histograms.
 pub const MAX_ROWS: usize = 24;
@@ -139,7 +140,7 @@ fn row_cells(t: &TaskReport, scale: &Scale) -> Vec<Cell> {
         }
     }
     for p in &t.phases {
-        if p.name == "body" {
+        if p.name == PhaseName::BODY {
             continue;
         }
         let end = p.end_ms.unwrap_or(p.start_ms);
@@ -336,11 +337,12 @@ fn legend(s: &StrategyReport) -> String {
             ));
         }
     }
-    let phases = |f: fn(&str) -> bool| s.tasks.iter().any(|t| t.phases.iter().any(|p| f(&p.name)));
+    let phases =
+        |f: fn(PhaseName) -> bool| s.tasks.iter().any(|t| t.phases.iter().any(|p| f(p.name)));
     // `http_retry` marks its attempts as phases; the gaps between them are the backoff.
     let what = match (
-        phases(|n| n != "body" && !n.starts_with("attempt")),
-        phases(|n| n.starts_with("attempt")),
+        phases(|n| matches!(n, PhaseName::Resource(p) if p != Phase::Body)),
+        phases(|n| matches!(n, PhaseName::Attempt(_))),
     ) {
         (true, true) => Some("setup/teardown, attempt"),
         (true, false) => Some("setup/teardown"),

@@ -166,7 +166,7 @@ timeout_ms = 40
     );
     let s = strategy(&r, "gather");
     let attempts =
-        |t: &TaskReport| -> Vec<String> { t.phases.iter().map(|p| p.name.clone()).collect() };
+        |t: &TaskReport| -> Vec<String> { t.phases.iter().map(|p| p.name.to_string()).collect() };
     for t in rows(s, "flaky") {
         assert_eq!(t.outcome, Outcome::Ok, "{:?}", t.error);
         // Each copy has its own key: two failures each, then success.

@@ -6,6 +6,7 @@
 
 use serde::Deserialize;
 
+use crate::demo::report::PhaseName;
 use super::{
     CleanupTiming, Foresight, Judging, Kind, Miss, Names, Prediction, Problem, ended_vs_return,
 };
@@ -33,7 +34,7 @@ impl Kind for Cleanup {
     fn judge(&self, j: &Judging) -> Result<String, Miss> {
         // Only copies that have a teardown (a setup that failed acquired nothing).
         let ends = j.rows(&self.task)?.into_iter().filter_map(|t| {
-            let teardown = t.phases.iter().find(|p| p.name == "teardown")?;
+            let teardown = t.phases.iter().find(|p| p.name == PhaseName::TEARDOWN)?;
             Some((t, teardown.end_ms))
         });
         let after_return = self.finished == CleanupTiming::AfterReturn;

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::{Foresight, Judging, Kind, Miss, Names, Prediction, Problem, summarize};
 use crate::demo::model::Phase;
 use crate::demo::report::Outcome as Ended;
+use crate::demo::report::PhaseName;
 
 /// `kind = "outcome"`, `task = "fetch"`, `outcome = "cancelled"`, optionally `phase = "body"`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -50,10 +51,15 @@ impl Kind for Outcome {
         let wrong: Vec<String> = rows
             .iter()
             .filter_map(|t| {
-                let cut = t.cut_in.as_deref().unwrap_or("no phase");
+                let cut = t
+                    .cut_in
+                    .map_or_else(|| "no phase".to_string(), |p| p.to_string());
                 if t.outcome != want {
                     Some(format!("{} ended {}", t.name, t.outcome.as_str()))
-                } else if self.phase.is_some_and(|p| p.as_str() != cut) {
+                } else if self
+                    .phase
+                    .is_some_and(|p| t.cut_in != Some(PhaseName::Resource(p)))
+                {
                     Some(format!("{} ended {} in {cut}", t.name, t.outcome.as_str()))
                 } else {
                     None

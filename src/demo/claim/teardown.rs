@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use super::{Foresight, Judging, Kind, Miss, Names, Prediction, Problem, summarize};
-use crate::demo::report::TaskReport;
+use crate::demo::report::{PhaseName, TaskReport};
 use crate::text::fmt_ms as ms;
 
 /// `kind = "teardown"`, `task = "conn"`, optionally `before = "pool"`.
@@ -42,7 +42,7 @@ impl Kind for Teardown {
             let setup_done = t
                 .phases
                 .iter()
-                .any(|p| p.name == "setup" && p.end_ms.is_some());
+                .any(|p| p.name == PhaseName::SETUP && p.end_ms.is_some());
             if !setup_done {
                 continue;
             }
@@ -50,7 +50,7 @@ impl Kind for Teardown {
             if !t
                 .phases
                 .iter()
-                .any(|p| p.name == "teardown" && p.end_ms.is_some())
+                .any(|p| p.name == PhaseName::TEARDOWN && p.end_ms.is_some())
             {
                 missing.push(format!(
                     "{} ({}) has no finished teardown",
@@ -98,7 +98,7 @@ fn teardown_order(
     outer: &[&TaskReport],
     name: &str,
 ) -> Result<String, Miss> {
-    let teardown = |t: &TaskReport| t.phases.iter().find(|p| p.name == "teardown").cloned();
+    let teardown = |t: &TaskReport| t.phases.iter().find(|p| p.name == PhaseName::TEARDOWN).cloned();
     let mut wrong = Vec::new();
     let mut checked = 0;
     let mut gap = f64::INFINITY;

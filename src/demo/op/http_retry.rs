@@ -15,24 +15,12 @@ use crate::demo::ctx::Ctx;
 use crate::demo::kinds::ParamError;
 use crate::demo::lab::Latency;
 use crate::demo::model::Measured;
+use crate::demo::report::PhaseName;
 use crate::io::params::Target;
 
 /// Most tries of one `http_retry`.
 pub const MAX_ATTEMPTS: u32 = 10;
 
-/// Phase names of the attempts (the recorder keeps `&'static str` names).
-const ATTEMPTS: [&str; MAX_ATTEMPTS as usize] = [
-    "attempt 1",
-    "attempt 2",
-    "attempt 3",
-    "attempt 4",
-    "attempt 5",
-    "attempt 6",
-    "attempt 7",
-    "attempt 8",
-    "attempt 9",
-    "attempt 10",
-];
 
 /// `op = "http_retry"`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -182,7 +170,7 @@ async fn retry(cx: &Arc<Ctx>, id: u32, op: &HttpRetry) -> Result<(), String> {
     let attempts = op.attempts.clamp(1, MAX_ATTEMPTS);
     let (timeout_ms, backoff_ms) = (op.timeout_ms, op.backoff_ms);
     for n in 1..=attempts {
-        let phase = cx.rec.phase_begin(id, ATTEMPTS[n as usize - 1]);
+        let phase = cx.rec.phase_begin(id, PhaseName::Attempt(n));
         let result =
             tokio::time::timeout(cx.scaled(timeout_ms), fetch(cx, s, id, &path, false)).await;
         cx.rec.phase_end(phase);

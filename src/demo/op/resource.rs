@@ -26,6 +26,7 @@ use super::{Kind, Needs, default_message, over_limit, real};
 use crate::demo::ctx::Ctx;
 use crate::demo::kinds::ParamError;
 use crate::demo::model::{MAX_MS, Phase};
+use crate::demo::report::PhaseName;
 use crate::demo::span::TaskSpan;
 
 /// `op = "resource"`: setup, body, teardown, like `async with`.
@@ -261,7 +262,7 @@ async fn run(
         }
         _ => Ok(()),
     };
-    let phase = cx.rec.phase_begin(id, "setup");
+    let phase = cx.rec.phase_begin(id, PhaseName::SETUP);
     tokio::time::sleep(setup).await;
     cx.rec.phase_end(phase);
     // A setup that fails acquired nothing: there is nothing to tear down (`__aenter__` raised,
@@ -281,7 +282,7 @@ async fn run(
         closed: false,
     };
 
-    let phase = cx.rec.phase_begin(id, "body");
+    let phase = cx.rec.phase_begin(id, PhaseName::BODY);
     let mut result = Ok(());
     for inner in cx.plan.nested_in(id) {
         // Each nested resource is a task of its own on the timeline, with its own span.
@@ -326,7 +327,7 @@ impl Teardown {
     async fn close(mut self) {
         // On the normal path the inner resources closed at the end of their own bodies.
         self.inner.all_closed().await;
-        let phase = self.cx.rec.phase_begin(self.id, "teardown");
+        let phase = self.cx.rec.phase_begin(self.id, PhaseName::TEARDOWN);
         self.started = Some(phase);
         tokio::time::sleep(self.teardown).await;
         self.cx.rec.phase_end(phase);
@@ -348,7 +349,7 @@ impl Drop for Teardown {
         let rec = &self.cx.rec;
         if tokio::runtime::Handle::try_current().is_err() {
             if self.started.is_none() {
-                rec.phase_begin(self.id, "teardown");
+                rec.phase_begin(self.id, PhaseName::TEARDOWN);
             }
             return;
         }
@@ -357,7 +358,7 @@ impl Drop for Teardown {
         self.cx.rec.spawn_cleanup(async move {
             // Innermost first: wait for the resources nested in this one to finish closing.
             inner.all_closed().await;
-            let phase = started.unwrap_or_else(|| cx.rec.phase_begin(id, "teardown"));
+            let phase = started.unwrap_or_else(|| cx.rec.phase_begin(id, PhaseName::TEARDOWN));
             tokio::time::sleep(teardown).await;
             cx.rec.phase_end(phase);
             if let Some(parent) = parent {

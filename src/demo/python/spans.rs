@@ -7,7 +7,7 @@
 use serde::Deserialize;
 
 use crate::demo::model::Phase;
-use crate::demo::report::{Outcome, PhaseReport, Skipped, StrategyReport, TaskReport};
+use crate::demo::report::{Outcome, PhaseName, PhaseReport, Skipped, StrategyReport, TaskReport};
 use crate::demo::runner::{Demo, FixedCosts};
 
 /// One line of the runner's output.
@@ -147,19 +147,23 @@ pub(crate) fn strategy_report(
                 end_ms: t.e.map(lesson),
                 outcome: t.o,
                 error: t.err,
+                // A phase the runner does not name as the engine does is not one of ours: left
+                // out rather than shown under a made-up name.
                 phases: t
                     .ph
                     .into_iter()
-                    .map(|(p, start, end)| PhaseReport {
-                        name: phase_name(p),
-                        start_ms: lesson(start),
-                        end_ms: end.map(lesson),
+                    .filter_map(|(p, start, end)| {
+                        Some(PhaseReport {
+                            name: p.parse().ok()?,
+                            start_ms: lesson(start),
+                            end_ms: end.map(lesson),
+                        })
                     })
                     .collect(),
                 items: t.items,
                 item_ms: t.it.into_iter().map(lesson).collect(),
                 blocked_ms: t.blk.map(lesson),
-                cut_in: t.cut.map(|p| p.as_str().to_string()),
+                cut_in: t.cut.map(PhaseName::Resource),
                 nominal_ms: op.nominal_ms() as f64,
                 connections: t.conn,
                 inside: plan.outer_of(id).map(|o| plan.name(o)),
@@ -170,7 +174,7 @@ pub(crate) fn strategy_report(
     let cleanup_ms = tasks
         .iter()
         .flat_map(|t| &t.phases)
-        .filter(|p| p.name == "teardown")
+        .filter(|p| p.name == PhaseName::TEARDOWN)
         .filter_map(|p| p.end_ms)
         .filter(|end| *end > wall_ms)
         .reduce(f64::max);
@@ -196,19 +200,6 @@ pub(crate) fn strategy_report(
         interrupted: false,
         tasks,
     })
-}
-
-/// A phase name from the runner, bounded: the runner's own names are short, and a line that is
-/// not the runner's must not put megabytes in a report.
-fn phase_name(mut name: String) -> String {
-    if name.len() > 32 {
-        let cut = (0..=32)
-            .rev()
-            .find(|i| name.is_char_boundary(*i))
-            .unwrap_or(0);
-        name.truncate(cut);
-    }
-    name
 }
 
 /// Most tasks running at the same moment: a sweep over starts and ends (an end at the same
@@ -258,9 +249,9 @@ mod tests {
         assert_eq!(r.tasks[1].outcome, Outcome::Failed);
         assert_eq!(r.tasks[1].error.as_deref(), Some("boom"));
         assert_eq!(r.tasks[2].end_ms, None);
-        assert_eq!(r.tasks[2].phases[1].name, "body");
+        assert_eq!(r.tasks[2].phases[1].name, PhaseName::BODY);
         assert_eq!(r.tasks[2].phases[0].end_ms, Some(2.0));
-        assert_eq!(r.tasks[2].cut_in.as_deref(), Some("body"));
+        assert_eq!(r.tasks[2].cut_in, Some(PhaseName::BODY));
         assert_eq!(r.allowance_ms, 0.0);
         assert!(r.tasks.iter().all(|t| t.blocked_ms.is_none()));
     }
