@@ -576,16 +576,7 @@ impl Progress {
     /// How many hints of `exercise` the learner has seen. Only reads: a failing check says what
     /// `hint` would give next without taking the write lock [`Self::update_hints_shown`] takes.
     pub(crate) fn hints_shown(&self, exercise: &str) -> Result<usize> {
-        let shown: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT shown FROM hints WHERE exercise = ?1",
-                params![exercise],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
-        Ok(shown.unwrap_or(0).max(0) as usize)
+        hints_shown_in(&self.conn, exercise).map_err(|e| self.err(e))
     }
 
     /// Change the count of hints seen of `exercise` to `change(count)`, atomically: the read and
@@ -601,15 +592,7 @@ impl Progress {
             rusqlite::TransactionBehavior::Immediate,
         )
         .map_err(|e| self.err(e))?;
-        let before: Option<i64> = tx
-            .query_row(
-                "SELECT shown FROM hints WHERE exercise = ?1",
-                params![exercise],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
-        let before = before.unwrap_or(0).max(0) as usize;
+        let before = hints_shown_in(&tx, exercise).map_err(|e| self.err(e))?;
         let after = change(before);
         if after != before {
             tx.execute(
@@ -622,6 +605,18 @@ impl Progress {
         tx.commit().map_err(|e| self.err(e))?;
         Ok((before, after))
     }
+}
+
+/// The count of hints of `exercise` seen, read on `conn` (a transaction's, for an update).
+fn hints_shown_in(conn: &rusqlite::Connection, exercise: &str) -> rusqlite::Result<usize> {
+    let shown: Option<i64> = conn
+        .query_row(
+            "SELECT shown FROM hints WHERE exercise = ?1",
+            params![exercise],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(shown.unwrap_or(0).max(0) as usize)
 }
 
 #[cfg(test)]
