@@ -25,6 +25,10 @@ pub fn next_steps(dir: &str, first: Option<&str>, warming: bool, width: usize) -
             "asyncwork".into(),
             "the course: lessons, demos and exercises in order",
         ),
+        (
+            "asyncwork task".into(),
+            "what to write in the first exercise, and why",
+        ),
         ("asyncwork check".into(), check),
         ("asyncwork watch".into(), "re-check on every save"),
     ];
@@ -139,6 +143,8 @@ mod next_steps_tests {
             }
             let words = |t: &str| t.split_whitespace().map(String::from).collect::<Vec<_>>();
             assert!(words(&text).contains(&"priority,".to_string()) == warming);
+            // Issue 25, defect 7: the task is among the first steps.
+            assert!(text.contains("asyncwork task "), "{text}");
             let lines: Vec<&str> = text.lines().collect();
             let course = lines.iter().position(|l| l.contains("the course")).unwrap();
             let column = lines[course].find('#').unwrap() + 2;
