@@ -156,13 +156,19 @@ fn row_cells(t: &TaskReport, scale: &Scale) -> Vec<Cell> {
 
 /// The header lines of a strategy: its name, what it does, its numbers.
 pub fn header(s: &StrategyReport) -> String {
+    // An interrupted run stopped early: its wall time is where it stopped, not what it took, so
+    // it has no overhead to show (as in the summary table).
+    let overhead = if s.interrupted {
+        "-".to_string()
+    } else {
+        fmt_ms(s.overhead_ms)
+    };
     let mut line = format!(
-        "{} {}\n  wall {} · ideal {} · overhead {} · peak {} at once",
+        "{} {}\n  wall {} · ideal {} · overhead {overhead} · peak {} at once",
         Style::new().bold().apply_to(&s.name),
         Style::new().dim().apply_to(format!("({})", s.detail)),
         fmt_ms(s.wall_ms),
         fmt_ms(s.ideal_ms),
-        fmt_ms(s.overhead_ms),
         s.peak_concurrency
     );
     if let Some(sp) = s.speedup {

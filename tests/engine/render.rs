@@ -265,3 +265,24 @@ async fn a_paused_run_shows_its_real_time_beside_its_lesson_time() {
     assert_eq!(s[1]["real_ms"], 0.068);
     assert!(s[0].get("clock").is_none(), "{}", s[0]);
 }
+
+/// Issue 25, defect 3: an interrupted strategy stopped early, so its header shows no overhead
+/// (the summary table shows none either), and says it was interrupted.
+#[tokio::test(start_paused = true)]
+async fn an_interrupted_strategy_shows_no_overhead() {
+    console::set_colors_enabled(false);
+    let mut r = report(3).await;
+    let s = &mut r.demos[0].strategies[1];
+    let measured = timeline::header(s);
+    assert!(measured.contains("overhead 0.0 ms"), "{measured}");
+    s.interrupted = true;
+    s.wall_ms = 120.0;
+    s.overhead_ms = -180.0;
+    let cut = timeline::header(s);
+    assert!(cut.contains("· overhead - ·"), "{cut}");
+    assert!(!cut.contains("-180"), "{cut}");
+    assert!(
+        cut.contains("interrupted (Ctrl-C): partial results"),
+        "{cut}"
+    );
+}
