@@ -8,6 +8,9 @@ use clap::{Parser, Subcommand};
 use crate::commands::{self, Global};
 use crate::render::ColorChoice;
 
+/// The heading the global flags go under in every command's help, apart from its own options.
+const GLOBAL: &str = "Global options";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "asyncwork",
@@ -21,16 +24,16 @@ use crate::render::ColorChoice;
 )]
 pub struct Cli {
     /// Read lessons from DIR (default: $ASYNCWORK_LESSONS, else ./lessons, else the built-in ones)
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
 
     /// When to use colours (NO_COLOR in the environment also turns them off)
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
     /// Use the exercise workbook in DIR (default: $ASYNCWORK_WORKBOOK, else the nearest one at or
     /// above the current directory, else ./exercises)
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "DIR")]
     pub workbook: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -166,4 +169,6 @@ pub enum LessonCommand {
     Validate(commands::lesson::validate::Args),
     /// Write a new lesson skeleton that validates as written
     New(commands::lesson::new::Args),
+    /// Print the lesson authoring guide (every key of a lesson file, and how to check one)
+    Guide(commands::lesson::guide::Args),
 }

@@ -4,15 +4,22 @@
 //! An exercise is
 //! * **done** when an attempt since its latest reset passed (like rustlings: a later failing
 //!   attempt does not undo it; `reset` does);
-//! * **attempted** when an attempt since its latest reset graded sources the learner changed;
-//! * **not started** otherwise: never checked, reset since, or only ever graded as shipped (a
-//!   `check --all` grades every exercise, and that is not the learner trying each one).
+//! * **attempted** when it was graded since its latest reset and did not pass;
+//! * **not started** otherwise: never graded, or reset since.
+//!
+//! So a status never contradicts the attempts beside it (issue 25: "not started" next to 9
+//! attempts and `fail`, when every status left out attempts at the shipped code). What keeps
+//! `check --all` (or watch's `c`) from marking every exercise attempted is on the grader's side:
+//! grading several exercises at once does not record one still as shipped (see
+//! `workbook::grade`), since that is not the learner trying it.
 //!
 //! The alternative, a status column written by each command, would let `check --all` and the
-//! menu drift apart again; deriving it from the attempts keeps the record the only truth.
+//! menu drift apart again; deriving it from the attempts keeps the record the only truth. The
+//! marks and words for each status are in one place too, `render::marks`.
 //!
-//! A lesson's mark adds the demos watched (also in the record): not started, demos watched,
-//! exercise attempted, done. The next step of the course is the first lesson not done, and what
+//! A lesson's mark adds the demos watched (also in the record): not started, demos watched (all
+//! of them, the exercise not started or none written), exercise attempted, done (its exercise
+//! done, or all demos watched when it has none). The next step of the course is the first lesson not done, and what
 //! to do in it follows from its mark (step through it, read the task, check).
 
 use std::collections::{BTreeSet, HashMap};
@@ -20,21 +27,15 @@ use std::fmt;
 
 use crate::lesson::Catalogue;
 use crate::progress::{self, ExerciseSummary, Progress, Status};
-use crate::workbook::{ExerciseCatalogue, ExerciseInfo, shadow};
+use crate::workbook::{ExerciseCatalogue, ExerciseInfo};
 
-/// The status the summary of an exercise's attempts makes.
-pub(crate) fn status_of(exercise: &str, summary: Option<&ExerciseSummary>) -> Status {
+/// The status the summary of an exercise's attempts since its latest reset makes.
+pub(crate) fn status_of(summary: Option<&ExerciseSummary>) -> Status {
     match summary {
         None => Status::NotStarted,
         Some(s) if s.passed => Status::Done,
-        Some(s) => {
-            let pristine = shadow::pristine_hash(exercise);
-            if s.hashes.iter().all(|h| *h == pristine) {
-                Status::NotStarted
-            } else {
-                Status::Attempted
-            }
-        }
+        Some(s) if s.attempts > 0 => Status::Attempted,
+        Some(_) => Status::NotStarted,
     }
 }
 
@@ -56,7 +57,7 @@ impl Standing {
                 .iter()
                 .map(|e| {
                     let s = summaries.and_then(|s| s.get(&e.name));
-                    (e.name.clone(), status_of(&e.name, s))
+                    (e.name.clone(), status_of(s))
                 })
                 .collect(),
         }
@@ -147,6 +148,17 @@ impl LessonMark {
     }
 }
 
+/// An exercise's status as the mark of a lesson whose exercise it is (before demos watched).
+impl From<Status> for LessonMark {
+    fn from(status: Status) -> LessonMark {
+        match status {
+            Status::Done => LessonMark::Done,
+            Status::Attempted => LessonMark::Attempted,
+            Status::NotStarted => LessonMark::NotStarted,
+        }
+    }
+}
+
 /// One lesson of the course, with the learner's mark.
 #[derive(Debug, Clone)]
 pub struct LessonStanding {
@@ -223,12 +235,13 @@ impl Course {
                     .filter(|e| !e.planned)
                     .map(|e| (e.name.clone(), exercises.get(&e.name)));
                 let all_watched = !demos.is_empty() && watched == demos.len();
+                // The exercise's status decides; all demos watched lift a lesson whose exercise
+                // is not started (or which has none) off "not started".
                 let mark = match exercise.as_ref().map(|(_, s)| *s) {
-                    Some(Status::Done) => LessonMark::Done,
-                    Some(Status::Attempted) => LessonMark::Attempted,
                     Some(Status::NotStarted) if all_watched => LessonMark::DemosWatched,
+                    Some(s) => LessonMark::from(s),
                     None if all_watched => LessonMark::Done,
-                    _ => LessonMark::NotStarted,
+                    None => LessonMark::NotStarted,
                 };
                 LessonStanding {
                     id: l.id.clone(),
@@ -284,38 +297,35 @@ pub(crate) fn demos_watched(
 mod tests {
     use super::*;
 
-    fn summary(passed: bool, hashes: &[&str]) -> ExerciseSummary {
+    fn summary(passed: bool, attempts: u32) -> ExerciseSummary {
         ExerciseSummary {
-            attempts: hashes.len() as u32,
+            attempts,
             passed,
             last_outcome: if passed { "pass" } else { "fail" }.into(),
             last_at: String::new(),
             last_failing: vec![],
-            hashes: hashes.iter().map(|h| h.to_string()).collect(),
         }
     }
 
     #[test]
-    fn one_definition_of_status() {
-        let cat = ExerciseCatalogue::embedded();
-        let Some(first) = cat.exercises.first() else {
-            return;
-        };
-        let pristine = shadow::pristine_hash(&first.name);
-        assert_eq!(status_of(&first.name, None), Status::NotStarted);
-        // Graded as shipped only (check --all): not started.
-        assert_eq!(
-            status_of(&first.name, Some(&summary(false, &[&pristine]))),
-            Status::NotStarted
-        );
-        assert_eq!(
-            status_of(&first.name, Some(&summary(false, &[&pristine, "mine"]))),
-            Status::Attempted
-        );
-        assert_eq!(
-            status_of(&first.name, Some(&summary(true, &["mine"]))),
-            Status::Done
-        );
+    fn not_started_is_no_attempt_since_the_latest_reset() {
+        // Never graded, or reset after the last attempt (the record then has no summary).
+        assert_eq!(status_of(None), Status::NotStarted);
+        assert_eq!(status_of(Some(&summary(false, 0))), Status::NotStarted);
+    }
+
+    #[test]
+    fn attempted_is_any_graded_attempt_that_did_not_pass() {
+        // One failing check, whatever the sources: the status agrees with "1 attempt, fail".
+        assert_eq!(status_of(Some(&summary(false, 1))), Status::Attempted);
+        assert_eq!(status_of(Some(&summary(false, 9))), Status::Attempted);
+    }
+
+    #[test]
+    fn done_is_a_pass_since_the_latest_reset() {
+        // A later failing attempt does not undo it (the summary's `passed` is over them all).
+        assert_eq!(status_of(Some(&summary(true, 1))), Status::Done);
+        assert_eq!(status_of(Some(&summary(true, 3))), Status::Done);
     }
 
     #[test]

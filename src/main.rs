@@ -115,6 +115,7 @@ fn dispatch(cli: &Cli, command: &Command) -> ExitCode {
             LessonCommand::Run(args) => commands::lesson::run::run(&g, args),
             LessonCommand::Validate(args) => commands::lesson::validate::run(&g, args),
             LessonCommand::New(args) => commands::lesson::new::run(&g, args),
+            LessonCommand::Guide(args) => commands::lesson::guide::run(&g, args),
         },
         Command::Init(args) => commands::init::run(&g, args),
         Command::Task(args) => commands::task::run(&g, args),

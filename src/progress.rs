@@ -153,9 +153,6 @@ pub(crate) struct ExerciseSummary {
     /// Local time, `YYYY-MM-DD HH:MM:SS`; `?` when the stored time is out of range.
     pub(crate) last_at: String,
     pub(crate) last_failing: Vec<String>,
-    /// The distinct source hashes graded: an exercise only ever graded as shipped was not
-    /// attempted by the learner (`check --all` grades every exercise).
-    pub(crate) hashes: Vec<String>,
 }
 
 pub struct Progress {
@@ -495,17 +492,15 @@ impl Progress {
                                             WHERE r.exercise = t.exercise), 0))
                  SELECT a.exercise, agg.n, agg.passed, a.outcome,
                         COALESCE(datetime(a.started_at_ms / 1000, 'unixepoch', 'localtime'), '?'),
-                        a.failing_tests, agg.hashes
+                        a.failing_tests
                  FROM live a
-                 JOIN (SELECT exercise, COUNT(*) AS n, MAX(outcome = 'pass') AS passed, MAX(id) AS last,
-                              GROUP_CONCAT(DISTINCT source_hash) AS hashes
+                 JOIN (SELECT exercise, COUNT(*) AS n, MAX(outcome = 'pass') AS passed, MAX(id) AS last
                        FROM live GROUP BY exercise) agg ON a.id = agg.last",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| {
                 let failing: String = r.get(5)?;
-                let hashes: Option<String> = r.get(6)?;
                 Ok((
                     r.get::<_, String>(0)?,
                     ExerciseSummary {
@@ -514,12 +509,6 @@ impl Progress {
                         last_outcome: r.get(3)?,
                         last_at: r.get(4)?,
                         last_failing: serde_json::from_str(&failing).unwrap_or_default(),
-                        hashes: hashes
-                            .unwrap_or_default()
-                            .split(',')
-                            .filter(|h| !h.is_empty())
-                            .map(String::from)
-                            .collect(),
                     },
                 ))
             })
@@ -625,7 +614,7 @@ mod tests {
 
     /// Done / attempted / not started, the way every reader of the record computes it.
     fn status(p: &Progress, exercise: &str) -> Status {
-        crate::course::status_of(exercise, p.summaries().unwrap().get(exercise))
+        crate::course::status_of(p.summaries().unwrap().get(exercise))
     }
 
     fn attempt(ex: &str, outcome: &str, hash: &str) -> Attempt {

@@ -125,6 +125,11 @@ impl Bar {
 }
 
 impl Observer for Bar {
+    fn waiting_for_lock(&self) {
+        if let Some(b) = &self.bar {
+            b.set_message(render::check::waiting_for_lock());
+        }
+    }
     fn building(&self, count: usize) {
         if let Some(b) = &self.bar {
             b.set_message(format!(
@@ -202,8 +207,22 @@ pub fn run(g: &Global, args: &Args) -> Result<Exit> {
         errln!("{}", render::check::writes_not_confined());
     }
     let bar = Bar::new(args.format == Format::Human, exercises.len());
+    // A signal while grading: the spinner cleared and one line, not a frozen `compiling...`.
+    // No `^C` echoed into the spinner's line either (see `screen::NoEcho`).
+    let no_echo = bar
+        .bar
+        .as_ref()
+        .and_then(|_| crate::commands::screen::NoEcho::new());
+    let farewell = bar.bar.clone().map(|b| {
+        crate::commands::term_guard::farewell(move || {
+            b.finish_and_clear();
+            errln!("{}", render::check::interrupted());
+        })
+    });
     let result = grade::grade(&wb, &exercises, &opts, progress.as_ref(), &bar);
+    drop(farewell);
     bar.finish();
+    drop(no_echo);
     let reports = result?;
     let all_passed = reports.iter().all(|r| r.passed());
     match args.format {

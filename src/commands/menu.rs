@@ -16,7 +16,7 @@ use console::Term;
 use super::screen::{self, Picked, Row};
 use super::{Exit, Global};
 use crate::course::{Course, LessonStanding, NextStep};
-use crate::render::menu::{LEGEND, mark};
+use crate::render::menu::mark;
 use crate::render::{self, plural};
 
 /// An entry: what it says, the command it runs, and whether to wait for a key afterwards (not
@@ -262,7 +262,7 @@ pub fn outline(g: &Global) -> anyhow::Result<Exit> {
             "",
         ));
     }
-    out.push_str(&format!("Marks: {LEGEND}\n"));
+    out.push_str(&format!("Marks: {}\n", render::marks::legend()));
     let next = course.next_step();
     let why = match (&next, course.next_lesson()) {
         (NextStep::AllDone, _) | (_, None) => "every lesson is done".to_string(),

@@ -100,6 +100,39 @@ fn decode(bytes: &[u8]) -> Input {
     }
 }
 
+/// Turns the terminal's echo off for as long as it lives (a live view or a spinner draws): the
+/// terminal echoes Ctrl-C as `^C` where the cursor is, which shifts the lines indicatif counts,
+/// so its clear at the end erased the wrong rows and left a frozen `⠉ gather running` behind;
+/// keys typed meanwhile would garble the view the same way. Signals still work (ISIG stays on),
+/// and the terminal's modes are put back when dropped, or by `term_guard` on a signal.
+pub(crate) struct NoEcho {
+    fd: i32,
+    original: libc::termios,
+}
+
+impl NoEcho {
+    /// `None` when stdin is not a terminal (nothing to echo).
+    pub(crate) fn new() -> Option<NoEcho> {
+        use std::os::fd::AsRawFd as _;
+        let fd = std::io::stdin().as_raw_fd();
+        // SAFETY: termios is plain data filled by tcgetattr before use; fd is this process's stdin.
+        let mut original = unsafe { std::mem::zeroed::<libc::termios>() };
+        if unsafe { libc::tcgetattr(fd, &mut original) } != 0 {
+            return None;
+        }
+        let mut quiet = original;
+        quiet.c_lflag &= !libc::ECHO;
+        super::term_guard::set_modes(fd, &quiet);
+        Some(NoEcho { fd, original })
+    }
+}
+
+impl Drop for NoEcho {
+    fn drop(&mut self) {
+        super::term_guard::set_modes(self.fd, &self.original);
+    }
+}
+
 /// Hides the cursor for as long as it lives and shows it again when dropped, however the screen
 /// ends (a return, an error, a panic unwinding; a signal: `term_guard` shows it).
 pub(crate) struct HiddenCursor<'a>(&'a Term);

@@ -163,6 +163,11 @@ fn stop(signal: i32) -> ! {
         *ending = true;
         restore();
     }
+    // What the command drew is cleared and it says it stopped, newest first, before the
+    // cleanup (which may take a moment: folders removed, process groups killed).
+    for (_, say) in farewells().iter().rev() {
+        say();
+    }
     crate::cleanup::run();
     let _ = signal_hook::low_level::emulate_default_handler(signal);
     // Only if the default action could not be restored: the same code a shell would report.
@@ -203,6 +208,32 @@ pub(crate) fn cursor_hidden() {
 
 pub(crate) fn cursor_shown() {
     HIDDEN.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// What a command says if a signal ends the process while it draws: `check`'s spinner is
+/// cleared and one line says the check was interrupted, rather than a frozen `compiling...`.
+/// Called on the signal thread; unregistered when the [`Farewell`] is dropped.
+pub(crate) fn farewell(say: impl Fn() + Send + 'static) -> Farewell {
+    let id = NEXT_FAREWELL.fetch_add(1, Ordering::Relaxed);
+    farewells().push((id, Box::new(say)));
+    Farewell(id)
+}
+
+#[must_use = "the farewell is unregistered when this is dropped"]
+pub(crate) struct Farewell(usize);
+
+impl Drop for Farewell {
+    fn drop(&mut self) {
+        farewells().retain(|(id, _)| *id != self.0);
+    }
+}
+
+type Say = Box<dyn Fn() + Send>;
+static FAREWELLS: Mutex<Vec<(usize, Say)>> = Mutex::new(Vec::new());
+static NEXT_FAREWELL: AtomicUsize = AtomicUsize::new(0);
+
+fn farewells() -> MutexGuard<'static, Vec<(usize, Say)>> {
+    FAREWELLS.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// While this lives, the first of `signals` to arrive goes to [`Takeover::wait`] instead of

@@ -643,7 +643,9 @@ impl Demo {
                 .map(|s| s.wall_ms)
         };
         let (real, paused) = (sequential_on(Clock::Real), sequential_on(Clock::Paused));
-        for s in &mut strategies {
+        // An interrupted strategy stopped early: its wall time measures the Ctrl-C, not the
+        // strategy, so it gets no speedup (a short wall would read as a big one).
+        for s in strategies.iter_mut().filter(|s| !s.interrupted) {
             let seq = match s.clock {
                 Clock::Real => real,
                 Clock::Paused => paused,
@@ -739,6 +741,31 @@ async fn prime_timer_driver() {
 mod tests {
     use super::Demo;
     use crate::demo::spec::tests::{GOOD, parse};
+
+    /// Issue 25, defect 10: the timeline shows a strategy as `name (what it does)`, so what it
+    /// does has no parenthesised aside of its own (`two (at most 2 at once (Semaphore))` read
+    /// as template text). Every strategy of every built-in demo.
+    #[test]
+    fn strategy_captions_nest_no_parentheses() {
+        let source = crate::lesson::Source::discover(None).unwrap();
+        let known = crate::workbook::ExerciseCatalogue::embedded()
+            .names()
+            .into_iter()
+            .collect();
+        let lessons = crate::lesson::Catalogue::check(source.files().unwrap(), &known);
+        let mut seen = 0;
+        for parsed in &lessons.lessons {
+            for spec in &parsed.lesson.demos {
+                let Ok(demo) = Demo::new(spec) else { continue };
+                for s in &demo.strategies {
+                    let caption = s.strategy.describe();
+                    assert!(!caption.contains(" ("), "{}: {caption}", spec.name);
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 20, "only {seen} strategies");
+    }
 
     #[test]
     fn absurd_run_times_are_refused_before_running() {

@@ -19,7 +19,7 @@ pub fn skeleton(id: &str, position: u32, path: &str) -> String {
         .replace("{path}", path)
 }
 
-const TEMPLATE: &str = r#"# A lesson for asyncwork. The authoring guide is lessons/README.md.
+const TEMPLATE: &str = r#"# A lesson for asyncwork. The authoring guide: asyncwork lesson guide
 # Check this file with: asyncwork lesson validate {path}
 format_version = 1
 id = "{id}"                    # must equal the file name

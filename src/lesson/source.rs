@@ -20,6 +20,15 @@ use super::parse::{MAX_LESSON_BYTES, too_large};
 /// The default curriculum, compiled into the binary.
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/lessons");
 
+/// The lesson authoring guide (`lessons/README.md`), compiled in with the lessons: an installed
+/// binary's user has no checkout to read it in (`asyncwork lesson guide` prints it).
+pub fn guide() -> &'static str {
+    EMBEDDED
+        .get_file("README.md")
+        .and_then(|f| f.contents_utf8())
+        .unwrap_or("")
+}
+
 /// The environment variable that names a lessons directory.
 pub const LESSONS_ENV: &str = "ASYNCWORK_LESSONS";
 

@@ -76,3 +76,14 @@ pub fn reference_solution_failed(error: &str) -> String {
 pub fn your_course(counts: &str) -> String {
     format!("Your course: {counts}.")
 }
+
+/// A signal (Ctrl-C) stopped `check` while it graded.
+pub fn interrupted() -> String {
+    marks::interrupted("check stopped before it finished; run it again to grade")
+}
+
+/// The spinner while another check (or watch, or the background build) holds the workbook's
+/// grading lock.
+pub fn waiting_for_lock() -> String {
+    "waiting for another check of this workbook (or watch) to finish…".to_string()
+}

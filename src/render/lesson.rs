@@ -21,6 +21,8 @@ pub struct Context<'a> {
     /// The `--lessons DIR` the lesson was read with: the commands it suggests carry it, or
     /// they would read the built-in lessons instead.
     pub lessons: Option<&'a str>,
+    /// Run inside an exercise workbook: `check` can grade there; outside, `init` comes first.
+    pub in_workbook: bool,
 }
 
 pub fn render(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
@@ -137,36 +139,78 @@ fn lessons_flag(cx: &Context<'_>) -> String {
 fn footer(lesson: &Lesson, cx: &Context<'_>, width: usize) -> String {
     let mut out = String::new();
     out.push_str(&hints(lesson, width));
-    let _ = writeln!(out, "{}", style("Next:").bold());
-    let mut step = |command: String, why: String| {
-        let line = format!("  {command}    {}", style(why).dim());
-        let _ = writeln!(out, "{}", console::truncate_str(&line, width, "…"));
-    };
+    let mut steps: Vec<(String, String)> = Vec::new();
     if !lesson.demos.is_empty() {
         let demos = plural(lesson.demos.len(), "demo");
-        step(
+        steps.push((
             format!("asyncwork lesson run {}{}", lesson.id, lessons_flag(cx)),
             format!("watch the {demos} live"),
-        );
+        ));
+    }
+    let written: Vec<_> = lesson.exercises.iter().filter(|e| !e.planned).collect();
+    if !written.is_empty() && !cx.in_workbook {
+        // `check` grades inside a workbook only: outside one it would fail.
+        steps.push((
+            "asyncwork init".into(),
+            "write the exercise workbook, to solve the exercise".into(),
+        ));
     }
     for ex in &lesson.exercises {
         if ex.planned {
-            step(
+            steps.push((
                 format!("exercise {}", ex.name),
                 "planned, not written yet".into(),
-            );
-        } else {
-            step(
+            ));
+        } else if cx.in_workbook {
+            steps.push((
                 format!("asyncwork check {}", ex.name),
                 "solve the exercise".into(),
-            );
+            ));
         }
     }
     if let Some(next) = cx.next_lesson {
-        step(
+        steps.push((
             format!("asyncwork lesson show {}{}", next.id, lessons_flag(cx)),
             format!("next: {}", next.title),
-        );
+        ));
+    }
+    out.push_str(&next_steps(&steps, width));
+    out
+}
+
+/// "Next:" and its commands, each with why, the whys aligned in one column. A line wider than
+/// `width` is never cut (a command cut short cannot be copied): its why goes under it, further
+/// indented. Nothing at all when there is no step.
+fn next_steps(steps: &[(String, String)], width: usize) -> String {
+    if steps.is_empty() {
+        return String::new();
+    }
+    let column = steps
+        .iter()
+        .map(|(command, _)| command.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = format!("{}\n", style("Next:").bold());
+    for (command, why) in steps {
+        let pad = column - command.chars().count();
+        let line = format!("  {command}{}    {why}", " ".repeat(pad));
+        if line.chars().count() <= width {
+            let _ = writeln!(
+                out,
+                "  {command}{}    {}",
+                " ".repeat(pad),
+                style(why).dim()
+            );
+        } else {
+            let _ = writeln!(out, "  {command}");
+            let why = textwrap::fill(
+                why,
+                textwrap::Options::new(width.max(20))
+                    .initial_indent("      ")
+                    .subsequent_indent("      "),
+            );
+            let _ = writeln!(out, "{}", style(why).dim());
+        }
     }
     out
 }
@@ -494,6 +538,21 @@ pub fn forecast_prediction(predicted: &str, margin: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 25, defect 10: no "Next:" over nothing; a line too long keeps its command whole.
+    #[test]
+    fn next_steps_print_nothing_for_none_and_never_cut_a_command() {
+        console::set_colors_enabled(false);
+        assert_eq!(next_steps(&[], 70), "");
+        let long = (
+            "asyncwork lesson show x --lessons /a/very/long/path/to/lessons".to_string(),
+            "next: a title long enough to go past seventy columns".to_string(),
+        );
+        let text = next_steps(std::slice::from_ref(&long), 70);
+        assert!(text.contains(&format!("  {}\n", long.0)), "{text}");
+        assert!(text.contains(&long.1), "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 70), "{text}");
+    }
 
     fn pair() -> CodePair {
         CodePair {

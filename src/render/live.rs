@@ -25,14 +25,37 @@ pub struct Live {
     thread: JoinHandle<()>,
 }
 
+/// The live view drawing now, if any: a line written to stderr while indicatif draws lands in
+/// the middle of its lines, and its next redraw (or the clear at the end) erases the wrong rows,
+/// leaving frozen spinners on the screen. [`above`] prints through it instead.
+static DRAWING: std::sync::Mutex<Option<MultiProgress>> = std::sync::Mutex::new(None);
+
+fn drawing() -> std::sync::MutexGuard<'static, Option<MultiProgress>> {
+    DRAWING.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Print `line` above the live view when one is drawing (Ctrl-C's "stopping" line): true when
+/// it was; false when no view is drawing, and the caller writes the line itself.
+pub fn above(line: &str) -> bool {
+    match drawing().as_ref() {
+        Some(multi) => multi.println(super::terminal_safe(line)).is_ok(),
+        None => false,
+    }
+}
+
 impl Live {
     /// Starts the view for a strategy whose tasks are `names` (in id order). `interactive`: draw
     /// spinners on the terminal (stderr); otherwise print plain lines on stdout.
     pub fn start(names: Vec<String>, interactive: bool) -> Live {
         let (tx, rx) = channel();
+        let multi = interactive.then(|| {
+            let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+            *drawing() = Some(multi.clone());
+            multi
+        });
         let thread = std::thread::spawn(move || {
-            if interactive {
-                draw(rx, names);
+            if let Some(multi) = multi {
+                draw(rx, names, multi);
             } else {
                 plain(rx, names);
             }
@@ -49,6 +72,20 @@ impl Live {
     pub fn finish(self) {
         drop(self.tx);
         let _ = self.thread.join();
+        // Cleared: lines from now on go straight to the terminal.
+        *drawing() = None;
+    }
+}
+
+/// The live clock: tenths of a second under a minute (`00:00:00` told nothing for the
+/// sub-second runs most demos are), then minutes and seconds.
+fn clock_text(elapsed: Duration) -> String {
+    let tenths = elapsed.as_millis() / 100;
+    if tenths < 600 {
+        format!("{}.{} s", tenths / 10, tenths % 10)
+    } else {
+        let secs = elapsed.as_secs();
+        format!("{}:{:02}", secs / 60, secs % 60)
     }
 }
 
@@ -95,17 +132,22 @@ fn done_text(outcome: Outcome, ms: f64, stderr: bool) -> String {
     style.apply_to(text).to_string()
 }
 
-fn draw(rx: Receiver<Event>, names: Vec<String>) {
+fn draw(rx: Receiver<Event>, names: Vec<String>, multi: MultiProgress) {
     // indicatif writes straight to the terminal, past `emit`'s filter: escape the lesson's words.
     let names: Vec<String> = names
         .iter()
         .map(|n| super::printable(n).into_owned())
         .collect();
-    let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
     let clock = multi.add(ProgressBar::new_spinner());
     clock.set_style(
-        ProgressStyle::with_template("  {spinner} {msg} {elapsed_precise}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ProgressStyle::with_template("  {spinner} {msg} {clock}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner())
+            .with_key(
+                "clock",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = w.write_str(&clock_text(state.elapsed()));
+                },
+            ),
     );
     clock.enable_steady_tick(Duration::from_millis(80));
     let width = names
@@ -232,5 +274,22 @@ fn plain(rx: Receiver<Event>, names: Vec<String>) {
                 break;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock_text;
+    use std::time::Duration;
+
+    /// Issue 25, defect 10: a sub-second run's clock moves (it read `00:00:00` throughout).
+    #[test]
+    fn the_clock_shows_tenths_under_a_minute() {
+        assert_eq!(clock_text(Duration::from_millis(40)), "0.0 s");
+        assert_eq!(clock_text(Duration::from_millis(460)), "0.4 s");
+        assert_eq!(clock_text(Duration::from_millis(12_345)), "12.3 s");
+        assert_eq!(clock_text(Duration::from_secs(59)), "59.0 s");
+        assert_eq!(clock_text(Duration::from_secs(61)), "1:01");
+        assert_eq!(clock_text(Duration::from_secs(3_600)), "60:00");
     }
 }

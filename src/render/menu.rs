@@ -3,21 +3,11 @@
 use console::style;
 
 use super::wrap;
-use crate::course::{Course, LessonMark, LessonStanding};
+use crate::course::{Course, LessonStanding};
 use crate::lesson::Source;
 
-/// What the lesson marks mean.
-pub const LEGEND: &str = "· not started  ◔ demos watched  ◐ exercise attempted  ✓ done";
-
-/// One mark per lesson.
-pub fn mark(mark: LessonMark) -> String {
-    match mark {
-        LessonMark::Done => style("✓").green().to_string(),
-        LessonMark::Attempted => style("◐").yellow().to_string(),
-        LessonMark::DemosWatched => style("◔").cyan().to_string(),
-        LessonMark::NotStarted => style("·").dim().to_string(),
-    }
-}
+/// One mark per lesson (defined with the exercises' in `marks`).
+pub use super::marks::lesson_mark as mark;
 
 /// Above the menu: the name, where the lessons come from, and the course's bar.
 pub fn header(source: &Source, course: &Course, width: usize) -> String {
@@ -88,7 +78,7 @@ pub fn course_heading() -> String {
 
 /// The legend under it.
 pub fn legend() -> String {
-    style(LEGEND).dim().to_string()
+    style(super::marks::legend()).dim().to_string()
 }
 
 /// The command an entry runs, shown before it runs.

@@ -57,9 +57,12 @@ fn build(d: &DemoReport, python: bool) -> Table {
             s.name.clone(),
             fmt_ms(s.wall_ms),
             fmt_ms(s.ideal_ms),
-            s.speedup.map_or("-".to_string(), |x| format!("{x:.2}x")),
-            // An interrupted run has no meaningful overhead (its wall time stops early and can
-            // read below the ideal).
+            // An interrupted run is not measured: no speedup (its wall time stops at the Ctrl-C,
+            // and a short wall would read as a big speedup) and no overhead (it can read below
+            // the ideal).
+            s.speedup
+                .filter(|_| !s.interrupted)
+                .map_or("-".to_string(), |x| format!("{x:.2}x")),
             if s.interrupted || d.interrupted || s.overhead_ms < 0.0 {
                 "-".to_string()
             } else {

@@ -49,12 +49,7 @@ pub fn events_not_arriving() -> String {
 
 /// A row of the `l` list: the exercise's mark and name.
 pub fn exercise_label(status: Status, name: &str) -> String {
-    let mark = match status {
-        Status::Done => style("✓").green(),
-        Status::Attempted => style("◐").yellow(),
-        Status::NotStarted => style("·").dim(),
-    };
-    format!("{mark} {name}")
+    format!("{} {name}", super::marks::status_glyph(status))
 }
 
 /// Above the `l` list.
@@ -77,7 +72,8 @@ pub fn checking(exercise: &str) -> String {
 /// `x`: the question before a reset.
 pub fn reset_question(exercise: &str) -> String {
     format!(
-        "\nReset {} to its shipped files? Your code in it will be lost. {} ",
+        "\nReset {} to its shipped files? Your versions are moved to .asyncwork/trash/, not \
+         deleted. {} ",
         style(exercise).bold(),
         style("y/N").bold()
     )
@@ -131,4 +127,17 @@ pub fn footer(
         style(lib).bold(),
         style(super::wrap(KEYS, width, "", "").trim_end()).dim()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    /// Issue 25, defect 10: `x` says where the learner's code goes, as `reset` does (the
+    /// trash), not that it "will be lost".
+    #[test]
+    fn the_reset_question_says_where_the_code_goes() {
+        console::set_colors_enabled(false);
+        let q = super::reset_question("01_coroutines");
+        assert!(q.contains("moved to .asyncwork/trash/, not deleted"), "{q}");
+        assert!(!q.contains("lost"), "{q}");
+    }
 }

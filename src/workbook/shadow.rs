@@ -289,10 +289,19 @@ pub(crate) fn lock_file(wb: &Workbook) -> Result<File> {
         .with_context(|| format!("cannot open {}", path.display()))
 }
 
-pub(crate) fn lock(wb: &Workbook) -> Result<GradeLock> {
+/// Take the grading lock, blocking until it is free. When another grader holds it (a second
+/// `check`, or watch's), `waiting` is called first, so the caller can say what it waits for
+/// rather than spin with no word.
+pub(crate) fn lock_or_wait(wb: &Workbook, waiting: impl FnOnce()) -> Result<GradeLock> {
     use std::os::fd::AsRawFd;
     let data = wb.data_dir();
     let file = lock_file(wb)?;
+    // SAFETY: plain syscall on a valid fd; returns at once, taken or not.
+    let free = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+    if free {
+        return Ok(GradeLock { _file: file });
+    }
+    waiting();
     // SAFETY: plain syscall on a valid fd; blocks until another grader releases the lock.
     let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
     if rc != 0 {
@@ -429,6 +438,23 @@ pub(crate) fn sync(wb: &Workbook, graded: &[(String, Sources)]) -> Result<PathBu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 25, defect 10: a second grader hears that it waits (for its spinner to say so),
+    /// and takes the lock once the first lets go; a free lock is taken with no word.
+    #[test]
+    fn a_held_lock_is_waited_for_and_said() {
+        let tmp = tempfile::tempdir().unwrap();
+        let wb = Workbook::new(tmp.path());
+        let quiet = lock_or_wait(&wb, || panic!("a free lock is not waited for")).unwrap();
+        let (said, heard) = std::sync::mpsc::channel();
+        let second = std::thread::spawn(move || {
+            let wb = Workbook::new(tmp.path());
+            lock_or_wait(&wb, move || said.send(()).unwrap()).map(drop)
+        });
+        heard.recv().expect("the second grader says it waits");
+        drop(quiet);
+        second.join().unwrap().unwrap();
+    }
 
     #[test]
     fn learner_src_paths() {

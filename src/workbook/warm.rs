@@ -160,7 +160,7 @@ mod tests {
     fn a_busy_lock_means_no_second_build() {
         let tmp = tempfile::tempdir().unwrap();
         let wb = Workbook::new(tmp.path());
-        let held = shadow::lock(&wb).unwrap();
+        let held = shadow::lock_or_wait(&wb, || {}).unwrap();
         assert_eq!(run(&wb).unwrap(), Outcome::Busy);
         assert!(!pid_path(&wb).exists());
         drop(held);

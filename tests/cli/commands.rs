@@ -169,3 +169,35 @@ fn durations_from_the_command_line_are_range_checked() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// Issue 25, defect 10: every subcommand's help lists its own options apart from the global
+/// `--lessons`, `--color` and `--workbook`, under a "Global options" heading of their own.
+#[test]
+fn every_help_puts_the_global_flags_under_their_own_heading() {
+    let dir = tempfile::tempdir().unwrap();
+    for words in [
+        &["progress"][..],
+        &["check"],
+        &["lesson", "run"],
+        &["lesson", "show"],
+        &["init"],
+        &["watch"],
+    ] {
+        let out = crate::common::asyncwork(dir.path())
+            .args(words)
+            .arg("--help")
+            .output()
+            .unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        let own = help.find("\nOptions:").expect(&help);
+        let global = help.find("\nGlobal options:").expect(&help);
+        assert!(own < global, "{help}");
+        for flag in ["--lessons <DIR>", "--color <WHEN>", "--workbook <DIR>"] {
+            let at = help.find(flag).expect(&help);
+            assert!(
+                at > global,
+                "{words:?}: {flag} among its own options:\n{help}"
+            );
+        }
+    }
+}

@@ -454,3 +454,99 @@ fn a_bare_check_grades_the_exercise_you_are_in_as_its_help_says() {
     let out = run(&wb.join("03_gather/src"), &["check"], 1);
     assert!(out.contains("✗ 03_gather"), "{out}");
 }
+
+/// Issue 25, defect 5: one failing check makes the exercise "attempted" everywhere: its
+/// `progress` row (beside its 1 attempt and `fail`), the course count, and the outline's mark
+/// and words for its lesson (the menu's rows; watch's list uses the same status and glyph, see
+/// `render::marks`). The check fails without a build: code that moves tokio's clock by hand is
+/// refused before one.
+#[test]
+fn a_failing_attempt_shows_as_attempted_everywhere() {
+    let (_tmp, wb) = workbook();
+    let lib = wb.join("01_coroutines/src/lib.rs");
+    let shipped = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(
+        &lib,
+        format!("{shipped}\npub async fn skip() {{ tokio::time::advance(std::time::Duration::from_secs(1)).await; }}\n"),
+    )
+    .unwrap();
+    run(&wb, &["check", "01_coroutines"], 1);
+
+    let progress = run(&wb, &["progress"], 0);
+    let cells: Vec<&str> = row(&progress, "01_coroutines").split_whitespace().collect();
+    // Refused before a build: graded `error`, a failing attempt as much as `fail`.
+    assert_eq!(
+        &cells[..4],
+        ["01_coroutines", "attempted", "1", "error"],
+        "{progress}"
+    );
+    assert!(
+        progress.contains(&format!(
+            "0 of {} exercises done, 1 attempted,",
+            exercise_count()
+        )),
+        "{progress}"
+    );
+
+    // Off a terminal, plain `asyncwork` prints the course outline.
+    let outline = run(&wb, &[], 0);
+    let lesson = outline
+        .lines()
+        .position(|l| l.contains("Calling is not running"))
+        .expect(&outline);
+    let lines: Vec<&str> = outline.lines().collect();
+    assert!(lines[lesson].starts_with('◐'), "{outline}");
+    assert!(
+        flat(&lines[lesson..lesson + 3].join(" ")).contains("01_coroutines attempted"),
+        "{outline}"
+    );
+    assert!(
+        outline.contains("◐ exercise attempted"),
+        "the legend: {outline}"
+    );
+    assert!(outline.contains("1 attempted"), "{outline}");
+}
+
+/// The "Next:" lines of `lesson show`: from "Next:" to the end of the lesson's text.
+fn next_block(show: &str) -> Vec<&str> {
+    let from = show.rfind("Next:").expect(show);
+    show[from..]
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect()
+}
+
+/// Issue 25, defect 10: `lesson show`'s "Next:" commands line up, `check` is offered inside a
+/// workbook only (outside, `init`), and no entry is cut at 70 columns.
+#[test]
+fn lesson_show_next_steps_are_aligned_whole_and_fit_where_you_are() {
+    let (tmp, wb) = workbook();
+    let inside = run(&wb, &["lesson", "show", "gather"], 0);
+    let steps = next_block(&inside);
+    assert!(
+        steps
+            .iter()
+            .any(|l| l.trim().starts_with("asyncwork check 03_gather")),
+        "{inside}"
+    );
+    assert!(!inside.contains('…'), "an entry cut short: {inside}");
+    // The whys start in one column (a why too long for the line goes below its command).
+    let columns: std::collections::BTreeSet<usize> = steps
+        .iter()
+        .filter(|l| l.starts_with("  asyncwork"))
+        .filter_map(|l| {
+            let gap = l.trim_start().find("    ")?;
+            l[gap + 2..].find(|c| c != ' ').map(|at| gap + 2 + at)
+        })
+        .collect();
+    assert_eq!(columns.len(), 1, "not aligned:\n{}", steps.join("\n"));
+    fits_70(&steps.join("\n"));
+
+    let outside = tmp.path().join("elsewhere");
+    std::fs::create_dir(&outside).unwrap();
+    let show = run(&outside, &["lesson", "show", "gather"], 0);
+    let steps = next_block(&show).join("\n");
+    assert!(!steps.contains("asyncwork check"), "{steps}");
+    assert!(steps.contains("asyncwork init"), "{steps}");
+}

@@ -559,3 +559,35 @@ fn a_mistyped_subcommand_gets_a_suggestion() {
     assert!(err.contains("unrecognized subcommand 'zzzz'"), "{err}");
     assert!(!err.contains("tip:"), "{err}");
 }
+
+/// Issue 25, defect 10: the skeleton points at a guide an installed binary has, and it prints.
+#[test]
+fn the_skeleton_points_at_the_guide_the_binary_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    asyncwork()
+        .arg("--lessons")
+        .arg(dir.path())
+        .args(["lesson", "new", "select_loops"])
+        .assert()
+        .success();
+    let skeleton = std::fs::read_to_string(dir.path().join("select_loops.toml")).unwrap();
+    assert!(
+        skeleton
+            .lines()
+            .next()
+            .unwrap()
+            .contains("asyncwork lesson guide"),
+        "{skeleton}"
+    );
+    assert!(!skeleton.contains("lessons/README.md"), "{skeleton}");
+    // From anywhere (no checkout): the same text as the source tree's guide.
+    let here = tempfile::tempdir().unwrap();
+    let out = asyncwork()
+        .current_dir(here.path())
+        .args(["lesson", "guide"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let guide = std::fs::read_to_string(repo().join("lessons/README.md")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), guide);
+}

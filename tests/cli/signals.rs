@@ -580,3 +580,91 @@ fn a_record_folder_that_is_a_file_still_grades_unrecorded() {
         "the file is left as it was"
     );
 }
+
+/// The whole scrollback of the pane, not only what fits on it.
+fn scrollback(t: &Tmux) -> String {
+    t.tmux(&["capture-pane", "-p", "-t", "t", "-S", "-"])
+}
+
+#[test]
+fn ctrl_c_mid_strategy_clears_the_live_lines_and_measures_nothing() {
+    let Some(t) = Tmux::new("ctrl-c-run") else {
+        return;
+    };
+    let (_tmp, wb) = fresh_workbook();
+    // Five times slower: gather's three 300 ms calls take 1.5 s, time to press Ctrl-C in them.
+    t.start(
+        &wb,
+        &format!(
+            "{} {} lesson run gather --demo sequential_vs_gather --speed 0.2 --no-pause",
+            env(),
+            bin()
+        ),
+    );
+    // Sequential has run (its timeline drawn): gather is the strategy running now.
+    t.wait_for(&["gather running", "sequential ("], 60 * SECOND);
+    t.keys(&["C-c"]);
+    t.wait_for(&["EXIT=130"], 20 * SECOND);
+    let screen = scrollback(&t);
+    // The live lines are gone: no clock, no task still "running", and the "stopping" line
+    // printed above them survives their clearing.
+    assert!(!screen.contains("gather running"), "{screen}");
+    assert!(
+        !screen.lines().any(|l| l.trim_end().ends_with(" running")),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("interrupted: stopping as soon as"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("interrupted: partial results above"),
+        "{screen}"
+    );
+    // The interrupted gather row: marked, and no speedup or overhead (the sequential one, run
+    // to its end, keeps its 1.00x).
+    let summary = &screen[screen.find("Summary: sequential_vs_gather").expect(&screen)..];
+    let row = summary
+        .lines()
+        .find(|l| l.trim_start().starts_with("gather "))
+        .expect(summary);
+    // Its outcomes, "(interrupted)" included, wrap below the row at 70 columns.
+    assert!(summary.contains("(interrupted)"), "{summary}");
+    assert!(
+        !row.contains('x'),
+        "a speedup for an interrupted run: {row}"
+    );
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    // strategy, wall (2), ideal (2), speedup, overhead: both `-`.
+    assert_eq!(&cells[5..7], ["-", "-"], "{row}");
+}
+
+#[test]
+fn ctrl_c_during_check_clears_the_spinner_and_says_so() {
+    let Some(t) = Tmux::new("ctrl-c-check") else {
+        return;
+    };
+    let (_tmp, wb) = fresh_workbook();
+    // The shell traps SIGINT (a trap, not an ignore: asyncwork gets the default action), so it
+    // outlives an asyncwork that the terminal's Ctrl-C ends, and prints its exit code.
+    t.start(&wb, &format!("trap : INT; {} {} check", env(), bin()));
+    // The spinner's first words, while the exercise compiles (or its tests run).
+    let deadline = Instant::now() + 60 * SECOND;
+    loop {
+        let screen = t.screen();
+        if screen.contains("compiling 1 exercise") || screen.contains("running the tests of") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no spinner:\n{screen}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    t.keys(&["C-c"]);
+    let screen = t.wait_for(&["EXIT=130"], 20 * SECOND);
+    assert!(!screen.contains("compiling 1 exercise"), "{screen}");
+    assert!(!screen.contains("running the tests of"), "{screen}");
+    let said: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("interrupted: check stopped"))
+        .collect();
+    assert_eq!(said.len(), 1, "{screen}");
+}

@@ -1,6 +1,7 @@
-//! `asyncwork lesson list | show | run | validate | new`: one module per subcommand, and what
+//! `asyncwork lesson list | show | run | validate | new | guide`: one module per subcommand, and what
 //! they share (loading the lessons, reporting their problems, finding one by id).
 
+pub mod guide;
 pub mod list;
 pub mod new;
 pub mod run;

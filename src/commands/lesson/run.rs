@@ -99,7 +99,10 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let interactive = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
     let interrupt = Interrupt::ctrl_c();
     interrupt.on_request(|| {
-        errln!("\n{}", render::run::stopping());
+        // Through the live view when one draws, so its lines are cleared, not left frozen.
+        if !render::live::above(&render::run::stopping()) {
+            errln!("\n{}", render::run::stopping());
+        }
     });
     let python = interpreter(args);
     let play = Play {
@@ -151,6 +154,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             width,
             axis_ms: 0.0,
             view: None,
+            no_echo: None,
             paired: python.is_some(),
         }),
         speed: args.speed,
@@ -255,6 +259,7 @@ impl OnScreen {
                 width: render::width(),
                 axis_ms: 0.0,
                 view: None,
+                no_echo: None,
                 paired: false,
             }),
             speed,
@@ -328,6 +333,8 @@ struct Screen {
     width: usize,
     axis_ms: f64,
     view: Option<Live>,
+    /// While the interactive live view draws: no `^C` echoed into its lines.
+    no_echo: Option<crate::commands::screen::NoEcho>,
     /// `--python`: the timelines wait for the asyncio run, to be drawn in pairs.
     paired: bool,
 }
@@ -344,6 +351,9 @@ impl Observer for Screen {
         } else {
             Vec::new()
         };
+        if self.interactive {
+            self.no_echo = crate::commands::screen::NoEcho::new();
+        }
         let view = Live::start(names, self.interactive);
         let events = view.sender();
         self.view = Some(view);
@@ -354,6 +364,7 @@ impl Observer for Screen {
         if let Some(view) = self.view.take() {
             view.finish();
         }
+        self.no_echo = None;
         if self.paired {
             return;
         }

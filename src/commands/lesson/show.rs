@@ -18,13 +18,15 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     let (_, catalogue) = load(g.lessons())?;
     let lesson = &find(&catalogue, &args.id)?.lesson;
     let lessons = g.lessons().map(|d| d.display().to_string());
+    let statuses = g.exercise_statuses();
     let cx = render::lesson::Context {
         total_lessons: catalogue.lessons.len(),
         next_lesson: catalogue.next_after(lesson),
         lessons: lessons.as_deref(),
+        in_workbook: statuses.is_some(),
     };
     let mut text = render::lesson::render(lesson, &cx, render::width());
-    if let Some(statuses) = g.exercise_statuses() {
+    if let Some(statuses) = statuses {
         let mut lines = String::new();
         for e in &lesson.exercises {
             if let Some(status) = statuses.get(&e.name) {

@@ -59,6 +59,10 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     // `false` right after a demo ran: its output is on screen, under the section's page, until
     // the next key, so the page is not drawn over it.
     let mut redraw = true;
+    // t/c/h on the last screen: only for a written exercise, and inside a workbook (outside
+    // one, `task`, `check` and `hint` have nothing to read; the screen says `init` instead).
+    let exercise_keys =
+        lesson.main_exercise().is_some_and(|e| !e.planned) && g.find_workbook().is_ok();
     loop {
         let (rows, cols) = term.size();
         let width = usize::from(cols).max(20);
@@ -71,7 +75,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         // a screen taller than that is shown a page at a time. The keys line is measured as
         // it would be with a page count, the longer of the two.
         let head = title(lesson, at, screens, width);
-        let keys_rows = rows_of(&keys_line(at, screens, (0, 2), demo), width);
+        let keys_rows = rows_of(&keys_line(at, screens, (0, 2), demo, exercise_keys), width);
         let room = usize::from(rows).saturating_sub(rows_of(&head, width) + keys_rows);
         let pages = paginate(&text, room.max(5));
         page = page.min(pages.len() - 1);
@@ -87,6 +91,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
             screens,
             (page, pages.len()),
             demo && last_page,
+            exercise_keys,
         ));
         let _cursor = HiddenCursor::new(&term);
         let input = screen::key(&term);
@@ -123,7 +128,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
                 demo_of(&mut watched, parsed, at, args.speed)?;
                 redraw = false;
             }
-            Input::Key(Key::Char(c @ ('t' | 'c' | 'h'))) if at + 1 == screens => {
+            Input::Key(Key::Char(c @ ('t' | 'c' | 'h'))) if exercise_keys && at + 1 == screens => {
                 if let Some(ex) = lesson.main_exercise().filter(|e| !e.planned) {
                     screen::clear(&term);
                     let exit = exercise_command(g, c, &ex.name)?;
@@ -203,7 +208,14 @@ fn demo_of(
 /// The bottom line: where the learner is, and the keys. At the bottom because a demo's output
 /// can be taller than the terminal, and this line must stay in sight. `page` is the page shown
 /// and how many the screen has; `demo`: the demo can be run from here.
-fn keys_line(at: usize, screens: usize, (page, pages): (usize, usize), demo: bool) -> String {
+/// `exercise`: offer t/c/h on the last screen (a written exercise, inside a workbook).
+fn keys_line(
+    at: usize,
+    screens: usize,
+    (page, pages): (usize, usize),
+    demo: bool,
+    exercise: bool,
+) -> String {
     let mut position = format!("screen {} of {screens}", at + 1);
     if pages > 1 {
         position.push_str(&format!(", page {} of {pages}", page + 1));
@@ -220,7 +232,7 @@ fn keys_line(at: usize, screens: usize, (page, pages): (usize, usize), demo: boo
     if demo {
         keys.push("d run the demo");
     }
-    if at + 1 == screens {
+    if exercise && at + 1 == screens {
         keys.push(EXERCISE_KEYS);
     }
     keys.push("q leave");
@@ -274,4 +286,23 @@ fn exercise_command(g: &Global, key: char, exercise: &str) -> anyhow::Result<Exi
         emit(&render::marks::error(&format!("{e:#}\n")));
         Ok(Exit::Failure)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 25, defect 10: the last screen offers t/c/h only when they can work (a written
+    /// exercise inside a workbook); the other screens never do.
+    #[test]
+    fn the_exercise_keys_only_where_they_work() {
+        console::set_colors_enabled(false);
+        let last = keys_line(4, 5, (0, 1), false, true);
+        assert!(last.contains(EXERCISE_KEYS), "{last}");
+        let outside = keys_line(4, 5, (0, 1), false, false);
+        assert!(!outside.contains("c check"), "{outside}");
+        assert!(outside.contains("q leave"), "{outside}");
+        let first = keys_line(0, 5, (0, 1), false, true);
+        assert!(!first.contains(EXERCISE_KEYS), "{first}");
+    }
 }

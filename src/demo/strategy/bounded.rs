@@ -64,7 +64,7 @@ impl Kind for Bounded {
     }
 
     fn describe(&self) -> String {
-        format!("at most {} at once (Semaphore)", self.limit)
+        format!("at most {} at once, held by a Semaphore", self.limit)
     }
 
     fn asyncio(&self) -> String {

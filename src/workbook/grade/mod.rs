@@ -93,6 +93,8 @@ impl Default for GradeOptions {
 
 /// Progress callbacks for a UI (spinner, bar). All optional.
 pub trait Observer: Sync {
+    /// Another grader holds the workbook's lock: this one waits for it.
+    fn waiting_for_lock(&self) {}
     fn building(&self, _count: usize) {}
     fn running(&self, _exercise: &str) {}
     fn finished(&self, _report: &ExerciseReport) {}
@@ -108,6 +110,8 @@ struct ToBuild {
     sources: Sources,
     hash: String,
     tampered: Vec<Tampered>,
+    /// Write its attempt to the record (see `record_in` in [`grade`]).
+    record: bool,
 }
 
 /// Grade `exercises` of `wb`. Results come back in the order given, each one's tests in the
@@ -145,11 +149,16 @@ pub fn grade(
             }
         };
         let hash = shadow::source_hash(&ex.name, &sources);
+        // Grading several exercises at once (`check --all`, watch's `c`) is not the learner
+        // trying each one: an exercise still as shipped is graded but not recorded, so it stays
+        // "not started" (`crate::course`: any attempt recorded makes it attempted).
+        let record_in =
+            progress.filter(|_| exercises.len() == 1 || hash != shadow::pristine_hash(&ex.name));
         if let Some(p) = progress.filter(|_| opts.use_record) {
             if let Some(mut report) = record::recorded(p, &ex.name, &hash)? {
                 report.tampered = tampered;
                 report.duration_ms = started.elapsed().as_millis() as u64;
-                record::record_or_note(Some(p), &mut report, true);
+                record::record_or_note(record_in, &mut report, true);
                 observer.finished(&report);
                 reports[index] = Some(report);
                 continue;
@@ -172,7 +181,7 @@ pub fn grade(
             );
             let mut report = judge::error_report(ex, message, tampered, opts, started);
             report.source_hash = hash;
-            record::record_or_note(progress, &mut report, false);
+            record::record_or_note(record_in, &mut report, false);
             observer.finished(&report);
             reports[index] = Some(report);
             continue;
@@ -196,7 +205,7 @@ pub fn grade(
             );
             let mut report = judge::error_report(ex, message, tampered, opts, started);
             report.source_hash = hash;
-            record::record_or_note(progress, &mut report, false);
+            record::record_or_note(record_in, &mut report, false);
             observer.finished(&report);
             reports[index] = Some(report);
             continue;
@@ -206,13 +215,14 @@ pub fn grade(
             sources,
             hash,
             tampered,
+            record: record_in.is_some(),
         });
     }
 
     if !to_build.is_empty() {
         // A background build started by `init` gives way (see `warm`).
         super::warm::cancel(wb);
-        let _lock = shadow::lock(wb)?;
+        let _lock = shadow::lock_or_wait(wb, || observer.waiting_for_lock())?;
         let build_started = Instant::now();
         let graded: Vec<(String, Sources)> = to_build
             .iter()
@@ -268,7 +278,7 @@ pub fn grade(
             report
         });
         for (b, mut report) in to_build.iter().zip(judged) {
-            record::record_or_note(progress, &mut report, false);
+            record::record_or_note(progress.filter(|_| b.record), &mut report, false);
             reports[b.index] = Some(report);
         }
     }
