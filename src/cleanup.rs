@@ -70,48 +70,62 @@ pub fn process(pid: i32) -> Registration {
 
 /// A temporary folder (`tempfile::TempDir`) that is also removed when a signal stops asyncwork.
 /// Dropped normally, it is removed the usual way.
+///
+/// Made and registered, and removed and unregistered, under the registry's lock: a signal's
+/// [`run`] waits for either to finish, so it never finds the folder without its entry (a
+/// signal between the two left the folder behind, seen once in CI).
 #[derive(Debug)]
 pub struct TempDir {
-    // Unregistered first (fields drop in order), then removed: never the other way round, so
-    // the signal path cannot try a folder that another TempDir could reuse the name of.
-    _registration: Registration,
-    dir: tempfile::TempDir,
+    id: u64,
+    /// `None` once kept.
+    dir: Option<tempfile::TempDir>,
 }
 
 impl TempDir {
     /// A new folder `<prefix>XXXXXX` in the system's temporary folder (`$TMPDIR`).
     pub fn new(prefix: &str) -> std::io::Result<TempDir> {
-        Ok(TempDir::from(
-            tempfile::Builder::new().prefix(prefix).tempdir()?,
-        ))
+        TempDir::made(|| tempfile::Builder::new().prefix(prefix).tempdir())
     }
 
     /// A new folder `<prefix>XXXXXX` inside `parent`.
     pub fn new_in(prefix: &str, parent: &Path) -> std::io::Result<TempDir> {
-        Ok(TempDir::from(
-            tempfile::Builder::new().prefix(prefix).tempdir_in(parent)?,
-        ))
+        TempDir::made(|| tempfile::Builder::new().prefix(prefix).tempdir_in(parent))
+    }
+
+    fn made(make: impl FnOnce() -> std::io::Result<tempfile::TempDir>) -> std::io::Result<TempDir> {
+        let mut pending = pending();
+        let dir = make()?;
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        pending.insert(id, Undo::Folder(dir.path().to_path_buf()));
+        Ok(TempDir { id, dir: Some(dir) })
     }
 
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        // Only `keep` takes the folder, and it consumes `self`.
+        self.dir
+            .as_ref()
+            .map_or(Path::new(""), tempfile::TempDir::path)
     }
 
     /// Keep the folder (it is no longer removed, on a signal or at drop) and return its path:
     /// for a folder renamed into place.
-    pub fn keep(self) -> PathBuf {
-        let TempDir { _registration, dir } = self;
-        drop(_registration);
-        dir.keep()
+    pub fn keep(mut self) -> PathBuf {
+        let mut pending = pending();
+        pending.remove(&self.id);
+        self.dir
+            .take()
+            .map(tempfile::TempDir::keep)
+            .unwrap_or_default()
     }
 }
 
-impl From<tempfile::TempDir> for TempDir {
-    fn from(dir: tempfile::TempDir) -> TempDir {
-        TempDir {
-            _registration: folder(dir.path()),
-            dir,
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let mut pending = pending();
+        if let Some(dir) = self.dir.take() {
+            let _ = dir.close();
         }
+        pending.remove(&self.id);
     }
 }
 
@@ -149,13 +163,10 @@ mod tests {
 
     /// What `run` would undo for these registrations only: tests run in parallel, and a test's
     /// `run()` must not kill another test's children or remove its folders.
-    fn undo_only(registrations: &[&Registration]) {
+    fn undo_only(ids: &[u64]) {
         let list: Vec<Undo> = {
             let p = pending();
-            registrations
-                .iter()
-                .filter_map(|r| p.get(&r.0).cloned())
-                .collect()
+            ids.iter().filter_map(|id| p.get(id).cloned()).collect()
         };
         undo(&list);
     }
@@ -167,13 +178,13 @@ mod tests {
         std::fs::write(kept.path().join("file"), "x").unwrap();
         let dropped = TempDir::new_in("dropped-", parent.path()).unwrap();
         let dropped_path = dropped.path().to_path_buf();
-        let dropped_id = dropped._registration.0;
+        let dropped_id = dropped.id;
         drop(dropped);
         // Dropped the usual way, a folder is no longer registered: one made later with the
         // same name is not removed by mistake.
         assert!(!pending().contains_key(&dropped_id));
         std::fs::create_dir(&dropped_path).unwrap();
-        undo_only(&[&kept._registration]);
+        undo_only(&[kept.id]);
         assert!(!kept.path().exists(), "the registered folder is removed");
         assert!(
             dropped_path.exists(),
@@ -181,7 +192,7 @@ mod tests {
         );
         // Kept (renamed into place), a folder is no longer registered either.
         let renamed = TempDir::new_in("renamed-", parent.path()).unwrap();
-        let renamed_id = renamed._registration.0;
+        let renamed_id = renamed.id;
         let renamed = renamed.keep();
         assert!(!pending().contains_key(&renamed_id) && renamed.exists());
     }
@@ -195,7 +206,7 @@ mod tests {
             .spawn()
             .unwrap();
         let registration = group(child.id() as i32);
-        undo_only(&[&registration]);
+        undo_only(&[registration.0]);
         assert_eq!(child.wait().unwrap().signal(), Some(libc::SIGKILL));
     }
 }

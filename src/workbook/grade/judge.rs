@@ -390,10 +390,9 @@ struct TestRun {
 fn run_one_test(exe: &Path, cwd: &Path, name: &str, timeout: Duration) -> std::io::Result<TestRun> {
     let mut cmd = test_command(exe, cwd);
     cmd.args([name, "--exact", "--test-threads", "1", "--color", "never"]);
-    // The only place the test program may write (see `sandbox`); removed after the run.
-    let scratch = tempfile::Builder::new()
-        .prefix("asyncwork-test-")
-        .tempdir()?;
+    // The only place the test program may write (see `sandbox`); removed after the run, and
+    // on a signal from the moment it exists (`cleanup::TempDir`).
+    let scratch = crate::cleanup::TempDir::new("asyncwork-test-")?;
     // Confine first: `pre_exec` hooks run in the order they were added, and the channel's hook
     // puts its pipes at descriptors 3 and 4, closing whatever the child had there, which may be
     // the Landlock ruleset's own descriptor (restricting then failed with EINVAL, now and then,
