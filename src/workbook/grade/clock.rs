@@ -17,12 +17,44 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 /// Source that does not even lex is left to the compiler, which refuses it.
 pub(crate) fn moves_the_clock(source: &str) -> Option<(usize, usize)> {
     let tokens: TokenStream = source.parse().ok()?;
-    find(tokens, false)
+    // Every `use` may bring `advance` in (`use tokio::time::{sleep, advance}`).
+    first(
+        tokens,
+        &|_, _| true,
+        &|tokens, i, in_use| match &tokens[i] {
+            // `r#advance` is the same function.
+            TokenTree::Ident(id)
+                if id.to_string().trim_start_matches("r#") == "advance"
+                    && (in_use || after_path_separator(&tokens[..i])) =>
+            {
+                let at = id.span().start();
+                Some((at.line, at.column + 1))
+            }
+            _ => None,
+        },
+    )
 }
 
-/// The first `advance` reached through a path or a `use` in `tokens`; `in_use` when they are
-/// the inside of a use tree's braces.
-fn find(tokens: TokenStream, mut in_use: bool) -> Option<(usize, usize)> {
+/// Whether the `use` at `tokens[i]` starts a declaration that counts.
+pub(super) type OpensUse = dyn Fn(&[TokenTree], usize) -> bool;
+/// What `tokens[i]` is, if it is what is looked for; `in_use`: inside a counted `use`.
+pub(super) type Spot<T> = dyn Fn(&[TokenTree], usize, bool) -> Option<T>;
+
+/// The token reader this check and `facts` share: walks `tokens` and every group in them,
+/// skipping `#[cfg(test)]` items (the learner's own tests), and returns the first thing `spot`
+/// finds. `spot(tokens, i, in_use)` looks at `tokens[i]`; `in_use` says it sits in a `use`
+/// declaration (the braces of its tree included) that `opens_use(tokens, i)` accepted at its
+/// `use` keyword.
+pub(super) fn first<T>(tokens: TokenStream, opens_use: &OpensUse, spot: &Spot<T>) -> Option<T> {
+    walk(tokens, false, opens_use, spot)
+}
+
+fn walk<T>(
+    tokens: TokenStream,
+    mut in_use: bool,
+    opens_use: &OpensUse,
+    spot: &Spot<T>,
+) -> Option<T> {
     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
     let mut i = 0;
     while i < tokens.len() {
@@ -32,22 +64,18 @@ fn find(tokens: TokenStream, mut in_use: bool) -> Option<(usize, usize)> {
                 continue;
             }
             TokenTree::Punct(p) if p.as_char() == ';' => in_use = false,
-            TokenTree::Ident(id) if id == "use" => in_use = true,
-            // `r#advance` is the same function.
-            TokenTree::Ident(id)
-                if id.to_string().trim_start_matches("r#") == "advance"
-                    && (in_use || after_path_separator(&tokens[..i])) =>
-            {
-                let at = id.span().start();
-                return Some((at.line, at.column + 1));
-            }
+            TokenTree::Ident(id) if id == "use" => in_use = opens_use(&tokens, i),
             TokenTree::Group(g) => {
                 let use_tree = in_use && g.delimiter() == Delimiter::Brace;
-                if let Some(at) = find(g.stream(), use_tree) {
-                    return Some(at);
+                if let Some(found) = walk(g.stream(), use_tree, opens_use, spot) {
+                    return Some(found);
                 }
             }
-            _ => {}
+            _ => {
+                if let Some(found) = spot(&tokens, i, in_use) {
+                    return Some(found);
+                }
+            }
         }
         i += 1;
     }

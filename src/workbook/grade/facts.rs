@@ -19,84 +19,68 @@
 //!
 //! The learner's own `#[cfg(test)]` items may read them (they are not built for grading).
 
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use proc_macro2::{TokenStream, TokenTree};
 
-use super::clock::{after_path_separator, end_of_item, is_cfg_test};
+use super::clock::{after_path_separator, first};
 
 /// Where `source` reads a fact of its surroundings: 1-based line and column, and what it is.
 /// Source that does not even lex is left to the compiler.
 pub(crate) fn reads_surroundings(source: &str) -> Option<(usize, usize, String)> {
     let tokens: TokenStream = source.parse().ok()?;
-    find(tokens, false)
+    first(tokens, &std_use, &spot)
 }
 
-fn find(tokens: TokenStream, mut in_use: bool) -> Option<(usize, usize, String)> {
-    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
-    let at = |id: &proc_macro2::Ident, what: String| {
+/// Only a `use` of std's `env` reads it: a module of the learner's called `env` does not. So a
+/// `use` counts when its path starts at `std`.
+fn std_use(tokens: &[TokenTree], i: usize) -> bool {
+    tokens[i + 1..]
+        .iter()
+        .find(|t| !matches!(t, TokenTree::Punct(p) if p.as_char() == ':'))
+        .is_some_and(|t| matches!(t, TokenTree::Ident(root) if root == "std"))
+}
+
+/// What token `i` reads, if it reads a fact of its surroundings.
+fn spot(tokens: &[TokenTree], i: usize, in_use: bool) -> Option<(usize, usize, String)> {
+    let TokenTree::Ident(id) = &tokens[i] else {
+        return None;
+    };
+    let at = |what: String| {
         let start = id.span().start();
         Some((start.line, start.column + 1, what))
     };
     let punct =
         |i: usize, c: char| matches!(tokens.get(i), Some(TokenTree::Punct(p)) if p.as_char() == c);
-    let mut i = 0;
-    while i < tokens.len() {
-        match &tokens[i] {
-            TokenTree::Punct(p) if p.as_char() == '#' && is_cfg_test(tokens.get(i + 1)) => {
-                i = end_of_item(&tokens, i + 2);
-                continue;
+    let name = id.to_string();
+    let name = name.trim_start_matches("r#");
+    let macro_call = punct(i + 1, '!') && !after_path_separator(&tokens[..i]);
+    match name {
+        "env" | "option_env" if macro_call => at(format!("{name}!")),
+        "include_str" | "include_bytes" | "include" if macro_call => match tokens.get(i + 2) {
+            Some(TokenTree::Group(g)) if g.stream().to_string().contains("..") => {
+                at(format!("{name}!({})", g.stream()))
             }
-            TokenTree::Punct(p) if p.as_char() == ';' => in_use = false,
-            // Only a `use` of std's `env` reads it: a module of the learner's called `env` does not.
-            TokenTree::Ident(id) if id == "use" => {
-                in_use = tokens[i + 1..]
-                    .iter()
-                    .find(|t| !matches!(t, TokenTree::Punct(p) if p.as_char() == ':'))
-                    .is_some_and(|t| matches!(t, TokenTree::Ident(root) if root == "std"));
+            _ => None,
+        },
+        "env" => {
+            // `env::consts::OS` and the like are the same wherever the code runs.
+            let consts = punct(i + 1, ':')
+                && punct(i + 2, ':')
+                && matches!(tokens.get(i + 3), Some(TokenTree::Ident(c)) if c == "consts");
+            // `env::var(..)` after a `use std::env` (a path that starts at `env`; one through a
+            // module of the learner's, `crate::env::..`, does not).
+            let through_path =
+                punct(i + 1, ':') && punct(i + 2, ':') && !after_path_separator(&tokens[..i]);
+            let from_std = i >= 3
+                && after_path_separator(&tokens[..i])
+                && matches!(&tokens[i - 3], TokenTree::Ident(s) if s == "std");
+            if !consts && (through_path || from_std || in_use) {
+                at("std::env".to_string())
+            } else {
+                None
             }
-            TokenTree::Ident(id) => {
-                let name = id.to_string();
-                let name = name.trim_start_matches("r#");
-                let macro_call = punct(i + 1, '!') && !after_path_separator(&tokens[..i]);
-                match name {
-                    "env" | "option_env" if macro_call => return at(id, format!("{name}!")),
-                    "include_str" | "include_bytes" | "include" if macro_call => {
-                        if let Some(TokenTree::Group(g)) = tokens.get(i + 2)
-                            && g.stream().to_string().contains("..")
-                        {
-                            return at(id, format!("{name}!({})", g.stream()));
-                        }
-                    }
-                    "env" => {
-                        // `env::consts::OS` and the like are the same wherever the code runs.
-                        let consts = punct(i + 1, ':')
-                            && punct(i + 2, ':')
-                            && matches!(tokens.get(i + 3), Some(TokenTree::Ident(c)) if c == "consts");
-                        // `env::var(..)` after a `use std::env` (a path that starts at `env`; one
-                        // through a module of the learner's, `crate::env::..`, does not).
-                        let through_path = punct(i + 1, ':')
-                            && punct(i + 2, ':')
-                            && !after_path_separator(&tokens[..i]);
-                        let from_std = i >= 3
-                            && after_path_separator(&tokens[..i])
-                            && matches!(&tokens[i - 3], TokenTree::Ident(s) if s == "std");
-                        if !consts && (through_path || from_std || in_use) {
-                            return at(id, "std::env".to_string());
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            TokenTree::Group(g) => {
-                let use_tree = in_use && g.delimiter() == Delimiter::Brace;
-                if let Some(found) = find(g.stream(), use_tree) {
-                    return Some(found);
-                }
-            }
-            _ => {}
         }
-        i += 1;
+        _ => None,
     }
-    None
 }
 
 #[cfg(test)]
