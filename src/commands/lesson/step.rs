@@ -59,6 +59,8 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     // `false` right after a demo ran: its output is on screen, under the section's page, until
     // the next key, so the page is not drawn over it.
     let mut redraw = true;
+    // After a key that does nothing the screen stays as it is, its keys line too.
+    let mut ignored = false;
     // t/c/h on the last screen: only for a written exercise, and inside a workbook (outside
     // one, `task`, `check` and `hint` have nothing to read; the screen says `init` instead).
     let exercise_keys =
@@ -86,13 +88,16 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
         }
         redraw = true;
         let last_page = page + 1 == pages.len();
-        emit(&keys_line(
-            at,
-            screens,
-            (page, pages.len()),
-            demo && last_page,
-            exercise_keys,
-        ));
+        if !ignored {
+            emit(&keys_line(
+                at,
+                screens,
+                (page, pages.len()),
+                demo && last_page,
+                exercise_keys,
+            ));
+        }
+        ignored = false;
         let _cursor = HiddenCursor::new(&term);
         let input = screen::key(&term);
         drop(_cursor);
@@ -139,7 +144,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
                     }
                 }
             }
-            Input::Key(_) => redraw = false,
+            Input::Key(_) => (redraw, ignored) = (false, true),
         }
     }
 }
