@@ -96,7 +96,7 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     }
 
     let width = render::width();
-    let interactive = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+    let interactive = interactive();
     let interrupt = Interrupt::ctrl_c();
     interrupt.on_request(|| {
         // Through the live view when one draws, so its lines are cleared, not left frozen.
@@ -148,15 +148,8 @@ pub fn run(g: &Global, args: &Args) -> anyhow::Result<Exit> {
     }
 
     let mut watcher = OnScreen {
-        screen: (!args.json).then(|| Screen {
-            live: !args.no_live,
-            interactive,
-            width,
-            axis_ms: 0.0,
-            view: None,
-            no_echo: None,
-            paired: python.is_some(),
-        }),
+        screen: (!args.json)
+            .then(|| Screen::new(!args.no_live, interactive, width, python.is_some())),
         speed: args.speed,
         // Learner path: time to read the summary before the next demo scrolls it away.
         pause: interactive && !args.json && !args.no_pause,
@@ -253,15 +246,7 @@ impl OnScreen {
     /// One demo at a time on a section's screen (`lesson step`): live, no pause, no asyncio.
     pub(crate) fn for_step(speed: f64) -> OnScreen {
         OnScreen {
-            screen: Some(Screen {
-                live: true,
-                interactive: std::io::stdout().is_terminal() && std::io::stderr().is_terminal(),
-                width: render::width(),
-                axis_ms: 0.0,
-                view: None,
-                no_echo: None,
-                paired: false,
-            }),
+            screen: Some(Screen::new(true, interactive(), render::width(), false)),
             speed,
             pause: false,
             ctrl_c: None,
@@ -337,6 +322,25 @@ struct Screen {
     no_echo: Option<crate::commands::screen::NoEcho>,
     /// `--python`: the timelines wait for the asyncio run, to be drawn in pairs.
     paired: bool,
+}
+
+impl Screen {
+    fn new(live: bool, interactive: bool, width: usize, paired: bool) -> Screen {
+        Screen {
+            live,
+            interactive,
+            width,
+            axis_ms: 0.0,
+            view: None,
+            no_echo: None,
+            paired,
+        }
+    }
+}
+
+/// Both stdout and stderr are a terminal: the live view redraws, and a pause can wait for a key.
+fn interactive() -> bool {
+    std::io::stdout().is_terminal() && std::io::stderr().is_terminal()
 }
 
 impl Observer for Screen {
